@@ -1,0 +1,9 @@
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from technicians import services
+
+
+@receiver(user_logged_in)
+def link_technician_on_login(sender, request, user, **kwargs):
+    services.link_user_to_technician(user)

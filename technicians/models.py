@@ -1,0 +1,158 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from technicians.validators import validate_orcid
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    faculty = models.CharField(max_length=200, db_index=True)
+    helpdesk_email = models.EmailField(
+        blank=True, help_text="The department's technical helpdesk address."
+    )
+
+    class Meta:
+        ordering = ["faculty", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("technicians:department", args=[self.slug])
+
+
+def _random_upload_name(folder: str, filename: str) -> str:
+    # Never trust the uploaded name: a random one, keeping only a safe suffix.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    return _random_upload_name("photos", filename)
+
+
+class Technician(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone, on Meet our technicians"
+        INTERNAL = "internal", "Internal: staff who are logged in"
+        PRIVATE = "private", "Private: only me, HR and administrators"
+
+    class RoleFamily(models.TextChoices):
+        LABORATORY = "laboratory", "Laboratory"
+        ENGINEERING = "engineering", "Engineering and workshop"
+        DIGITAL = "digital", "Digital and IT"
+        RESEARCH = "research", "Research facility"
+        TEACHING = "teaching", "Teaching and learning"
+        CREATIVE = "creative", "Creative and media"
+        ANIMAL = "animal", "Animal care"
+        ESTATES = "estates", "Estates and facilities"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="technician",
+    )
+    staff_number = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and hyphens only.")],
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(unique=True)
+    job_title = models.CharField(max_length=200)
+    role_family = models.CharField(max_length=20, choices=RoleFamily.choices, db_index=True)
+    grade = models.CharField(max_length=20, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="technicians")
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    photo = models.ImageField(upload_to=photo_upload_to, blank=True)
+    photo_thumbnail = models.ImageField(upload_to=photo_upload_to, blank=True, editable=False)
+    bio = models.TextField(blank=True, max_length=3000)
+    expertise = models.TextField(
+        blank=True, max_length=2000, help_text="Techniques and areas you are expert in."
+    )
+    equipment = models.TextField(
+        blank=True, max_length=2000, help_text="Instruments and kit you run or can train others on."
+    )
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="0000-0000-0000-0000",
+    )
+    started_on = models.DateField(null=True, blank=True)
+    is_apprentice = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True, help_text="Leavers are inactive, never deleted.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL, db_index=True
+    )
+    skills = models.ManyToManyField("Skill", through="TechnicianSkill", related_name="technicians")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="technician_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("technicians:detail", args=[self.pk])
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TechnicianSkill(models.Model):
+    class Level(models.IntegerChoices):
+        AWARE = 1, "Aware"
+        PRACTITIONER = 2, "Practitioner"
+        EXPERT = 3, "Expert"
+        TRAINER = 4, "Can train others"
+
+    technician = models.ForeignKey(
+        Technician, on_delete=models.CASCADE, related_name="technician_skills"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="technician_skills")
+    level = models.PositiveSmallIntegerField(
+        choices=Level.choices, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+
+    class Meta:
+        ordering = ["-level", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["technician", "skill"], name="one_level_per_skill"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="skill_level_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_level_display()})"

@@ -1,0 +1,23 @@
+import re
+
+from django.core.exceptions import ValidationError
+
+ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 11,2 check digit, as ORCID specifies."""
+    digits = orcid.replace("-", "")
+    total = 0
+    for char in digits[:-1]:
+        total = (total + int(char)) * 2
+    result = (12 - total % 11) % 11
+    expected = "X" if result == 10 else str(result)
+    return digits[-1] == expected
+
+
+def validate_orcid(value: str) -> None:
+    if not ORCID_PATTERN.match(value or ""):
+        raise ValidationError("An ORCID iD looks like 0000-0002-1825-0097.")
+    if not orcid_checksum_ok(value):
+        raise ValidationError("This ORCID iD's check digit is wrong: please copy it again.")

@@ -1,0 +1,119 @@
+"""Personas of DESIGN.md (Testing) and the switches that make missing services a failure in CI."""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from portal import roles
+from tests import factories
+
+PASSWORD = "correct-horse-battery-staple"
+# CI sets this so that "PostgreSQL / Redis / browser not available" fails instead of skipping.
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES", "") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def service_missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_SERVICES=1: CI needs it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def postgres_available() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not postgres_available():
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if item.get_closest_marker("redis") and not redis_available():
+        service_missing("needs Redis: set REDIS_URL=redis://…")
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        service_missing(f"needs Debian's chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def make_user(email: str, *group_names: str, superuser: bool = False):
+    user = factories.UserFactory(
+        email=email, username=email, is_superuser=superuser, is_staff=superuser
+    )
+    for name in group_names:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def department(db):
+    return factories.DepartmentFactory(
+        name="Chemistry", slug="chemistry", faculty="Faculty of Science"
+    )
+
+
+@pytest.fixture
+def personas(db, department):
+    """Every persona of the permission matrix. `anonymous` is None."""
+    manager_user = make_user("morgan.manager@example.ac.uk", roles.TECHNICIAN)
+    manager = factories.TechnicianFactory(
+        user=manager_user,
+        email=manager_user.email,
+        first_name="Morgan",
+        last_name="Manager",
+        department=department,
+    )
+    tech_user = make_user("alex.tech@example.ac.uk", roles.TECHNICIAN)
+    technician = factories.TechnicianFactory(
+        user=tech_user,
+        email=tech_user.email,
+        first_name="Alex",
+        last_name="Tech",
+        department=department,
+        line_manager=manager,
+    )
+    return SimpleNamespace(
+        anonymous=None,
+        technician=tech_user,
+        manager=manager_user,
+        steering=make_user("sam.steering@example.ac.uk", roles.STEERING_GROUP),
+        coordinator=make_user("casey.coordinator@example.ac.uk", roles.TRAINING_COORDINATOR),
+        hr=make_user("harper.hr@example.ac.uk", roles.HR),
+        admin=make_user("ada.admin@example.ac.uk", superuser=True),
+        technician_profile=technician,
+        manager_profile=manager,
+    )
+
+
+PERSONA_NAMES = ("anonymous", "technician", "manager", "steering", "coordinator", "hr", "admin")
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` logs the test client in as that user (None: stay anonymous)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
