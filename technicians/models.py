@@ -111,12 +111,12 @@ class Technician(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("technicians:detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("technicians:detail", args=[self.pk])
 
 
 class Skill(models.Model):
