@@ -5,6 +5,7 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 
@@ -60,6 +61,10 @@ def make_user(email: str, *group_names: str, superuser: bool = False):
     )
     for name in group_names:
         user.groups.add(Group.objects.get(name=name))
+    # Login requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
