@@ -1,3 +1,15 @@
+from django.urls import path
+
+from technicians import views, views_staff_list
+
 app_name = "technicians"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="list"),
+    path("me/", views.my_profile, name="me"),
+    path("import/", views_staff_list.import_staff, name="import"),
+    path("export.csv", views_staff_list.export_csv, name="export"),
+    path("departments/<slug:slug>/", views.department, name="department"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/photo/<str:size>/", views.photo, name="photo"),
+]

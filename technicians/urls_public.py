@@ -1,3 +1,9 @@
+from django.urls import path
+
+from technicians import views
+
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.public_directory, name="index"),
+]

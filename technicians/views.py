@@ -1,0 +1,1 @@
+# Owned by the directory work (being written).
