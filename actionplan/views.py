@@ -1,0 +1,403 @@
+"""The action plan pages. Thin: permissions from portal.permissions, changes through
+actionplan.services, shared queries from actionplan.selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from actionplan import importing, rag, selectors, services
+from actionplan.forms import (
+    ActionFilter,
+    ActionForm,
+    ConfirmImportForm,
+    ImportForm,
+    NextPlanForm,
+    PlanForm,
+    UpdateForm,
+)
+from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
+from portal import permissions
+from portal.csv_export import csv_response
+from portal.decorators import deny_unless, permission_required
+from portal.imports import (
+    ImportFileError,
+    decode_csv_text,
+    drop_import,
+    read_upload_bytes,
+    stash_import,
+    unstash_import,
+)
+
+IMPORT_KIND = "actionplan-actions"
+
+
+def _visible_plan(request, pk: int) -> ActionPlan:
+    """The plan, or 404 when it does not exist or is a draft the user may not see."""
+    plan = get_object_or_404(ActionPlan, pk=pk)
+    if not permissions.can_view_action_plan(request.user, plan):
+        raise Http404
+    return plan
+
+
+def _visible_action(request, plan_pk: int, pk: int) -> Action:
+    action = get_object_or_404(
+        Action.objects.select_related("plan", "owner", "continues__plan"), pk=pk, plan_id=plan_pk
+    )
+    if not permissions.can_view_action_plan(request.user, action.plan):
+        raise Http404
+    return action
+
+
+def _refuse_archived(request, target):
+    messages.error(request, services.ARCHIVED)
+    return redirect(target)
+
+
+def _editable_plan(request, pk: int):
+    """(plan, None) when the user may edit the plan; (plan, response) when refused with a
+    message (archived); 403 for the wrong role, 404 for a plan they may not see."""
+    plan = _visible_plan(request, pk)
+    if permissions.can_edit_action_plan(request.user, plan):
+        return plan, None
+    deny_unless(request, permissions.can_edit_action_plans(request.user))
+    return plan, _refuse_archived(request, plan)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@permission_required(permissions.is_staff_member)
+def plan_list(request):
+    plans = list(selectors.visible_plans(request.user))
+    return render(request, "actionplan/list.html", {"plans": plans})
+
+
+@permission_required(permissions.can_edit_action_plans)
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    form = PlanForm(request.POST or None)
+    form.fields["status"].choices = ActionPlan.Status.choices[:2]
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Plan “{plan.title}” created.")
+            return redirect(plan)
+    return render(request, "actionplan/plan_form.html", {"form": form, "plan": None})
+
+
+@permission_required(permissions.is_staff_member)
+def plan_detail(request, pk: int):
+    plan = _visible_plan(request, pk)
+    today = rag.today()
+    overview = selectors.plan_overview(plan, today)
+    action_filter = ActionFilter(
+        request.GET or None, queryset=selectors.plan_actions(plan), plan=plan, today=today
+    )
+    actions = list(action_filter.qs) if action_filter.is_valid() else []
+    for action in actions:
+        action.rag_rating = rag.rag_for(action.status, action.progress, action.due_on, today)
+    context = {
+        "plan": plan,
+        "overview": overview,
+        "filter": action_filter,
+        "actions": actions,
+        "filtered": bool(request.GET),
+        "rag_meanings": rag.RAG_MEANINGS,
+    }
+    template = "actionplan/detail.html"
+    if request.htmx and request.htmx.target == "actions-results":
+        template = "actionplan/_actions_results.html"
+    return render(request, template, context)
+
+
+@permission_required(permissions.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(request.user, plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Plan saved.")
+            return redirect(plan)
+    return render(request, "actionplan/plan_form.html", {"form": form, "plan": plan})
+
+
+@permission_required(permissions.is_staff_member)
+def plan_history(request, pk: int):
+    plan = _visible_plan(request, pk)
+    return render(
+        request,
+        "actionplan/history.html",
+        {"plan": plan, "timeline": selectors.plan_timeline(plan)},
+    )
+
+
+@permission_required(permissions.is_staff_member)
+def plan_export(request, pk: int):
+    plan = _visible_plan(request, pk)
+    filename = f"{slugify(plan.title) or 'action-plan'}.csv"
+    return csv_response(filename, importing.EXPORT_COLUMNS, selectors.export_rows(plan))
+
+
+@permission_required(permissions.is_staff_member)
+def plan_print(request, pk: int):
+    plan = _visible_plan(request, pk)
+    today = rag.today()
+    actions = sorted(selectors.plan_actions(plan), key=selectors.plan_order)
+    by_pillar: dict[str, list[Action]] = {pillar: [] for pillar in Pillar.values}
+    for action in actions:
+        action.rag_rating = rag.rag_for(action.status, action.progress, action.due_on, today)
+        by_pillar.setdefault(action.pillar, []).append(action)
+    overview = selectors.plan_overview(plan, today)
+    sections = [(summary, by_pillar[summary.pillar]) for summary in overview.pillars]
+    return render(
+        request,
+        "actionplan/print.html",
+        {"plan": plan, "overview": overview, "sections": sections, "today": today},
+    )
+
+
+@permission_required(permissions.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def plan_import(request, pk: int):
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    form = ImportForm()
+    result = None
+    token = None
+    if request.method == "POST" and "token" in request.POST:
+        confirm = ConfirmImportForm(request.POST)
+        text = (
+            unstash_import(request.session, IMPORT_KIND, confirm.data.get("token", ""))
+            if confirm.is_valid()
+            else None
+        )
+        if text is None:
+            messages.error(request, "This preview has expired: please upload the file again.")
+            return redirect("actionplan:import", plan.pk)
+        try:
+            result = importing.apply_import(request.user, plan, text)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.is_valid:
+                drop_import(request.session, confirm.cleaned_data["token"])
+                messages.success(
+                    request,
+                    f"Imported: {len(result.new)} new, {len(result.changed)} changed, "
+                    f"{len(result.unchanged)} unchanged.",
+                )
+                return redirect(plan)
+            messages.error(request, "Nothing was imported: the file no longer checks out.")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                text = decode_csv_text(read_upload_bytes(form.cleaned_data["file"]))
+                result = importing.preview_import(plan, text)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if result.is_valid:
+                    token = stash_import(request.session, IMPORT_KIND, text)
+    return render(
+        request,
+        "actionplan/import.html",
+        {"plan": plan, "form": form, "result": result, "token": token},
+    )
+
+
+@permission_required(permissions.can_edit_action_plans)
+@require_http_methods(["GET", "POST"])
+def plan_next(request, pk: int):
+    plan = _visible_plan(request, pk)
+    existing = ActionPlan.objects.filter(previous=plan).first()
+    form = NextPlanForm(request.POST or None, initial={"title": services.suggest_next_title(plan)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_plan = services.start_next_plan(
+                request.user, plan, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Next plan started as a draft, with {new_plan.actions.count()} unfinished "
+                "actions carried over.",
+            )
+            return redirect(new_plan)
+    starts_on, ends_on = services.next_period(plan)
+    unfinished = plan.actions.exclude(status=Action.Status.COMPLETE).count()
+    return render(
+        request,
+        "actionplan/next.html",
+        {
+            "plan": plan,
+            "form": form,
+            "existing": existing,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "unfinished": unfinished,
+        },
+    )
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+@permission_required(permissions.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def action_create(request, pk: int):
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    form = ActionForm(request.POST or None, plan=plan, initial={"due_on": plan.ends_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.create_action(request.user, plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.ref} added.")
+            return redirect(action)
+    return render(
+        request,
+        "actionplan/action_form.html",
+        {"plan": plan, "form": form, "action": None, "pillar_aims": PILLAR_AIMS},
+    )
+
+
+@permission_required(permissions.is_staff_member)
+def action_detail(request, plan_pk: int, pk: int):
+    action = _visible_action(request, plan_pk, pk)
+    continued_by = [
+        later
+        for later in action.continued_by.select_related("plan")
+        if permissions.can_view_action_plan(request.user, later.plan)
+    ]
+    form = (
+        UpdateForm(action=action)
+        if permissions.can_post_action_update(request.user, action)
+        else None
+    )
+    return render(
+        request,
+        "actionplan/action_detail.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "form": form,
+            "timeline": selectors.action_timeline(action),
+            "continued_by": continued_by,
+            "rag_meanings": rag.RAG_MEANINGS,
+        },
+    )
+
+
+@permission_required(permissions.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def action_edit(request, plan_pk: int, pk: int):
+    action = _visible_action(request, plan_pk, pk)
+    plan, refused = _editable_plan(request, action.plan_id)
+    if refused:
+        return redirect(action)
+    initial = {name: getattr(action, name) for name in services.ACTION_FIELDS}
+    form = ActionForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(request.user, action, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.ref} saved.")
+            return redirect(action)
+    return render(
+        request,
+        "actionplan/action_form.html",
+        {"plan": plan, "form": form, "action": action, "pillar_aims": PILLAR_AIMS},
+    )
+
+
+@permission_required(permissions.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def action_update(request, plan_pk: int, pk: int):
+    """Post a progress update (the form is also on the action's page)."""
+    action = _visible_action(request, plan_pk, pk)
+    if not permissions.can_post_action_update(request.user, action):
+        deny_unless(request, permissions.is_action_updater(request.user, action))
+        return _refuse_archived(request, action)
+    form = UpdateForm(request.POST or None, request.FILES or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.post_update(
+                request.user,
+                action,
+                note=data["note"],
+                progress=data["progress"],
+                status=data["status"],
+                evidence=data["evidence"],
+                evidence_url=data["evidence_url"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Update posted on {action.ref}.")
+            return redirect(action)
+    return render(
+        request,
+        "actionplan/update_form.html",
+        {"plan": action.plan, "action": action, "form": form},
+    )
+
+
+@permission_required(permissions.is_staff_member)
+def evidence(request, plan_pk: int, action_pk: int, pk: int):
+    """An evidence file, only for readers of its plan: an attachment, never rendered inline."""
+    update = get_object_or_404(
+        ActionUpdate.objects.select_related("action__plan"),
+        pk=pk,
+        action_id=action_pk,
+        action__plan_id=plan_pk,
+    )
+    if not permissions.can_view_action_evidence(request.user, update) or not update.evidence:
+        raise Http404
+    try:
+        handle = update.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=update.evidence_name or update.evidence.name.rsplit("/", 1)[-1],
+        content_type=update.evidence_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response

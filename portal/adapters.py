@@ -1,20 +1,31 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 
 from technicians import selectors
 
+NOT_ON_STAFF_LIST = (
+    "This address is not on the staff list. Use your work e-mail address, "
+    "or ask HR to add you to the staff list."
+)
+
 
 class PortalAccountAdapter(DefaultAccountAdapter):
-    """Only people on HR's staff list may create an account, with their work e-mail."""
+    """Only people on HR's staff list may create an account, with their work e-mail
+    (StaffListSignupForm, ACCOUNT_FORMS["signup"]). Password reset stays open to every
+    account, administrators who are not technicians included, and says nothing about who
+    is on the list."""
 
-    def clean_email(self, email: str) -> str:
-        email = super().clean_email(email)
-        if not selectors.active_technician_with_email(email):
-            raise forms.ValidationError(
-                "This address is not on the staff list. Use your work e-mail address, "
-                "or ask HR to add you to the staff list."
-            )
+    def is_on_staff_list(self, email: str) -> bool:
+        return selectors.active_technician_with_email(email) is not None
+
+
+class StaffListSignupForm(SignupForm):
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if email and not PortalAccountAdapter().is_on_staff_list(email):
+            raise forms.ValidationError(NOT_ON_STAFF_LIST, code="not_on_staff_list")
         return email
 
 

@@ -10,16 +10,20 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> str:
-    """Prefix a formula-like cell with an apostrophe so a spreadsheet shows it as text."""
+    """Prefix a formula-like cell with an apostrophe so a spreadsheet shows it as text.
+
+    A cell that already starts with apostrophes before a formula character ("'=x") gets one
+    more, so that `unneutralise` gives back exactly the original value.
+    """
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.lstrip("'").startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 
 
 def unneutralise(text: str) -> str:
     """The inverse, for imports of our own exports: "'=x" reads back as "=x"."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_PREFIXES):
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_PREFIXES):
         return text[1:]
     return text
 

@@ -36,6 +36,8 @@ class RowError:
 class CsvRows:
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (line number in the file, cells by column)
+    # Lines whose row has non-blank cells beyond the last named column (an unquoted comma?).
+    overlong_lines: list[int] = field(default_factory=list)
 
 
 def read_upload_bytes(upload: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -75,9 +77,11 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
 
     Refuses a file without a header, or missing a required column. Blank lines are skipped.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = next(reader)
+        while not any(cell.strip() for cell in header):  # blank lines before the header
+            header = next(reader)
     except StopIteration:
         raise ImportFileError("The file is empty.") from None
     except csv.Error as error:
@@ -96,8 +100,14 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
     if duplicated:
         raise ImportFileError("Column named twice: " + ", ".join(duplicated) + ".")
     rows: list[tuple[int, dict[str, str]]] = []
+    overlong: list[int] = []
     try:
-        for cells in reader:
+        while True:
+            # A quoted cell may span lines: a row is reported by the line it starts on.
+            first_line = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                break
             if not any(cell.strip() for cell in cells):
                 continue
             values = {
@@ -105,12 +115,14 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
                 for index, column in enumerate(columns)
                 if column
             }
-            rows.append((reader.line_num, values))
+            if any(cell.strip() for cell in cells[len(columns) :]):
+                overlong.append(first_line)
+            rows.append((first_line, values))
     except csv.Error as error:
         raise ImportFileError(f"Line {reader.line_num}: not valid CSV ({error}).") from None
     if not rows:
         raise ImportFileError("The file has a header but no rows.")
-    return CsvRows(columns=columns, rows=rows)
+    return CsvRows(columns=columns, rows=rows, overlong_lines=overlong)
 
 
 @dataclass

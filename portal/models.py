@@ -28,9 +28,12 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # After a failed attempt: the sweep leaves the row alone until then (backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "created"], name="notification_status_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "key", "recipient"], name="one_notification_per_kind_key_recipient"

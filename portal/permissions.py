@@ -91,15 +91,24 @@ def can_view_technician(user: Any, technician: Technician) -> bool:
         return True
     if not is_staff_member(user):
         return False
-    if is_hr(user) or (technician.user_id is not None and technician.user_id == user.pk):
+    if is_hr(user):  # HR and administrators see every profile, leavers included
         return True
-    return technician.is_active and technician.visibility == Technician.Visibility.INTERNAL
+    if not technician.is_active:  # leavers: HR and administrators only
+        return False
+    if is_own_profile(user, technician):
+        return True
+    return technician.visibility == Technician.Visibility.INTERNAL
+
+
+def is_own_profile(user: Any, technician: Technician) -> bool:
+    return bool(
+        is_staff_member(user) and technician.user_id is not None and technician.user_id == user.pk
+    )
 
 
 def can_edit_technician(user: Any, technician: Technician) -> bool:
-    return is_staff_member(user) and (
-        is_hr(user) or (technician.user_id is not None and technician.user_id == user.pk)
-    )
+    """HR, and a (current) technician on their own profile."""
+    return is_hr(user) or (technician.is_active and is_own_profile(user, technician))
 
 
 def can_manage_staff_list(user: Any) -> bool:
@@ -118,9 +127,10 @@ def visible_technicians_filter(user: Any):
         return public
     if is_hr(user):
         return Q()
-    return Q(is_active=True, visibility__in=[Technician.Visibility.PUBLIC, "internal"]) | Q(
-        user=user
-    )
+    return Q(
+        is_active=True,
+        visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
+    ) | Q(is_active=True, user=user)
 
 
 # --- action plans --------------------------------------------------------------------------
@@ -142,11 +152,33 @@ def can_edit_action_plan(user: Any, plan: Any) -> bool:
     return is_steering_group(user) and plan.status != "archived"
 
 
-def can_post_action_update(user: Any, action: Any) -> bool:
-    """The steering group, and an action's owner on their own action, while the plan is live."""
-    if action.plan.status == "archived" or not can_view_action_plan(user, action.plan):
+def is_action_updater(user: Any, action: Any) -> bool:
+    """Who reports on an action (the steering group, and its owner), whatever the plan's state:
+    `can_post_action_update` adds that an archived plan takes no more updates."""
+    if not can_view_action_plan(user, action.plan):
         return False
     return is_steering_group(user) or (is_staff_member(user) and action.owner_id == user.pk)
+
+
+def can_post_action_update(user: Any, action: Any) -> bool:
+    """The steering group, and an action's owner on their own action, while the plan is live."""
+    return action.plan.status != "archived" and is_action_updater(user, action)
+
+
+def can_view_action_evidence(user: Any, update: Any) -> bool:
+    """Evidence files are seen by whoever may see the plan."""
+    return can_view_action_plan(user, update.action.plan)
+
+
+def visible_action_plans_filter(user: Any):
+    """A Q object selecting the plans `user` may see in lists (mirrors can_view_action_plan)."""
+    from django.db.models import Q
+
+    if not is_staff_member(user):
+        return Q(pk__in=[])
+    if is_steering_group(user) or is_hr(user):
+        return Q()
+    return ~Q(status="draft")
 
 
 # --- the rest of the portal ------------------------------------------------------------------
@@ -166,6 +198,8 @@ CHECKS = {
     "view_action_plan": can_view_action_plan,
     "edit_action_plan": can_edit_action_plan,
     "post_action_update": can_post_action_update,
+    "action_updater": is_action_updater,
+    "view_action_evidence": can_view_action_evidence,
     "use_admin": can_use_admin,
     "hr": is_hr,
     "steering_group": is_steering_group,

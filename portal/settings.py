@@ -135,6 +135,7 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
+ACCOUNT_FORMS = {"signup": "portal.adapters.StaffListSignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -207,24 +208,39 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# E-mail: EMAIL_URL like smtp://user:pass@host:587?tls=1, or console (the local default).
+# E-mail: EMAIL_URL like smtp://user:pass@host:587?tls=1 (or ?ssl=1), console:// (the local
+# default), locmem:// (tests), or file:///var/mail/portal (one file per message, for checks).
 EMAIL_URL = env("EMAIL_URL", "console://")
 if EMAIL_URL.startswith("console:"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 elif EMAIL_URL.startswith("locmem:"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif EMAIL_URL.startswith("file:"):
+    from urllib.parse import unquote, urlparse
+
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = unquote(urlparse(EMAIL_URL).path)
+    if not EMAIL_FILE_PATH:
+        raise ImproperlyConfigured("EMAIL_URL=file:///path needs a directory path.")
 else:
     from urllib.parse import parse_qs, unquote, urlparse
 
     _email = urlparse(EMAIL_URL)
     _email_options = parse_qs(_email.query)
+    if _email.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must start with smtp://, smtps://, console://, locmem:// or file://."
+        )
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or 25
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_TLS = _email_options.get("tls", ["0"])[0] in {"1", "true"}
-    EMAIL_USE_SSL = _email_options.get("ssl", ["0"])[0] in {"1", "true"}
+    EMAIL_USE_SSL = _email.scheme == "smtps" or _email_options.get("ssl", ["0"])[0] in {
+        "1",
+        "true",
+    }
     EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "technician-commitment@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -245,6 +261,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker stops its running tasks: with acks_late they are redelivered.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Publishing (inside a web request, on commit) gives up fast: the outbox sweep sends it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest task (the hard time limit), so a slow task is not redelivered.
     "visibility_timeout": 3600,
@@ -256,10 +281,12 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"portal.tasks.render_annual_report": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox sweep: notifications still pending a minute after they were written.
     "send-pending-notifications": {
         "task": "portal.tasks.send_pending_notifications",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
+    # Reminders derived from the data (portal.reminders.PRODUCERS); re-runs are harmless.
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
 }
 

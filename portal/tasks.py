@@ -1,10 +1,44 @@
-"""Celery tasks: thin, idempotent, taking primary keys and calling a service."""
+"""Celery tasks: thin, idempotent, taking primary keys and calling a service.
+
+acks_late and reject_on_worker_lost come from settings (CELERY_TASK_*): a task whose worker
+dies is delivered again, so every task here may run twice without doing anything twice.
+With no REDIS_URL they run in-process (CELERY_TASK_ALWAYS_EAGER).
+"""
+
+from __future__ import annotations
 
 from celery import shared_task
+from django.db import DatabaseError
+
+# A database blip (failover, restart) is worth retrying; the outbox keeps everything else.
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(ignore_result=True)
-def send_notification(notification_id: int) -> None:
+@shared_task(name="portal.tasks.send_notification", ignore_result=True, **RETRY)
+def send_notification(notification_id: int) -> bool:
+    """Send one outbox row (a no-op when it is sent already or being sent)."""
     from portal import outbox
 
-    outbox.send(notification_id)
+    return outbox.send(notification_id)
+
+
+@shared_task(name="portal.tasks.send_pending_notifications", ignore_result=True, **RETRY)
+def send_pending_notifications() -> dict[str, int]:
+    """The periodic sweep: re-send notifications still pending (see portal.outbox.sweep)."""
+    from portal import outbox
+
+    return outbox.sweep()
+
+
+@shared_task(name="portal.tasks.send_reminders", ignore_result=True, **RETRY)
+def send_reminders() -> dict[str, int]:
+    """Every reminder producer for today (see portal.reminders); re-runs are harmless."""
+    from portal import reminders
+
+    return reminders.run_all()

@@ -1,11 +1,12 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import permissions, views
 
-# The admin logs in through allauth, so its rate limits and SSO apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
+# The admin logs in through allauth, so its rate limits and SSO apply there too; superusers
+# and members of the Administrator group get in (not Django's is_staff flag).
+admin.site.login = views.admin_login(admin.site.login)
+admin.site.has_permission = lambda request: permissions.can_use_admin(request.user)
 admin.site.site_header = "Technician Commitment Portal administration"
 
 urlpatterns = [

@@ -1,9 +1,14 @@
 import logging
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,10 +18,48 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """The dashboard, by role. Anonymous visitors are sent to the public page."""
+    """The dashboard, by role. Anonymous visitors go to the login page (which links to the
+    public "Meet our technicians" page). A constant number of queries whatever the team size."""
     if not request.user.is_authenticated:
-        return redirect("public:index")
-    return render(request, "portal/home.html", {"me": permissions.technician_of(request.user)})
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    me = permissions.technician_of(user)
+    team = []
+    if me is not None:
+        team = list(
+            me.reports.filter(is_active=True)
+            .select_related("department")
+            .only("pk", "first_name", "last_name", "job_title", "department__name")
+            .order_by("last_name", "first_name", "pk")
+        )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "me": me,
+            "team": team,
+            "is_admin": permissions.is_admin(user),
+            "is_hr": permissions.is_hr(user),
+            "is_steering_group": permissions.is_steering_group(user),
+        },
+    )
+
+
+def admin_login(login_view):
+    """Wrap the admin's login view: the admin logs in through allauth (its rate limits and
+    single sign-on apply there too); a logged-in user who is no administrator (superuser or
+    Administrator group, `permissions.can_use_admin`) is refused."""
+
+    @wraps(login_view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+            return redirect_to_login(next_url)
+        if not permissions.can_use_admin(request.user):
+            raise PermissionDenied
+        return login_view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _database_status() -> str:

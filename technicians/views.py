@@ -1,1 +1,180 @@
-# Owned by the directory work (being written).
+"""The directory: search and filters, profiles, my profile, photos, departments, and the
+public Meet our technicians page. Permission decisions come from portal.permissions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal import permissions
+from portal.decorators import permission_required
+from technicians import photos, selectors, services
+from technicians.filters import PublicTechnicianFilter, TechnicianFilter
+from technicians.forms import ProfileForm, SkillFormSet
+from technicians.models import Technician
+
+PER_PAGE = 24
+PHOTO_SIZES = {"full": "photo", "thumb": "photo_thumbnail"}
+PHOTO_MAX_AGE = 3600
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _wants_partial(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _render_list(request, full_template: str, partial_template: str, context: dict):
+    """The whole page, or only the results when htmx asks for them."""
+    template = partial_template if _wants_partial(request) else full_template
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@permission_required(permissions.can_view_directory)
+def directory(request):
+    """Search and filter the technicians the user may see, 24 a page."""
+    queryset = selectors.visible_technicians(request.user)
+    filterset = TechnicianFilter(request.GET or None, queryset=queryset, request=request)
+    results = filterset.qs if filterset.is_bound else queryset
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": _page(request, results),
+        "searching": bool(filterset.is_bound and filterset.form.cleaned_data.get("q")),
+    }
+    return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
+
+
+def _hidden(request):
+    """A profile the user may not see: log in first, or 'not found' once logged in."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404("No such profile.")
+
+
+@require_GET
+def detail(request, pk: int):
+    """One profile. Public ones are open to anyone (without the e-mail address)."""
+    technician = selectors.technician_profile(pk)
+    if technician is None or not permissions.can_view_technician(request.user, technician):
+        return _hidden(request)
+    user = request.user
+    manager = technician.line_manager
+    context = {
+        "technician": technician,
+        "skills": technician.technician_skills.all(),
+        "show_email": permissions.is_staff_member(user),
+        "show_staff_details": permissions.is_staff_member(user),
+        "manager_visible": bool(manager and permissions.can_view_technician(user, manager)),
+        "is_own": permissions.is_own_profile(user, technician),
+    }
+    return render(request, "technicians/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_view_directory)
+def my_profile(request):
+    """Edit your own profile. HR-owned fields are shown, not editable."""
+    mine = permissions.technician_of(request.user)
+    if mine is None or not mine.is_active:
+        return render(request, "technicians/no_profile.html", {"leaver": mine is not None})
+    technician = selectors.technician_profile(mine.pk)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=technician)
+        formset = SkillFormSet(request.POST, instance=technician, prefix="skills")
+        if form.is_valid() and formset.is_valid():
+            # A fresh copy: the form has already written its values onto `technician`.
+            fresh = Technician.objects.get(pk=technician.pk)
+            try:
+                services.update_profile(
+                    fresh,
+                    form.profile_data(),
+                    formset.chosen_skills(),
+                    photo=form.cleaned_data["new_photo"],
+                    remove_photo=form.cleaned_data["remove_photo"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your profile has been saved.")
+                return redirect("technicians:me")
+    else:
+        form = ProfileForm(instance=technician)
+        formset = SkillFormSet(instance=technician, prefix="skills")
+    return render(
+        request,
+        "technicians/me.html",
+        {"technician": technician, "form": form, "formset": formset},
+    )
+
+
+@require_GET
+def photo(request, pk: int, size: str):
+    """A profile photo, only to those who may see the profile."""
+    field_name = PHOTO_SIZES.get(size)
+    if field_name is None:
+        raise Http404("No such photo size.")
+    technician = (
+        Technician.objects.only("pk", "user_id", "is_active", "visibility", field_name)
+        .filter(pk=pk)
+        .first()
+    )
+    if technician is None or not permissions.can_view_technician(request.user, technician):
+        return _hidden(request)
+    file = getattr(technician, field_name)
+    if not file:
+        raise Http404("No photo.")
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404("No photo.") from None
+    response = FileResponse(handle, content_type=photos.content_type_for(file.name))
+    is_public = technician.is_active and technician.visibility == Technician.Visibility.PUBLIC
+    if is_public:
+        patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, max_age=PHOTO_MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_GET
+@permission_required(permissions.can_view_directory)
+def department(request, slug: str):
+    """A department's technicians (those the user may see) and its helpdesk address."""
+    dept = selectors.department_by_slug(slug)
+    technicians = selectors.department_technicians(dept, request.user)
+    return render(
+        request,
+        "technicians/department.html",
+        {"department": dept, "page_obj": _page(request, technicians)},
+    )
+
+
+@require_GET
+def public_directory(request):
+    """Meet our technicians: public profiles only, no e-mail addresses, open to anyone."""
+    queryset = selectors.public_technicians()
+    filterset = PublicTechnicianFilter(request.GET or None, queryset=queryset, request=request)
+    results = filterset.qs if filterset.is_bound else queryset
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": _page(request, results),
+    }
+    return _render_list(
+        request, "technicians/public_index.html", "technicians/_results.html", context
+    )

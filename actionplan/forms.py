@@ -1,0 +1,244 @@
+"""Forms of the action plan pages. They check what a person can fix on the page; the services
+check everything again (and the rules live there)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from actionplan import evidence, services
+from actionplan.models import Action, ActionPlan, Pillar
+from actionplan.rag import Rag
+from actionplan.selectors import display_name, owners_in_plan
+
+PROGRESS_ERRORS = {
+    "min_value": services.PROGRESS_RANGE,
+    "max_value": services.PROGRESS_RANGE,
+    "invalid": services.PROGRESS_RANGE,
+    "required": "Please give the progress, from 0 to 100.",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProgressField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Progress (%)")
+        kwargs.setdefault("help_text", "How much of the action is done, from 0 to 100.")
+        super().__init__(min_value=0, max_value=100, error_messages=PROGRESS_ERRORS, **kwargs)
+
+
+class OwnerField(forms.CharField):
+    """A portal user, given by e-mail address (as in the CSV files)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Owner's e-mail address")
+        kwargs.setdefault(
+            "help_text", "The portal user who reports progress. Leave empty if nobody yet."
+        )
+        kwargs.setdefault(
+            "widget", forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+        )
+        super().__init__(max_length=254, **kwargs)
+
+    def prepare_value(self, value):
+        user_model = get_user_model()
+        if isinstance(value, user_model):
+            return value.email
+        if isinstance(value, int):
+            user = user_model.objects.filter(pk=value).first()
+            return user.email if user else ""
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        users = get_user_model().objects.filter(is_active=True)
+        user = (
+            users.filter(pk=int(text)).first()
+            if text.isdigit()
+            else users.filter(email__iexact=text).order_by("pk").first()
+        )
+        if user is None:
+            raise forms.ValidationError(f"No portal user has the e-mail address {text}.")
+        return user
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the plan is for, and how the steering group runs it.",
+    )
+    starts_on = forms.DateField(label="Starts on", widget=DateInput())
+    ends_on = forms.DateField(label="Ends on", widget=DateInput())
+    status = forms.ChoiceField(
+        choices=ActionPlan.Status.choices,
+        initial=ActionPlan.Status.DRAFT,
+        help_text="Only the steering group and HR see drafts. An archived plan can no longer "
+        "be changed.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", services.PERIOD_ORDER)
+        return data
+
+
+class ActionForm(forms.Form):
+    pillar = forms.ChoiceField(choices=Pillar.choices)
+    ref = forms.CharField(
+        label="Reference", max_length=20, help_text="Unique within the plan, e.g. V1.2."
+    )
+    title = forms.CharField(label="Action", max_length=300)
+    description = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    owner = OwnerField()
+    lead = forms.CharField(
+        required=False, max_length=200, help_text="The team or role leading the work."
+    )
+    due_on = forms.DateField(label="Due on", widget=DateInput())
+    success_measure = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How we will know the action has worked.",
+    )
+    status = forms.ChoiceField(
+        choices=Action.Status.choices, help_text="Choosing Complete sets progress to 100 %."
+    )
+    progress = ProgressField(initial=0)
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["due_on"].help_text = (
+            f"Between {services.readable_date(plan.starts_on)} and "
+            f"{services.readable_date(plan.ends_on)}."
+        )
+
+    def clean(self):
+        data = super().clean()
+        for name, messages in services.action_value_errors(
+            self.plan, due_on=data.get("due_on"), progress=None
+        ).items():
+            for message in messages:
+                self.add_error(name, message)
+        return data
+
+
+class UpdateForm(forms.Form):
+    note = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has happened since the last update.",
+        error_messages={"required": services.NOTE_REQUIRED},
+    )
+    progress = ProgressField()
+    status = forms.ChoiceField(
+        choices=Action.Status.choices, help_text="Choosing Complete sets progress to 100 %."
+    )
+    evidence = forms.FileField(
+        required=False,
+        label="Evidence file (optional)",
+        help_text=(
+            "A PDF, an image or an office document, at most "
+            f"{evidence.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": evidence.ACCEPT_ATTRIBUTE}),
+    )
+    evidence_url = forms.URLField(
+        required=False,
+        label="Evidence link (optional)",
+        max_length=500,
+        assume_scheme="https",
+        help_text="A web page that shows the progress, e.g. the new intranet page.",
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        kwargs.setdefault("initial", {"progress": action.progress, "status": action.status})
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+
+class NextPlanForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="You can change it later.")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="The columns of the plan's export: pillar, ref, action, owner (e-mail), lead, "
+        "due (YYYY-MM-DD), success measure, status, progress. RAG and latest update are ignored.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class ConfirmImportForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+# --- the filter of the plan page -------------------------------------------------------------
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return display_name(obj)
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = OwnerChoiceField
+
+
+SORTS = [
+    ("due", "Due date, soonest first"),
+    ("-due", "Due date, latest first"),
+    ("ref", "Reference"),
+]
+ORDERINGS = {
+    "due": ("due_on", "ref", "pk"),
+    "-due": ("-due_on", "ref", "pk"),
+    "ref": ("ref", "pk"),
+}
+
+
+class ActionFilter(django_filters.FilterSet):
+    pillar = django_filters.ChoiceFilter(choices=Pillar.choices, empty_label="All pillars")
+    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any status")
+    owner = OwnerFilter(queryset=get_user_model().objects.none(), empty_label="Anyone")
+    rag = django_filters.ChoiceFilter(
+        label="RAG", choices=Rag.choices, empty_label="Any RAG", method="filter_rag"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORTS, empty_label=None, method="sort_actions"
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args, plan: ActionPlan, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.filters["owner"].queryset = owners_in_plan(plan)
+
+    def filter_rag(self, queryset, name, value):
+        from actionplan.rag import rag_q
+
+        return queryset.filter(rag_q(value, self.today)) if value else queryset
+
+    def sort_actions(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["due"]))

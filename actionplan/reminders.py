@@ -1,0 +1,80 @@
+"""Reminders to action owners, derived from the data by the periodic reminder pass
+(portal/reminders.py calls `queue_action_reminders` with the local date).
+
+For every unfinished action of a published plan that has an owner:
+- "action_due_soon" on the day the action is due in exactly `DUE_SOON_REMINDER_DAYS` days;
+- "action_overdue" once its due date has passed.
+Both keys include the due date, so a new due date reminds again, once. The outbox's unique
+(kind, key, recipient) makes every re-run harmless.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.dateformat import format as format_date
+
+from actionplan.models import Action, ActionPlan
+from portal.services import queue_notification
+
+DUE_SOON_REMINDER_DAYS = 14
+DUE_SOON = "action_due_soon"
+OVERDUE = "action_overdue"
+
+
+def _link(action: Action) -> str:
+    return settings.SITE_URL.rstrip("/") + action.get_absolute_url()
+
+
+def _body(action: Action, opening: str) -> str:
+    return (
+        f"{opening}\n\n"
+        f"{action.ref} {action.title}\n"
+        f"Plan: {action.plan.title}\n"
+        f"Due: {format_date(action.due_on, 'j F Y')}\n"
+        f"Progress: {action.progress} % ({action.get_status_display().lower()})\n\n"
+        f"Please post a progress update, with evidence if you have it:\n{_link(action)}\n"
+    )
+
+
+def queue_action_reminders(today: datetime.date) -> int:
+    """Queue the due-soon and overdue reminders of `today`; returns how many were queued."""
+    due_soon_on = today + datetime.timedelta(days=DUE_SOON_REMINDER_DAYS)
+    actions = (
+        Action.objects.filter(
+            plan__status=ActionPlan.Status.PUBLISHED,
+            owner__isnull=False,
+            owner__is_active=True,
+        )
+        .exclude(status=Action.Status.COMPLETE)
+        .filter(due_on__lte=due_soon_on)
+        .exclude(due_on__gt=today, due_on__lt=due_soon_on)
+        .select_related("owner", "plan")
+        .order_by("due_on", "pk")
+    )
+    queued = 0
+    for action in actions:
+        if action.due_on == due_soon_on:
+            kind = DUE_SOON
+            subject = f"Action {action.ref} is due in {DUE_SOON_REMINDER_DAYS} days"
+            opening = (
+                f"An action you own is due on {format_date(action.due_on, 'l j F Y')}, "
+                f"in {DUE_SOON_REMINDER_DAYS} days."
+            )
+            key = f"action:{action.pk}:due:{action.due_on.isoformat()}"
+        elif action.due_on < today:
+            kind = OVERDUE
+            subject = f"Action {action.ref} is overdue"
+            opening = (
+                f"An action you own was due on {format_date(action.due_on, 'l j F Y')} and is "
+                "not complete yet."
+            )
+            key = f"action:{action.pk}:overdue:{action.due_on.isoformat()}"
+        else:
+            continue  # due today: neither reminder
+        with transaction.atomic():
+            if queue_notification(action.owner, kind, key, subject, _body(action, opening)):
+                queued += 1
+    return queued

@@ -1,0 +1,319 @@
+"""Read-only queries the action plan pages share. Each runs a fixed number of queries, however
+many actions a plan has: pillar progress and RAG counts are computed in Python from one query,
+and each action's latest update comes from a subquery, never a query per row."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from actionplan import rag
+from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
+from portal import permissions
+
+
+def display_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email or user.get_username()
+
+
+def visible_plans(user) -> QuerySet[ActionPlan]:
+    """The plans `user` may see, with their number of actions and overall progress."""
+    return (
+        ActionPlan.objects.filter(permissions.visible_action_plans_filter(user))
+        .annotate(
+            action_count=Count("actions"),
+            complete_count=Count("actions", filter=Q(actions__status=Action.Status.COMPLETE)),
+            average_progress=Avg("actions__progress"),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def with_latest_update(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-created", "-pk")
+    return queryset.annotate(
+        latest_update_note=Subquery(latest.values("note")[:1]),
+        latest_update_created=Subquery(latest.values("created")[:1]),
+    )
+
+
+def plan_actions(plan: ActionPlan) -> QuerySet[Action]:
+    """The plan's actions, sorted by due date, with owner and latest update in the same query."""
+    return with_latest_update(
+        Action.objects.filter(plan=plan).select_related("owner").order_by("due_on", "ref", "pk")
+    )
+
+
+@dataclass
+class PillarSummary:
+    pillar: str
+    label: str
+    aim: str
+    action_count: int = 0
+    progress: int = 0  # the mean progress of the pillar's actions, in per cent
+    rag_counts: list[tuple[rag.Rag, int]] = field(default_factory=list)
+
+    @property
+    def complete_count(self) -> int:
+        return dict(self.rag_counts).get(rag.Rag.COMPLETE, 0)
+
+
+@dataclass
+class PlanOverview:
+    pillars: list[PillarSummary]
+    action_count: int
+    progress: int
+    rag_counts: list[tuple[rag.Rag, int]]
+
+
+def _ordered_counts(counter: Counter) -> list[tuple[rag.Rag, int]]:
+    return [(rating, counter.get(rating, 0)) for rating in rag.Rag]
+
+
+def plan_overview(plan: ActionPlan, today: datetime.date | None = None) -> PlanOverview:
+    """Progress and RAG counts for each pillar and the whole plan, from one query."""
+    today = today or rag.today()
+    rows = Action.objects.filter(plan=plan).values_list("pillar", "status", "progress", "due_on")
+    progress: dict[str, list[int]] = {pillar: [] for pillar in Pillar.values}
+    counts: dict[str, Counter] = {pillar: Counter() for pillar in Pillar.values}
+    for pillar, status, value, due_on in rows:
+        progress.setdefault(pillar, []).append(value)
+        counts.setdefault(pillar, Counter())[rag.rag_for(status, value, due_on, today)] += 1
+    pillars = [
+        PillarSummary(
+            pillar=pillar,
+            label=label,
+            aim=PILLAR_AIMS[pillar],
+            action_count=len(progress[pillar]),
+            progress=_mean(progress[pillar]),
+            rag_counts=_ordered_counts(counts[pillar]),
+        )
+        for pillar, label in Pillar.choices
+    ]
+    everything = [value for values in progress.values() for value in values]
+    return PlanOverview(
+        pillars=pillars,
+        action_count=len(everything),
+        progress=_mean(everything),
+        rag_counts=_ordered_counts(sum(counts.values(), Counter())),
+    )
+
+
+def _mean(values: list[int]) -> int:
+    return round(sum(values) / len(values)) if values else 0
+
+
+def owners_in_plan(plan: ActionPlan):
+    return (
+        get_user_model()
+        .objects.filter(owned_actions__plan=plan)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime.datetime
+    who: Any
+    kind: str  # "created", "changed" or "update"
+    changes: list[Change] = field(default_factory=list)
+    update: ActionUpdate | None = None
+    note: str = ""
+
+    @property
+    def who_name(self) -> str:
+        return display_name(self.who) or "The system"
+
+    @property
+    def reason(self) -> str:
+        """Why the change was made, in words (empty when it was an ordinary edit)."""
+        note = self.note or ""
+        if note.startswith("continues plan"):
+            return "Carried over from the previous plan."
+        if note.startswith("next plan after"):
+            return "Started as the next plan."
+        if note == "import":
+            return "Imported from a CSV file."
+        if note.startswith("update:"):
+            return "Progress update."
+        return note
+
+
+HIDDEN_HISTORY_FIELDS = ["created", "updated"]
+
+
+def _value_text(model, name: str, value: Any, users: dict, actions: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if name == "owner":
+        return display_name(users.get(value)) or f"user #{value}"
+    if name == "continues":
+        action = actions.get(value)
+        return f"{action.ref} in {action.plan.title}" if action else f"action #{value}"
+    if name == "previous":
+        return f"plan #{value}"
+    if name == "progress":
+        return f"{value} %"
+    if isinstance(value, datetime.date):
+        return format_date(value, "j F Y")
+    return str(value)
+
+
+def _history_entries(history_qs, model) -> list[TimelineEntry]:
+    """Who changed what, when: each history row compared with the one before it."""
+    records = list(history_qs.select_related("history_user").order_by("history_date", "pk"))
+    deltas = []
+    user_ids, action_ids = set(), set()
+    previous = None
+    for record in records:
+        delta = None
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=HIDDEN_HISTORY_FIELDS)
+            for change in delta.changes:
+                if change.field == "owner":
+                    user_ids |= {change.old, change.new}
+                if change.field == "continues":
+                    action_ids |= {change.old, change.new}
+        deltas.append((record, delta))
+        previous = record
+    users = get_user_model().objects.in_bulk([pk for pk in user_ids if pk])
+    actions = Action.objects.select_related("plan").in_bulk([pk for pk in action_ids if pk])
+    entries = []
+    for record, delta in deltas:
+        if record.history_type == "+":
+            entries.append(
+                TimelineEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    kind="created",
+                    note=record.history_change_reason or "",
+                )
+            )
+        elif record.history_type == "-":
+            entries.append(
+                TimelineEntry(when=record.history_date, who=record.history_user, kind="deleted")
+            )
+        elif delta is not None and delta.changes:
+            entries.append(
+                TimelineEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    kind="changed",
+                    changes=[
+                        Change(
+                            field=str(model._meta.get_field(c.field).verbose_name).capitalize(),
+                            old=_value_text(model, c.field, c.old, users, actions),
+                            new=_value_text(model, c.field, c.new, users, actions),
+                        )
+                        for c in delta.changes
+                    ],
+                    note=record.history_change_reason or "",
+                )
+            )
+    return entries
+
+
+def action_timeline(action: Action) -> list[TimelineEntry]:
+    """Every change to the action and every progress update on it, newest first. A change
+    made by posting an update is shown with that update."""
+    entries = _history_entries(action.history.all(), Action)
+    updates = list(action.updates.select_related("author").order_by("-created", "-pk"))
+    by_update = {f"update:{update.pk}": update for update in updates}
+    changes_of_update: dict[int, list[Change]] = {}
+    timeline = []
+    for entry in entries:
+        update = by_update.get(entry.note)
+        if entry.kind == "changed" and update is not None:
+            changes_of_update[update.pk] = entry.changes
+        else:
+            timeline.append(entry)
+    for update in updates:
+        update.action = action  # no query per update for its evidence link
+        timeline.append(
+            TimelineEntry(
+                when=update.created,
+                who=update.author,
+                kind="update",
+                update=update,
+                changes=changes_of_update.get(update.pk, []),
+            )
+        )
+    timeline.sort(key=lambda entry: entry.when, reverse=True)
+    return timeline
+
+
+def plan_timeline(plan: ActionPlan) -> list[TimelineEntry]:
+    entries = _history_entries(plan.history.all(), ActionPlan)
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def export_rows(plan: ActionPlan) -> list[list[Any]]:
+    """The rows of the plan's CSV export, in the order of `importing.EXPORT_COLUMNS`."""
+    today = rag.today()
+    rows = []
+    for action in sorted(plan_actions(plan), key=plan_order):
+        rows.append(
+            [
+                action.get_pillar_display(),
+                action.ref,
+                action.title,
+                action.owner.email if action.owner else "",
+                action.lead,
+                action.due_on.isoformat(),
+                action.success_measure,
+                action.get_status_display(),
+                rag.rag_for(action.status, action.progress, action.due_on, today).label,
+                action.progress,
+                _latest_update_text(action),
+            ]
+        )
+    return rows
+
+
+def _latest_update_text(action: Action) -> str:
+    if not action.latest_update_note:
+        return ""
+    when = timezone.localdate(action.latest_update_created)
+    return f"{when.isoformat()}: {action.latest_update_note}"
+
+
+_PILLAR_ORDER = {pillar: index for index, pillar in enumerate(Pillar.values)}
+
+
+def ref_key(ref: str) -> tuple:
+    """Natural order of references: V1.2 before V1.10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", ref)
+        if part
+    )
+
+
+def plan_order(action: Action) -> tuple:
+    """Pillar by pillar, in the Commitment's order, then by reference."""
+    return (_PILLAR_ORDER.get(action.pillar, 99), ref_key(action.ref), action.pk)

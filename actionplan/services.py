@@ -1,0 +1,436 @@
+"""Every change to action plans goes through a function here: views, the admin, the import and
+management commands all call these.
+
+Refusals:
+- the wrong role raises PermissionDenied with a message saying who may do it;
+- an archived plan, or bad values, raise ValidationError (a dict by field where a field is
+  at fault), and nothing is changed.
+
+Completing an action always sets its progress to 100 % (a rule, not a refusal): choosing the
+status "Complete" with less progress, in a form, an update or an import, records 100 %.
+The database enforces the same rule (constraint `action_complete_means_100`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.dateformat import format as format_date
+from simple_history.utils import bulk_create_with_history
+
+from actionplan import evidence as evidence_files
+from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
+from portal import permissions
+
+NOT_STEERING_GROUP = "Only members of the steering group can change action plans."
+NOT_UPDATER = "Only the steering group and the action's owner can post progress updates."
+ARCHIVED = "This plan is archived: it can no longer be changed, and its actions take no updates."
+PROGRESS_RANGE = "Progress must be a whole number from 0 to 100."
+PERIOD_ORDER = "The plan must end after it starts."
+NOTE_REQUIRED = "Please write a note saying what has happened."
+NEXT_PLAN_EXISTS = "The next plan has already been started: “{title}”."
+
+ACTION_FIELDS = (
+    "pillar",
+    "ref",
+    "title",
+    "description",
+    "owner",
+    "lead",
+    "due_on",
+    "success_measure",
+    "status",
+    "progress",
+)
+PLAN_FIELDS = ("title", "description", "starts_on", "ends_on", "status")
+
+
+# --- checks shared by the forms, the import and the services ------------------------------
+
+
+def readable_date(day: datetime.date) -> str:
+    return format_date(day, "j F Y")
+
+
+def due_outside_period(plan: ActionPlan) -> str:
+    return (
+        "The due date must fall within the plan's period, "
+        f"{readable_date(plan.starts_on)} to {readable_date(plan.ends_on)}."
+    )
+
+
+def parse_progress(value: Any) -> int | None:
+    """The progress as an int, or None when it is not a whole number from 0 to 100."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%").strip()
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(value, float) and value != number:
+        return None
+    return number if 0 <= number <= 100 else None
+
+
+def action_value_errors(
+    plan: ActionPlan, *, due_on: datetime.date | None, progress: Any
+) -> dict[str, list[str]]:
+    """What is wrong with an action's due date and progress in this plan (empty: nothing)."""
+    errors: dict[str, list[str]] = {}
+    if due_on is not None and not plan.covers(due_on):
+        errors["due_on"] = [due_outside_period(plan)]
+    if progress is not None and parse_progress(progress) is None:
+        errors["progress"] = [PROGRESS_RANGE]
+    return errors
+
+
+def completed_progress(status: str, progress: int) -> int:
+    """Completing an action sets its progress to 100."""
+    return 100 if status == Action.Status.COMPLETE else progress
+
+
+def _require_steering_group(user) -> None:
+    if not permissions.can_edit_action_plans(user):
+        raise PermissionDenied(NOT_STEERING_GROUP)
+
+
+def _refuse_if_archived(plan: ActionPlan) -> None:
+    if plan.status == ActionPlan.Status.ARCHIVED:
+        raise ValidationError(ARCHIVED, code="archived")
+
+
+def _as_history_of(instance, user, reason: str | None = None):
+    """Record `user` (and why) in the history row this save writes, in or out of a request."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+    instance._change_reason = reason
+    return instance
+
+
+def _check_plan_values(values: dict[str, Any], plan: ActionPlan | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not str(values.get("title", "")).strip():
+        errors["title"] = ["Please give the plan a title."]
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    if starts_on is None:
+        errors["starts_on"] = ["Please give the date the plan starts."]
+    if ends_on is None:
+        errors["ends_on"] = ["Please give the date the plan ends."]
+    if starts_on and ends_on and ends_on <= starts_on:
+        errors["ends_on"] = [PERIOD_ORDER]
+    if values.get("status") not in ActionPlan.Status.values:
+        errors["status"] = ["Unknown status."]
+    if plan is not None and plan.pk and starts_on and ends_on and not errors:
+        outside = list(
+            plan.actions.exclude(due_on__range=(starts_on, ends_on))
+            .order_by("ref")
+            .values_list("ref", flat=True)[:10]
+        )
+        if outside:
+            errors.setdefault("starts_on", []).append(
+                "Some actions would fall outside the new period (due dates of "
+                + ", ".join(outside)
+                + "): change their due dates first."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(
+    user,
+    *,
+    title: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    description: str = "",
+    status: str = ActionPlan.Status.DRAFT,
+) -> ActionPlan:
+    _require_steering_group(user)
+    values = {
+        "title": title.strip(),
+        "description": description,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "status": status,
+    }
+    _check_plan_values(values, None)
+    plan = ActionPlan(**values)
+    _as_history_of(plan, user).save()
+    return plan
+
+
+@transaction.atomic
+def update_plan(user, plan: ActionPlan, **changes: Any) -> ActionPlan:
+    """Change a plan's title, description, period or status (draft → published → archived)."""
+    _require_steering_group(user)
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"update_plan() cannot change {sorted(unknown)}")
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    _refuse_if_archived(locked)
+    values = {name: getattr(locked, name) for name in PLAN_FIELDS} | changes
+    if isinstance(values["title"], str):
+        values["title"] = values["title"].strip()
+    _check_plan_values(values, locked)
+    changed = [name for name in PLAN_FIELDS if getattr(locked, name) != values[name]]
+    if changed:
+        for name in changed:
+            setattr(locked, name, values[name])
+        _as_history_of(locked, user).save()
+    return locked
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def _clean_action_values(plan: ActionPlan, values: dict[str, Any], action: Action | None) -> dict:
+    """Check and normalise an action's values; raise ValidationError by field."""
+    errors: dict[str, list[str]] = {}
+    for name in ("ref", "title", "lead", "description", "success_measure"):
+        values[name] = (values.get(name) or "").strip()
+    if values["pillar"] not in Pillar.values:
+        errors["pillar"] = ["Choose one of the four pillars."]
+    if not values["ref"]:
+        errors["ref"] = ["Please give the action a reference, e.g. V1.2."]
+    elif len(values["ref"]) > 20:
+        errors["ref"] = ["The reference is at most 20 characters long."]
+    elif (
+        Action.objects.filter(plan=plan, ref__iexact=values["ref"])
+        .exclude(pk=action.pk if action else None)
+        .exists()
+    ):
+        errors["ref"] = [f"Another action in this plan already has the reference {values['ref']}."]
+    if not values["title"]:
+        errors["title"] = ["Please say what the action is."]
+    if values["status"] not in Action.Status.values:
+        errors["status"] = ["Unknown status."]
+    if values.get("due_on") is None:
+        errors["due_on"] = ["Please give a due date."]
+    owner = values.get("owner")
+    if owner is not None and not isinstance(owner, get_user_model()):
+        errors["owner"] = ["The owner must be a portal user."]
+    for name, messages in action_value_errors(
+        plan, due_on=values.get("due_on"), progress=values.get("progress")
+    ).items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    values["progress"] = completed_progress(values["status"], parse_progress(values["progress"]))
+    return values
+
+
+@transaction.atomic
+def create_action(user, plan: ActionPlan, **fields: Any) -> Action:
+    _require_steering_group(user)
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"create_action() got unknown fields {sorted(unknown)}")
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    _refuse_if_archived(locked)
+    values = {
+        "description": "",
+        "owner": None,
+        "lead": "",
+        "success_measure": "",
+        "status": Action.Status.NOT_STARTED,
+        "progress": 0,
+    } | fields
+    values = _clean_action_values(locked, values, None)
+    action = Action(plan=locked, **values)
+    _as_history_of(action, user).save()
+    return action
+
+
+@transaction.atomic
+def update_action(user, action: Action, **changes: Any) -> Action:
+    """Edit an action. Saves (and records history) only when something actually changed."""
+    _require_steering_group(user)
+    unknown = set(changes) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"update_action() cannot change {sorted(unknown)}")
+    locked = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
+    _refuse_if_archived(locked.plan)
+    values = {name: getattr(locked, name) for name in ACTION_FIELDS} | changes
+    values = _clean_action_values(locked.plan, values, locked)
+    changed = [name for name in ACTION_FIELDS if getattr(locked, name) != values[name]]
+    if changed:
+        for name in changed:
+            setattr(locked, name, values[name])
+        _as_history_of(locked, user).save()
+    return locked
+
+
+# --- progress updates ----------------------------------------------------------------------
+
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+@transaction.atomic
+def post_update(
+    user,
+    action: Action,
+    *,
+    note: str,
+    progress: Any,
+    status: str,
+    evidence: Any = None,
+    evidence_url: str = "",
+) -> ActionUpdate:
+    """Report progress on an action: records the update and sets the action's progress and
+    status, atomically, with the action's row locked so two updates cannot interleave."""
+    locked = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
+    if not permissions.is_action_updater(user, locked):
+        raise PermissionDenied(NOT_UPDATER)
+    _refuse_if_archived(locked.plan)
+    errors: dict[str, list[str]] = {}
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = [NOTE_REQUIRED]
+    number = parse_progress(progress)
+    if number is None:
+        errors["progress"] = [PROGRESS_RANGE]
+    if status not in Action.Status.values:
+        errors["status"] = ["Unknown status."]
+    evidence_url = (evidence_url or "").strip()
+    if evidence_url:
+        try:
+            _http_url(evidence_url)
+        except ValidationError:
+            errors["evidence_url"] = ["Please give a web address starting with https://."]
+    checked = None
+    if evidence:
+        try:
+            checked = evidence_files.check_evidence_file(evidence)
+        except ValidationError as error:
+            errors["evidence"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    number = completed_progress(status, number)
+    update = ActionUpdate(
+        action=locked,
+        author=user,
+        note=note,
+        progress=number,
+        status=status,
+        evidence_url=evidence_url,
+    )
+    if checked is not None:
+        update.evidence_name = checked.original_name
+        update.evidence_content_type = checked.kind.content_type
+        update.evidence.save(checked.storage_name, evidence, save=False)
+    try:
+        update.save()
+        if (locked.progress, locked.status) != (number, status):
+            locked.progress, locked.status = number, status
+            _as_history_of(locked, user, reason=f"update:{update.pk}").save()
+    except Exception:
+        if update.evidence:  # do not leave an orphan file behind a failed update
+            update.evidence.storage.delete(update.evidence.name)
+        raise
+    return update
+
+
+# --- the next plan -------------------------------------------------------------------------
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _whole_months(starts_on: datetime.date, ends_on: datetime.date) -> int | None:
+    """The plan's length in whole months (1 Aug 2025 – 31 Jul 2028: 36), or None."""
+    after = ends_on + datetime.timedelta(days=1)
+    if after.day != starts_on.day:
+        return None
+    return (after.year - starts_on.year) * 12 + after.month - starts_on.month
+
+
+def next_period(plan: ActionPlan) -> tuple[datetime.date, datetime.date]:
+    """The period after `plan`: from the day after it ends, for the same length."""
+    starts_on = plan.ends_on + datetime.timedelta(days=1)
+    months = _whole_months(plan.starts_on, plan.ends_on)
+    if months:
+        return starts_on, _add_months(starts_on, months) - datetime.timedelta(days=1)
+    return starts_on, starts_on + (plan.ends_on - plan.starts_on)
+
+
+def _shift_due_date(plan: ActionPlan, day: datetime.date, new_start, new_end) -> datetime.date:
+    """Move a due date into the next period by the plan's length, within its bounds."""
+    months = _whole_months(plan.starts_on, plan.ends_on)
+    moved = _add_months(day, months) if months else day + (new_start - plan.starts_on)
+    return min(max(moved, new_start), new_end)
+
+
+def suggest_next_title(plan: ActionPlan) -> str:
+    starts_on, ends_on = next_period(plan)
+    years = {
+        str(plan.starts_on.year): str(starts_on.year),
+        str(plan.ends_on.year): str(ends_on.year),
+    }
+    pattern = re.compile(r"\b(" + "|".join(re.escape(year) for year in years) + r")\b")
+    if pattern.search(plan.title):
+        return pattern.sub(lambda match: years[match.group(1)], plan.title)
+    return f"{plan.title} {starts_on.year}–{ends_on.year}"
+
+
+@transaction.atomic
+def start_next_plan(user, plan: ActionPlan, *, title: str | None = None) -> ActionPlan:
+    """A draft plan for the next period, with every unfinished action of `plan` copied in and
+    linked to the action it continues. Progress and status carry over; due dates move on by
+    the plan's length."""
+    _require_steering_group(user)
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    existing = ActionPlan.objects.filter(previous=locked).first()
+    if existing is not None:
+        raise ValidationError(NEXT_PLAN_EXISTS.format(title=existing.title), code="exists")
+    starts_on, ends_on = next_period(locked)
+    title = (title or "").strip() or suggest_next_title(locked)
+    new_plan = ActionPlan(
+        title=title,
+        description=locked.description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=ActionPlan.Status.DRAFT,
+        previous=locked,
+    )
+    _as_history_of(new_plan, user, reason=f"next plan after {locked.pk}").save()
+    copies = [
+        Action(
+            plan=new_plan,
+            pillar=action.pillar,
+            ref=action.ref,
+            title=action.title,
+            description=action.description,
+            owner_id=action.owner_id,
+            lead=action.lead,
+            due_on=_shift_due_date(locked, action.due_on, starts_on, ends_on),
+            success_measure=action.success_measure,
+            status=action.status,
+            progress=action.progress,
+            continues=action,
+        )
+        for action in locked.actions.exclude(status=Action.Status.COMPLETE).order_by("ref")
+    ]
+    if copies:
+        bulk_create_with_history(
+            copies,
+            Action,
+            default_user=user if getattr(user, "is_authenticated", False) else None,
+            default_change_reason=f"continues plan {locked.pk}",
+        )
+    return new_plan

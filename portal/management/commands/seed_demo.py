@@ -1,0 +1,48 @@
+"""manage.py seed_demo [--technicians N]: load the demo data (deterministic, idempotent).
+
+Creates 6 faculties and 40 departments, about 60 skills, N technicians (1,250 by default)
+with line managers, apprentices and skills, and one login per role (see demo_logins). Then,
+if the action plan app provides `actionplan.demo.seed_demo_plan(stdout)`, calls it for a demo
+action plan. Running it again creates nothing new. Never run it on a production database:
+the demo logins have a published password.
+"""
+
+import importlib
+import importlib.util
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from technicians import demo
+
+
+def seed_other_apps(stdout) -> None:
+    """Apps add their own demo data by providing `<app>.demo.seed_demo_<thing>(stdout)`."""
+    for module_name, function_name in (("actionplan.demo", "seed_demo_plan"),):
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        seed = getattr(importlib.import_module(module_name), function_name, None)
+        if callable(seed):
+            seed(stdout)
+
+
+class Command(BaseCommand):
+    help = "Load the demo data: departments, skills, technicians and one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--technicians",
+            type=int,
+            default=demo.DEFAULT_TECHNICIANS,
+            help=f"how many technicians to generate (default {demo.DEFAULT_TECHNICIANS})",
+        )
+
+    def handle(self, *args, technicians: int, **options):
+        if technicians < 0:
+            raise CommandError("--technicians must be 0 or more.")
+        started = time.monotonic()
+        demo.seed_demo(technicians=technicians, stdout=self.stdout)
+        seed_other_apps(self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
+        )

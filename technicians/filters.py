@@ -1,0 +1,146 @@
+"""Search, filters and sort of the directory and of Meet our technicians (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from technicians import selectors
+from technicians.models import Department, Skill, Technician, TechnicianSkill
+
+SORT_CHOICES = [
+    ("relevance", "Best match (when searching)"),
+    ("name", "Name"),
+    ("department", "Department"),
+    ("newest", "Newest first"),
+]
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class TechnicianFilter(django_filters.FilterSet):
+    """The directory's search box, filters and sort, applied in that order."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_nothing",  # applied in filter_queryset, before sorting
+        widget=SearchInput(attrs={"placeholder": "Name, technique, skill or equipment"}),
+        help_text="For example: mass spectrometry, 3D printing, “cell culture”.",
+    )
+    faculty = django_filters.ChoiceFilter(
+        label="Faculty",
+        field_name="department__faculty",
+        choices=[],  # filled in by __init__ from the departments
+        empty_label="Any faculty",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="Department",
+        queryset=Department.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label="Any department",
+    )
+    role_family = django_filters.ChoiceFilter(
+        label="Role family",
+        choices=Technician.RoleFamily.choices,
+        empty_label="Any role family",
+    )
+    skill = django_filters.ModelChoiceFilter(
+        label="Skill",
+        queryset=Skill.objects.order_by("name"),
+        method="filter_nothing",  # applied with min_level in filter_queryset
+        empty_label="Any skill",
+    )
+    min_level = django_filters.ChoiceFilter(
+        label="Skill level at least",
+        choices=[(value, f"{value}: {label}") for value, label in TechnicianSkill.Level.choices],
+        method="filter_nothing",
+        empty_label="Any level",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Technician
+        fields = ["q", "faculty", "department", "role_family", "skill", "min_level", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["faculty"].extra["choices"] = selectors.faculty_choices()
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        skill = data.get("skill")
+        min_level = int(data["min_level"]) if data.get("min_level") else None
+        if skill or min_level:
+            matching = TechnicianSkill.objects.filter(technician=OuterRef("pk"))
+            if skill:
+                matching = matching.filter(skill=skill)
+            if min_level:
+                matching = matching.filter(level__gte=min_level)
+            queryset = queryset.filter(Exists(matching))
+        query = data.get("q") or ""
+        queryset = selectors.search_technicians(queryset, query)
+        return selectors.sort_technicians(queryset, self.sort_order())
+
+    def sort_order(self) -> str:
+        """Relevance when searching unless asked otherwise; name when not searching."""
+        data = getattr(self.form, "cleaned_data", {})
+        searching = bool((data.get("q") or "").strip())
+        sort = data.get("sort") or ("relevance" if searching else "name")
+        if sort == "relevance" and not searching:
+            return "name"
+        return sort
+
+    @property
+    def is_filtered(self) -> bool:
+        data = getattr(self.form, "cleaned_data", {})
+        return any(value for key, value in data.items() if key != "sort")
+
+
+class PublicTechnicianFilter(django_filters.FilterSet):
+    """Meet our technicians: search by name or expertise, filter by faculty."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_nothing",
+        widget=SearchInput(attrs={"placeholder": "Name or expertise"}),
+        help_text="For example: microscopy, welding, a name.",
+    )
+    faculty = django_filters.ChoiceFilter(
+        label="Faculty",
+        field_name="department__faculty",
+        choices=[],  # filled in by __init__ from the departments
+        empty_label="Any faculty",
+    )
+
+    class Meta:
+        model = Technician
+        fields = ["q", "faculty"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["faculty"].extra["choices"] = selectors.faculty_choices()
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        query = (self.form.cleaned_data.get("q") or "").strip()
+        queryset = selectors.search_technicians(queryset, query)
+        return selectors.sort_technicians(queryset, "relevance" if query else "name")
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(getattr(self.form, "cleaned_data", {}).values())

@@ -1,0 +1,81 @@
+"""manage.py import_technicians FILE [--dry-run]: HR's staff list from the command line.
+
+The same checks and the same apply as the import page (technicians.staff_import and
+technicians.services.apply_staff_import). Exits non-zero, changing nothing, when the file has
+any invalid row.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.imports import ImportFileError
+from technicians import services
+from technicians.staff_import import (
+    StaffImportRefused,
+    StaffPreview,
+    preview_staff_import,
+    read_staff_list,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import HR's full staff list from a CSV file: create and update technicians by staff "
+        "number, and mark active technicians missing from the file as leavers."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the staff list, a UTF-8 CSV file")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the file and show what would change, without changing anything",
+        )
+
+    def handle(self, *args, file: str, dry_run: bool = False, **options):
+        path = Path(file)
+        try:
+            with path.open("rb") as handle:
+                text = read_staff_list(handle)
+            preview = preview_staff_import(text)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
+        except ImportFileError as error:
+            raise CommandError(f"{path}: {error} Nothing was imported.") from None
+        self.report(preview, verbose=options.get("verbosity", 1) >= 2)
+        if not preview.is_valid:
+            raise CommandError(
+                f"{path}: {len(preview.errors)} problem(s) found: nothing was imported."
+            )
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.")
+            return
+        try:
+            result = services.apply_staff_import(text)
+        except StaffImportRefused as refused:
+            self.report_errors(refused.preview)
+            raise CommandError(f"{path}: {refused}") from None
+        self.stdout.write(self.style.SUCCESS(f"Staff list imported: {result.summary()}."))
+
+    def report(self, preview: StaffPreview, *, verbose: bool) -> None:
+        self.stdout.write(f"{preview.total_rows} rows read: {preview.summary()}.")
+        for warning in preview.warnings:
+            self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+        self.report_errors(preview)
+        if not verbose:
+            return
+        for row in preview.to_create:
+            self.stdout.write(
+                f"Line {row.line}: create {row.staff_number} {row.name}, {row.job_title}, "
+                f"{row.department}"
+            )
+        for row in preview.to_update:
+            changes = "; ".join(str(change) for change in row.changes)
+            self.stdout.write(f"Line {row.line}: update {row.staff_number} {row.name}: {changes}")
+        for leaver in preview.leavers:
+            self.stdout.write(f"Leaver: {leaver.staff_number} {leaver.name}, {leaver.department}")
+
+    def report_errors(self, preview: StaffPreview) -> None:
+        for error in preview.errors:
+            self.stderr.write(str(error))

@@ -1,0 +1,52 @@
+"""Run in a subprocess by test_auth.py, with SSO_* variables set: prints, as JSON, the
+single sign-on providers the settings switched on and the sign-in page's SSO links.
+
+`python -m tests.portal.sso_probe` from the project directory. Uses a throw-away in-memory
+SQLite database so that it never touches the caller's."""
+
+import json
+import os
+
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from allauth.socialaccount.adapter import get_adapter  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+
+def main() -> None:
+    setup_test_environment()
+    call_command("migrate", verbosity=0, interactive=False)
+    request = RequestFactory().get("/accounts/login/")
+    providers = [
+        {
+            "id": provider.id,
+            "provider_id": provider.app.provider_id,
+            "name": provider.name,
+            "login_url": provider.get_login_url(request),
+        }
+        for provider in get_adapter().list_providers(request)
+    ]
+    page = Client().get("/accounts/login/")
+    print(
+        json.dumps(
+            {
+                "installed_apps": [app for app in settings.INSTALLED_APPS if "providers" in app],
+                "providers": providers,
+                "login_status": page.status_code,
+                "login_html": page.content.decode(),
+                "settings": settings.SOCIALACCOUNT_PROVIDERS,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
