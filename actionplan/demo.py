@@ -559,15 +559,20 @@ def _owners(stdout) -> dict[str, object]:
 @transaction.atomic
 def seed_demo_plan(stdout=None) -> ActionPlan:
     """Create (once) the published demo plan with ~40 actions and their past updates."""
-    plan, created = ActionPlan.objects.get_or_create(
-        title=PLAN_TITLE,
-        defaults={
-            "starts_on": PLAN_STARTS,
-            "ends_on": PLAN_ENDS,
-            "status": ActionPlan.Status.PUBLISHED,
-            "description": PLAN_DESCRIPTION,
-        },
-    )
+    plan_start = timezone.make_aware(datetime.datetime.combine(PLAN_STARTS, datetime.time(9, 0)))
+    plan = ActionPlan.objects.filter(title=PLAN_TITLE).first()
+    created = plan is None
+    if created:
+        plan = ActionPlan(
+            title=PLAN_TITLE,
+            starts_on=PLAN_STARTS,
+            ends_on=PLAN_ENDS,
+            status=ActionPlan.Status.PUBLISHED,
+            description=PLAN_DESCRIPTION,
+        )
+        plan._change_reason = "demo data"
+        plan._history_date = plan_start
+        plan.save()
     owners = _owners(stdout)
     existing = set(plan.actions.values_list("ref", flat=True))
     added = 0
@@ -587,6 +592,7 @@ def seed_demo_plan(stdout=None) -> ActionPlan:
             progress=progress,
         )
         action._change_reason = "demo data"
+        action._history_date = plan_start  # the history says the plan began with it
         action.save()
         added += 1
     actions = {action.ref: action for action in plan.actions.all()}

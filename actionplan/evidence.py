@@ -10,6 +10,7 @@ unless the ACTION_EVIDENCE_MAX_BYTES setting says otherwise).
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -86,8 +87,12 @@ def max_bytes() -> int:
     return int(getattr(settings, "ACTION_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+def _size(size: int, round_up: bool = False) -> str:
+    """20 MB, 20.1 MB, 1.5 KB: rounded up when saying how big a refused file is."""
+    unit, name = (1024 * 1024, "MB") if size >= 1024 * 1024 else (1024, "KB")
+    tenths = size * 10 / unit
+    tenths = math.ceil(tenths) if round_up else round(tenths)
+    return f"{tenths / 10:g} {name}"
 
 
 def _read_all(upload: Any, limit: int) -> bytes:
@@ -163,13 +168,13 @@ def check_evidence_file(upload: Any) -> CheckedEvidence:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
-            f"The file is too large ({_megabytes(size)}): the limit is {_megabytes(limit)}.",
+            f"The file is too large ({_size(size, round_up=True)}): the limit is {_size(limit)}.",
             code="too_large",
         )
     data = _read_all(upload, limit)
     if len(data) > limit:
         raise ValidationError(
-            f"The file is too large: the limit is {_megabytes(limit)}.", code="too_large"
+            f"The file is too large: the limit is {_size(limit)}.", code="too_large"
         )
     if not data:
         raise ValidationError("The file is empty.", code="empty")

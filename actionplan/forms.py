@@ -133,7 +133,7 @@ class ActionForm(forms.Form):
     def clean(self):
         data = super().clean()
         for name, messages in services.action_value_errors(
-            self.plan, due_on=data.get("due_on"), progress=None
+            self.plan, due_on=data.get("due_on")
         ).items():
             for message in messages:
                 self.add_error(name, message)
@@ -153,7 +153,7 @@ class UpdateForm(forms.Form):
     )
     evidence = forms.FileField(
         required=False,
-        label="Evidence file (optional)",
+        label="Evidence file",
         help_text=(
             "A PDF, an image or an office document, at most "
             f"{evidence.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."
@@ -162,7 +162,7 @@ class UpdateForm(forms.Form):
     )
     evidence_url = forms.URLField(
         required=False,
-        label="Evidence link (optional)",
+        label="Evidence link",
         max_length=500,
         assume_scheme="https",
         help_text="A web page that shows the progress, e.g. the new intranet page.",

@@ -207,7 +207,8 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
         elif ref_key:
             seen[ref_key] = line
         if problems:
-            result.errors.append(RowError(line, "; ".join(problems).capitalize() + "."))
+            message = "; ".join(problems)
+            result.errors.append(RowError(line, message[:1].upper() + message[1:] + "."))
             continue
         if values.get("status") == Action.Status.COMPLETE:
             values["progress"] = 100  # completing an action means 100 % (see services)
@@ -221,8 +222,8 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
             values["progress"] = 100
         changed = [
             name
-            for name, value in values.items()
-            if name != "ref" and getattr(action, name) != value
+            for name in services.ACTION_FIELDS
+            if name != "ref" and name in values and getattr(action, name) != values[name]
         ]
         kind = "changed" if changed else "unchanged"
         result.changes[kind].append(

@@ -81,15 +81,11 @@ def parse_progress(value: Any) -> int | None:
     return number if 0 <= number <= 100 else None
 
 
-def action_value_errors(
-    plan: ActionPlan, *, due_on: datetime.date | None, progress: Any
-) -> dict[str, list[str]]:
-    """What is wrong with an action's due date and progress in this plan (empty: nothing)."""
+def action_value_errors(plan: ActionPlan, *, due_on: datetime.date | None) -> dict[str, list]:
+    """What is wrong with an action's due date in this plan (empty: nothing)."""
     errors: dict[str, list[str]] = {}
     if due_on is not None and not plan.covers(due_on):
         errors["due_on"] = [due_outside_period(plan)]
-    if progress is not None and parse_progress(progress) is None:
-        errors["progress"] = [PROGRESS_RANGE]
     return errors
 
 
@@ -222,10 +218,10 @@ def _clean_action_values(plan: ActionPlan, values: dict[str, Any], action: Actio
     owner = values.get("owner")
     if owner is not None and not isinstance(owner, get_user_model()):
         errors["owner"] = ["The owner must be a portal user."]
-    for name, messages in action_value_errors(
-        plan, due_on=values.get("due_on"), progress=values.get("progress")
-    ).items():
+    for name, messages in action_value_errors(plan, due_on=values.get("due_on")).items():
         errors.setdefault(name, []).extend(messages)
+    if parse_progress(values.get("progress")) is None:
+        errors["progress"] = [PROGRESS_RANGE]
     if errors:
         raise ValidationError(errors)
     values["progress"] = completed_progress(values["status"], parse_progress(values["progress"]))

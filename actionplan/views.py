@@ -108,7 +108,7 @@ def plan_detail(request, pk: int):
     today = rag.today()
     overview = selectors.plan_overview(plan, today)
     action_filter = ActionFilter(
-        request.GET or None, queryset=selectors.plan_actions(plan), plan=plan, today=today
+        request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today
     )
     actions = list(action_filter.qs) if action_filter.is_valid() else []
     for action in actions:

@@ -93,9 +93,7 @@ def due_for_sweep(now: datetime | None = None):
     ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
 
-def sweep(
-    batch_size: int = SWEEP_BATCH_SIZE, limit: int = SWEEP_MAX_PER_RUN
-) -> dict[str, int]:
+def sweep(batch_size: int = SWEEP_BATCH_SIZE, limit: int = SWEEP_MAX_PER_RUN) -> dict[str, int]:
     """Send what is still pending, in batches by primary key; each row through `send`."""
     now = timezone.now()
     sent = tried = 0

@@ -29,7 +29,6 @@ def home(request):
         team = list(
             me.reports.filter(is_active=True)
             .select_related("department")
-            .only("pk", "first_name", "last_name", "job_title", "department__name")
             .order_by("last_name", "first_name", "pk")
         )
     return render(

@@ -645,7 +645,7 @@ def generate_technicians(count: int = DEFAULT_TECHNICIANS, seed: int = SEED) -> 
     return people
 
 
-# --- demo logins ----------------------------------------------------------------------------
+# --- demo logins ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -755,7 +755,7 @@ def demo_login_technicians() -> list[DemoTechnician]:
     ]
 
 
-# --- writing to the database ------------------------------------------------------------------
+# --- writing to the database ----------------------------------------------------------------------
 
 
 @dataclass

@@ -25,14 +25,20 @@ class ProfileForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     remove_photo = forms.BooleanField(label="Remove my photo", required=False)
+    # Longer than the model's 19 characters: people paste https://orcid.org/… addresses.
+    orcid = forms.CharField(
+        label="ORCID iD",
+        required=False,
+        max_length=60,
+        help_text="Optional. For example 0000-0002-1825-0097.",
+    )
 
     class Meta:
         model = Technician
         fields = ["bio", "expertise", "equipment", "orcid", "visibility"]
-        labels = {"bio": "About me", "orcid": "ORCID iD"}
+        labels = {"bio": "About me"}
         help_texts = {
             "bio": "A few sentences about your role and what you enjoy working on.",
-            "orcid": "Optional. For example 0000-0002-1825-0097.",
             "visibility": "Who can see your profile. HR and administrators always can.",
         }
         widgets = {
@@ -77,11 +83,14 @@ class TechnicianSkillForm(forms.ModelForm):
         model = TechnicianSkill
         fields = ["skill", "level"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, skill_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         skill = self.fields["skill"]
         skill.queryset = Skill.objects.order_by("name")
         skill.empty_label = "Choose a skill"
+        if skill_choices is not None:
+            # Shared by every row of the formset: the skill list is read once, not per row.
+            skill.widget.choices = skill_choices
         skill.error_messages["required"] = "Choose a skill for this row, or leave the row empty."
         skill.error_messages["invalid_choice"] = "That skill is not on the list."
         level = self.fields["level"]
@@ -92,7 +101,28 @@ class TechnicianSkillForm(forms.ModelForm):
         level.error_messages["invalid_choice"] = LEVEL_HELP
 
 
+def grouped_skill_choices() -> list:
+    """Skills grouped by category, for a <select> with <optgroup>s."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, category in Skill.objects.order_by("category", "name").values_list(
+        "pk", "name", "category"
+    ):
+        groups.setdefault(category, []).append((pk, name))
+    return [("", "Choose a skill"), *groups.items()]
+
+
 class BaseSkillFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._skill_choices = None
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self._skill_choices is None:
+            self._skill_choices = grouped_skill_choices()
+        kwargs["skill_choices"] = self._skill_choices
+        return kwargs
+
     def clean(self):
         if any(self.errors):
             return

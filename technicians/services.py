@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from portal import permissions
-from technicians import photos
+from technicians import photos, staff_import
 from technicians.models import Skill, Technician, TechnicianSkill
 
 
@@ -166,7 +166,7 @@ _STAFF_IMPORT_FIELDS = [
 ]
 
 
-def apply_staff_import(text: str, *, by=None):
+def apply_staff_import(text: str, *, by=None) -> staff_import.StaffImportResult:
     """Import HR's full staff list (CSV text): everything or nothing.
 
     Re-checks the text against the directory as it is now (it may have changed since the
@@ -181,21 +181,15 @@ def apply_staff_import(text: str, *, by=None):
     from django.db import connection
     from django.utils import timezone
 
-    from technicians.staff_import import (
-        StaffImportRefused,
-        StaffImportResult,
-        preview_staff_import,
-    )
-
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STAFF_IMPORT_LOCK])
         # Lock every technician: no profile edit slips in between the check and the writes.
         list(Technician.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-        preview = preview_staff_import(text)
+        preview = staff_import.preview_staff_import(text)
         if not preview.is_valid:
-            raise StaffImportRefused(preview)
+            raise staff_import.StaffImportRefused(preview)
 
         now = timezone.now()
         listed = {row.staff_number: row for row in preview.rows}
@@ -241,7 +235,7 @@ def apply_staff_import(text: str, *, by=None):
             Technician.objects.filter(
                 staff_number__in=leavers[start : start + 500], is_active=True
             ).update(is_active=False, updated=now)
-    result = StaffImportResult(
+    result = staff_import.StaffImportResult(
         created=len(preview.to_create),
         updated=len(preview.to_update),
         leavers=len(preview.leavers),

@@ -69,10 +69,10 @@ EXPORT_COLUMNS = (*COLUMNS, "visibility", "is_active", "user_linked")
 COLUMN_HELP = {
     "staff_number": "The HR system's staff number: letters, digits and hyphens. Rows are "
     "matched to technicians by it.",
-    "first_name": "Required.",
-    "last_name": "Required.",
+    "first_name": "As in the HR system.",
+    "last_name": "As in the HR system.",
     "email": "Work e-mail address, unique. People log in with it.",
-    "job_title": "Required.",
+    "job_title": "As in the HR system.",
     "role_family": "One of: "
     + "; ".join(f"{value} ({label})" for value, label in Technician.RoleFamily.choices)
     + ". The value or the label, in any case.",
@@ -118,7 +118,7 @@ FIELD_LABELS = {
 LEAVER_WARNING_SHARE = 0.2
 
 
-# --- the rows and the preview ------------------------------------------------------------------
+# --- the rows and the preview ---------------------------------------------------------------------
 
 
 @dataclass
@@ -279,7 +279,7 @@ def _leavers(count: int) -> str:
     return "leaver" if count == 1 else "leavers"
 
 
-# --- reading the upload -----------------------------------------------------------------------
+# --- reading the upload ---------------------------------------------------------------------------
 
 
 def read_staff_list(upload: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -306,7 +306,7 @@ class StaffListUploadForm(forms.Form):
             raise ValidationError(str(error)) from None
 
 
-# --- checking ----------------------------------------------------------------------------------
+# --- checking -------------------------------------------------------------------------------------
 
 
 def _parse_bool(value: str, column: str, default: bool, errors: list[str]) -> bool:
@@ -392,8 +392,9 @@ def _check_row(
 ) -> tuple[StaffRow | None, list[str]]:
     """The row converted, or None, and every problem found in it on its own."""
     problems: list[str] = []
-    value = {column: cells.get(column, "").strip() for column in (*COLUMNS, *OPTIONAL_COLUMNS)}
-    missing = [column for column in REQUIRED_VALUES if not value[column]]
+    # Cells come stripped from parse_csv; a leading tab or CR there was guarded on export.
+    value = {column: cells.get(column, "") for column in (*COLUMNS, *OPTIONAL_COLUMNS)}
+    missing = [column for column in REQUIRED_VALUES if not value[column].strip()]
     if missing:
         problems.append("missing required value: " + ", ".join(missing))
     for column, limit in MAX_LENGTHS.items():
@@ -654,7 +655,7 @@ def _warn(preview: StaffPreview, rows, directory: _Directory, active_count: int)
         )
 
 
-# --- the export --------------------------------------------------------------------------------
+# --- the export -----------------------------------------------------------------------------------
 
 
 def staff_export_rows() -> Iterator[list[Any]]:

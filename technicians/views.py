@@ -90,7 +90,7 @@ def my_profile(request):
     mine = permissions.technician_of(request.user)
     if mine is None or not mine.is_active:
         return render(request, "technicians/no_profile.html", {"leaver": mine is not None})
-    technician = selectors.technician_profile(mine.pk)
+    technician = Technician.objects.select_related("department", "line_manager").get(pk=mine.pk)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=technician)
         formset = SkillFormSet(request.POST, instance=technician, prefix="skills")

@@ -138,7 +138,10 @@ def test_too_many_login_requests_from_one_address_get_429(client, personas):
 # --- sign-up, only for the staff list ------------------------------------------------------
 
 
-def sign_up(client, email, password="a-long-and-unusual-passphrase-42"):
+NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
+
+
+def sign_up(client, email, password=NEW_PASSWORD):
     return client.post(SIGNUP, {"email": email, "password1": password, "password2": password})
 
 
@@ -167,7 +170,7 @@ def test_a_technician_on_the_staff_list_signs_up_confirms_and_is_linked_at_first
     technician = factories.TechnicianFactory(
         email="Jo.Bloggs@Example.ac.uk", first_name="Jo", department=department
     )
-    password = "a-long-and-unusual-passphrase-42"
+    password = NEW_PASSWORD
 
     response = sign_up(client, "jo.bloggs@example.ac.uk", password)
     assert response.status_code == 302
@@ -245,7 +248,9 @@ def test_a_used_reset_link_does_not_work_twice(client, personas):
     client.post(RESET, {"email": "alex.tech@example.ac.uk"})
     path = re.search(r"(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body).group(1)
     form_url = client.get(path)["Location"]
-    client.post(form_url, {"password1": "first-new-passphrase-1", "password2": "first-new-passphrase-1"})
+    client.post(
+        form_url, {"password1": "first-new-passphrase-1", "password2": "first-new-passphrase-1"}
+    )
     response = client.get(path, follow=True)
     assert "This link does not work" in response.content.decode()
 

@@ -15,12 +15,12 @@ from portal.models import Notification
 from portal.services import queue_notification
 from tests import factories
 
-CALLS: list[tuple[str, datetime.date]] = []
+calls: list[tuple[str, datetime.date]] = []
 
 
 def remind_everyone(today):
     """A producer for these tests: one reminder per user and day, keyed by the date."""
-    CALLS.append(("remind_everyone", today))
+    calls.append(("remind_everyone", today))
     queued = 0
     for user in get_user_model().objects.order_by("pk"):
         queued += bool(
@@ -30,7 +30,7 @@ def remind_everyone(today):
 
 
 def count_nothing(today):
-    CALLS.append(("count_nothing", today))
+    calls.append(("count_nothing", today))
     return None
 
 
@@ -44,9 +44,9 @@ TEST_PRODUCERS = (f"{HERE}.remind_everyone", f"{HERE}.count_nothing")
 
 @pytest.fixture(autouse=True)
 def _calls():
-    CALLS.clear()
+    calls.clear()
     yield
-    CALLS.clear()
+    calls.clear()
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_run_all_calls_every_producer_with_the_day_and_counts_what_each_queued(
         counts = reminders.run_all(today=day)
 
     assert counts == {TEST_PRODUCERS[0]: 2, TEST_PRODUCERS[1]: 0}
-    assert CALLS == [("remind_everyone", day), ("count_nothing", day)]
+    assert calls == [("remind_everyone", day), ("count_nothing", day)]
     assert len(mail.outbox) == 2
 
 
@@ -99,7 +99,7 @@ def test_today_is_the_date_in_london(test_producers):
     # 23:30 UTC on 31 July is already 1 August in London (BST): a new academic year.
     with time_machine.travel(datetime.datetime(2025, 7, 31, 23, 30, tzinfo=datetime.UTC)):
         reminders.run_all()
-    assert CALLS[0] == ("remind_everyone", datetime.date(2025, 8, 1))
+    assert calls[0] == ("remind_everyone", datetime.date(2025, 8, 1))
 
 
 @pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_a_failing_producer_does_not_stop_the_others_but_is_reported():
     assert raised.value.counts == {f"{HERE}.count_nothing": 0}
     assert set(raised.value.failures) == {f"{HERE}.broken", "nowhere.reminders.missing"}
     assert "the producer has a bug" in str(raised.value)
-    assert CALLS == [("count_nothing", datetime.date(2025, 3, 14))]
+    assert calls == [("count_nothing", datetime.date(2025, 3, 14))]
 
 
 @pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_the_task_runs_every_producer(test_producers):
     with time_machine.travel(datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)):
         result = tasks.send_reminders.delay().get()
     assert result == {TEST_PRODUCERS[0]: 1, TEST_PRODUCERS[1]: 0}
-    assert [name for name, _ in CALLS] == ["remind_everyone", "count_nothing"]
+    assert [name for name, _ in calls] == ["remind_everyone", "count_nothing"]
 
 
 @pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_the_command_runs_every_producer_and_prints_the_counts(test_producers):
     factories.UserFactory(email="a@example.ac.uk", username="a@example.ac.uk")
     out = StringIO()
     call_command("send_reminders", "--date", "2025-03-14", stdout=out)
-    assert CALLS[0] == ("remind_everyone", datetime.date(2025, 3, 14))
+    assert calls[0] == ("remind_everyone", datetime.date(2025, 3, 14))
     assert f"{TEST_PRODUCERS[0]}: 1 queued" in out.getvalue()
     assert "1 reminders queued." in out.getvalue()
 
@@ -136,7 +136,7 @@ def test_the_command_runs_every_producer_and_prints_the_counts(test_producers):
 def test_the_command_defaults_to_today(test_producers):
     with time_machine.travel(datetime.datetime(2025, 12, 1, 12, 0, tzinfo=datetime.UTC)):
         call_command("send_reminders", stdout=StringIO())
-    assert CALLS[0] == ("remind_everyone", datetime.date(2025, 12, 1))
+    assert calls[0] == ("remind_everyone", datetime.date(2025, 12, 1))
 
 
 @pytest.mark.django_db
@@ -144,7 +144,7 @@ def test_the_command_defaults_to_today(test_producers):
 def test_the_command_refuses_a_date_that_is_not_iso(test_producers, value):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", value, stdout=StringIO())
-    assert CALLS == []
+    assert calls == []
 
 
 @pytest.mark.django_db

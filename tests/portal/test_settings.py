@@ -135,8 +135,8 @@ def test_deployment_values_come_from_the_environment(load_settings, tmp_path):
     assert loaded.CELERY_TASK_ALWAYS_EAGER is False
     # Redis is the broker only: login rate limits stay in the database cache.
     assert loaded.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    assert loaded.MEDIA_ROOT == tmp_path / "media"
-    assert loaded.STATIC_ROOT == tmp_path / "static"
+    paths = {"media": loaded.MEDIA_ROOT, "static": loaded.STATIC_ROOT}
+    assert paths == {"media": tmp_path / "media", "static": tmp_path / "static"}
     assert loaded.PORTAL_INSTITUTION_NAME == "University of Elsewhere"
     assert loaded.SITE_URL == "https://technicians.elsewhere.example"
     assert loaded.DEFAULT_FROM_EMAIL == loaded.SERVER_EMAIL == "technicians@elsewhere.example"
@@ -176,13 +176,14 @@ def test_email_url_plain_smtp_relay(load_settings):
     ],
 )
 def test_email_url_console_and_locmem(load_settings, url, backend):
-    assert load_settings(EMAIL_URL=url).EMAIL_BACKEND == backend
+    loaded = load_settings(EMAIL_URL=url)
+    assert backend == loaded.EMAIL_BACKEND
 
 
 def test_email_url_file_writes_messages_to_a_directory(load_settings, tmp_path):
     loaded = load_settings(EMAIL_URL=f"file://{tmp_path}/mail")
     assert loaded.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
-    assert loaded.EMAIL_FILE_PATH == f"{tmp_path}/mail"
+    assert f"{tmp_path}/mail" == loaded.EMAIL_FILE_PATH
 
 
 @pytest.mark.parametrize("url", ["http://mail.example", "file://", "mailto:someone@example"])

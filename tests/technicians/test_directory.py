@@ -393,3 +393,46 @@ def test_the_directory_query_count_does_not_grow_with_the_data(personas, login):
     large, response = _directory_queries(client, {"q": "technician"})
     assert small == large
     assert len(names(response)) == 24
+
+
+# --- department pages ---------------------------------------------------------------------
+
+
+def test_a_department_page_lists_its_visible_technicians_and_its_helpdesk(world, staff_client):
+    chemistry = world["chemistry"]
+    chemistry.helpdesk_email = "chem-help@example.ac.uk"
+    chemistry.save()
+    response = staff_client.get(f"/technicians/departments/{chemistry.slug}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Chemistry</h1>" in html
+    assert 'href="mailto:chem-help@example.ac.uk"' in html
+    assert sorted(names(response)) == ["Alex Tech", "Mira Okafor", "Morgan Manager"]
+
+
+def test_a_department_page_shows_hr_its_private_profiles_and_leavers(world, personas, login):
+    response = login(personas.hr).get(f"/technicians/departments/{world['chemistry'].slug}/")
+    assert {"Pia Private", "Lee Leaver"} <= set(names(response))
+
+
+def test_department_pages_are_for_staff(world, login):
+    response = login(None).get("/technicians/departments/chemistry/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_an_unknown_department_is_not_found(world, staff_client):
+    assert staff_client.get("/technicians/departments/alchemy/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_a_department_page_runs_a_fixed_number_of_queries(
+    size, personas, login, django_assert_max_num_queries
+):
+    department = personas.technician_profile.department
+    make_many(size, department)
+    client = login(personas.technician)
+    client.get("/")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/technicians/departments/{department.slug}/")
+    assert len(names(response)) == min(size + 2, 24)

@@ -804,3 +804,21 @@ def test_two_imports_of_the_same_file_at_once_create_each_technician_once():
     assert not failures
     assert sorted(result.created for result in results) == [0, 200]
     assert Technician.objects.count() == 200
+
+
+# --- the sample file of the README ----------------------------------------------------------------
+
+
+def test_the_sample_staff_list_imports_cleanly_into_the_demo_departments():
+    call_command("seed_demo", technicians=0, stdout=io.StringIO())
+    text = (BASE_DIR / "docs" / "sample-staff-list.csv").read_text(encoding="utf-8")
+
+    preview = preview_staff_import(text)
+
+    assert preview.is_valid, preview.errors
+    assert len(preview.to_create) == 10
+    result = services.apply_staff_import(text)
+    assert result.created == 10
+    apprentice = Technician.objects.get(staff_number="HR40004")
+    assert apprentice.is_apprentice and apprentice.line_manager.staff_number == "HR40002"
+    assert apprentice.started_on == date(2025, 9, 4)

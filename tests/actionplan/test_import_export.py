@@ -1,0 +1,294 @@
+"""The plan's CSV export, and the import that reads it back: preview, per-row errors with
+their line, all or nothing, upsert by reference."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actionplan import importing, services
+from portal.imports import ImportFileError
+from tests import factories
+from tests.actionplan.conftest import ENDS, STARTS
+
+HEADER = "pillar,ref,action,owner,lead,due,success measure,status,RAG,progress,latest update\n"
+
+
+@pytest.fixture
+def full_plan(plan, personas, today):
+    make = factories.ActionFactory
+    first = make(
+        plan=plan,
+        ref="V1.1",
+        pillar="visibility",
+        title="Profiles for everyone",
+        owner=personas.technician,
+        lead="Web team",
+        due_on=datetime.date(2026, 3, 31),
+        success_measure="60 % have a profile",
+        status="complete",
+        progress=100,
+    )
+    make(
+        plan=plan,
+        ref="R2.3",
+        pillar="recognition",
+        title='=HYPERLINK("http://x")',
+        owner=None,
+        lead="",
+        due_on=datetime.date(2027, 1, 15),
+        success_measure="+ten, -two, @three",
+        status="blocked",
+        progress=15,
+    )
+    make(
+        plan=plan,
+        ref="C1.2",
+        pillar="career_development",
+        title='Skills matrix, "v2"',
+        owner=personas.manager,
+        lead="HR; Technical Services",
+        due_on=ENDS,
+        success_measure="Line one\nLine two",
+        status="in_progress",
+        progress=45,
+    )
+    make(
+        plan=plan,
+        ref="S3.1",
+        pillar="sustainability",
+        title="Apprenticeships",
+        owner=personas.steering,
+        lead="Apprenticeships team",
+        due_on=STARTS,
+        success_measure="",
+        status="not_started",
+        progress=0,
+    )
+    factories.ActionUpdateFactory(action=first, note="Done: 64 % have a profile.")
+    return plan
+
+
+def export(client, plan) -> str:
+    response = client.get(reverse("actionplan:export", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    return response.content.decode("utf-8-sig")
+
+
+FIELDS = (
+    "pillar",
+    "ref",
+    "title",
+    "owner_id",
+    "lead",
+    "due_on",
+    "success_measure",
+    "status",
+    "progress",
+)
+
+
+def actions_of(plan) -> list[tuple]:
+    return sorted(plan.actions.values_list(*FIELDS))
+
+
+def test_the_export_has_the_columns_and_values_of_the_plan(login, personas, full_plan):
+    rows = list(csv.reader(io.StringIO(export(login(personas.technician), full_plan))))
+    assert rows[0] == importing.EXPORT_COLUMNS
+    assert rows[1] == [
+        "Visibility",
+        "V1.1",
+        "Profiles for everyone",
+        personas.technician.email,
+        "Web team",
+        "2026-03-31",
+        "60 % have a profile",
+        "Complete",
+        "Complete",
+        "100",
+        "2026-03-10: Done: 64 % have a profile.",
+    ]
+    by_ref = {row[1]: row for row in rows[1:]}
+    assert by_ref["R2.3"][2] == '\'=HYPERLINK("http://x")'  # neutralised for spreadsheets
+    assert by_ref["R2.3"][6] == "'+ten, -two, @three"
+    assert by_ref["R2.3"][8] == "Red"
+    assert [row[1] for row in rows[1:]] == ["V1.1", "R2.3", "C1.2", "S3.1"]  # pillar order
+
+
+def test_the_export_imports_into_an_empty_plan_of_the_same_period(login, personas, full_plan):
+    text = export(login(personas.technician), full_plan)
+    empty = factories.ActionPlanFactory(starts_on=STARTS, ends_on=ENDS, status="draft")
+    preview = importing.preview_import(empty, text)
+    assert preview.is_valid and len(preview.new) == 4
+    assert not empty.actions.exists()  # a preview changes nothing
+    importing.apply_import(personas.steering, empty, text)
+    assert actions_of(empty) == actions_of(full_plan)
+    assert empty.actions.get(ref="V1.1").history.first().history_user == personas.steering
+
+
+def test_the_export_imports_into_its_own_plan_without_changing_anything(login, personas, full_plan):
+    text = export(login(personas.technician), full_plan)
+    before = actions_of(full_plan)
+    history = sum(action.history.count() for action in full_plan.actions.all())
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert (len(result.new), len(result.changed), len(result.unchanged)) == (0, 0, 4)
+    assert actions_of(full_plan) == before
+    assert sum(action.history.count() for action in full_plan.actions.all()) == history
+
+
+def test_an_import_upserts_by_reference(personas, full_plan):
+    text = HEADER + (
+        "Visibility,V1.1,Profiles for everyone,,Web team,2026-03-31,,In progress,,80,\n"
+        "Sustainability,S9.9,A brand new action,hr@EXAMPLE.ac.uk,,2028-07-31,,,,,\n"
+    )
+    hr = factories.UserFactory(email="hr@example.ac.uk")
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert [row.ref for row in result.changed] == ["V1.1"]
+    assert result.changed[0].changed_fields == ["owner", "success measure", "status", "progress"]
+    v11 = full_plan.actions.get(ref="V1.1")
+    assert (v11.owner, v11.status, v11.progress, v11.success_measure) == (
+        None,
+        "in_progress",
+        80,
+        "",
+    )
+    s99 = full_plan.actions.get(ref="S9.9")
+    assert (s99.owner, s99.status, s99.progress) == (hr, "not_started", 0)
+    assert full_plan.actions.count() == 5  # R2.3, C1.2, S3.1 untouched
+
+
+BAD_ROWS = [
+    ("Visiblity,V1.1,x,,,2026-01-01,,,,,", "Line 2: Unknown pillar “Visiblity”"),
+    ("Visibility,V1.1,x,,,2026-01-01,,Finished,,,", "Line 2: Unknown status “Finished”"),
+    (
+        "Visibility,V1.1,x,ghost@example.ac.uk,,2026-01-01,,,,,",
+        "Line 2: Unknown owner e-mail “ghost@example.ac.uk”",
+    ),
+    ("Visibility,V1.1,x,,,31/02/2026,,,,,", "Line 2: Bad date “31/02/2026” in the due column"),
+    ("Visibility,V1.1,x,,,next week,,,,,", "Line 2: Bad date “next week”"),
+    (
+        "Visibility,V1.1,x,,,2028-08-01,,,,,",
+        "Line 2: Due date 2028-08-01 is outside the plan's period (2025-08-01 to 2028-07-31)",
+    ),
+    (
+        "Visibility,V1.1,x,,,2026-01-01,,,,101,",
+        "Line 2: Progress must be a whole number from 0 to 100, not “101”",
+    ),
+    ("Visibility,V1.1,x,,,2026-01-01,,,,-5,", "Line 2: Progress must be a whole number"),
+    ("Visibility,V1.1,x,,,2026-01-01,,,,half,", "Line 2: Progress must be a whole number"),
+    ("Visibility,,x,,,2026-01-01,,,,,", "Line 2: The ref column is empty"),
+    ("Visibility,V1.1,,,,,,,,,", "Line 2: The action column is empty; the due column is empty"),
+]
+
+
+@pytest.mark.parametrize(("row", "message"), BAD_ROWS, ids=[m for _, m in BAD_ROWS])
+def test_a_bad_row_is_reported_with_its_line_and_nothing_changes(row, message, personas, full_plan):
+    before = actions_of(full_plan)
+    text = HEADER + row + "\n" + "Recognition,R7.1,A good row,,,2026-05-01,,,,,\n"
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert not result.is_valid
+    assert len(result.errors) == 1 and str(result.errors[0]).startswith(message)
+    assert actions_of(full_plan) == before
+
+
+def test_a_duplicate_ref_names_both_lines(personas, full_plan):
+    text = HEADER + (
+        "Recognition,R7.1,One,,,2026-05-01,,,,,\nRecognition,r7.1,Two,,,2026-05-01,,,,,\n"
+    )
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert [str(error) for error in result.errors] == [
+        "Line 3: Duplicate ref “r7.1” (also on line 2)."
+    ]
+    assert not full_plan.actions.filter(ref__iexact="R7.1").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("pillar,ref,action\nVisibility,V1,x\n", "Missing column: due."),
+        ("ref,action\nV1,x\n", "Missing columns: pillar, due."),
+        ("", "The file is empty."),
+        (HEADER, "The file has a header but no rows."),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_whole(text, message, personas, full_plan):
+    before = actions_of(full_plan)
+    with pytest.raises(ImportFileError, match=message):
+        importing.apply_import(personas.steering, full_plan, text)
+    assert actions_of(full_plan) == before
+
+
+def test_an_archived_plan_takes_no_import(personas, archived_plan):
+    with pytest.raises(ImportFileError, match="archived"):
+        importing.preview_import(archived_plan, HEADER + "Visibility,V1,x,,,2024-01-01,,,,,\n")
+
+
+def test_only_the_steering_group_applies_an_import(personas, full_plan):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        importing.apply_import(personas.hr, full_plan, HEADER)
+
+
+def test_completing_by_import_sets_progress_to_100(personas, full_plan):
+    text = HEADER + "Career development,C1.2,Skills matrix,,,2027-01-01,,Complete,,60,\n"
+    importing.apply_import(personas.steering, full_plan, text)
+    assert full_plan.actions.get(ref="C1.2").progress == 100
+
+
+# --- the import page -----------------------------------------------------------------------
+
+
+def upload(client, plan, content: bytes, name="plan.csv"):
+    return client.post(
+        reverse("actionplan:import", args=[plan.pk]),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_the_import_page_previews_then_applies(login, personas, full_plan):
+    client = login(personas.steering)
+    text = HEADER + "Recognition,R7.1,Nominate technicians for national awards,,,2026-05-01,,,,,\n"
+    preview = upload(client, full_plan, text.encode("utf-8-sig"))
+    assert preview.status_code == 200
+    assert "1 new action" in preview.content.decode()
+    assert not full_plan.actions.filter(ref="R7.1").exists()
+    token = preview.context["token"]
+    applied = client.post(reverse("actionplan:import", args=[full_plan.pk]), {"token": token})
+    assert applied.status_code == 302
+    assert full_plan.actions.filter(ref="R7.1").exists()
+    # The same token cannot be applied twice.
+    again = client.post(reverse("actionplan:import", args=[full_plan.pk]), {"token": token})
+    assert again.status_code == 302 and again["Location"].endswith("/import/")
+
+
+def test_the_import_page_lists_every_bad_line(login, personas, full_plan):
+    text = HEADER + BAD_ROWS[0][0] + "\n" + BAD_ROWS[6][0] + "\n"
+    response = upload(login(personas.steering), full_plan, text.encode())
+    html = response.content.decode()
+    assert "Line 2: Unknown pillar" in html and "Line 3: Progress must be" in html
+    assert response.context["token"] is None
+    assert "nothing was imported" in html
+
+
+def test_a_file_that_is_not_utf8_is_refused(login, personas, full_plan):
+    before = actions_of(full_plan)
+    text = HEADER + "Visibility,V7.7,Caf\xe9 for technicians,,,2026-05-01,,,,,\n"
+    response = upload(login(personas.steering), full_plan, text.encode("latin-1"))
+    assert "The file is not UTF-8 text" in response.context["form"].errors["file"][0]
+    assert actions_of(full_plan) == before
+
+
+def test_a_binary_file_is_refused(login, personas, full_plan):
+    response = upload(login(personas.steering), full_plan, b"\x00\x01PK\x03\x04", "plan.xlsx")
+    assert response.context["form"].errors["file"]
+    assert full_plan.actions.count() == 4
+
+
+def test_the_service_and_the_page_agree_on_the_messages():
+    assert services.PROGRESS_RANGE.startswith("Progress must be a whole number")

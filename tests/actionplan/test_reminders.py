@@ -1,0 +1,97 @@
+"""Reminders to owners: 14 days before the due date, and once overdue; at their boundaries,
+and never twice."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from actionplan import reminders
+from portal.models import Notification
+from tests import factories
+from tests.actionplan.conftest import TODAY, at_noon
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def owner(db):
+    return factories.UserFactory(email="owner@example.ac.uk")
+
+
+def action_due_in(days, plan, owner, **extra):
+    return factories.ActionFactory(
+        plan=plan, owner=owner, ref=f"D{days}", due_on=TODAY + days * DAY, **extra
+    )
+
+
+def sent(kind=None):
+    rows = Notification.objects.order_by("pk")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return list(rows.values_list("kind", "key"))
+
+
+@pytest.mark.parametrize(
+    ("days", "expected_kind"),
+    [
+        (15, None),
+        (14, "action_due_soon"),
+        (13, None),
+        (1, None),
+        (0, None),
+        (-1, "action_overdue"),
+        (-90, "action_overdue"),
+    ],
+)
+def test_reminders_at_their_boundaries(days, expected_kind, plan, owner):
+    action = action_due_in(days, plan, owner)
+    with time_machine.travel(at_noon(TODAY), tick=False):
+        queued = reminders.queue_action_reminders(TODAY)
+    if expected_kind is None:
+        assert (queued, sent()) == (0, [])
+    else:
+        assert queued == 1
+        word = "due" if expected_kind == "action_due_soon" else "overdue"
+        assert sent() == [(expected_kind, f"action:{action.pk}:{word}:{action.due_on}")]
+        notification = Notification.objects.get()
+        assert notification.recipient == owner
+        assert action.ref in notification.subject
+        assert action.get_absolute_url() in notification.body
+
+
+def test_reminders_are_idempotent(plan, owner):
+    action_due_in(14, plan, owner)
+    action_due_in(-3, plan, owner)
+    assert reminders.queue_action_reminders(TODAY) == 2
+    assert reminders.queue_action_reminders(TODAY) == 0
+    # The next day the overdue action is not reminded again.
+    assert reminders.queue_action_reminders(TODAY + DAY) == 0
+    assert len(sent()) == 2
+
+
+def test_a_new_due_date_reminds_again_once(plan, owner):
+    action = action_due_in(-3, plan, owner)
+    assert reminders.queue_action_reminders(TODAY) == 1
+    action.due_on = TODAY - DAY
+    action.save()
+    assert reminders.queue_action_reminders(TODAY) == 1
+    assert reminders.queue_action_reminders(TODAY) == 0
+    assert len(sent("action_overdue")) == 2
+
+
+def test_no_reminders_for_finished_unowned_or_unpublished_actions(
+    plan, draft_plan, archived_plan, owner
+):
+    action_due_in(-2, plan, owner, status="complete", progress=100)
+    action_due_in(14, plan, None)
+    factories.ActionFactory(plan=draft_plan, owner=owner, due_on=TODAY - DAY)
+    factories.ActionFactory(plan=archived_plan, owner=owner, due_on=datetime.date(2025, 1, 1))
+    inactive = factories.UserFactory(is_active=False)
+    action_due_in(-5, plan, inactive)
+    assert reminders.queue_action_reminders(TODAY) == 0
+
+
+def test_a_blocked_action_is_reminded(plan, owner):
+    action_due_in(14, plan, owner, status="blocked")
+    assert reminders.queue_action_reminders(TODAY) == 1

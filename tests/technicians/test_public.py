@@ -1,0 +1,146 @@
+"""Meet our technicians (/meet-our-technicians/): public profiles only, to anyone, without
+e-mail addresses."""
+
+import re
+
+import pytest
+
+from technicians.models import Technician
+from tests import factories
+
+URL = "/meet-our-technicians/"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def names(response) -> list[str]:
+    return re.findall(
+        r'<h3><a href="/technicians/\d+/">([^<]+)</a></h3>', response.content.decode()
+    )
+
+
+@pytest.fixture
+def people(db, department):
+    arts = factories.DepartmentFactory(name="Fine Art", slug="fine-art", faculty="Faculty of Arts")
+    public = Technician.Visibility.PUBLIC
+    make = factories.TechnicianFactory
+    return {
+        "ines": make(
+            first_name="Ines",
+            last_name="Alvarez",
+            email="ines@example.ac.uk",
+            department=department,
+            visibility=public,
+            expertise="Electron microscopy",
+        ),
+        "kofi": make(
+            first_name="Kofi",
+            last_name="Mensah",
+            email="kofi@example.ac.uk",
+            department=arts,
+            visibility=public,
+            job_title="Print Studio Technician",
+            expertise="Screen printing and etching",
+        ),
+        "internal": make(first_name="Ivy", last_name="Internal", department=department),
+        "private": make(
+            first_name="Pat", last_name="Private", department=department, visibility="private"
+        ),
+        "leaver": make(
+            first_name="Les",
+            last_name="Leaver",
+            department=department,
+            visibility=public,
+            is_active=False,
+        ),
+    }
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "technician", "hr"])
+def test_only_current_public_profiles_are_listed_whoever_looks(persona, people, personas, login):
+    response = login(getattr(personas, persona)).get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Ines Alvarez", "Kofi Mensah"]
+
+
+def test_no_e_mail_addresses_are_shown(people, login):
+    html = login(None).get(URL).content.decode()
+    assert "@example.ac.uk" not in html.split("<main", 1)[1]
+    assert "mailto:" not in html
+
+
+def test_cards_link_to_profiles_that_anonymous_visitors_can_open(people, login):
+    client = login(None)
+    html = client.get(URL).content.decode()
+    profile = f"/technicians/{people['kofi'].pk}/"
+    assert f'href="{profile}"' in html
+    response = client.get(profile)
+    assert response.status_code == 200
+    assert "Screen printing and etching" in response.content.decode()
+    assert "kofi@example.ac.uk" not in response.content.decode()
+
+
+def test_public_photos_show_on_the_cards(people, login):
+    factories.attach_photo(people["ines"])
+    client = login(None)
+    html = client.get(URL).content.decode()
+    match = re.search(rf'src="(/technicians/{people["ines"].pk}/photo/thumb/\?v=\w+)"', html)
+    assert match
+    assert client.get(match.group(1)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("alvarez", ["Ines Alvarez"]),
+        ("microscopy", ["Ines Alvarez"]),
+        ("printing", ["Kofi Mensah"]),
+        ("internal", []),  # a hidden profile's name finds nothing
+        ("leaver", []),
+    ],
+)
+def test_search_by_name_or_expertise(query, expected, people, login):
+    assert names(login(None).get(URL, {"q": query})) == expected
+
+
+def test_filter_by_faculty(people, login):
+    client = login(None)
+    assert names(client.get(URL, {"faculty": "Faculty of Arts"})) == ["Kofi Mensah"]
+    html = client.get(URL).content.decode()
+    assert '<option value="Faculty of Arts">Faculty of Arts</option>' in html
+
+
+def test_the_page_works_without_javascript_and_live_with_htmx(people, login):
+    client = login(None)
+    html = client.get(URL).content.decode()
+    assert 'method="get" action="/meet-our-technicians/"' in html
+    assert 'hx-get="/meet-our-technicians/"' in html and 'hx-target="#results"' in html
+    partial = client.get(URL, {"q": "printing"}, headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode()
+    assert names(partial) == ["Kofi Mensah"]
+
+
+def test_public_profiles_are_paginated(department, login):
+    Technician.objects.bulk_create(
+        factories.TechnicianFactory.build_batch(30, department=department, visibility="public")
+    )
+    client = login(None)
+    first, second = client.get(URL), client.get(URL, {"page": 2})
+    assert len(names(first)) == 24 and len(names(second)) == 6
+    assert "Page 1 of 2" in first.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_the_public_page_runs_a_fixed_number_of_queries(
+    size, department, login, django_assert_max_num_queries
+):
+    Technician.objects.bulk_create(
+        factories.TechnicianFactory.build_batch(size, department=department, visibility="public")
+    )
+    client = login(None)
+    with django_assert_max_num_queries(4):
+        response = client.get(URL, {"q": "technician"})
+    assert len(names(response)) == min(size, 24)
