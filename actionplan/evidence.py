@@ -107,7 +107,8 @@ def _sniff_zip(data: bytes) -> FileKind | None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
         if "mimetype" in names:
-            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+            with archive.open("mimetype") as entry:  # read a few bytes: never inflate a bomb
+                mimetype = entry.read(100).decode("ascii", "replace").strip()
             if mimetype in ODF_MIMETYPES:
                 return ODF_MIMETYPES[mimetype]
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -124,7 +124,10 @@ def plan_detail(request, pk: int):
     template = "actionplan/detail.html"
     if request.htmx and request.htmx.target == "actions-results":
         template = "actionplan/_actions_results.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The same URL answers with the page or, for htmx, the table only: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @permission_required(permissions.is_staff_member)

@@ -30,7 +30,12 @@ class StaffListSignupForm(SignupForm):
 
 
 class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Single sign-on accounts are the university's own: always open."""
+    """Single sign-on: anyone with an account here logs in with the university's identity
+    provider; a new account is made only for an address on the staff list (the identity
+    provider also knows students and visitors, who are not staff)."""
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        return True
+        email = sociallogin.user.email or next(
+            (address.email for address in sociallogin.email_addresses), ""
+        )
+        return bool(email) and PortalAccountAdapter(request).is_on_staff_list(email)

@@ -136,6 +136,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
 ACCOUNT_FORMS = {"signup": "portal.adapters.StaffListSignupForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Technician Commitment: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -308,6 +309,21 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Browsers apply form-action to the redirect after a form is posted: the SSO buttons post to
+# allauth, which redirects to the identity provider, so its origin must be allowed.
+_SSO_ORIGINS = [
+    origin
+    for origin in (_origin(env("SSO_OIDC_SERVER_URL")), _origin(env("SSO_SAML_IDP_METADATA_URL")))
+    if origin
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -317,7 +333,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF, *env_list("CSP_FORM_ACTION_EXTRA")],
+        "form-action": [SELF, *_SSO_ORIGINS, *env_list("CSP_FORM_ACTION_EXTRA")],
         "base-uri": [SELF],
         "object-src": [NONE],
     }

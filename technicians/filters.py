@@ -10,7 +10,7 @@ from technicians import selectors
 from technicians.models import Department, Skill, Technician, TechnicianSkill
 
 SORT_CHOICES = [
-    ("relevance", "Best match (when searching)"),
+    ("relevance", "Best match"),
     ("name", "Name"),
     ("department", "Department"),
     ("newest", "Newest first"),
@@ -27,6 +27,7 @@ class TechnicianFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_nothing",  # applied in filter_queryset, before sorting
+        max_length=200,
         widget=SearchInput(attrs={"placeholder": "Name, technique, skill or equipment"}),
         help_text="For example: mass spectrometry, 3D printing, “cell culture”.",
     )
@@ -114,6 +115,7 @@ class PublicTechnicianFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_nothing",
+        max_length=200,
         widget=SearchInput(attrs={"placeholder": "Name or expertise"}),
         help_text="For example: microscopy, welding, a name.",
     )

@@ -376,7 +376,7 @@ class _Directory:
         return self.departments.get(value.strip().lower())
 
     def describe(self, staff_number: str, rows: dict[str, StaffRow]) -> str:
-        """ "Name (staff number)" of a technician in the file or in the directory."""
+        """The "Name (staff number)" of a technician in the file or in the directory."""
         if not staff_number:
             return ""
         if staff_number in rows:

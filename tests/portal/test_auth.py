@@ -223,6 +223,8 @@ def test_a_forgotten_password_is_reset_through_a_link_sent_by_email(client, pers
 
     [message] = mail.outbox
     assert message.to == ["alex.tech@example.ac.uk"]
+    assert message.subject.startswith("Technician Commitment: ")
+    assert "The Technician Commitment portal" in message.body
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+/)", message.body)
     assert link, message.body
 
@@ -442,3 +444,35 @@ def test_both_providers_pass_the_system_checks():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "no issues" in result.stdout
+
+
+def social_login(email: str):
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+
+    return SocialLogin(
+        user=User(email=email, username=email),
+        account=SocialAccount(provider="openid_connect", uid=f"uid-{email}"),
+    )
+
+
+@pytest.mark.django_db
+def test_single_sign_on_makes_accounts_only_for_the_staff_list(rf, department):
+    from portal.adapters import PortalSocialAccountAdapter
+
+    factories.TechnicianFactory(email="Sam.Sso@Example.ac.uk", department=department)
+    factories.TechnicianFactory(email="left@example.ac.uk", is_active=False, department=department)
+    request = rf.get("/accounts/oidc/entra/login/callback/")
+    adapter = PortalSocialAccountAdapter(request)
+    assert adapter.is_open_for_signup(request, social_login("sam.sso@example.ac.uk"))
+    assert not adapter.is_open_for_signup(request, social_login("student123@example.ac.uk"))
+    assert not adapter.is_open_for_signup(request, social_login("left@example.ac.uk"))
+    assert not adapter.is_open_for_signup(request, social_login(""))
+
+
+@pytest.mark.django_db
+def test_the_closed_signup_page_explains_the_staff_list(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("account/signup_closed.html", request=client.get("/").wsgi_request)
+    assert "ask HR to add your work e-mail address to the staff list" in html
+    assert h1_count(html) == 1

@@ -243,3 +243,24 @@ def test_the_sign_in_pages_need_nothing_the_policy_forbids(client, path):
 def test_the_dashboard_needs_nothing_the_policy_forbids(login, personas, persona):
     html = login(getattr(personas, persona)).get("/").content.decode()
     assert _InlineFinder.find(html) == []
+
+
+def test_single_sign_on_identity_providers_may_receive_the_login_form(load_settings):
+    # The SSO button posts to allauth, which redirects to the identity provider: browsers
+    # check that redirect against form-action.
+    loaded = load_settings(
+        SSO_OIDC_CLIENT_ID="client",
+        SSO_OIDC_SERVER_URL="https://login.microsoftonline.com/tenant-id/v2.0",
+        SSO_SAML_IDP_METADATA_URL="https://idp.northfield.example/idp/shibboleth",
+        SSO_SAML_IDP_ENTITY_ID="https://idp.northfield.example/idp/shibboleth",
+        CSP_FORM_ACTION_EXTRA="https://extra.example",
+    )
+    form_action = loaded.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    assert form_action == [
+        "'self'",
+        "https://login.microsoftonline.com",
+        "https://idp.northfield.example",
+        "https://extra.example",
+    ]
+    without_sso = load_settings().CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    assert without_sso == ["'self'"]

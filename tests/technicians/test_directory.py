@@ -350,7 +350,7 @@ def test_a_full_request_gets_the_whole_page(world, staff_client):
 
 # --- constant query count -----------------------------------------------------------------
 
-DIRECTORY_QUERIES = 12
+DIRECTORY_QUERIES = 10
 
 
 def _directory_queries(client, params):
@@ -433,6 +433,33 @@ def test_a_department_page_runs_a_fixed_number_of_queries(
     make_many(size, department)
     client = login(personas.technician)
     client.get("/")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(f"/technicians/departments/{department.slug}/")
     assert len(names(response)) == min(size + 2, 24)
+
+
+# --- the list rule and the profile rule agree ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "technician", "manager", "steering", "coordinator", "hr", "admin"]
+)
+def test_lists_show_exactly_the_profiles_the_profile_rule_allows(persona, world, personas):
+    from portal.permissions import can_view_technician, visible_technicians_filter
+
+    # Alex owns a private profile, and Morgan a leaver's: owners are a case of their own.
+    for profile, owned in (
+        (personas.technician_profile, "private"),
+        (personas.manager_profile, "leaver"),
+    ):
+        world[owned].user, profile.user = profile.user, None
+        profile.save()
+        world[owned].save()
+    user = getattr(personas, persona)
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    listed = set(Technician.objects.filter(visible_technicians_filter(user)))
+    allowed = {t for t in Technician.objects.all() if can_view_technician(user, t)}
+    assert listed == allowed

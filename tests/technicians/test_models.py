@@ -107,3 +107,22 @@ def test_photos_are_stored_under_random_names_keeping_only_a_safe_suffix():
     assert first != second
     assert first.startswith("photos/") and first.endswith(".jpg")
     assert ".." not in first and "passwd" not in first
+
+
+def test_the_admin_lists_searches_and_edits_technicians(personas, login, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    client = login(personas.admin)
+    factories.TechnicianSkillFactory(technician=personas.technician_profile, skill__name="HPLC")
+    for url in [
+        "/admin/technicians/technician/",
+        "/admin/technicians/technician/?q=alex&is_active__exact=1&role_family=laboratory",
+        f"/admin/technicians/technician/{personas.technician_profile.pk}/change/",
+        "/admin/technicians/department/?q=chem",
+        "/admin/technicians/skill/?q=hplc",
+    ]:
+        assert client.get(url).status_code == 200, url
+    html = client.get(
+        f"/admin/technicians/technician/{personas.technician_profile.pk}/change/"
+    ).content.decode()
+    assert "technician_skills-0-skill" in html  # the skills inline
+    assert login(personas.hr).get("/admin/technicians/technician/").status_code == 302

@@ -141,6 +141,6 @@ def test_the_public_page_runs_a_fixed_number_of_queries(
         factories.TechnicianFactory.build_batch(size, department=department, visibility="public")
     )
     client = login(None)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = client.get(URL, {"q": "technician"})
     assert len(names(response)) == min(size, 24)
