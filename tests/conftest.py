@@ -50,9 +50,11 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # PBKDF2 costs about half a second per persona; tests need no strong hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(email: str, *group_names: str, superuser: bool = False):
@@ -60,7 +62,8 @@ def make_user(email: str, *group_names: str, superuser: bool = False):
         email=email, username=email, is_superuser=superuser, is_staff=superuser
     )
     for name in group_names:
-        user.groups.add(Group.objects.get(name=name))
+        # get_or_create: transactional tests flush the groups the data migration made.
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
     # Login requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}

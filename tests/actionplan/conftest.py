@@ -17,13 +17,6 @@ ENDS = datetime.date(2028, 7, 31)
 TODAY = datetime.date(2026, 3, 10)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas' passwords are hashed with PBKDF2 (about half a second each) unless told
-    otherwise; these tests never check a password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at_noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=LONDON)
 

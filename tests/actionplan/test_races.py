@@ -3,22 +3,12 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import close_old_connections
 
 from actionplan import services
 from actionplan.models import ActionUpdate
-from portal import roles
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    """A transactional test empties every table when it ends, the groups that a data migration
-    made included: make them again for the personas."""
-    for name in roles.ALL_GROUPS:
-        Group.objects.get_or_create(name=name)
 
 
 def test_concurrent_updates_leave_the_action_matching_its_latest_update(personas, owned_action):

@@ -4,22 +4,12 @@ progress and RAG counts change; the plan page passes an accessibility scan."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from portal import roles
 from tests import factories
 from tests.e2e.conftest import assert_no_serious_accessibility_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    """A transactional test empties every table when it ends, the groups that a data migration
-    made included: make them again for the personas."""
-    for name in roles.ALL_GROUPS:
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

@@ -4,28 +4,13 @@ and an accessibility scan (axe-core) of the pages of the directory."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from portal import roles
 from technicians.models import Technician
 from tests import factories
 from tests.e2e.conftest import assert_no_serious_accessibility_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _groups(transactional_db):
-    """A transactional test empties every table when it ends, the groups that a data migration
-    made included: make them again for the personas."""
-    for name in roles.ALL_GROUPS:
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ from tests import factories
 URL = "/technicians/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def names(response) -> list[str]:
     """The names on the cards, in page order."""
     html = response.content.decode()

@@ -110,7 +110,6 @@ def test_photos_are_stored_under_random_names_keeping_only_a_safe_suffix():
 
 
 def test_the_admin_lists_searches_and_edits_technicians(personas, login, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     client = login(personas.admin)
     factories.TechnicianSkillFactory(technician=personas.technician_profile, skill__name="HPLC")
     for url in [

@@ -17,12 +17,6 @@ from technicians import photos, services
 from technicians.models import Technician
 from tests import factories
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 RANDOM_NAME = re.compile(r"^photos/[0-9a-f]{32}\.(jpg|png)$")
 
 

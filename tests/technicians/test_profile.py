@@ -10,11 +10,6 @@ from technicians.models import Technician, TechnicianSkill
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def url(technician) -> str:
     return f"/technicians/{technician.pk}/"
 

@@ -11,11 +11,6 @@ from tests import factories
 URL = "/meet-our-technicians/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def names(response) -> list[str]:
     return re.findall(
         r'<h3><a href="/technicians/\d+/">([^<]+)</a></h3>', response.content.decode()

@@ -24,11 +24,6 @@ SMALL = 60
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _no_other_apps_demo(monkeypatch):
     """These tests are about the technicians; another app's demo data is tested there."""
     monkeypatch.setattr("portal.management.commands.seed_demo.seed_other_apps", lambda out: None)

@@ -15,11 +15,6 @@ URL = "/technicians/export.csv"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def read_export(response) -> list[dict]:
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")  # Excel reads it as UTF-8
