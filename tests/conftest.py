@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 
 from portal import roles
 from tests import factories
+from tests.celery_helpers import celery_config
 
 PASSWORD = "correct-horse-battery-staple"
 # CI sets this so that "PostgreSQL / Redis / browser not available" fails instead of skipping.
@@ -55,6 +56,15 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # PBKDF2 costs about half a second per persona; tests need no strong hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Tasks run in-process even when REDIS_URL is set, so no test leaves messages in a broker
+    that nothing consumes. tests/reliability runs a real worker and points Celery at it with
+    `tests.celery_helpers.celery_config`, as do the tests of an unreachable broker."""
+    with celery_config(task_always_eager=True):
+        yield
 
 
 def make_user(email: str, *group_names: str, superuser: bool = False):

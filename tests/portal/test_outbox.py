@@ -20,7 +20,7 @@ from portal.celery import app as celery_app
 from portal.models import Notification
 from portal.services import queue_notification
 from tests import factories
-from tests.portal.celery_helpers import celery_config
+from tests.celery_helpers import celery_config
 
 CLOSED_PORT = 1  # nothing listens on port 1: connecting is refused at once
 

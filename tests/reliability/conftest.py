@@ -27,7 +27,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from tests.portal.celery_helpers import celery_config
+from tests.celery_helpers import celery_config
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CELERY = BASE_DIR / ".venv" / "bin" / "celery"
