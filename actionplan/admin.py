@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -54,6 +55,7 @@ class ActionUpdateAdmin(admin.ModelAdmin):
     # The file is shown through the permission-checked view, never as a MEDIA_ROOT link.
     exclude = ("evidence",)
     readonly_fields = ("evidence_file", "evidence_name", "evidence_content_type")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Evidence file")
     def evidence_file(self, obj):
