@@ -16,9 +16,10 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 
-# Loads the demo data once: seed_demo is idempotent, the marker file just saves time.
+# Loads the demo data once: seed_demo is idempotent (a second run creates and changes
+# nothing, in about a second), so a deleted database simply gets its demo data back.
 demo: migrate
-	test -f .demo-loaded || ($(BIN)/python manage.py seed_demo && touch .demo-loaded)
+	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py demo_logins
 
 run: demo
@@ -43,4 +44,4 @@ beat: $(STAMP)
 	$(BIN)/celery -A portal beat --loglevel INFO
 
 clean:
-	rm -rf $(VENV) .demo-loaded
+	rm -rf $(VENV)
