@@ -31,6 +31,7 @@ def main() -> None:
             "provider_id": provider.app.provider_id,
             "name": provider.name,
             "login_url": provider.get_login_url(request),
+            "trusts_email": get_adapter().is_email_verified(provider, "a.tech@example.ac.uk"),
         }
         for provider in get_adapter().list_providers(request)
     ]

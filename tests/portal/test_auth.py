@@ -402,6 +402,8 @@ def test_openid_connect_for_microsoft_entra_is_switched_on_by_its_settings():
         "provider_id": "entra",
         "name": "Northfield account",
         "login_url": "/accounts/oidc/entra/login/",
+        # Entra sends no email_verified claim: the university's own provider is trusted.
+        "trusts_email": True,
     }
     app = probe["settings"]["openid_connect"]["APPS"][0]
     assert app["client_id"] == ENTRA["SSO_OIDC_CLIENT_ID"]
@@ -419,6 +421,7 @@ def test_saml_for_shibboleth_is_switched_on_by_its_settings():
     [provider] = probe["providers"]
     assert provider["id"] == "saml"
     assert provider["name"] == "Northfield Shibboleth"
+    assert provider["trusts_email"] is True
     # allauth's SAML URLs carry the organisation slug (the app's client_id).
     assert provider["login_url"] == "/accounts/saml/northfield/login/"
     app = probe["settings"]["saml"]["APPS"][0]
