@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from actionplan import evidence, services
 from actionplan.models import Action, ActionPlan, Pillar
@@ -57,15 +58,22 @@ class OwnerField(forms.CharField):
             return user.email if user else ""
         return value
 
+    # The action's current owner, accepted even after their account is deactivated, so the
+    # rest of the action can still be edited.
+    current_owner = None
+
     def clean(self, value):
         text = super().clean(value)
         if not text:
             return None
-        users = get_user_model().objects.filter(is_active=True)
+        allowed = Q(is_active=True)
+        if self.current_owner is not None:
+            allowed |= Q(pk=self.current_owner.pk)
+        users = get_user_model().objects.filter(allowed).order_by("-is_active", "pk")
         user = (
             users.filter(pk=int(text)).first()
             if text.isdigit()
-            else users.filter(email__iexact=text).order_by("pk").first()
+            else users.filter(email__iexact=text).first()
         )
         if user is None:
             raise forms.ValidationError(f"No portal user has the e-mail address {text}.")
@@ -125,6 +133,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        owner = self.initial.get("owner")
+        if isinstance(owner, get_user_model()):
+            self.fields["owner"].current_owner = owner
         self.fields["due_on"].help_text = (
             f"Between {services.readable_date(plan.starts_on)} and "
             f"{services.readable_date(plan.ends_on)}."

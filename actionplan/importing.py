@@ -188,19 +188,27 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
     emails = {cells.get("owner", "").lower() for _, cells in parsed.rows} - {""}
     owners = {}
     if emails:
+        # An owner who has left (inactive account) still matches: an export of a plan whose
+        # owner has left must import back. An active account with the address comes first.
         found = (
             get_user_model()
             .objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails, is_active=True)
-            .order_by("pk")
+            .filter(email_lower__in=emails)
+            .order_by("-is_active", "pk")
         )
         for user in found:
             owners.setdefault(user.email_lower, user)
     existing = {action.ref.lower(): action for action in plan.actions.select_related("owner")}
     result = ActionImport(changes={"new": [], "changed": [], "unchanged": []})
     seen: dict[str, int] = {}
+    overlong = set(parsed.overlong_lines)
     for line, cells in parsed.rows:
         values, problems = _row_values(plan, cells, has_column, owners)
+        if line in overlong:
+            problems.append(
+                "the row has more cells than the header has columns: is a comma in a value "
+                "missing its quotes?"
+            )
         ref_key = values["ref"].lower()
         if ref_key and ref_key in seen:
             problems.append(f"duplicate ref “{values['ref']}” (also on line {seen[ref_key]})")
@@ -208,7 +216,8 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
             seen[ref_key] = line
         if problems:
             message = "; ".join(problems)
-            result.errors.append(RowError(line, message[:1].upper() + message[1:] + "."))
+            ending = "" if message.endswith((".", "?")) else "."
+            result.errors.append(RowError(line, message[:1].upper() + message[1:] + ending))
             continue
         if values.get("status") == Action.Status.COMPLETE:
             values["progress"] = 100  # completing an action means 100 % (see services)
@@ -254,6 +263,8 @@ def apply_import(user, plan: ActionPlan, text: str) -> ActionImport:
         services._require_steering_group(user)
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        # Lock the plan's actions too, so an update posted meanwhile is not overwritten.
+        list(locked.actions.select_for_update().values_list("pk", flat=True))
         result = preview_import(locked, text)
         if not result.is_valid:
             return result

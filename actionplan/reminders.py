@@ -1,7 +1,8 @@
 """Reminders to action owners, derived from the data by the periodic reminder pass
 (portal/reminders.py calls `queue_action_reminders` with the local date).
 
-For every unfinished action of a published plan that has an owner:
+For every unfinished action of a published plan that has an owner (with an active account, and
+not marked as having left on HR's staff list):
 - "action_due_soon" on the day the action is due in exactly `DUE_SOON_REMINDER_DAYS` days;
 - "action_overdue" once its due date has passed.
 Both keys include the due date, so a new due date reminds again, once. The outbox's unique
@@ -49,6 +50,7 @@ def queue_action_reminders(today: datetime.date) -> int:
             owner__is_active=True,
         )
         .exclude(status=Action.Status.COMPLETE)
+        .exclude(owner__technician__is_active=False)  # left, by HR's staff list
         .filter(due_on__lte=due_soon_on)
         .exclude(due_on__gt=today, due_on__lt=due_soon_on)
         .select_related("owner", "plan")

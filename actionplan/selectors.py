@@ -39,6 +39,20 @@ def visible_plans(user) -> QuerySet[ActionPlan]:
     )
 
 
+def open_actions_owned_by(user) -> list[Action]:
+    """The unfinished actions `user` owns in plans they may see that still take updates."""
+    if not permissions.is_staff_member(user):
+        return []
+    return list(
+        Action.objects.filter(owner=user)
+        .filter(plan__in=ActionPlan.objects.filter(permissions.visible_action_plans_filter(user)))
+        .exclude(plan__status=ActionPlan.Status.ARCHIVED)
+        .exclude(status=Action.Status.COMPLETE)
+        .select_related("plan")
+        .order_by("due_on", "ref", "pk")
+    )
+
+
 def with_latest_update(queryset: QuerySet[Action]) -> QuerySet[Action]:
     latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-created", "-pk")
     return queryset.annotate(

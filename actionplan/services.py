@@ -8,7 +8,7 @@ Refusals:
 
 Completing an action always sets its progress to 100 % (a rule, not a refusal): choosing the
 status "Complete" with less progress, in a form, an update or an import, records 100 %.
-The database enforces the same rule (constraint `action_complete_means_100`).
+(The database does not refuse other pairs: data loaded around the services still loads.)
 """
 
 from __future__ import annotations
@@ -192,6 +192,18 @@ def update_plan(user, plan: ActionPlan, **changes: Any) -> ActionPlan:
 # --- actions -------------------------------------------------------------------------------
 
 
+def _lock_action(action: Action) -> Action:
+    """The action, re-read with its plan's row locked and then its own (always in this order).
+
+    Locking the plan makes a change wait for a concurrent archive or change of period, and
+    then see it: no update lands on a plan archived meanwhile, no due date outside a period
+    shortened meanwhile."""
+    plan = ActionPlan.objects.select_for_update().get(pk=action.plan_id)
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    locked.plan = plan
+    return locked
+
+
 def _clean_action_values(plan: ActionPlan, values: dict[str, Any], action: Action | None) -> dict:
     """Check and normalise an action's values; raise ValidationError by field."""
     errors: dict[str, list[str]] = {}
@@ -257,7 +269,7 @@ def update_action(user, action: Action, **changes: Any) -> Action:
     unknown = set(changes) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"update_action() cannot change {sorted(unknown)}")
-    locked = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
+    locked = _lock_action(action)
     _refuse_if_archived(locked.plan)
     values = {name: getattr(locked, name) for name in ACTION_FIELDS} | changes
     values = _clean_action_values(locked.plan, values, locked)
@@ -287,7 +299,7 @@ def post_update(
 ) -> ActionUpdate:
     """Report progress on an action: records the update and sets the action's progress and
     status, atomically, with the action's row locked so two updates cannot interleave."""
-    locked = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
+    locked = _lock_action(action)
     if not permissions.is_action_updater(user, locked):
         raise PermissionDenied(NOT_UPDATER)
     _refuse_if_archived(locked.plan)

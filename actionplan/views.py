@@ -37,6 +37,11 @@ from portal.imports import (
 IMPORT_KIND = "actionplan-actions"
 
 
+def _import_kind(plan: ActionPlan) -> str:
+    """A previewed file is applied only to the plan it was previewed for."""
+    return f"{IMPORT_KIND}:{plan.pk}"
+
+
 def _visible_plan(request, pk: int) -> ActionPlan:
     """The plan, or 404 when it does not exist or is a draft the user may not see."""
     plan = get_object_or_404(ActionPlan, pk=pk)
@@ -83,7 +88,11 @@ def _add_service_errors(form, error: ValidationError) -> None:
 @permission_required(permissions.is_staff_member)
 def plan_list(request):
     plans = list(selectors.visible_plans(request.user))
-    return render(request, "actionplan/list.html", {"plans": plans})
+    today = rag.today()
+    mine = selectors.open_actions_owned_by(request.user)
+    for action in mine:
+        action.rag_rating = rag.rag_for(action.status, action.progress, action.due_on, today)
+    return render(request, "actionplan/list.html", {"plans": plans, "mine": mine})
 
 
 @permission_required(permissions.can_edit_action_plans)
@@ -97,7 +106,11 @@ def plan_create(request):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Plan “{plan.title}” created.")
+            messages.success(
+                request,
+                f"Plan “{plan.title}” created. Now add its actions, or import them from a CSV "
+                "file.",
+            )
             return redirect(plan)
     return render(request, "actionplan/plan_form.html", {"form": form, "plan": None})
 
@@ -196,7 +209,7 @@ def plan_import(request, pk: int):
     if request.method == "POST" and "token" in request.POST:
         confirm = ConfirmImportForm(request.POST)
         text = (
-            unstash_import(request.session, IMPORT_KIND, confirm.data.get("token", ""))
+            unstash_import(request.session, _import_kind(plan), confirm.data.get("token", ""))
             if confirm.is_valid()
             else None
         )
@@ -227,7 +240,7 @@ def plan_import(request, pk: int):
                 form.add_error("file", str(error))
             else:
                 if result.is_valid:
-                    token = stash_import(request.session, IMPORT_KIND, text)
+                    token = stash_import(request.session, _import_kind(plan), text)
     return render(
         request,
         "actionplan/import.html",
@@ -235,10 +248,11 @@ def plan_import(request, pk: int):
     )
 
 
-@permission_required(permissions.can_edit_action_plans)
+@permission_required(permissions.is_staff_member)
 @require_http_methods(["GET", "POST"])
 def plan_next(request, pk: int):
-    plan = _visible_plan(request, pk)
+    plan = _visible_plan(request, pk)  # 404 first: a draft's existence is not told
+    deny_unless(request, permissions.can_edit_action_plans(request.user))
     existing = ActionPlan.objects.filter(previous=plan).first()
     form = NextPlanForm(request.POST or None, initial={"title": services.suggest_next_title(plan)})
     if request.method == "POST" and form.is_valid():
@@ -299,6 +313,10 @@ def action_create(request, pk: int):
 @permission_required(permissions.is_staff_member)
 def action_detail(request, plan_pk: int, pk: int):
     action = _visible_action(request, plan_pk, pk)
+    # Links to other plans' actions only where the reader may see those plans (drafts).
+    continues = action.continues
+    if continues is not None and not permissions.can_view_action_plan(request.user, continues.plan):
+        continues = None
     continued_by = [
         later
         for later in action.continued_by.select_related("plan")
@@ -317,6 +335,7 @@ def action_detail(request, plan_pk: int, pk: int):
             "action": action,
             "form": form,
             "timeline": selectors.action_timeline(action),
+            "continues": continues,
             "continued_by": continued_by,
             "rag_meanings": rag.RAG_MEANINGS,
         },

@@ -30,9 +30,23 @@ def group_names(user: Any) -> frozenset[str]:
     return cached
 
 
-def is_staff_member(user: Any) -> bool:
-    """Anyone who can log in is a member of staff of the university."""
+def _can_log_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Anyone who can log in is a member of staff of the university, except a leaver: a user
+    whose technician HR's staff list marks as having left keeps their login, but no longer
+    sees staff pages or internal profiles (superusers keep their access)."""
+    if not _can_log_in(user):
+        return False
+    return user.is_superuser or not is_leaver(user)
+
+
+def is_leaver(user: Any) -> bool:
+    """Linked to a technician who has left (is_active=False on HR's staff list)."""
+    me = technician_of(user)
+    return me is not None and not me.is_active
 
 
 def is_admin(user: Any) -> bool:
@@ -56,8 +70,8 @@ def is_training_coordinator(user: Any) -> bool:
 
 
 def technician_of(user: Any) -> Technician | None:
-    """The Technician linked to this user, if any (cached on the user object)."""
-    if not is_staff_member(user):
+    """The Technician linked to this user, if any, leavers included (cached on the user)."""
+    if not _can_log_in(user):
         return None
     if not hasattr(user, "_portal_technician"):
         from technicians.models import Technician
@@ -68,12 +82,12 @@ def technician_of(user: Any) -> Technician | None:
 
 def is_line_manager(user: Any) -> bool:
     me = technician_of(user)
-    return bool(me and me.reports.filter(is_active=True).exists())
+    return bool(me and me.is_active and me.reports.filter(is_active=True).exists())
 
 
 def manages(user: Any, technician: Technician) -> bool:
     me = technician_of(user)
-    return bool(me and technician.line_manager_id == me.pk)
+    return bool(me and me.is_active and technician.line_manager_id == me.pk)
 
 
 # --- technicians -------------------------------------------------------------------------
@@ -81,6 +95,11 @@ def manages(user: Any, technician: Technician) -> bool:
 
 def can_view_directory(user: Any) -> bool:
     return is_staff_member(user)
+
+
+def can_open_my_profile(user: Any) -> bool:
+    """Staff edit their profile there; a leaver is told there why they no longer can."""
+    return is_staff_member(user) or is_leaver(user)
 
 
 def can_view_technician(user: Any, technician: Technician) -> bool:

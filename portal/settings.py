@@ -125,6 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -150,6 +151,14 @@ SOCIALACCOUNT_PROVIDERS: dict = {}
 
 # Single sign-on, off by default. Microsoft Entra ID through OpenID Connect:
 if env("SSO_OIDC_CLIENT_ID"):
+    # Its e-mail claim is trusted below, which is safe only from the university's own tenant:
+    # through the multi-tenant endpoints any Microsoft account could claim a colleague's address.
+    _tenant = env("SSO_OIDC_SERVER_URL").rstrip("/").removesuffix("/v2.0").rsplit("/", 1)[-1]
+    if _tenant.lower() in {"", "common", "organizations", "consumers", "login.microsoftonline.com"}:
+        raise ImproperlyConfigured(
+            "SSO_OIDC_SERVER_URL must name the university's own tenant: "
+            "https://login.microsoftonline.com/<tenant-id>/v2.0"
+        )
     INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "APPS": [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("action-plans/", include("actionplan.urls")),
 ]
 
+handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"

@@ -25,7 +25,7 @@ def home(request):
     user = request.user
     me = permissions.technician_of(user)
     team = []
-    if me is not None:
+    if me is not None and permissions.is_staff_member(user):
         team = list(
             me.reports.filter(is_active=True)
             .select_related("department")
@@ -37,6 +37,7 @@ def home(request):
         {
             "me": me,
             "team": team,
+            "is_staff": permissions.is_staff_member(user),
             "is_admin": permissions.is_admin(user),
             "is_hr": permissions.is_hr(user),
             "is_steering_group": permissions.is_steering_group(user),
@@ -99,8 +100,17 @@ def healthz(request):
     return JsonResponse({"database": database, "broker": broker}, status=status)
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: usually a form left open until the session ended."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def page_not_found(request, exception=None):

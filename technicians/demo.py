@@ -671,7 +671,7 @@ DEMO_LOGINS = (
         f"steering@{DOMAIN}",
         "Grace",
         "Okafor",
-        (roles.STEERING_GROUP,),
+        (roles.STEERING_GROUP, roles.TECHNICIAN),
         False,
         "DEMO003",
     ),
@@ -899,11 +899,16 @@ def _seed_logins() -> int:
 
 @transaction.atomic
 def seed_demo(technicians: int = DEFAULT_TECHNICIANS, stdout: IO | None = None) -> SeedResult:
-    """Create whatever of the demo data is missing. Safe to run again and again."""
+    """Create whatever of the demo data is missing. Safe to run again and again.
+
+    `technicians` counts every technician: the demo logins' own three and the rest generated
+    (so never fewer than three).
+    """
     result = SeedResult()
     departments, result.departments = _seed_departments()
     skills, result.skills = _seed_skills()
-    people = generate_technicians(technicians) + demo_login_technicians()
+    login_people = demo_login_technicians()
+    people = generate_technicians(max(technicians - len(login_people), 0)) + login_people
     result.technicians, result.technician_skills = _seed_technicians(people, departments, skills)
     result.users = _seed_logins()
     if stdout is not None:

@@ -3,34 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from portal import permissions
+from portal import permissions, roles
 from technicians import photos, staff_import
 from technicians.models import Skill, Technician, TechnicianSkill
 
 
 @transaction.atomic
 def link_user_to_technician(user) -> Technician | None:
-    """Link a user to the Technician with the same e-mail, at first login."""
-    if not user.email:
-        return None
+    """Link a user to the Technician with the same e-mail (whatever its case), at first login,
+    and put a current technician's user in the "Technician" group."""
     linked = Technician.objects.filter(user=user).first()
-    if linked:
-        return linked
-    technician = (
-        Technician.objects.select_for_update()
-        .filter(email__iexact=user.email, user__isnull=True)
-        .first()
-    )
-    if technician is None:
-        return None
-    technician.user = user
-    technician.save(update_fields=["user", "updated"])
-    return technician
+    if linked is None and user.email:
+        linked = (
+            Technician.objects.select_for_update()
+            .filter(email__iexact=user.email, user__isnull=True)
+            .first()
+        )
+        if linked is not None:
+            linked.user = user
+            linked.save(update_fields=["user", "updated"])
+    if linked is not None and linked.is_active:
+        _join_technician_group(user)
+    return linked
+
+
+def _join_technician_group(user) -> None:
+    group, _created = Group.objects.get_or_create(name=roles.TECHNICIAN)
+    user.groups.add(group)  # does nothing if the user is in it already
+    with suppress(AttributeError):
+        del user._portal_group_names  # portal.permissions' cache of the user's groups
 
 
 # --- the technician's own profile ----------------------------------------------------------

@@ -84,7 +84,7 @@ def detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(permissions.can_view_directory)
+@permission_required(permissions.can_open_my_profile)
 def my_profile(request):
     """Edit your own profile. HR-owned fields are shown, not editable."""
     mine = permissions.technician_of(request.user)

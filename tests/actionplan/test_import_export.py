@@ -292,3 +292,41 @@ def test_a_binary_file_is_refused(login, personas, full_plan):
 
 def test_the_service_and_the_page_agree_on_the_messages():
     assert services.PROGRESS_RANGE.startswith("Progress must be a whole number")
+
+
+def test_a_row_with_more_cells_than_columns_is_refused(personas, full_plan):
+    """An unquoted comma shifts the cells: the row is reported, not imported with its tail cut."""
+    before = actions_of(full_plan)
+    text = "pillar,ref,action,due\nRecognition,R7.1,Fund fees,2026-05-01,and conference places\n"
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert [str(error) for error in result.errors] == [
+        "Line 2: The row has more cells than the header has columns: is a comma in a value "
+        "missing its quotes?"
+    ]
+    assert actions_of(full_plan) == before
+
+
+def test_a_plan_whose_owner_has_left_round_trips(login, personas, full_plan):
+    personas.manager.is_active = False
+    personas.manager.save()
+    text = export(login(personas.technician), full_plan)
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert result.is_valid, result.errors
+    assert (len(result.changed), len(result.unchanged)) == (0, 4)
+    empty = factories.ActionPlanFactory(starts_on=STARTS, ends_on=ENDS, status="draft")
+    assert importing.apply_import(personas.steering, empty, text).is_valid
+    assert actions_of(empty) == actions_of(full_plan)
+
+
+def test_a_preview_applies_only_to_the_plan_it_was_made_for(login, personas, full_plan):
+    other = factories.ActionPlanFactory(starts_on=STARTS, ends_on=ENDS, status="draft")
+    client = login(personas.steering)
+    text = HEADER + "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+    token = upload(client, full_plan, text.encode()).context["token"]
+    assert token
+    response = client.post(reverse("actionplan:import", args=[other.pk]), {"token": token})
+    assert response.status_code == 302 and response["Location"].endswith(f"/{other.pk}/import/")
+    assert not other.actions.exists() and not full_plan.actions.filter(ref="R7.1").exists()
+    # The preview still applies to its own plan.
+    client.post(reverse("actionplan:import", args=[full_plan.pk]), {"token": token})
+    assert full_plan.actions.filter(ref="R7.1").exists()

@@ -89,7 +89,15 @@ def test_no_reminders_for_finished_unowned_or_unpublished_actions(
     factories.ActionFactory(plan=archived_plan, owner=owner, due_on=datetime.date(2025, 1, 1))
     inactive = factories.UserFactory(is_active=False)
     action_due_in(-5, plan, inactive)
+    leaver = factories.TechnicianFactory(is_active=False, user=factories.UserFactory()).user
+    action_due_in(-6, plan, leaver)
     assert reminders.queue_action_reminders(TODAY) == 0
+
+
+def test_an_owner_with_a_technician_profile_is_reminded(plan, owner):
+    factories.TechnicianFactory(user=owner, email=owner.email)
+    action_due_in(-1, plan, owner)
+    assert reminders.queue_action_reminders(TODAY) == 1
 
 
 def test_a_blocked_action_is_reminded(plan, owner):

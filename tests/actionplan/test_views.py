@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actionplan.models import Action, ActionPlan, ActionUpdate
@@ -436,3 +437,81 @@ def test_owners_edit_links_are_only_shown_to_the_steering_group(login, personas,
         edit not in login(personas.technician).get(owned_action.get_absolute_url()).content.decode()
     )
     assert edit in login(personas.steering).get(owned_action.get_absolute_url()).content.decode()
+
+
+def test_an_action_whose_owner_has_left_can_still_be_edited(login, personas, owned_action):
+    personas.technician.is_active = False
+    personas.technician.save()
+    edit = reverse("actionplan:action_edit", args=[owned_action.plan_id, owned_action.pk])
+    client = login(personas.steering)
+    form = client.get(edit).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields} | {"lead": "Web team"}
+    assert data["owner"] == personas.technician.email
+    response = client.post(edit, data)
+    assert response.status_code == 302, response.context["form"].errors
+    owned_action.refresh_from_db()
+    assert (owned_action.lead, owned_action.owner) == ("Web team", personas.technician)
+    # A new owner must still have an active account.
+    other = factories.UserFactory(email="left@example.ac.uk", is_active=False)
+    response = client.post(edit, data | {"owner": other.email})
+    assert response.context["form"].errors["owner"] == [
+        "No portal user has the e-mail address left@example.ac.uk."
+    ]
+
+
+def test_a_link_to_the_action_continued_is_shown_only_to_readers_of_its_plan(
+    login, personas, draft_plan
+):
+    earlier = factories.ActionFactory(plan=draft_plan, ref="V1.1", title="Secret draft work")
+    later_plan = factories.ActionPlanFactory(
+        title="Later plan", starts_on=STARTS, ends_on=ENDS, status="published"
+    )
+    later = factories.ActionFactory(plan=later_plan, ref="V1.1", continues=earlier)
+    html = login(personas.technician).get(later.get_absolute_url()).content.decode()
+    assert draft_plan.title not in html and earlier.get_absolute_url() not in html
+    html = login(personas.hr).get(later.get_absolute_url()).content.decode()
+    assert f"V1.1 in {draft_plan.title}" in html and earlier.get_absolute_url() in html
+
+
+def test_a_new_plan_offers_to_import_its_actions_from_a_spreadsheet(login, personas):
+    """Institutions have their plans in spreadsheets: create the plan, then import its actions."""
+    client = login(personas.steering)
+    assert "Import actions from CSV" in client.get(reverse("actionplan:list")).content.decode()
+    response = client.post(
+        reverse("actionplan:create"),
+        {"title": "Plan 2025–2028", "starts_on": "2025-08-01", "ends_on": "2028-07-31"}
+        | {"status": "draft"},
+        follow=True,
+    )
+    plan = ActionPlan.objects.get()
+    html = response.content.decode()
+    assert "Now add its actions, or import them from a CSV file." in html
+    assert "This plan has no actions yet." in html
+    assert reverse("actionplan:import", args=[plan.pk]) in html
+    text = "pillar,ref,action,due\nVisibility,V1.1,Publish technician profiles,31/03/2026\n"
+    preview = client.post(
+        reverse("actionplan:import", args=[plan.pk]),
+        {"file": SimpleUploadedFile("plan.csv", text.encode())},
+    )
+    client.post(reverse("actionplan:import", args=[plan.pk]), {"token": preview.context["token"]})
+    assert list(plan.actions.values_list("ref", "due_on")) == [("V1.1", datetime.date(2026, 3, 31))]
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "This plan has no actions yet." not in html
+
+
+def test_the_plan_list_shows_the_owner_their_open_actions(
+    login, personas, owned_action, draft_plan, archived_plan
+):
+    mine = owned_action
+    factories.ActionFactory(
+        plan=mine.plan, ref="V1.9", owner=personas.technician, status="complete", progress=100
+    )
+    factories.ActionFactory(plan=draft_plan, ref="D1.1", owner=personas.technician)
+    factories.ActionFactory(
+        plan=archived_plan, ref="A1.1", owner=personas.technician, due_on=datetime.date(2025, 1, 1)
+    )
+    factories.ActionFactory(plan=mine.plan, ref="V2.1", owner=personas.manager)
+    response = login(personas.technician).get(reverse("actionplan:list"))
+    assert [action.ref for action in response.context["mine"]] == ["V1.1"]
+    assert mine.get_absolute_url() in response.content.decode()
+    assert login(personas.coordinator).get(reverse("actionplan:list")).context["mine"] == []

@@ -56,6 +56,9 @@ def live_plan(personas):
 
 def test_completing_an_action_moves_the_pillar(page, live_server, log_in, personas, live_plan):
     log_in(personas.steering)
+    page.goto(f"{live_server.url}/action-plans/")
+    expect(page.get_by_role("region", name="Actions you own")).to_contain_text("V1.2")
+    assert_no_serious_accessibility_violations(page)
     page.goto(f"{live_server.url}{live_plan.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text(live_plan.title)
     visibility = page.locator("#pillar-visibility")

@@ -123,6 +123,8 @@ ROWS = [
         note=" published, no file",
     ),
     Row("actionplan:next", _plan("next/", "ap_published"), STEER, note=" published"),
+    Row("actionplan:next", _plan("next/", "ap_draft"), STEER_DRAFT, note=" draft"),
+    Row("actionplan:next", _plan("next/", "ap_archived"), STEER, note=" archived"),
     Row(
         "actionplan:next",
         _plan("next/", "ap_published"),

@@ -212,6 +212,28 @@ def test_a_technician_linked_to_someone_else_is_not_taken_over(client, departmen
     assert technician.user == owner
 
 
+@pytest.mark.django_db
+def test_a_technician_joins_the_technician_group_when_linked(client, department):
+    factories.TechnicianFactory(email="Kim.Lab@Example.ac.uk", department=department)
+    user = make_user("kim.lab@example.ac.uk")
+    assert not user.groups.exists()
+    assert log_in(client, "kim.lab@example.ac.uk").status_code == 302
+    assert set(user.groups.values_list("name", flat=True)) == {roles.TECHNICIAN}
+    client.logout()
+    assert log_in(client, "kim.lab@example.ac.uk").status_code == 302  # again: no change
+    assert user.groups.count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_without_a_profile_and_leavers_do_not_join_the_technician_group(client, department):
+    factories.TechnicianFactory(email="gone@example.ac.uk", is_active=False, department=department)
+    for email in ("gone@example.ac.uk", "not.technical@example.ac.uk"):
+        user = make_user(email)
+        assert log_in(client, email).status_code == 302
+        assert not user.groups.exists(), email
+        client.logout()
+
+
 # --- password reset ------------------------------------------------------------------------
 
 
@@ -449,6 +471,32 @@ def test_both_providers_pass_the_system_checks():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "server_url",
+    [
+        "https://login.microsoftonline.com/common/v2.0",
+        "https://login.microsoftonline.com/organizations/v2.0/",
+        "https://login.microsoftonline.com/consumers/v2.0",
+        "",
+    ],
+)
+def test_openid_connect_refuses_a_multi_tenant_or_missing_server_url(server_url):
+    """The e-mail claim is trusted: only the university's own tenant may vouch for it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_")}
+    env.update(ENTRA, SSO_OIDC_SERVER_URL=server_url)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SSO_OIDC_SERVER_URL must name the university's own tenant" in result.stderr
+
+
 def social_login(email: str):
     from allauth.socialaccount.models import SocialAccount, SocialLogin
 
@@ -479,3 +527,15 @@ def test_the_closed_signup_page_explains_the_staff_list(client):
     html = render_to_string("account/signup_closed.html", request=client.get("/").wsgi_request)
     assert "ask HR to add your work e-mail address to the staff list" in html
     assert h1_count(html) == 1
+
+
+@pytest.mark.django_db
+def test_linking_refreshes_the_cached_group_names(department):
+    from portal import permissions
+    from technicians import services
+
+    factories.TechnicianFactory(email="lee.lab@example.ac.uk", department=department)
+    user = make_user("lee.lab@example.ac.uk")
+    assert permissions.group_names(user) == frozenset()  # read and cached
+    services.link_user_to_technician(user)
+    assert permissions.group_names(user) == {roles.TECHNICIAN}

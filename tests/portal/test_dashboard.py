@@ -92,3 +92,15 @@ def test_the_dashboard_costs_the_same_number_of_queries_for_any_team_size(
     large = queries()
     assert large == small
     assert large <= 12
+
+
+@pytest.mark.django_db
+def test_a_team_members_private_profile_is_named_but_not_linked(login, personas):
+    """The line manager may not open a private profile: no link that would end in a 404."""
+    report = personas.technician_profile
+    report.visibility = "private"
+    report.save()
+    html = dashboard(login, personas.manager)
+    assert "Alex Tech" in html
+    assert f'href="/technicians/{report.pk}/"' not in html
+    assert "(private profile)" in html

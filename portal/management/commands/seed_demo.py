@@ -1,7 +1,8 @@
 """manage.py seed_demo [--technicians N]: load the demo data (deterministic, idempotent).
 
-Creates 6 faculties and 40 departments, about 60 skills, N technicians (1,250 by default)
-with line managers, apprentices and skills, and one login per role (see demo_logins). Then,
+Creates 6 faculties and 40 departments, about 60 skills, N technicians in all (1,250 by
+default, three of them the demo logins' own profiles) with line managers, apprentices and
+skills, and one login per role (see demo_logins). Then,
 if the action plan app provides `actionplan.demo.seed_demo_plan(stdout)`, calls it for a demo
 action plan. Running it again creates nothing new. Never run it on a production database:
 the demo logins have a published password.
@@ -34,7 +35,8 @@ class Command(BaseCommand):
             "--technicians",
             type=int,
             default=demo.DEFAULT_TECHNICIANS,
-            help=f"how many technicians to generate (default {demo.DEFAULT_TECHNICIANS})",
+            help=f"how many technicians in all (default {demo.DEFAULT_TECHNICIANS}, at least "
+            "the demo logins' three)",
         )
 
     def handle(self, *args, technicians: int, **options):
