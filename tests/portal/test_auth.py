@@ -378,11 +378,12 @@ def test_the_groups_of_the_design_exist():
 # --- single sign-on, switched on by environment variables ----------------------------------
 
 
-def sso_probe(**env):
+def run_with_sso_settings(argv: list[str], **env) -> subprocess.CompletedProcess:
+    """Run a Python command in a fresh process whose only SSO_* variables are `env`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SSO_")}
     clean.update(env)
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.portal.sso_probe"],
+    return subprocess.run(
+        [sys.executable, *argv],
         cwd=BASE_DIR,
         env=clean,
         capture_output=True,
@@ -390,6 +391,10 @@ def sso_probe(**env):
         timeout=120,
         check=False,
     )
+
+
+def sso_probe(**env):
+    result = run_with_sso_settings(["-m", "tests.portal.sso_probe"], **env)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -482,16 +487,8 @@ def test_both_providers_pass_the_system_checks():
 )
 def test_openid_connect_refuses_a_multi_tenant_or_missing_server_url(server_url):
     """The e-mail claim is trusted: only the university's own tenant may vouch for it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_")}
-    env.update(ENTRA, SSO_OIDC_SERVER_URL=server_url)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_with_sso_settings(
+        ["manage.py", "check"], **{**ENTRA, "SSO_OIDC_SERVER_URL": server_url}
     )
     assert result.returncode != 0
     assert "SSO_OIDC_SERVER_URL must name the university's own tenant" in result.stderr
