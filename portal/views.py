@@ -105,7 +105,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    # Services refuse with a sentence meant for the user ("Only members of the steering
+    # group…"): show it when there is one.
+    reason = str(exception) if exception is not None else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def csrf_failure(request, reason=""):

@@ -55,3 +55,21 @@ def test_a_request_that_is_too_large_gets_a_400_page_in_the_layout(personas, log
     html = response.content.decode()
     assert_in_layout(html)
     assert "could not handle this request" in html
+
+
+def test_the_403_page_gives_the_services_reason_when_there_is_one(personas, rf):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.views import permission_denied
+
+    request = rf.get("/action-plans/1/edit/")
+    request.user = personas.technician
+    response = permission_denied(request, PermissionDenied("Only members of the steering group."))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<p>Only members of the steering group.</p>" in html
+    assert_in_layout(html)
+
+    without_reason = permission_denied(request, PermissionDenied()).content.decode()
+    assert "<p></p>" not in without_reason
+    assert "Your role does not include this page." in without_reason
