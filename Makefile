@@ -16,7 +16,7 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 
-# Loads the demo data once: seed_demo is idempotent (a second run creates and changes
+# Loads the demo data on every run: seed_demo is idempotent (a second run creates and changes
 # nothing, in about a second), so a deleted database simply gets its demo data back.
 demo: migrate
 	$(BIN)/python manage.py seed_demo

@@ -87,6 +87,11 @@ def max_bytes() -> int:
     return int(getattr(settings, "ACTION_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
 
 
+def max_size_text() -> str:
+    """The upload limit in words, e.g. "20 MB"."""
+    return _size(max_bytes())
+
+
 def _size(size: int, round_up: bool = False) -> str:
     """20 MB, 20.1 MB, 1.5 KB: rounded up when saying how big a refused file is."""
     unit, name = (1024 * 1024, "MB") if size >= 1024 * 1024 else (1024, "KB")

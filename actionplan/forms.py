@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from actionplan import evidence, services
 from actionplan.models import Action, ActionPlan, Pillar
-from actionplan.rag import Rag
+from actionplan.rag import Rag, rag_q
 from actionplan.selectors import display_name, owners_in_plan
 
 PROGRESS_ERRORS = {
@@ -165,10 +165,6 @@ class UpdateForm(forms.Form):
     evidence = forms.FileField(
         required=False,
         label="Evidence file",
-        help_text=(
-            "A PDF, an image or an office document, at most "
-            f"{evidence.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": evidence.ACCEPT_ATTRIBUTE}),
     )
     evidence_url = forms.URLField(
@@ -183,6 +179,10 @@ class UpdateForm(forms.Form):
         kwargs.setdefault("initial", {"progress": action.progress, "status": action.status})
         super().__init__(*args, **kwargs)
         self.action = action
+        # The limit is read when the form is made: the setting may change it.
+        self.fields[
+            "evidence"
+        ].help_text = f"A PDF, an image or an office document, at most {evidence.max_size_text()}."
 
 
 class NextPlanForm(forms.Form):
@@ -247,8 +247,6 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = owners_in_plan(plan)
 
     def filter_rag(self, queryset, name, value):
-        from actionplan.rag import rag_q
-
         return queryset.filter(rag_q(value, self.today)) if value else queryset
 
     def sort_actions(self, queryset, name, value):

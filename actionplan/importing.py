@@ -251,7 +251,7 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
 def preview_import(plan: ActionPlan, text: str) -> ActionImport:
     """What importing `text` into `plan` would do. Raises ImportFileError if the file as a
     whole is unreadable (no header, a missing column, …)."""
-    if plan.status == ActionPlan.Status.ARCHIVED:
+    if plan.is_archived:
         raise ImportFileError(services.ARCHIVED)
     return _check(plan, text)
 

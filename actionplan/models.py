@@ -165,10 +165,6 @@ class Action(models.Model):
     def rag(self) -> rag.Rag:
         return rag.rag_for(self.status, self.progress, self.due_on)
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status == self.Status.COMPLETE
-
 
 def evidence_upload_to(instance, filename: str) -> str:
     # The name is never the uploaded one: a random name with the suffix of the checked type.

@@ -288,7 +288,6 @@ def plan_timeline(plan: ActionPlan) -> list[TimelineEntry]:
 
 def export_rows(plan: ActionPlan) -> list[list[Any]]:
     """The rows of the plan's CSV export, in the order of `importing.EXPORT_COLUMNS`."""
-    today = rag.today()
     rows = []
     for action in sorted(plan_actions(plan), key=plan_order):
         rows.append(
@@ -301,7 +300,7 @@ def export_rows(plan: ActionPlan) -> list[list[Any]]:
                 action.due_on.isoformat(),
                 action.success_measure,
                 action.get_status_display(),
-                rag.rag_for(action.status, action.progress, action.due_on, today).label,
+                action.rag.label,
                 action.progress,
                 _latest_update_text(action),
             ]

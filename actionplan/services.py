@@ -1,5 +1,5 @@
-"""Every change to action plans goes through a function here: views, the admin, the import and
-management commands all call these.
+"""Every change to action plans goes through a function here: the views, the import and its
+management command all call these (the Django admin, for administrators, saves models directly).
 
 Refusals:
 - the wrong role raises PermissionDenied with a message saying who may do it;
@@ -100,7 +100,7 @@ def _require_steering_group(user) -> None:
 
 
 def _refuse_if_archived(plan: ActionPlan) -> None:
-    if plan.status == ActionPlan.Status.ARCHIVED:
+    if plan.is_archived:
         raise ValidationError(ARCHIVED, code="archived")
 
 
@@ -110,6 +110,22 @@ def _as_history_of(instance, user, reason: str | None = None):
         instance._history_user = user
     instance._change_reason = reason
     return instance
+
+
+def _refuse_unknown_fields(service: str, given: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise TypeError(f"{service}() cannot set {sorted(unknown)}")
+
+
+def _save_changes(instance, fields: tuple[str, ...], values: dict[str, Any], user) -> None:
+    """Set the fields whose value differs and save, recording `user`; no change, no save (and
+    no history row)."""
+    changed = [name for name in fields if getattr(instance, name) != values[name]]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        _as_history_of(instance, user).save()
 
 
 def _check_plan_values(values: dict[str, Any], plan: ActionPlan | None) -> None:
@@ -172,20 +188,14 @@ def create_plan(
 def update_plan(user, plan: ActionPlan, **changes: Any) -> ActionPlan:
     """Change a plan's title, description, period or status (draft → published → archived)."""
     _require_steering_group(user)
-    unknown = set(changes) - set(PLAN_FIELDS)
-    if unknown:
-        raise TypeError(f"update_plan() cannot change {sorted(unknown)}")
+    _refuse_unknown_fields("update_plan", changes, PLAN_FIELDS)
     locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     _refuse_if_archived(locked)
     values = {name: getattr(locked, name) for name in PLAN_FIELDS} | changes
     if isinstance(values["title"], str):
         values["title"] = values["title"].strip()
     _check_plan_values(values, locked)
-    changed = [name for name in PLAN_FIELDS if getattr(locked, name) != values[name]]
-    if changed:
-        for name in changed:
-            setattr(locked, name, values[name])
-        _as_history_of(locked, user).save()
+    _save_changes(locked, PLAN_FIELDS, values, user)
     return locked
 
 
@@ -243,9 +253,7 @@ def _clean_action_values(plan: ActionPlan, values: dict[str, Any], action: Actio
 @transaction.atomic
 def create_action(user, plan: ActionPlan, **fields: Any) -> Action:
     _require_steering_group(user)
-    unknown = set(fields) - set(ACTION_FIELDS)
-    if unknown:
-        raise TypeError(f"create_action() got unknown fields {sorted(unknown)}")
+    _refuse_unknown_fields("create_action", fields, ACTION_FIELDS)
     locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     _refuse_if_archived(locked)
     values = {
@@ -266,18 +274,12 @@ def create_action(user, plan: ActionPlan, **fields: Any) -> Action:
 def update_action(user, action: Action, **changes: Any) -> Action:
     """Edit an action. Saves (and records history) only when something actually changed."""
     _require_steering_group(user)
-    unknown = set(changes) - set(ACTION_FIELDS)
-    if unknown:
-        raise TypeError(f"update_action() cannot change {sorted(unknown)}")
+    _refuse_unknown_fields("update_action", changes, ACTION_FIELDS)
     locked = _lock_action(action)
     _refuse_if_archived(locked.plan)
     values = {name: getattr(locked, name) for name in ACTION_FIELDS} | changes
     values = _clean_action_values(locked.plan, values, locked)
-    changed = [name for name in ACTION_FIELDS if getattr(locked, name) != values[name]]
-    if changed:
-        for name in changed:
-            setattr(locked, name, values[name])
-        _as_history_of(locked, user).save()
+    _save_changes(locked, ACTION_FIELDS, values, user)
     return locked
 
 

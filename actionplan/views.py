@@ -64,14 +64,20 @@ def _refuse_archived(request, target):
     return redirect(target)
 
 
+def _edit_refusal(request, plan: ActionPlan, target):
+    """None when the user may edit the plan; a redirect to `target` with a message when it is
+    archived; 403 for the wrong role."""
+    if permissions.can_edit_action_plan(request.user, plan):
+        return None
+    deny_unless(request, permissions.can_edit_action_plans(request.user))
+    return _refuse_archived(request, target)
+
+
 def _editable_plan(request, pk: int):
     """(plan, None) when the user may edit the plan; (plan, response) when refused with a
     message (archived); 403 for the wrong role, 404 for a plan they may not see."""
     plan = _visible_plan(request, pk)
-    if permissions.can_edit_action_plan(request.user, plan):
-        return plan, None
-    deny_unless(request, permissions.can_edit_action_plans(request.user))
-    return plan, _refuse_archived(request, plan)
+    return plan, _edit_refusal(request, plan, plan)
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -82,16 +88,23 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _call_service(form, service, *args, **kwargs):
+    """The service's result, or None when it refused the values: its errors are then shown on
+    the form, by field where the field is on the form."""
+    try:
+        return service(*args, **kwargs)
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return None
+
+
 # --- plans ---------------------------------------------------------------------------------
 
 
 @permission_required(permissions.is_staff_member)
 def plan_list(request):
     plans = list(selectors.visible_plans(request.user))
-    today = rag.today()
     mine = selectors.open_actions_owned_by(request.user)
-    for action in mine:
-        action.rag_rating = rag.rag_for(action.status, action.progress, action.due_on, today)
     return render(request, "actionplan/list.html", {"plans": plans, "mine": mine})
 
 
@@ -101,11 +114,8 @@ def plan_create(request):
     form = PlanForm(request.POST or None)
     form.fields["status"].choices = ActionPlan.Status.choices[:2]
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
+        plan = _call_service(form, services.create_plan, request.user, **form.cleaned_data)
+        if plan is not None:
             messages.success(
                 request,
                 f"Plan “{plan.title}” created. Now add its actions, or import them from a CSV "
@@ -124,8 +134,6 @@ def plan_detail(request, pk: int):
         request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today
     )
     actions = list(action_filter.qs) if action_filter.is_valid() else []
-    for action in actions:
-        action.rag_rating = rag.rag_for(action.status, action.progress, action.due_on, today)
     context = {
         "plan": plan,
         "overview": overview,
@@ -151,14 +159,13 @@ def plan_edit(request, pk: int):
         return refused
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(request.user, plan, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "Plan saved.")
-            return redirect(plan)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call_service(form, services.update_plan, request.user, plan, **form.cleaned_data)
+    ):
+        messages.success(request, "Plan saved.")
+        return redirect(plan)
     return render(request, "actionplan/plan_form.html", {"form": form, "plan": plan})
 
 
@@ -186,7 +193,6 @@ def plan_print(request, pk: int):
     actions = sorted(selectors.plan_actions(plan), key=selectors.plan_order)
     by_pillar: dict[str, list[Action]] = {pillar: [] for pillar in Pillar.values}
     for action in actions:
-        action.rag_rating = rag.rag_for(action.status, action.progress, action.due_on, today)
         by_pillar.setdefault(action.pillar, []).append(action)
     overview = selectors.plan_overview(plan, today)
     sections = [(summary, by_pillar[summary.pillar]) for summary in overview.pillars]
@@ -256,13 +262,10 @@ def plan_next(request, pk: int):
     existing = ActionPlan.objects.filter(previous=plan).first()
     form = NextPlanForm(request.POST or None, initial={"title": services.suggest_next_title(plan)})
     if request.method == "POST" and form.is_valid():
-        try:
-            new_plan = services.start_next_plan(
-                request.user, plan, title=form.cleaned_data["title"]
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
+        new_plan = _call_service(
+            form, services.start_next_plan, request.user, plan, title=form.cleaned_data["title"]
+        )
+        if new_plan is not None:
             messages.success(
                 request,
                 f"Next plan started as a draft, with {new_plan.actions.count()} unfinished "
@@ -296,11 +299,10 @@ def action_create(request, pk: int):
         return refused
     form = ActionForm(request.POST or None, plan=plan, initial={"due_on": plan.ends_on})
     if request.method == "POST" and form.is_valid():
-        try:
-            action = services.create_action(request.user, plan, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
+        action = _call_service(
+            form, services.create_action, request.user, plan, **form.cleaned_data
+        )
+        if action is not None:
             messages.success(request, f"Action {action.ref} added.")
             return redirect(action)
     return render(
@@ -346,19 +348,19 @@ def action_detail(request, plan_pk: int, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, plan_pk: int, pk: int):
     action = _visible_action(request, plan_pk, pk)
-    plan, refused = _editable_plan(request, action.plan_id)
+    plan = action.plan
+    refused = _edit_refusal(request, plan, action)
     if refused:
-        return redirect(action)
+        return refused
     initial = {name: getattr(action, name) for name in services.ACTION_FIELDS}
     form = ActionForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_action(request.user, action, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.ref} saved.")
-            return redirect(action)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call_service(form, services.update_action, request.user, action, **form.cleaned_data)
+    ):
+        messages.success(request, f"Action {action.ref} saved.")
+        return redirect(action)
     return render(
         request,
         "actionplan/action_form.html",
@@ -375,23 +377,13 @@ def action_update(request, plan_pk: int, pk: int):
         deny_unless(request, permissions.is_action_updater(request.user, action))
         return _refuse_archived(request, action)
     form = UpdateForm(request.POST or None, request.FILES or None, action=action)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.post_update(
-                request.user,
-                action,
-                note=data["note"],
-                progress=data["progress"],
-                status=data["status"],
-                evidence=data["evidence"],
-                evidence_url=data["evidence_url"],
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, f"Update posted on {action.ref}.")
-            return redirect(action)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call_service(form, services.post_update, request.user, action, **form.cleaned_data)
+    ):
+        messages.success(request, f"Update posted on {action.ref}.")
+        return redirect(action)
     return render(
         request,
         "actionplan/update_form.html",

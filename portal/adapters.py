@@ -1,4 +1,4 @@
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.forms import SignupForm
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
@@ -24,7 +24,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 class StaffListSignupForm(SignupForm):
     def clean_email(self) -> str:
         email = super().clean_email()
-        if email and not PortalAccountAdapter().is_on_staff_list(email):
+        if email and not get_adapter().is_on_staff_list(email):
             raise forms.ValidationError(NOT_ON_STAFF_LIST, code="not_on_staff_list")
         return email
 
@@ -38,4 +38,4 @@ class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
         email = sociallogin.user.email or next(
             (address.email for address in sociallogin.email_addresses), ""
         )
-        return bool(email) and PortalAccountAdapter(request).is_on_staff_list(email)
+        return bool(email) and get_adapter(request).is_on_staff_list(email)

@@ -76,7 +76,10 @@ def technician_of(user: Any) -> Technician | None:
     if not hasattr(user, "_portal_technician"):
         from technicians.models import Technician
 
-        user._portal_technician = Technician.objects.filter(user=user).first()
+        # With its department: the dashboard and the profile pages show it.
+        user._portal_technician = (
+            Technician.objects.select_related("department").filter(user=user).first()
+        )
     return user._portal_technician
 
 
@@ -217,8 +220,6 @@ CHECKS = {
     "view_action_plan": can_view_action_plan,
     "edit_action_plan": can_edit_action_plan,
     "post_action_update": can_post_action_update,
-    "action_updater": is_action_updater,
-    "view_action_evidence": can_view_action_evidence,
     "use_admin": can_use_admin,
     "hr": is_hr,
     "steering_group": is_steering_group,

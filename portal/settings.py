@@ -6,6 +6,7 @@ the portal runs on SQLite with tasks in-process. See README.md, "Configuration".
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -232,17 +233,15 @@ if EMAIL_URL.startswith("console:"):
 elif EMAIL_URL.startswith("locmem:"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 elif EMAIL_URL.startswith("file:"):
-    from urllib.parse import unquote, urlparse
-
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = unquote(urlparse(EMAIL_URL).path)
+    EMAIL_FILE_PATH = unquote(urlsplit(EMAIL_URL).path)
     if not EMAIL_FILE_PATH:
         raise ImproperlyConfigured("EMAIL_URL=file:///path needs a directory path.")
 else:
-    from urllib.parse import parse_qs, unquote, urlparse
-
-    _email = urlparse(EMAIL_URL)
-    _email_options = parse_qs(_email.query)
+    _email = urlsplit(EMAIL_URL)
+    _email_flags = {
+        name for name, values in parse_qs(_email.query).items() if values[0] in {"1", "true"}
+    }
     if _email.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(
             "EMAIL_URL must start with smtp://, smtps://, console://, locmem:// or file://."
@@ -252,11 +251,8 @@ else:
     EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_TLS = _email_options.get("tls", ["0"])[0] in {"1", "true"}
-    EMAIL_USE_SSL = _email.scheme == "smtps" or _email_options.get("ssl", ["0"])[0] in {
-        "1",
-        "true",
-    }
+    EMAIL_USE_TLS = "tls" in _email_flags
+    EMAIL_USE_SSL = _email.scheme == "smtps" or "ssl" in _email_flags
     EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "technician-commitment@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -326,8 +322,6 @@ if not DEBUG:
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 

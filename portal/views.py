@@ -22,27 +22,16 @@ def home(request):
     public "Meet our technicians" page). A constant number of queries whatever the team size."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    user = request.user
-    me = permissions.technician_of(user)
+    # The roles come from the `nav` of portal.context_processors.portal.
+    me = permissions.technician_of(request.user)
     team = []
-    if me is not None and permissions.is_staff_member(user):
+    if me is not None and permissions.is_staff_member(request.user):
         team = list(
             me.reports.filter(is_active=True)
             .select_related("department")
             .order_by("last_name", "first_name", "pk")
         )
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "me": me,
-            "team": team,
-            "is_staff": permissions.is_staff_member(user),
-            "is_admin": permissions.is_admin(user),
-            "is_hr": permissions.is_hr(user),
-            "is_steering_group": permissions.is_steering_group(user),
-        },
-    )
+    return render(request, "portal/home.html", {"me": me, "team": team})
 
 
 def admin_login(login_view):

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from portal import roles
 from technicians.models import Department, Skill, Technician, TechnicianSkill
+from technicians.validators import orcid_check_digit
 
 SEED = 2026
 DEFAULT_TECHNICIANS = 1250
@@ -520,11 +521,7 @@ def _orcid(rng: random.Random) -> str:
     digits = (
         "000000" + str(rng.choice((1, 2, 3))) + "".join(str(rng.randrange(10)) for _ in range(8))
     )
-    total = 0
-    for char in digits:
-        total = (total + int(char)) * 2
-    check = (12 - total % 11) % 11
-    full = digits + ("X" if check == 10 else str(check))
+    full = digits + orcid_check_digit(digits)
     return "-".join(full[i : i + 4] for i in range(0, 16, 4))
 
 

@@ -21,7 +21,19 @@ class SearchInput(forms.TextInput):
     input_type = "search"
 
 
-class TechnicianFilter(django_filters.FilterSet):
+class _DirectoryFilterSet(django_filters.FilterSet):
+    """What both filter sets share: the faculty choices, read from the departments per request,
+    and the no-op method of filters that filter_queryset applies itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["faculty"].extra["choices"] = selectors.faculty_choices()
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class TechnicianFilter(_DirectoryFilterSet):
     """The directory's search box, filters and sort, applied in that order."""
 
     q = django_filters.CharFilter(
@@ -71,13 +83,6 @@ class TechnicianFilter(django_filters.FilterSet):
         model = Technician
         fields = ["q", "faculty", "department", "role_family", "skill", "min_level", "sort"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["faculty"].extra["choices"] = selectors.faculty_choices()
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
@@ -103,13 +108,8 @@ class TechnicianFilter(django_filters.FilterSet):
             return "name"
         return sort
 
-    @property
-    def is_filtered(self) -> bool:
-        data = getattr(self.form, "cleaned_data", {})
-        return any(value for key, value in data.items() if key != "sort")
 
-
-class PublicTechnicianFilter(django_filters.FilterSet):
+class PublicTechnicianFilter(_DirectoryFilterSet):
     """Meet our technicians: search by name or expertise, filter by faculty."""
 
     q = django_filters.CharFilter(
@@ -130,19 +130,8 @@ class PublicTechnicianFilter(django_filters.FilterSet):
         model = Technician
         fields = ["q", "faculty"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["faculty"].extra["choices"] = selectors.faculty_choices()
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         query = (self.form.cleaned_data.get("q") or "").strip()
         queryset = selectors.search_technicians(queryset, query)
         return selectors.sort_technicians(queryset, "relevance" if query else "name")
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(getattr(self.form, "cleaned_data", {}).values())

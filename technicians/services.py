@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from portal import permissions, roles
 from technicians import photos, staff_import
 from technicians.models import Skill, Technician, TechnicianSkill
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -158,20 +162,8 @@ def update_profile(
 # --- HR's staff list ----------------------------------------------------------------------------
 
 _STAFF_IMPORT_LOCK = 7_204_113  # a PostgreSQL advisory lock: one staff-list import at a time
-_STAFF_IMPORT_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "job_title",
-    "role_family",
-    "grade",
-    "department",
-    "line_manager",
-    "started_on",
-    "is_apprentice",
-    "is_active",
-    "updated",
-]
+# What an import writes: the fields its preview compares (FIELD_LABELS), and the timestamp.
+_STAFF_IMPORT_FIELDS = [*staff_import.FIELD_LABELS, "updated"]
 
 
 def apply_staff_import(text: str, *, by=None) -> staff_import.StaffImportResult:
@@ -184,11 +176,6 @@ def apply_staff_import(text: str, *, by=None) -> staff_import.StaffImportResult:
     leavers (is_active=False; never deleted, their logins are kept).
     Returns a StaffImportResult with the counts.
     """
-    import logging
-
-    from django.db import connection
-    from django.utils import timezone
-
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -250,7 +237,7 @@ def apply_staff_import(text: str, *, by=None) -> staff_import.StaffImportResult:
         reactivated=len(preview.reactivated),
         unchanged=preview.unchanged,
     )
-    logging.getLogger(__name__).info(
+    logger.info(
         "Staff list imported by %s: %s", getattr(by, "email", None) or "a command", result.summary()
     )
     return result

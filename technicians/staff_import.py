@@ -62,8 +62,8 @@ REQUIRED_VALUES = (
 # Optional column: "no" keeps (or makes) a technician inactive although listed. The export
 # writes it so that importing an export changes nothing.
 OPTIONAL_COLUMNS = ("is_active",)
-# Written by the export, ignored by the import (the technician and the login own these).
-EXPORT_ONLY_COLUMNS = ("visibility", "user_linked")
+# The export adds visibility and user_linked, which the import ignores (the technician and the
+# login own these).
 EXPORT_COLUMNS = (*COLUMNS, "visibility", "is_active", "user_linked")
 
 COLUMN_HELP = {
@@ -658,57 +658,31 @@ def _warn(preview: StaffPreview, rows, directory: _Directory, active_count: int)
 # --- the export -----------------------------------------------------------------------------------
 
 
+# Where each export column comes from, when it is not the Technician field of the same name.
+_EXPORT_SOURCES = {
+    "department": "department__name",
+    "line_manager_staff_number": "line_manager__staff_number",
+    "user_linked": "user_id",
+}
+
+
+def _export_cell(column: str, value: Any) -> Any:
+    if column == "user_linked":
+        return _yes_no(value is not None)
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
 def staff_export_rows() -> Iterator[list[Any]]:
     """Every technician (leavers too) as a row of EXPORT_COLUMNS, in one query."""
+    sources = [_EXPORT_SOURCES.get(column, column) for column in EXPORT_COLUMNS]
     values = (
-        Technician.objects.order_by("staff_number")
-        .values_list(
-            "staff_number",
-            "first_name",
-            "last_name",
-            "email",
-            "job_title",
-            "role_family",
-            "grade",
-            "department__name",
-            "line_manager__staff_number",
-            "started_on",
-            "is_apprentice",
-            "visibility",
-            "is_active",
-            "user_id",
-        )
-        .iterator(chunk_size=2000)
+        Technician.objects.order_by("staff_number").values_list(*sources).iterator(chunk_size=2000)
     )
-    for (
-        staff_number,
-        first_name,
-        last_name,
-        email,
-        job_title,
-        role_family,
-        grade,
-        department,
-        manager,
-        started_on,
-        is_apprentice,
-        visibility,
-        is_active,
-        user_id,
-    ) in values:
+    for row in values:
         yield [
-            staff_number,
-            first_name,
-            last_name,
-            email,
-            job_title,
-            role_family,
-            grade,
-            department,
-            manager or "",
-            started_on.isoformat() if started_on else "",
-            _yes_no(is_apprentice),
-            visibility,
-            _yes_no(is_active),
-            _yes_no(user_id is not None),
+            _export_cell(column, value) for column, value in zip(EXPORT_COLUMNS, row, strict=True)
         ]

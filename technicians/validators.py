@@ -5,15 +5,18 @@ from django.core.exceptions import ValidationError
 ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
-def orcid_checksum_ok(orcid: str) -> bool:
-    """ISO 7064 11,2 check digit, as ORCID specifies."""
-    digits = orcid.replace("-", "")
+def orcid_check_digit(digits: str) -> str:
+    """The ISO 7064 11,2 check digit of an ORCID iD's first 15 digits, as ORCID specifies."""
     total = 0
-    for char in digits[:-1]:
+    for char in digits:
         total = (total + int(char)) * 2
     result = (12 - total % 11) % 11
-    expected = "X" if result == 10 else str(result)
-    return digits[-1] == expected
+    return "X" if result == 10 else str(result)
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    digits = orcid.replace("-", "")
+    return digits[-1] == orcid_check_digit(digits[:-1])
 
 
 def validate_orcid(value: str) -> None:

@@ -52,7 +52,6 @@ def directory(request):
         "filter": filterset,
         "form": filterset.form,
         "page_obj": _page(request, results),
-        "searching": bool(filterset.is_bound and filterset.form.cleaned_data.get("q")),
     }
     return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
 
@@ -75,7 +74,7 @@ def detail(request, pk: int):
     context = {
         "technician": technician,
         "skills": technician.technician_skills.all(),
-        "show_email": permissions.is_staff_member(user),
+        # E-mail, grade, line manager, department page: for staff, never on a public view.
         "show_staff_details": permissions.is_staff_member(user),
         "manager_visible": bool(manager and permissions.can_view_technician(user, manager)),
         "is_own": permissions.is_own_profile(user, technician),

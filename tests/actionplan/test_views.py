@@ -515,3 +515,18 @@ def test_the_plan_list_shows_the_owner_their_open_actions(
     assert [action.ref for action in response.context["mine"]] == ["V1.1"]
     assert mine.get_absolute_url() in response.content.decode()
     assert login(personas.coordinator).get(reverse("actionplan:list")).context["mine"] == []
+
+
+def test_a_bad_filter_value_says_which_filter_and_why(login, personas, mixed_plan):
+    response = login(personas.technician).get(detail_url(mixed_plan, rag="purple"))
+    assert "RAG: Select a valid choice. purple is not one of the available choices." in (
+        response.content.decode()
+    )
+
+
+def test_the_evidence_help_text_follows_the_size_setting(db, settings):
+    from actionplan.forms import UpdateForm
+
+    settings.ACTION_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+    form = UpdateForm(action=factories.ActionFactory())
+    assert "at most 5 MB." in form.fields["evidence"].help_text

@@ -1,5 +1,5 @@
 """Run in a subprocess by test_auth.py, with SSO_* variables set: prints, as JSON, the
-single sign-on providers the settings switched on and the sign-in page's SSO links.
+single sign-on providers the settings switched on, and the sign-in and password-reset pages.
 
 `python -m tests.portal.sso_probe` from the project directory. Uses a throw-away in-memory
 SQLite database so that it never touches the caller's."""
@@ -43,6 +43,7 @@ def main() -> None:
                 "providers": providers,
                 "login_status": page.status_code,
                 "login_html": page.content.decode(),
+                "reset_html": Client().get("/accounts/password/reset/").content.decode(),
                 "settings": settings.SOCIALACCOUNT_PROVIDERS,
             }
         )

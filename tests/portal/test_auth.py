@@ -286,6 +286,13 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_tells_nothing(client, 
     assert all("password/reset/key" not in m.body for m in mail.outbox)
 
 
+@pytest.mark.django_db
+def test_the_reset_page_mentions_the_university_account_only_with_single_sign_on(client):
+    html = client.get(RESET).content.decode()
+    assert "Enter your work e-mail address" in html
+    assert "IT services" not in html  # no single sign-on configured here
+
+
 # --- the pages themselves ------------------------------------------------------------------
 
 
@@ -440,6 +447,7 @@ def test_openid_connect_for_microsoft_entra_is_switched_on_by_its_settings():
     assert "Sign in with Northfield account" in probe["login_html"]
     assert h1_count(probe["login_html"]) == 1
     assert ENTRA["SSO_OIDC_SECRET"] not in probe["login_html"]
+    assert "reset that password through IT services" in probe["reset_html"]
 
 
 def test_saml_for_shibboleth_is_switched_on_by_its_settings():

@@ -95,6 +95,18 @@ def test_the_dashboard_costs_the_same_number_of_queries_for_any_team_size(
 
 
 @pytest.mark.django_db
+def test_the_dashboard_reads_the_profile_groups_and_team_once_each(login, personas):
+    """Session, user, own profile (with its department), groups, team: the header's menu and
+    the dashboard share what portal.permissions caches on the user."""
+    client = login(personas.manager)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/").content.decode()
+    assert personas.manager_profile.department.name in html
+    assert len(captured) <= 5, [query["sql"][:80] for query in captured]
+
+
+@pytest.mark.django_db
 def test_a_team_members_private_profile_is_named_but_not_linked(login, personas):
     """The line manager may not open a private profile: no link that would end in a 404."""
     report = personas.technician_profile

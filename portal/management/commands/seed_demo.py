@@ -2,14 +2,11 @@
 
 Creates 6 faculties and 40 departments, about 60 skills, N technicians in all (1,250 by
 default, three of them the demo logins' own profiles) with line managers, apprentices and
-skills, and one login per role (see demo_logins). Then,
-if the action plan app provides `actionplan.demo.seed_demo_plan(stdout)`, calls it for a demo
-action plan. Running it again creates nothing new. Never run it on a production database:
-the demo logins have a published password.
+skills, and one login per role (see demo_logins), then a demo action plan
+(`actionplan.demo.seed_demo_plan`). Running it again creates nothing new. Never run it on a
+production database: the demo logins have a published password.
 """
 
-import importlib
-import importlib.util
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,13 +15,10 @@ from technicians import demo
 
 
 def seed_other_apps(stdout) -> None:
-    """Apps add their own demo data by providing `<app>.demo.seed_demo_<thing>(stdout)`."""
-    for module_name, function_name in (("actionplan.demo", "seed_demo_plan"),):
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        seed = getattr(importlib.import_module(module_name), function_name, None)
-        if callable(seed):
-            seed(stdout)
+    """The other apps' demo data (each app's `demo.seed_demo_<thing>(stdout)`)."""
+    from actionplan.demo import seed_demo_plan
+
+    seed_demo_plan(stdout)
 
 
 class Command(BaseCommand):
