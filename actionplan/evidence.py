@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 
+from portal.uploads import read_capped
+
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 8
 
@@ -100,13 +102,6 @@ def _size(size: int, round_up: bool = False) -> str:
     return f"{tenths / 10:g} {name}"
 
 
-def _read_all(upload: Any, limit: int) -> bytes:
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    return data
-
-
 def _sniff_zip(data: bytes) -> FileKind | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -171,17 +166,13 @@ def _safe_stem(stem: str) -> str:
 def check_evidence_file(upload: Any) -> CheckedEvidence:
     """Check an uploaded evidence file; raise ValidationError saying what is wrong with it."""
     limit = max_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(
-            f"The file is too large ({_size(size, round_up=True)}): the limit is {_size(limit)}.",
-            code="too_large",
-        )
-    data = _read_all(upload, limit)
-    if len(data) > limit:
-        raise ValidationError(
-            f"The file is too large: the limit is {_size(limit)}.", code="too_large"
-        )
+
+    def too_large(size: int | None) -> str:
+        if size is None:
+            return f"The file is too large: the limit is {_size(limit)}."
+        return f"The file is too large ({_size(size, round_up=True)}): the limit is {_size(limit)}."
+
+    data = read_capped(upload, limit, too_large=too_large)
     if not data:
         raise ValidationError("The file is empty.", code="empty")
     name = PurePosixPath(str(getattr(upload, "name", "") or "evidence").replace("\\", "/")).name

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
+from portal.uploads import FileTooLarge, read_capped
+
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -53,18 +55,16 @@ def display_name(upload) -> str:
 def _read_capped(upload) -> bytes:
     """The upload's bytes, refusing more than MAX_BYTES without reading them all."""
     name = display_name(upload)
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise PhotoError(
-            f"“{name}” is {size / (1024 * 1024):.1f} MB: a photo can be at most 5 MB.",
-            code="too_big",
-        )
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise PhotoError(f"“{name}” is over 5 MB: a photo can be at most 5 MB.", code="too_big")
-    return data
+
+    def too_large(size: int | None) -> str:
+        if size is None:
+            return f"“{name}” is over 5 MB: a photo can be at most 5 MB."
+        return f"“{name}” is {size / (1024 * 1024):.1f} MB: a photo can be at most 5 MB."
+
+    try:
+        return read_capped(upload, MAX_BYTES, too_large=too_large)
+    except FileTooLarge as error:
+        raise PhotoError(error.messages[0], code="too_big") from None
 
 
 def _not_an_image(name: str) -> PhotoError:
