@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ActionplanConfig(AppConfig):
     name = "actionplan"
     verbose_name = "Action plans"
+
+    def ready(self) -> None:
+        from actionplan import demo, permissions, reminders
+        from portal import registry
+
+        registry.register_checks(permissions.CHECKS)
+        registry.register_reminder("actionplan.actions", reminders.queue_action_reminders)
+        registry.register_seeder("actionplan", demo.seed_demo, order=20)

@@ -15,9 +15,8 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from actionplan import rag
+from actionplan import history, permissions, rag
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
-from portal import permissions
 
 
 def display_name(user: Any) -> str:
@@ -162,16 +161,7 @@ class TimelineEntry:
     @property
     def reason(self) -> str:
         """Why the change was made, in words (empty when it was an ordinary edit)."""
-        note = self.note or ""
-        if note.startswith("continues plan"):
-            return "Carried over from the previous plan."
-        if note.startswith("next plan after"):
-            return "Started as the next plan."
-        if note == "import":
-            return "Imported from a CSV file."
-        if note.startswith("update:"):
-            return "Progress update."
-        return note
+        return history.describe(self.note)
 
 
 HIDDEN_HISTORY_FIELDS = ["created", "updated"]
@@ -256,11 +246,16 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
     made by posting an update is shown with that update."""
     entries = _history_entries(action.history.all(), Action)
     updates = list(action.updates.select_related("author").order_by("-created", "-pk"))
-    by_update = {f"update:{update.pk}": update for update in updates}
+    by_pk = {update.pk: update for update in updates}
     changes_of_update: dict[int, list[Change]] = {}
     timeline = []
     for entry in entries:
-        update = by_update.get(entry.note)
+        reason = history.parse_reason(entry.note)
+        update = (
+            by_pk.get(reason.ref)
+            if reason is not None and reason.reason is history.Reason.PROGRESS_UPDATE
+            else None
+        )
         if entry.kind == "changed" and update is not None:
             changes_of_update[update.pk] = entry.changes
         else:

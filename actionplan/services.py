@@ -26,8 +26,9 @@ from django.utils.dateformat import format as format_date
 from simple_history.utils import bulk_create_with_history
 
 from actionplan import evidence as evidence_files
+from actionplan.history import Reason, format_reason
 from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
-from portal import permissions
+from actionplan import permissions
 
 NOT_STEERING_GROUP = "Only members of the steering group can change action plans."
 NOT_UPDATER = "Only the steering group and the action's owner can post progress updates."
@@ -345,7 +346,8 @@ def post_update(
         update.save()
         if (locked.progress, locked.status) != (number, status):
             locked.progress, locked.status = number, status
-            _as_history_of(locked, user, reason=f"update:{update.pk}").save()
+            reason = format_reason(Reason.PROGRESS_UPDATE, update.pk)
+            _as_history_of(locked, user, reason=reason).save()
     except Exception:
         if update.evidence:  # do not leave an orphan file behind a failed update
             update.evidence.storage.delete(update.evidence.name)
@@ -418,7 +420,7 @@ def start_next_plan(user, plan: ActionPlan, *, title: str | None = None) -> Acti
         status=ActionPlan.Status.DRAFT,
         previous=locked,
     )
-    _as_history_of(new_plan, user, reason=f"next plan after {locked.pk}").save()
+    _as_history_of(new_plan, user, reason=format_reason(Reason.NEXT_PLAN, locked.pk)).save()
     copies = [
         Action(
             plan=new_plan,
@@ -441,6 +443,6 @@ def start_next_plan(user, plan: ActionPlan, *, title: str | None = None) -> Acti
             copies,
             Action,
             default_user=user if getattr(user, "is_authenticated", False) else None,
-            default_change_reason=f"continues plan {locked.pk}",
+            default_change_reason=format_reason(Reason.CARRIED_OVER, locked.pk),
         )
     return new_plan

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from actionplan import importing, rag, selectors, services
+from actionplan import importing, permissions, rag, selectors, services
 from actionplan.forms import (
     ActionFilter,
     ActionForm,
@@ -22,7 +22,6 @@ from actionplan.forms import (
     UpdateForm,
 )
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
-from portal import permissions
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.imports import (

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from portal import permissions
+from technicians.permissions import is_staff_member, technician_of
 
 
 def portal(request):
@@ -8,11 +9,11 @@ def portal(request):
     return {
         "institution_name": settings.PORTAL_INSTITUTION_NAME,
         "nav": {
-            "staff": permissions.is_staff_member(user),
+            "staff": is_staff_member(user),
             "hr": permissions.is_hr(user),
             "steering_group": permissions.is_steering_group(user),
             "training_coordinator": permissions.is_training_coordinator(user),
             "admin": permissions.is_admin(user),
-            "technician": permissions.technician_of(user),
+            "technician": technician_of(user),
         },
     }

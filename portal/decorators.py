@@ -1,4 +1,4 @@
-"""View decorators that apply `portal.permissions`: anonymous users go to the login page,
+"""View decorators for the permission checks: anonymous users go to the login page,
 logged-in users without permission get 403."""
 
 from collections.abc import Callable
@@ -7,16 +7,22 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from portal import registry
 
-def permission_required(check: Callable[..., bool]):
-    """Guard a view with a user-level check from `portal.permissions`."""
+
+def permission_required(check: Callable[..., bool] | str):
+    """Guard a view with a user-level check: a function of an app's `permissions.py`, or the
+    name of a check registered in `portal.registry` (read when the view is called)."""
+
+    def allowed(user) -> bool:
+        return registry.check(check, user) if isinstance(check, str) else bool(check(user))
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not check(request.user):
+            if not allowed(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -5,27 +5,22 @@ A producer is a function `producer(today: datetime.date) -> int` that finds what
 many it queued. The outbox's unique (kind, key, recipient) makes a second run the same day
 harmless, so nothing is scheduled ahead with an ETA: each pass finds what is due.
 
-To add reminders, write a producer in your app's `reminders.py` and add its dotted path to
-PRODUCERS. The Celery task `portal.tasks.send_reminders` (hourly, from the beat schedule) and
-`manage.py send_reminders` both call `run_all`.
+Each app registers its producers with `portal.registry.register_reminder(name, producer)`
+from its `AppConfig.ready()`. The Celery task `portal.tasks.send_reminders` (hourly, from the
+beat schedule) and `manage.py send_reminders` both call `run_all`.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Mapping
 
 from django.utils import timezone
-from django.utils.module_loading import import_string
+
+from portal import registry
 
 logger = logging.getLogger(__name__)
-
-PRODUCERS: tuple[str, ...] = (
-    # Actions due in 14 days, and overdue actions, to their owners.
-    "actionplan.reminders.queue_action_reminders",
-    # Still to come: training sessions tomorrow, registration renewals due in 60 days,
-    # funding applications waiting 10 working days for a decision.
-)
 
 
 class ReminderErrors(Exception):
@@ -39,24 +34,24 @@ class ReminderErrors(Exception):
 
 
 def run_all(
-    today: datetime.date | None = None, producers: tuple[str, ...] | None = None
+    today: datetime.date | None = None,
+    producers: Mapping[str, registry.ReminderProducer] | None = None,
 ) -> dict[str, int]:
     """Run every producer for `today` (default: today in Europe/London).
 
-    Returns {producer dotted path: notifications queued}. A failing producer does not stop
+    Returns {producer name: notifications queued}. A failing producer does not stop
     the others; after all of them ran, ReminderErrors is raised so the failure is seen
     (task failure, command exit status) and the next pass tries again.
     """
     today = today or timezone.localdate()
     counts: dict[str, int] = {}
     failures: dict[str, BaseException] = {}
-    for path in PRODUCERS if producers is None else producers:
+    for name, producer in (registry.reminders() if producers is None else producers).items():
         try:
-            producer = import_string(path)  # lazily: apps may add theirs later
-            counts[path] = int(producer(today) or 0)
+            counts[name] = int(producer(today) or 0)
         except Exception as error:
-            logger.exception("Reminder producer %s failed", path)
-            failures[path] = error
+            logger.exception("Reminder producer %s failed", name)
+            failures[name] = error
     logger.info("Reminders for %s: %s", today.isoformat(), counts)
     if failures:
         raise ReminderErrors(failures, counts)

@@ -136,8 +136,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
-ACCOUNT_FORMS = {"signup": "portal.adapters.StaffListSignupForm"}
+ACCOUNT_ADAPTER = "technicians.adapters.PortalAccountAdapter"
+ACCOUNT_FORMS = {"signup": "technicians.adapters.StaffListSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Technician Commitment: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_RATE_LIMITS = {
@@ -145,7 +145,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
-SOCIALACCOUNT_ADAPTER = "portal.adapters.PortalSocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "technicians.adapters.PortalSocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS: dict = {}
@@ -298,12 +298,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.send_pending_notifications",
         "schedule": 60.0,
     },
-    # Reminders derived from the data (portal.reminders.PRODUCERS); re-runs are harmless.
+    # Reminders derived from the data (each app registers its producers); re-runs are harmless.
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
 }
 
-# The Technician Commitment training target per UK academic year (1 August – 31 July).
-TRAINING_TARGET_DAYS = {"on_the_job": 7, "conference_workshop": 2, "formal": 1}
+# The Technician Commitment training target per UK academic year (1 August – 31 July), for a
+# full-time technician (pro rata by Technician.fte): days in all, and by category.
+TRAINING_TARGET_DAYS = int(env("TRAINING_TARGET_DAYS", "10"))
+TRAINING_TARGET_SPLIT = {
+    "on_the_job": int(env("TRAINING_TARGET_ON_THE_JOB", "7")),
+    "conference_workshop": int(env("TRAINING_TARGET_CONFERENCE_WORKSHOP", "2")),
+    "formal": int(env("TRAINING_TARGET_FORMAL", "1")),
+}
+TRAINING_HOURS_PER_DAY = int(env("TRAINING_HOURS_PER_DAY", "7"))  # logging hours, not days
+# Waiting-list promotion stops this many hours before a session starts.
+TRAINING_PROMOTION_CUTOFF_HOURS = int(env("TRAINING_PROMOTION_CUTOFF_HOURS", "24"))
+# No-shows in 12 months after which new bookings only join the waiting list (0: off).
+TRAINING_NO_SHOW_LIMIT = int(env("TRAINING_NO_SHOW_LIMIT", "3"))
+
+# The skills matrix (technicians.skills): a skill is covered in a unit with at least this many
+# active holders at practitioner level or above, one of whom can train others; ratings
+# unconfirmed for this many months are stale; units smaller than this show no people.
+SKILLS_MIN_HOLDERS = int(env("SKILLS_MIN_HOLDERS", "2"))
+SKILLS_REVIEW_MONTHS = int(env("SKILLS_REVIEW_MONTHS", "12"))
+SKILLS_MIN_UNIT_FOR_PEOPLE = int(env("SKILLS_MIN_UNIT_FOR_PEOPLE", "3"))
 
 # Security. Production (DEBUG off) passes `manage.py check --deploy --fail-level WARNING`.
 SECURE_CONTENT_TYPE_NOSNIFF = True

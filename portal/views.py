@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import permissions
+from technicians.permissions import is_staff_member, technician_of
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +24,9 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     # The roles come from the `nav` of portal.context_processors.portal.
-    me = permissions.technician_of(request.user)
+    me = technician_of(request.user)
     team = []
-    if me is not None and permissions.is_staff_member(request.user):
+    if me is not None and is_staff_member(request.user):
         team = list(
             me.reports.filter(is_active=True)
             .select_related("department")

@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from portal.permissions import visible_technicians_filter
+from technicians.permissions import visible_technicians_filter
 from technicians.models import Department, Technician, TechnicianSkill
 
 SEARCH_CONFIG = "english"

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal import permissions, roles
-from technicians import photos, staff_import
+from portal import roles
+from technicians import permissions, photos, staff_import
 from technicians.models import Skill, Technician, TechnicianSkill
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,44 @@ def update_profile(
             storage.delete(name)
         raise
     return technician
+
+
+# --- bulk paths shared by the staff list and the demo data ---------------------------------
+
+
+def create_technicians_in_bulk(new: list[Technician]) -> dict[str, int]:
+    """Insert new technicians at once, without their line managers (`link_line_managers` sets
+    those once everyone exists). Returns each one's staff number -> primary key."""
+    Technician.objects.bulk_create(new, batch_size=500)
+    if any(technician.pk is None for technician in new):  # a database without RETURNING
+        return dict(
+            Technician.objects.filter(
+                staff_number__in=[technician.staff_number for technician in new]
+            ).values_list("staff_number", "pk")
+        )
+    return {technician.staff_number: technician.pk for technician in new}
+
+
+def link_line_managers(manager_of: Mapping[str, str]) -> int:
+    """Set line managers by staff number: {technician's staff number: manager's staff number,
+    or "" for none}. A manager number nobody has means no manager. Only technicians whose
+    manager changes are written. Returns how many changed."""
+    numbers = set(manager_of) | ({*manager_of.values()} - {""})
+    by_number = Technician.objects.only("pk", "staff_number", "line_manager_id").in_bulk(
+        list(numbers), field_name="staff_number"
+    )
+    now = timezone.now()
+    changed = []
+    for number, manager_number in manager_of.items():
+        technician = by_number.get(number)
+        manager = by_number.get(manager_number)
+        manager_id = manager.pk if manager is not None else None
+        if technician is not None and technician.line_manager_id != manager_id:
+            technician.line_manager_id = manager_id
+            technician.updated = now
+            changed.append(technician)
+    Technician.objects.bulk_update(changed, ["line_manager", "updated"], batch_size=500)
+    return len(changed)
 
 
 # --- HR's staff list ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import permissions
+from technicians import permissions
 from portal.decorators import permission_required
 from technicians import photos, selectors, services
 from technicians.filters import PublicTechnicianFilter, TechnicianFilter

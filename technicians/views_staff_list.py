@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import permissions
+from technicians import permissions
 from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.imports import ImportFileError, drop_import, stash_import, unstash_import

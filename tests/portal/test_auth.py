@@ -513,7 +513,7 @@ def social_login(email: str):
 
 @pytest.mark.django_db
 def test_single_sign_on_makes_accounts_only_for_the_staff_list(rf, department):
-    from portal.adapters import PortalSocialAccountAdapter
+    from technicians.adapters import PortalSocialAccountAdapter
 
     factories.TechnicianFactory(email="Sam.Sso@Example.ac.uk", department=department)
     factories.TechnicianFactory(email="left@example.ac.uk", is_active=False, department=department)

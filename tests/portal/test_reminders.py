@@ -1,4 +1,4 @@
-"""Reminders: every producer of portal.reminders.PRODUCERS, by the task and by the command."""
+"""Reminders: every producer the apps register, by the task and by the command."""
 
 import datetime
 from io import StringIO
@@ -8,9 +8,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.utils.module_loading import import_string
 
-from portal import reminders, tasks
+from portal import registry, reminders, tasks
 from portal.models import Notification
 from portal.services import queue_notification
 from tests import factories
@@ -38,8 +37,17 @@ def broken(today):
     raise ValueError("the producer has a bug")
 
 
-HERE = __name__
+HERE = "tests"
 TEST_PRODUCERS = (f"{HERE}.remind_everyone", f"{HERE}.count_nothing")
+FUNCTIONS = {
+    f"{HERE}.remind_everyone": remind_everyone,
+    f"{HERE}.count_nothing": count_nothing,
+    f"{HERE}.broken": broken,
+}
+
+
+def _registered(*names):
+    return {name: FUNCTIONS[name] for name in names}
 
 
 @pytest.fixture(autouse=True)
@@ -51,17 +59,18 @@ def _calls():
 
 @pytest.fixture
 def test_producers(monkeypatch):
-    monkeypatch.setattr(reminders, "PRODUCERS", TEST_PRODUCERS)
+    monkeypatch.setattr(registry, "_reminders", _registered(*TEST_PRODUCERS))
 
 
-def test_the_action_plan_reminders_are_a_producer():
-    assert "actionplan.reminders.queue_action_reminders" in reminders.PRODUCERS
-    assert len(set(reminders.PRODUCERS)) == len(reminders.PRODUCERS)
+def test_the_action_plan_reminders_are_a_producer_registered_by_their_app():
+    from actionplan.reminders import queue_action_reminders
+
+    assert registry.reminders()["actionplan.actions"] is queue_action_reminders
 
 
-def test_every_producer_can_be_imported_and_called():
-    for path in reminders.PRODUCERS:
-        assert callable(import_string(path)), path
+def test_every_registered_producer_is_callable():
+    for name, producer in registry.reminders().items():
+        assert callable(producer), name
 
 
 @pytest.mark.django_db
@@ -104,11 +113,15 @@ def test_today_is_the_date_in_london(test_producers):
 
 @pytest.mark.django_db
 def test_a_failing_producer_does_not_stop_the_others_but_is_reported():
-    producers = (f"{HERE}.broken", f"{HERE}.count_nothing", "nowhere.reminders.missing")
+    producers = {
+        f"{HERE}.broken": broken,
+        f"{HERE}.count_nothing": count_nothing,
+        f"{HERE}.also_broken": lambda today: 1 / 0,
+    }
     with pytest.raises(reminders.ReminderErrors) as raised:
         reminders.run_all(today=datetime.date(2025, 3, 14), producers=producers)
     assert raised.value.counts == {f"{HERE}.count_nothing": 0}
-    assert set(raised.value.failures) == {f"{HERE}.broken", "nowhere.reminders.missing"}
+    assert set(raised.value.failures) == {f"{HERE}.broken", f"{HERE}.also_broken"}
     assert "the producer has a bug" in str(raised.value)
     assert calls == [("count_nothing", datetime.date(2025, 3, 14))]
 
@@ -149,7 +162,9 @@ def test_the_command_refuses_a_date_that_is_not_iso(test_producers, value):
 
 @pytest.mark.django_db
 def test_the_command_fails_when_a_producer_fails(monkeypatch):
-    monkeypatch.setattr(reminders, "PRODUCERS", (f"{HERE}.count_nothing", f"{HERE}.broken"))
+    monkeypatch.setattr(
+        registry, "_reminders", _registered(f"{HERE}.count_nothing", f"{HERE}.broken")
+    )
     out = StringIO()
     with pytest.raises(CommandError, match="the producer has a bug"):
         call_command("send_reminders", "--date", "2025-03-14", stdout=out)

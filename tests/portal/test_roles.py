@@ -1,11 +1,13 @@
-"""The role functions of portal/permissions.py: who is what."""
+"""The role functions (portal/permissions.py) and the people rules (technicians/permissions.py):
+who is what."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from portal import permissions, roles
+from portal import permissions, registry, roles
+from technicians import permissions as people
 from tests import factories
 from tests.conftest import PERSONA_NAMES, make_user
 
@@ -30,12 +32,12 @@ def as_user(personas, name):
 def test_each_persona_has_exactly_its_roles(personas, persona):
     user = as_user(personas, persona)
     actual = (
-        permissions.is_staff_member(user),
+        people.is_staff_member(user),
         permissions.is_admin(user),
         permissions.is_hr(user),
         permissions.is_steering_group(user),
         permissions.is_training_coordinator(user),
-        permissions.is_line_manager(user),
+        people.is_line_manager(user),
     )
     assert actual == ROLE_TABLE[persona]
     assert permissions.can_use_admin(user) == ROLE_TABLE[persona][1]
@@ -65,7 +67,7 @@ def test_a_deactivated_account_has_no_role_at_all(personas):
     for name in ("hr", "admin", "steering"):
         user = getattr(personas, name)
         user.is_active = False
-        assert not permissions.is_staff_member(user)
+        assert not people.is_staff_member(user)
         assert not permissions.is_admin(user)
         assert not permissions.has_role(user, roles.HR)
         assert not permissions.can_use_admin(user)
@@ -86,25 +88,25 @@ def test_group_names_are_read_once_per_user_object(personas, django_assert_num_q
 def test_technician_of_finds_the_linked_profile_once(personas, django_assert_num_queries):
     user = personas.technician
     with django_assert_num_queries(1):
-        assert permissions.technician_of(user) == personas.technician_profile
-        assert permissions.technician_of(user) == personas.technician_profile
-    assert permissions.technician_of(personas.hr) is None
-    assert permissions.technician_of(AnonymousUser()) is None
+        assert people.technician_of(user) == personas.technician_profile
+        assert people.technician_of(user) == personas.technician_profile
+    assert people.technician_of(personas.hr) is None
+    assert people.technician_of(AnonymousUser()) is None
 
 
 @pytest.mark.django_db
 def test_line_management_is_a_relation_not_a_group(personas, department):
     manager, technician = personas.manager, personas.technician
-    assert permissions.manages(manager, personas.technician_profile)
-    assert not permissions.manages(technician, personas.manager_profile)
-    assert not permissions.manages(personas.hr, personas.technician_profile)
+    assert people.manages(manager, personas.technician_profile)
+    assert not people.manages(technician, personas.manager_profile)
+    assert not people.manages(personas.hr, personas.technician_profile)
     assert not permissions.has_role(manager, "Line manager")
 
     # Only current staff make someone a line manager.
     personas.technician_profile.is_active = False
     personas.technician_profile.save()
     fresh_manager = type(manager).objects.get(pk=manager.pk)
-    assert not permissions.is_line_manager(fresh_manager)
+    assert not people.is_line_manager(fresh_manager)
 
 
 @pytest.mark.django_db
@@ -127,7 +129,7 @@ def test_the_template_tag_asks_the_same_functions(personas):
 
 def test_the_role_checks_are_registered_for_templates():
     for name in ("use_admin", "hr", "steering_group", "training_coordinator", "line_manager"):
-        assert name in permissions.CHECKS
+        assert registry.has_check(name)
     assert permissions.check("use_admin", AnonymousUser()) is False
 
 
@@ -144,4 +146,4 @@ def test_the_group_names_of_the_design():
 @pytest.mark.django_db
 def test_a_second_report_keeps_the_manager_a_manager(personas, department):
     factories.TechnicianFactory(line_manager=personas.manager_profile, department=department)
-    assert permissions.is_line_manager(personas.manager)
+    assert people.is_line_manager(personas.manager)

@@ -440,7 +440,7 @@ def test_a_department_page_runs_a_fixed_number_of_queries(
     "persona", ["anonymous", "technician", "manager", "steering", "coordinator", "hr", "admin"]
 )
 def test_lists_show_exactly_the_profiles_the_profile_rule_allows(persona, world, personas):
-    from portal.permissions import can_view_technician, visible_technicians_filter
+    from technicians.permissions import can_view_technician, visible_technicians_filter
 
     # Alex owns a private profile, and Morgan a leaver's: owners are a case of their own.
     for profile, owned in (

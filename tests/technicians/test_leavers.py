@@ -4,6 +4,7 @@ they are no longer staff: no directory, no internal profiles, no staff pages."""
 import pytest
 
 from portal import permissions
+from technicians import permissions as people
 from technicians.models import Technician
 from tests import factories
 from tests.conftest import make_user
@@ -33,15 +34,15 @@ def colleague(personas):
 
 
 def test_a_leaver_is_not_a_member_of_staff(leaver, personas):
-    assert permissions.is_leaver(leaver)
-    assert not permissions.is_staff_member(leaver)
-    assert not permissions.can_view_directory(leaver)
-    assert not permissions.can_view_technician(leaver, personas.manager_profile)
-    assert not permissions.manages(leaver, personas.technician_profile)
+    assert people.is_leaver(leaver)
+    assert not people.is_staff_member(leaver)
+    assert not people.can_view_directory(leaver)
+    assert not people.can_view_technician(leaver, personas.manager_profile)
+    assert not people.manages(leaver, personas.technician_profile)
     # Colleagues who are still here are staff, whatever their profile.
-    assert permissions.is_staff_member(personas.manager)
-    assert not permissions.is_leaver(personas.manager)
-    assert not permissions.is_leaver(personas.hr)  # no profile: not a leaver
+    assert people.is_staff_member(personas.manager)
+    assert not people.is_leaver(personas.manager)
+    assert not people.is_leaver(personas.hr)  # no profile: not a leaver
 
 
 def test_a_leaver_sees_no_staff_pages(leaver, colleague, personas, login):
@@ -92,13 +93,13 @@ def test_a_superuser_who_has_left_the_staff_list_keeps_the_admin(personas, login
         user=admin, email=admin.email, department=personas.technician_profile.department
     )
     leave(admin.technician)
-    assert permissions.is_staff_member(admin) and permissions.is_admin(admin)
+    assert people.is_staff_member(admin) and permissions.is_admin(admin)
     assert login(admin).get("/technicians/").status_code == 200
 
 
 def test_a_line_manager_who_has_left_sees_no_team(personas, login):
     leave(personas.manager_profile)
-    assert not permissions.is_line_manager(personas.manager)
+    assert not people.is_line_manager(personas.manager)
     html = login(personas.manager).get("/").content.decode()
     assert "My team" not in html
     assert "Alex Tech" not in html

@@ -14,8 +14,8 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Queue today's reminders (actions due or overdue, and every other producer in "
-        "portal.reminders.PRODUCERS). Safe to run again: nobody is reminded twice."
+        "Queue today's reminders (actions due or overdue, and every other producer an app "
+        "registers). Safe to run again: nobody is reminded twice."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,74 @@
+"""The university's calendars: the academic year, the financial year and working days.
+
+The academic year runs 1 August – 31 July and is named by its first year (2025 means
+1 August 2025 – 31 July 2026). The UK financial year runs 1 April – 31 March, named the same
+way. Working days are Monday to Friday, except England and Wales bank holidays.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+
+def academic_year_of(day: datetime.date) -> int:
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of academic year `year`."""
+    return datetime.date(year, 8, 1), datetime.date(year + 1, 7, 31)
+
+
+def academic_year_label(year: int) -> str:
+    return f"{year}–{(year + 1) % 100:02d}"
+
+
+def financial_year_of(day: datetime.date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of financial year `year`."""
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def financial_year_label(year: int) -> str:
+    return f"{year}–{(year + 1) % 100:02d}"
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_bank_holiday(day: datetime.date) -> bool:
+    return day in _bank_holidays(day.year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def add_working_days(day: datetime.date, count: int) -> datetime.date:
+    """The date `count` working days after `day` (before it when `count` is negative)."""
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    while remaining:
+        day += datetime.timedelta(days=step)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count

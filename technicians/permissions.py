@@ -1,0 +1,198 @@
+"""Who may see and change people: members of staff, leavers, line managers, profiles by
+visibility, and HR's staff list.
+
+`TechniciansConfig.ready()` registers the named checks (CHECKS) for `{% can %}` and the
+decorators; "staff_member" is also what the kernel's roles ask before trusting a group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from portal.permissions import can_log_in, is_hr
+from technicians.models import Technician
+
+
+def is_staff_member(user: Any) -> bool:
+    """Anyone who can log in is a member of staff of the university, except a leaver: a user
+    whose technician HR's staff list marks as having left keeps their login, but no longer
+    sees staff pages or internal profiles (superusers keep their access)."""
+    if not can_log_in(user):
+        return False
+    return user.is_superuser or not is_leaver(user)
+
+
+def is_leaver(user: Any) -> bool:
+    """Linked to a technician who has left (is_active=False on HR's staff list)."""
+    me = technician_of(user)
+    return me is not None and not me.is_active
+
+
+def technician_of(user: Any) -> Technician | None:
+    """The Technician linked to this user, if any, leavers included (cached on the user)."""
+    if not can_log_in(user):
+        return None
+    if not hasattr(user, "_portal_technician"):
+        # With its department: the dashboard and the profile pages show it.
+        user._portal_technician = (
+            Technician.objects.select_related("department").filter(user=user).first()
+        )
+    return user._portal_technician
+
+
+def is_line_manager(user: Any) -> bool:
+    me = technician_of(user)
+    return bool(me and me.is_active and me.reports.filter(is_active=True).exists())
+
+
+def manages(user: Any, technician: Technician) -> bool:
+    me = technician_of(user)
+    return bool(me and me.is_active and technician.line_manager_id == me.pk)
+
+
+def can_view_directory(user: Any) -> bool:
+    return is_staff_member(user)
+
+
+def can_open_my_profile(user: Any) -> bool:
+    """Staff edit their profile there; a leaver is told there why they no longer can."""
+    return is_staff_member(user) or is_leaver(user)
+
+
+def is_public_profile(technician: Technician) -> bool:
+    """Shown to anyone, on Meet our technicians and department pages."""
+    return technician.visibility == Technician.Visibility.PUBLIC and technician.is_active
+
+
+def can_view_technician(user: Any, technician: Technician) -> bool:
+    """Public: anyone. Internal: logged-in staff. Private: the owner, HR and admins."""
+    if is_public_profile(technician):
+        return True
+    if not is_staff_member(user):
+        return False
+    if is_hr(user):  # HR and administrators see every profile, leavers included
+        return True
+    if not technician.is_active:  # leavers: HR and administrators only
+        return False
+    if is_own_profile(user, technician):
+        return True
+    return technician.visibility == Technician.Visibility.INTERNAL
+
+
+def is_own_profile(user: Any, technician: Technician) -> bool:
+    return bool(
+        is_staff_member(user) and technician.user_id is not None and technician.user_id == user.pk
+    )
+
+
+def can_edit_technician(user: Any, technician: Technician) -> bool:
+    """HR, and a (current) technician on their own profile."""
+    return is_hr(user) or (technician.is_active and is_own_profile(user, technician))
+
+
+def can_manage_staff_list(user: Any) -> bool:
+    """Import and export HR's staff list."""
+    return is_hr(user)
+
+
+def public_technicians_filter() -> Q:
+    """A Q object selecting public profiles (mirrors is_public_profile)."""
+    return Q(is_active=True, visibility=Technician.Visibility.PUBLIC)
+
+
+def visible_technicians_filter(user: Any) -> Q:
+    """A Q object selecting the technicians `user` may see in lists (mirrors the rule above)."""
+    if not is_staff_member(user):
+        return public_technicians_filter()
+    if is_hr(user):
+        return Q()
+    return Q(
+        is_active=True,
+        visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
+    ) | Q(is_active=True, user=user)
+
+
+CHECKS = {
+    "staff_member": is_staff_member,
+    "view_directory": can_view_directory,
+    "view_technician": can_view_technician,
+    "edit_technician": can_edit_technician,
+    "manage_staff_list": can_manage_staff_list,
+    "line_manager": is_line_manager,
+}
+
+
+# --- the skills matrix, reviews and shadowing -------------------------------------------------
+
+
+def can_view_skills(user: Any) -> bool:
+    """The matrix and skill pages: counts are open to all staff (people by visibility)."""
+    return is_staff_member(user)
+
+
+def can_view_skill_demand(user: Any) -> bool:
+    """The skills most wanted against the people able to teach them."""
+    from portal.permissions import is_steering_group
+
+    return is_steering_group(user) or is_hr(user)
+
+
+def can_review_own_skills(user: Any) -> bool:
+    """Confirm one's skills, mark skills to learn, ask for shadowing: a current technician."""
+    me = technician_of(user)
+    return bool(me and me.is_active and is_staff_member(user))
+
+
+def can_validate_skill(user: Any, technician_skill: Any) -> bool:
+    """Only the technician's line manager validates a level; nobody validates their own."""
+    technician = technician_skill.technician
+    return (
+        technician.is_active
+        and manages(user, technician)
+        and not is_own_profile(user, technician)
+    )
+
+
+def can_ask_for_shadowing(user: Any, teacher: Technician) -> bool:
+    """A current technician may ask a current colleague they can see (not themselves)."""
+    me = technician_of(user)
+    return bool(
+        can_review_own_skills(user)
+        and teacher.is_active
+        and teacher.pk != me.pk
+        and can_view_technician(user, teacher)
+    )
+
+
+def _is_party(user: Any, technician_id: int) -> bool:
+    me = technician_of(user)
+    return bool(me and me.is_active and is_staff_member(user) and me.pk == technician_id)
+
+
+def can_decide_shadowing(user: Any, shadowing: Any) -> bool:
+    """Accept or decline: the colleague who was asked."""
+    return _is_party(user, shadowing.teacher_id)
+
+
+def can_cancel_shadowing(user: Any, shadowing: Any) -> bool:
+    """Withdraw a request: the learner who made it."""
+    return _is_party(user, shadowing.learner_id)
+
+
+def can_complete_shadowing(user: Any, shadowing: Any) -> bool:
+    """Mark shadowing done: the learner or the teacher."""
+    return _is_party(user, shadowing.learner_id) or _is_party(user, shadowing.teacher_id)
+
+
+SKILL_CHECKS = {
+    "view_skills": can_view_skills,
+    "view_skill_demand": can_view_skill_demand,
+    "review_own_skills": can_review_own_skills,
+    "validate_skill": can_validate_skill,
+    "ask_for_shadowing": can_ask_for_shadowing,
+    "decide_shadowing": can_decide_shadowing,
+    "cancel_shadowing": can_cancel_shadowing,
+    "complete_shadowing": can_complete_shadowing,
+}

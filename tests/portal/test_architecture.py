@@ -1,0 +1,125 @@
+"""The kernel knows no app: every module of `portal/` but the project shell imports no app,
+and each app plugs itself in through `portal.registry` from its `AppConfig.ready()`."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from portal import registry
+
+PORTAL = Path(settings.BASE_DIR) / "portal"
+
+# The project shell may import every app; everything else in portal/ is the kernel.
+SHELL = {
+    "portal/settings.py",
+    "portal/urls.py",
+    "portal/wsgi.py",
+    "portal/celery.py",
+    "portal/views.py",
+    "portal/context_processors.py",
+}
+
+
+def our_apps() -> set[str]:
+    base = Path(settings.BASE_DIR).resolve()
+    return {
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == base and config.name != "portal"
+    }
+
+
+def kernel_modules() -> list[Path]:
+    return sorted(
+        path
+        for path in PORTAL.rglob("*.py")
+        if "migrations" not in path.parts and str(path.relative_to(PORTAL.parent)) not in SHELL
+    )
+
+
+def imported_packages(path: Path) -> set[str]:
+    """Top-level packages a module imports, at module level or inside functions."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_apps_are_found():
+    assert {"technicians", "actionplan", "training", "registration"} <= our_apps()
+
+
+def test_the_kernel_is_found():
+    names = {str(path.relative_to(PORTAL.parent)) for path in kernel_modules()}
+    assert {"portal/registry.py", "portal/permissions.py", "portal/decorators.py"} <= names
+    assert not names & SHELL
+
+
+@pytest.mark.parametrize(
+    "path", kernel_modules(), ids=lambda path: str(path.relative_to(PORTAL.parent))
+)
+def test_a_kernel_module_imports_no_app(path):
+    leaked = imported_packages(path) & our_apps()
+    assert not leaked, f"{path.relative_to(PORTAL.parent)} imports {sorted(leaked)}"
+
+
+def test_the_import_scan_sees_imports_inside_functions(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text("def f():\n    from technicians.models import Technician\n")
+    assert "technicians" in imported_packages(module)
+
+
+def test_each_app_registers_its_permission_checks_from_ready():
+    from actionplan import permissions as plan_rules
+    from technicians import permissions as people
+
+    assert registry.get_check("view_technician") is people.can_view_technician
+    assert registry.get_check("staff_member") is people.is_staff_member
+    assert registry.get_check("edit_action_plan") is plan_rules.can_edit_action_plan
+
+
+def test_each_app_registers_its_reminder_producers_from_ready():
+    from actionplan.reminders import queue_action_reminders
+
+    assert registry.reminders()["actionplan.actions"] is queue_action_reminders
+
+
+def test_registering_again_is_harmless_but_a_taken_name_is_refused():
+    from technicians import permissions as people
+
+    registry.register_check("view_technician", people.can_view_technician)
+    with pytest.raises(registry.AlreadyRegistered):
+        registry.register_check("view_technician", people.can_edit_technician)
+
+
+def test_a_registered_check_is_asked_by_the_can_tag_and_the_decorator(rf, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    from portal.decorators import permission_required
+
+    monkeypatch.setattr(registry, "_checks", {**registry.checks(), "always": lambda user: True})
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    html = Template('{% load portal_tags %}{% can "always" as ok %}{{ ok }}').render(
+        Context({"request": request})
+    )
+    assert html == "True"
+
+    @permission_required("always")
+    def view(request):
+        return "served"
+
+    request.user = type("U", (), {"is_authenticated": True})()
+    assert view(request) == "served"
+
+
+def test_an_unknown_check_name_is_a_clear_error():
+    with pytest.raises(KeyError, match="No permission check named 'nope'"):
+        registry.check("nope", None)

@@ -1,0 +1,58 @@
+"""The university's calendars: academic and financial years, working days."""
+
+import datetime
+
+import pytest
+
+from portal import periods
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(D(2025, 7, 31), 2024), (D(2025, 8, 1), 2025), (D(2026, 1, 15), 2025), (D(2026, 7, 31), 2025)],
+)
+def test_the_academic_year_starts_on_1_august(day, year):
+    assert periods.academic_year_of(day) == year
+
+
+def test_academic_year_bounds_and_label():
+    assert periods.academic_year_bounds(2025) == (D(2025, 8, 1), D(2026, 7, 31))
+    assert periods.academic_year_label(2025) == "2025–26"
+    assert periods.academic_year_label(2099) == "2099–00"
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(D(2026, 3, 31), 2025), (D(2026, 4, 1), 2026), (D(2027, 1, 1), 2026)],
+)
+def test_the_financial_year_starts_on_1_april(day, year):
+    assert periods.financial_year_of(day) == year
+
+
+def test_financial_year_bounds_and_label():
+    assert periods.financial_year_bounds(2026) == (D(2026, 4, 1), D(2027, 3, 31))
+    assert periods.financial_year_label(2026) == "2026–27"
+
+
+def test_england_and_wales_bank_holidays_are_not_working_days():
+    assert not periods.is_working_day(D(2026, 12, 25))  # Christmas Day, a Friday
+    assert not periods.is_working_day(D(2026, 12, 28))  # Boxing Day's substitute, a Monday
+    assert not periods.is_working_day(D(2026, 8, 31))  # summer bank holiday (not Scotland's)
+    assert not periods.is_working_day(D(2026, 12, 5))  # a Saturday
+    assert periods.is_working_day(D(2026, 12, 29))
+
+
+def test_adding_working_days_skips_weekends_and_bank_holidays():
+    # Two working days before Tuesday 29 December 2026: the 28th and 25th are bank holidays.
+    assert periods.add_working_days(D(2026, 12, 29), -2) == D(2026, 12, 23)
+    assert periods.add_working_days(D(2026, 12, 24), 1) == D(2026, 12, 29)
+    assert periods.add_working_days(D(2026, 12, 2), 0) == D(2026, 12, 2)
+
+
+def test_working_days_between_counts_after_the_start_up_to_the_end():
+    assert periods.working_days_between(D(2026, 12, 24), D(2026, 12, 29)) == 1
+    assert periods.working_days_between(D(2026, 11, 30), D(2026, 12, 14)) == 10
+    assert periods.working_days_between(D(2026, 12, 14), D(2026, 12, 14)) == 0
+    assert periods.working_days_between(D(2026, 12, 14), D(2026, 12, 1)) == 0
