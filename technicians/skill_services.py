@@ -1,0 +1,288 @@
+"""Every change of the skills matrix goes through a function here: confirming and validating
+ratings, marking skills to learn, and shadowing requests with their transitions.
+
+Keyword-only after the object; `by` is the acting user, checked here. A refusal raises
+PermissionDenied (wrong person) or ValidationError (wrong state, bad input), with a sentence
+meant for the user, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.services import queue_notification
+from technicians import permissions
+from technicians.models import ShadowingRequest, Skill, Technician, TechnicianSkill
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+def confirm_skills(technician: Technician, *, by, skill_ids: Iterable[int] | None = None) -> int:
+    """The technician confirms that their levels still hold (all of them, or `skill_ids`):
+    their ratings are fresh again for SKILLS_REVIEW_MONTHS. Returns how many were confirmed."""
+    if not (permissions.can_review_own_skills(by) and permissions.is_own_profile(by, technician)):
+        raise PermissionDenied("You can only confirm your own skills.")
+    rows = TechnicianSkill.objects.filter(technician=technician)
+    if skill_ids is not None:
+        rows = rows.filter(skill_id__in=list(skill_ids))
+    return rows.update(confirmed_on=timezone.localdate())
+
+
+def validate_skill(technician_skill: TechnicianSkill, *, level: int, by) -> TechnicianSkill:
+    """The line manager records the level they agree for a team member's skill (which may
+    differ from the self-rating). Nobody validates their own skills."""
+    if permissions.technician_of(by) == technician_skill.technician:
+        raise PermissionDenied("You cannot validate your own skills: your line manager does.")
+    if not permissions.can_validate_skill(by, technician_skill):
+        raise PermissionDenied("Only the technician's line manager can validate their skills.")
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in TechnicianSkill.Level.values:
+        raise ValidationError(
+            "Choose a level from 1 (aware) to 4 (can train others).", code="bad_level"
+        )
+    with transaction.atomic():
+        row = TechnicianSkill.objects.select_for_update().get(pk=technician_skill.pk)
+        row.validated_level = level
+        row.validated_by = by
+        row.validated_on = timezone.localdate()
+        row.full_clean()
+        row.save(update_fields=["validated_level", "validated_by", "validated_on"])
+    return row
+
+
+def set_wants_to_learn(technician: Technician, skill: Skill, *, wants: bool, by):
+    """Mark (or unmark) a skill the technician wants to learn. A skill they do not hold yet is
+    added at level 1, "aware"; unmarking leaves held levels alone and removes only such a
+    placeholder. Returns the TechnicianSkill, or None when the placeholder was removed."""
+    if not (permissions.can_review_own_skills(by) and permissions.is_own_profile(by, technician)):
+        raise PermissionDenied("You can only choose the skills you want to learn yourself.")
+    with transaction.atomic():
+        row = (
+            TechnicianSkill.objects.select_for_update()
+            .filter(technician=technician, skill=skill)
+            .first()
+        )
+        if row is None:
+            if not wants:
+                return None
+            row = TechnicianSkill(
+                technician=technician,
+                skill=skill,
+                level=TechnicianSkill.Level.AWARE,
+                wants_to_learn=True,
+                confirmed_on=timezone.localdate(),
+            )
+            row.full_clean()
+            row.save()
+            return row
+        if (
+            not wants
+            and row.level == TechnicianSkill.Level.AWARE
+            and row.validated_level is None
+            and row.wants_to_learn
+        ):
+            row.delete()
+            return None
+        row.wants_to_learn = wants
+        row.save(update_fields=["wants_to_learn"])
+    return row
+
+
+# --- shadowing ------------------------------------------------------------------------------
+
+
+def _skill_url(skill_id: int) -> str:
+    return reverse("technicians:skill", args=[skill_id])
+
+
+def _line_manager_users(*technicians: Technician) -> list:
+    users = []
+    for technician in technicians:
+        manager = technician.line_manager
+        user = manager.user if manager is not None and manager.is_active else None
+        if user is not None and user not in users:
+            users.append(user)
+    return users
+
+
+def _tell_line_managers(shadowing: ShadowingRequest, kind: str, subject: str, body: str) -> None:
+    for user in _line_manager_users(shadowing.learner, shadowing.teacher):
+        if user in (shadowing.learner.user, shadowing.teacher.user):
+            continue  # a party who is also the other's manager hears it as a party
+        queue_notification(user, kind, f"shadowing:{shadowing.pk}", subject, body)
+
+
+def _locked(shadowing: ShadowingRequest) -> ShadowingRequest:
+    return (
+        ShadowingRequest.objects.select_for_update(of=("self",))
+        .select_related(
+            "learner__user",
+            "learner__line_manager__user",
+            "teacher__user",
+            "teacher__line_manager__user",
+            "skill",
+        )
+        .get(pk=shadowing.pk)
+    )
+
+
+def _refuse_unless(shadowing: ShadowingRequest, *allowed: str, action: str) -> None:
+    if shadowing.status not in allowed:
+        raise ValidationError(
+            f"This request is {shadowing.get_status_display().lower()}: it can no longer be "
+            f"{action}.",
+            code="wrong_state",
+        )
+
+
+def request_shadowing(teacher: Technician, skill: Skill, *, by, note: str = "") -> ShadowingRequest:
+    """The acting technician asks `teacher`, who can train others in `skill`, to let them
+    shadow. The teacher and both line managers are told."""
+    if not permissions.can_ask_for_shadowing(by, teacher):
+        raise PermissionDenied("You can ask colleagues for shadowing from your own profile only.")
+    learner = permissions.technician_of(by)
+    teaches = TechnicianSkill.objects.filter(
+        technician=teacher, skill=skill, level=TechnicianSkill.Level.TRAINER
+    ).exists()
+    if not teaches:
+        raise ValidationError(
+            f"{teacher.full_name} does not list “{skill}” as a skill they can train others in.",
+            code="not_a_trainer",
+        )
+    shadowing = ShadowingRequest(
+        learner=learner, teacher=teacher, skill=skill, note=(note or "").strip()
+    )
+    shadowing.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            shadowing.save()
+            subject = f"{learner.full_name} would like to shadow you: {skill}"
+            body = (
+                f"{learner.full_name} ({learner.department}) asks to shadow you to learn "
+                f"“{skill}”.\n\n{shadowing.note or '(no note)'}\n\n"
+                f"Accept or decline it on your shadowing page: "
+                f"{reverse('technicians:shadowing')}"
+            )
+            queue_notification(
+                teacher.user,
+                "skills.shadowing_requested",
+                f"shadowing:{shadowing.pk}",
+                subject,
+                body,
+            )
+            _tell_line_managers(
+                shadowing,
+                "skills.shadowing_requested_manager",
+                f"Shadowing asked: {learner.full_name} with {teacher.full_name} ({skill})",
+                f"{learner.full_name} has asked {teacher.full_name} for shadowing to learn "
+                f"“{skill}”. You are told as the line manager of one of them.",
+            )
+    except IntegrityError:
+        raise ValidationError(
+            f"You have already asked {teacher.full_name} about “{skill}”.", code="duplicate"
+        ) from None
+    return shadowing
+
+
+def accept_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> ShadowingRequest:
+    """requested → accepted, by the teacher. The learner and both line managers are told."""
+    if not permissions.can_decide_shadowing(by, shadowing):
+        raise PermissionDenied("Only the colleague who was asked can accept this request.")
+    with transaction.atomic():
+        shadowing = _locked(shadowing)
+        _refuse_unless(shadowing, ShadowingRequest.Status.REQUESTED, action="accepted")
+        shadowing.status = ShadowingRequest.Status.ACCEPTED
+        shadowing.decision_note = (note or "").strip()
+        shadowing.decided_at = timezone.now()
+        shadowing.full_clean(validate_constraints=False)
+        shadowing.save(update_fields=["status", "decision_note", "decided_at"])
+        teacher, skill = shadowing.teacher, shadowing.skill
+        queue_notification(
+            shadowing.learner.user,
+            "skills.shadowing_accepted",
+            f"shadowing:{shadowing.pk}",
+            f"{teacher.full_name} accepted your shadowing request: {skill}",
+            f"{teacher.full_name} is happy for you to shadow them to learn “{skill}”. "
+            f"Arrange a time together.\n\n{shadowing.decision_note}",
+        )
+        _tell_line_managers(
+            shadowing,
+            "skills.shadowing_accepted_manager",
+            f"Shadowing agreed: {shadowing.learner.full_name} with {teacher.full_name} ({skill})",
+            f"{teacher.full_name} has agreed that {shadowing.learner.full_name} shadows them to "
+            f"learn “{skill}”.",
+        )
+    return shadowing
+
+
+def decline_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> ShadowingRequest:
+    """requested → declined, by the teacher. The learner is told."""
+    if not permissions.can_decide_shadowing(by, shadowing):
+        raise PermissionDenied("Only the colleague who was asked can decline this request.")
+    with transaction.atomic():
+        shadowing = _locked(shadowing)
+        _refuse_unless(shadowing, ShadowingRequest.Status.REQUESTED, action="declined")
+        shadowing.status = ShadowingRequest.Status.DECLINED
+        shadowing.decision_note = (note or "").strip()
+        shadowing.decided_at = timezone.now()
+        shadowing.full_clean(validate_constraints=False)
+        shadowing.save(update_fields=["status", "decision_note", "decided_at"])
+        queue_notification(
+            shadowing.learner.user,
+            "skills.shadowing_declined",
+            f"shadowing:{shadowing.pk}",
+            f"{shadowing.teacher.full_name} cannot take your shadowing request: {shadowing.skill}",
+            f"{shadowing.teacher.full_name} cannot take you shadowing for “{shadowing.skill}” "
+            f"now. Others may: {_skill_url(shadowing.skill_id)}\n\n{shadowing.decision_note}",
+        )
+    return shadowing
+
+
+def cancel_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
+    """requested or accepted → cancelled, by the learner. The teacher is told."""
+    if not permissions.can_cancel_shadowing(by, shadowing):
+        raise PermissionDenied("Only the technician who asked can cancel this request.")
+    with transaction.atomic():
+        shadowing = _locked(shadowing)
+        _refuse_unless(shadowing, *ShadowingRequest.OPEN_STATUSES, action="cancelled")
+        shadowing.status = ShadowingRequest.Status.CANCELLED
+        shadowing.decided_at = timezone.now()
+        shadowing.save(update_fields=["status", "decided_at"])
+        queue_notification(
+            shadowing.teacher.user,
+            "skills.shadowing_cancelled",
+            f"shadowing:{shadowing.pk}",
+            f"Shadowing cancelled: {shadowing.learner.full_name} ({shadowing.skill})",
+            f"{shadowing.learner.full_name} has cancelled their request to shadow you for "
+            f"“{shadowing.skill}”.",
+        )
+    return shadowing
+
+
+def complete_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
+    """accepted → done, by the learner or the teacher. The other one is told."""
+    if not permissions.can_complete_shadowing(by, shadowing):
+        raise PermissionDenied("Only the learner or the teacher can mark shadowing as done.")
+    with transaction.atomic():
+        shadowing = _locked(shadowing)
+        _refuse_unless(shadowing, ShadowingRequest.Status.ACCEPTED, action="marked as done")
+        shadowing.status = ShadowingRequest.Status.DONE
+        shadowing.completed_at = timezone.now()
+        shadowing.save(update_fields=["status", "completed_at"])
+        other = shadowing.teacher if by == shadowing.learner.user else shadowing.learner
+        queue_notification(
+            other.user,
+            "skills.shadowing_done",
+            f"shadowing:{shadowing.pk}",
+            f"Shadowing done: {shadowing.learner.full_name} with {shadowing.teacher.full_name}",
+            f"The shadowing for “{shadowing.skill}” is recorded as done.",
+        )
+    return shadowing

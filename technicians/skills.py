@@ -1,0 +1,144 @@
+"""The rules of the skills matrix, in one place: coverage risk of a skill in a unit, untaught
+skills, and when a rating goes stale.
+
+The matrix, the skill pages, the dashboard panels, the staff-list preview and the annual
+report all ask these functions; none of them restates a threshold. The thresholds are
+settings: `SKILLS_MIN_HOLDERS` (2) and `SKILLS_REVIEW_MONTHS` (12).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from technicians.models import Skill, Technician, TechnicianSkill
+
+Risk = Literal["covered", "thin", "single_point", "none"]
+
+COVERED: Risk = "covered"
+THIN: Risk = "thin"
+SINGLE_POINT: Risk = "single_point"
+NONE: Risk = "none"
+
+RISK_LABELS: dict[str, str] = {
+    COVERED: "Covered",
+    THIN: "Thin",
+    SINGLE_POINT: "Single point of failure",
+    NONE: "Nobody",
+}
+RISK_EXPLANATIONS: dict[str, str] = {
+    COVERED: "enough practitioners, and someone who can train others",
+    THIN: "more than one practitioner, but too few or nobody who can train others",
+    SINGLE_POINT: "only one person holds it at practitioner level or above",
+    NONE: "nobody holds it at practitioner level or above",
+}
+# What the "at risk only" filter and the dashboards call at risk: somebody holds the skill,
+# but losing one person would leave the unit without it, or without anyone to teach it.
+AT_RISK: frozenset[str] = frozenset({SINGLE_POINT, THIN})
+
+# A "holder" holds the skill at practitioner level or above; a "trainer" can train others.
+PRACTITIONER = TechnicianSkill.Level.PRACTITIONER
+TRAINER = TechnicianSkill.Level.TRAINER
+
+
+def min_holders() -> int:
+    return int(getattr(settings, "SKILLS_MIN_HOLDERS", 2))
+
+
+def risk_from_counts(holders: int, trainers: int) -> Risk:
+    """The risk of a skill in a unit from its number of active holders (level 2+) and, among
+    them, trainers (level 4). One holder is a single point of failure whatever the threshold."""
+    if holders <= 0:
+        return NONE
+    if holders == 1:
+        return SINGLE_POINT
+    if holders >= min_holders() and trainers >= 1:
+        return COVERED
+    return THIN
+
+
+def is_untaught(trainers: int) -> bool:
+    """Untaught in a unit (the issue asks it of a faculty): nobody there can train others."""
+    return trainers <= 0
+
+
+def level_field(validated: bool = False) -> str:
+    """Which rating the matrix counts: the self-rating, or the line manager's validation."""
+    return "validated_level" if validated else "level"
+
+
+def holder_counts(skill: Skill, technicians: QuerySet[Technician], *, validated: bool = False):
+    """(holders, trainers) of `skill` among the active technicians of `technicians`."""
+    field = level_field(validated)
+    counts = TechnicianSkill.objects.filter(
+        skill=skill,
+        technician__in=technicians.filter(is_active=True).values("pk"),
+    ).aggregate(
+        holders=Count("pk", filter=Q(**{f"{field}__gte": PRACTITIONER})),
+        trainers=Count("pk", filter=Q(**{f"{field}__gte": TRAINER})),
+    )
+    return counts["holders"], counts["trainers"]
+
+
+def risk(skill: Skill, technicians: QuerySet[Technician], *, validated: bool = False) -> Risk:
+    """covered | thin | single_point | none for `skill` in the unit `technicians` (a queryset
+    of technicians; leavers in it are not counted). One query."""
+    return risk_from_counts(*holder_counts(skill, technicians, validated=validated))
+
+
+def untaught(skill: Skill, technicians: QuerySet[Technician]) -> bool:
+    """Nobody active in `technicians` can train others in `skill`."""
+    return is_untaught(holder_counts(skill, technicians)[1])
+
+
+# --- reviews: stale ratings ---------------------------------------------------------------
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier (31 March - 1 month: 28/29 February)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    return months_before(day, -months)
+
+
+def review_months() -> int:
+    return int(getattr(settings, "SKILLS_REVIEW_MONTHS", 12))
+
+
+def stale_before(today: datetime.date) -> datetime.date:
+    """Ratings confirmed before this day are stale on `today` (over 12 months old)."""
+    return months_before(today, review_months())
+
+
+def is_stale(confirmed_on: datetime.date | None, today: datetime.date) -> bool:
+    """Unconfirmed for over SKILLS_REVIEW_MONTHS months, or never confirmed."""
+    return confirmed_on is None or confirmed_on < stale_before(today)
+
+
+def stale_filter(today: datetime.date, prefix: str = "") -> Q:
+    """A Q object on TechnicianSkill (or `prefix`ed from a relation) mirroring `is_stale`."""
+    return Q(**{f"{prefix}confirmed_on__isnull": True}) | Q(
+        **{f"{prefix}confirmed_on__lt": stale_before(today)}
+    )
+
+
+def review_due_on(confirmed_on: datetime.date | None) -> datetime.date | None:
+    """The first day a rating confirmed on `confirmed_on` is stale (None: never confirmed)."""
+    if confirmed_on is None:
+        return None
+    return months_after(confirmed_on, review_months()) + datetime.timedelta(days=1)
+
+
+def unit_shows_people(size: int) -> bool:
+    """A unit with fewer than SKILLS_MIN_UNIT_FOR_PEOPLE active technicians shows counts only,
+    so that nobody's ratings can be read off a tiny team."""
+    return size >= int(getattr(settings, "SKILLS_MIN_UNIT_FOR_PEOPLE", 3))
