@@ -1,20 +1,25 @@
 """Demo data: a realistic, published four-pillar action plan with its progress updates.
 
 `seed_demo_plan` is idempotent: it finds the plan by title and each action by reference, so
-running it again changes nothing. The portal's `seed_demo` command calls it after creating the
-demo users; owners are taken from those users when they exist.
+running it again changes nothing. It is the "actionplan" seeder (order 20) that
+`manage.py seed_demo` runs after the technicians' one has created the demo logins; owners are
+taken from those users when they exist.
 """
 
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 
-from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
+from actionplan import permissions, services
+from actionplan.history import Reason, format_reason
+from actionplan.models import ActionPlan, ActionUpdate, Pillar
 from portal import roles
 
 PLAN_TITLE = "Technician Commitment Action Plan 2025–2028"
@@ -539,84 +544,111 @@ def _owners(stdout) -> dict[str, object]:
         owners[role] = users.filter(email__in=emails, is_active=True).order_by("pk").first()
     if any(owner is None for owner in owners.values()) and fallback is None:
         # No demo users at all: create the owners this plan needs (they cannot log in).
-        for role, (email, first, last, group_name) in FALLBACK_OWNERS.items():
+        for role in FALLBACK_OWNERS:
             if owners[role] is None:
-                user, created = users.get_or_create(
-                    username=email,
-                    defaults={"email": email, "first_name": first, "last_name": last},
-                )
-                if created:
-                    user.set_unusable_password()
-                    user.save()
-                    group = Group.objects.filter(name=group_name).first()
-                    if group:
-                        user.groups.add(group)
-                    _out(stdout, f"  created demo owner {email}\n")
-                owners[role] = user
-    return {role: owner or fallback for role, owner in owners.items()}
+                owners[role] = _fallback_owner(role, stdout)
+    owners = {role: owner or fallback for role, owner in owners.items()}
+    if not permissions.can_edit_action_plans(owners["steering"]):
+        owners["steering"] = _fallback_owner("steering", stdout)  # the plan's editor
+    return owners
+
+
+def _fallback_owner(role: str, stdout):
+    email, first, last, group_name = FALLBACK_OWNERS[role]
+    user, created = get_user_model().objects.get_or_create(
+        username=email, defaults={"email": email, "first_name": first, "last_name": last}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+        _out(stdout, f"  created demo owner {email}\n")
+    return user
+
+
+@contextmanager
+def _dated_history(when: datetime.datetime):
+    """History rows written meanwhile say the demo plan began with them, on `when`."""
+
+    def backdate(sender, history_instance, **kwargs):
+        history_instance.history_date = when
+        history_instance.history_change_reason = format_reason(Reason.DEMO)
+
+    pre_create_historical_record.connect(backdate, dispatch_uid="actionplan-demo")
+    try:
+        yield
+    finally:
+        pre_create_historical_record.disconnect(dispatch_uid="actionplan-demo")
 
 
 @transaction.atomic
 def seed_demo_plan(stdout=None) -> ActionPlan:
-    """Create (once) the published demo plan with ~40 actions and their past updates."""
+    """Create (once) the published demo plan with ~40 actions and their past updates.
+
+    The plan and its actions go through the services (`create_plan`, `create_action`), so they
+    pass every rule of the pages. The past updates are written as they stand: posting them
+    through `post_update` would date them today and replay the actions' progress.
+    """
     plan_start = timezone.make_aware(datetime.datetime.combine(PLAN_STARTS, datetime.time(9, 0)))
+    owners = _owners(stdout)
+    editor = owners["steering"]
     plan = ActionPlan.objects.filter(title=PLAN_TITLE).first()
     created = plan is None
-    if created:
-        plan = ActionPlan(
-            title=PLAN_TITLE,
-            starts_on=PLAN_STARTS,
-            ends_on=PLAN_ENDS,
-            status=ActionPlan.Status.PUBLISHED,
-            description=PLAN_DESCRIPTION,
-        )
-        plan._change_reason = "demo data"
-        plan._history_date = plan_start
-        plan.save()
-    owners = _owners(stdout)
-    existing = set(plan.actions.values_list("ref", flat=True))
-    added = 0
-    for pillar, ref, title, role, lead, due_on, measure, status, progress in ACTIONS:
-        if ref in existing:
-            continue
-        action = Action(
-            plan=plan,
-            pillar=pillar,
-            ref=ref,
-            title=title,
-            owner=owners.get(role),
-            lead=lead,
-            due_on=due_on,
-            success_measure=measure,
-            status=status,
-            progress=progress,
-        )
-        action._change_reason = "demo data"
-        action._history_date = plan_start  # the history says the plan began with it
-        action.save()
-        added += 1
+    with _dated_history(plan_start):
+        if created:
+            plan = services.create_plan(
+                editor,
+                title=PLAN_TITLE,
+                starts_on=PLAN_STARTS,
+                ends_on=PLAN_ENDS,
+                status=ActionPlan.Status.PUBLISHED,
+                description=PLAN_DESCRIPTION,
+            )
+        existing = set(plan.actions.values_list("ref", flat=True))
+        added = 0
+        for pillar, ref, title, role, lead, due_on, measure, status, progress in ACTIONS:
+            if ref in existing or plan.is_archived:
+                continue
+            services.create_action(
+                editor,
+                plan,
+                pillar=pillar,
+                ref=ref,
+                title=title,
+                owner=owners.get(role),
+                lead=lead,
+                due_on=due_on,
+                success_measure=measure,
+                status=status,
+                progress=progress,
+            )
+            added += 1
     actions = {action.ref: action for action in plan.actions.all()}
     with_updates = set(
         ActionUpdate.objects.filter(action__plan=plan).values_list("action__ref", flat=True)
     )
-    updates = 0
     start = timezone.make_aware(datetime.datetime.combine(PLAN_STARTS, datetime.time(10, 0)))
-    for ref, days, status, progress, note in UPDATES:
-        action = actions.get(ref)
-        if action is None or ref in with_updates:
-            continue
-        ActionUpdate.objects.create(
-            action=action,
-            author=action.owner,
+    updates = [
+        ActionUpdate(
+            action=actions[ref],
+            author=actions[ref].owner,
             note=note,
             status=status,
             progress=progress,
             created=start + datetime.timedelta(days=days),
         )
-        updates += 1
+        for ref, days, status, progress, note in UPDATES
+        if ref in actions and ref not in with_updates
+    ]
+    ActionUpdate.objects.bulk_create(updates)
     _out(
         stdout,
         f"Action plan “{plan.title}”: {'created' if created else 'already there'}, "
-        f"{added} actions and {updates} updates added.\n",
+        f"{added} actions and {len(updates)} updates added.\n",
     )
     return plan
+
+
+def seed_demo(*, technicians: int, stdout=None) -> None:
+    """The "actionplan" seeder of `manage.py seed_demo`: the demo plan, after the logins."""
+    seed_demo_plan(stdout)

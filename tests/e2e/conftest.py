@@ -1,16 +1,18 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
-import os
-
 import pytest
 
 from tests.conftest import CHROMIUM, PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are
-# still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread, so Django takes every ORM call
+    here for one made from async code. These calls are synchronous and safe: allow them in the
+    browser tests only, never for the whole suite."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

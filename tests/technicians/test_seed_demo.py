@@ -1,10 +1,7 @@
 """Demo data: deterministic, realistic, idempotent, fast; and one working login per role."""
 
-import importlib.machinery
 import io
-import sys
 import time
-import types
 from collections import Counter
 
 import pytest
@@ -13,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from portal import roles
+from portal import registry, roles
 from technicians import demo
 from technicians.models import Department, Skill, Technician, TechnicianSkill
 from technicians.staff_import import preview_staff_import, staff_export_rows
@@ -23,10 +20,15 @@ User = get_user_model()
 SMALL = 60
 
 
+def only_the_technicians_seeder(monkeypatch):
+    seeders = {name: entry for name, entry in registry._seeders.items() if name == "technicians"}
+    monkeypatch.setattr(registry, "_seeders", seeders)
+
+
 @pytest.fixture(autouse=True)
 def _no_other_apps_demo(monkeypatch):
     """These tests are about the technicians; another app's demo data is tested there."""
-    monkeypatch.setattr("portal.management.commands.seed_demo.seed_other_apps", lambda out: None)
+    only_the_technicians_seeder(monkeypatch)
 
 
 def seed(count=SMALL):
@@ -273,17 +275,25 @@ def test_demo_logins_says_when_the_demo_data_is_missing():
     assert "Run manage.py seed_demo" in err.getvalue()
 
 
-def test_seed_demo_calls_the_action_plan_demo_when_there_is_one(monkeypatch):
-    monkeypatch.undo()  # use the real seed_other_apps
+def test_the_apps_register_their_seeders_technicians_first(monkeypatch):
+    monkeypatch.undo()  # the registry as the apps' ready() left it
+    names = [entry.name for entry in registry.seeders()]
+    assert names[:2] == ["technicians", "actionplan"]
+    assert registry.seeders()[0].seed is demo.seed_demo
+
+
+def test_seed_demo_runs_the_other_apps_seeders_after_the_technicians(monkeypatch):
     calls = []
-    fake = types.ModuleType("actionplan.demo")
-    fake.__spec__ = importlib.machinery.ModuleSpec("actionplan.demo", None)
-    fake.seed_demo_plan = lambda stdout: calls.append((stdout, Technician.objects.count()))
-    monkeypatch.setitem(sys.modules, "actionplan.demo", fake)
+
+    def later_seeder(*, technicians, stdout):
+        calls.append((technicians, stdout, Technician.objects.count()))
+
+    registry.register_seeder("a later app", later_seeder, order=20)
     out = io.StringIO()
 
     call_command("seed_demo", technicians=0, stdout=out)
 
-    [(stdout, technicians_by_then)] = calls
+    [(technicians, stdout, technicians_by_then)] = calls
+    assert technicians == 0  # the command's --technicians
     assert stdout._out is out  # the command's output
     assert technicians_by_then == 3  # called after the technicians were seeded

@@ -1,0 +1,174 @@
+"""Writes the demo data: whatever of it is missing, so running it again creates nothing.
+
+Rows are matched by department slug, skill name, staff number and e-mail, and existing rows are
+left as they are. Technicians go in through the bulk paths the staff list uses
+(`services.create_technicians_in_bulk`, `services.link_line_managers`), and demo logins are
+linked to their technicians by `services.link_user_to_technician`, as at a first login.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from technicians import services
+from technicians.demo.data import (
+    DEFAULT_TECHNICIANS,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEPARTMENTS,
+    DOMAIN,
+    SKILLS,
+)
+from technicians.demo.people import DemoTechnician, demo_login_technicians, generate_technicians
+from technicians.models import Department, Skill, Technician, TechnicianSkill
+
+
+@dataclass
+class SeedResult:
+    departments: int = 0
+    skills: int = 0
+    technicians: int = 0
+    technician_skills: int = 0
+    users: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.departments} departments, {self.skills} skills, {self.technicians} "
+            f"technicians, {self.technician_skills} skill levels and {self.users} demo logins "
+            "created"
+        )
+
+
+def _seed_departments() -> tuple[dict[str, int], int]:
+    existing = set(Department.objects.values_list("slug", flat=True))
+    new = [
+        Department(
+            name=name, slug=slug, faculty=faculty, helpdesk_email=f"{slug}-helpdesk@{DOMAIN}"
+        )
+        for name, slug, faculty, _size, _families in DEPARTMENTS
+        if slug not in existing
+    ]
+    Department.objects.bulk_create(new, ignore_conflicts=True)
+    return dict(Department.objects.values_list("slug", "pk")), len(new)
+
+
+def _seed_skills() -> tuple[dict[str, int], int]:
+    existing = set(Skill.objects.values_list("name", flat=True))
+    new = [
+        Skill(name=name, category=category)
+        for category, names in SKILLS.items()
+        for name in names
+        if name not in existing
+    ]
+    Skill.objects.bulk_create(new, ignore_conflicts=True)
+    return dict(Skill.objects.values_list("name", "pk")), len(new)
+
+
+def _technician(person: DemoTechnician, department_id: int) -> Technician:
+    return Technician(
+        staff_number=person.staff_number,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        job_title=person.job_title,
+        role_family=person.role_family,
+        grade=person.grade,
+        department_id=department_id,
+        bio=person.bio,
+        expertise=person.expertise,
+        equipment=person.equipment,
+        orcid=person.orcid,
+        started_on=person.started_on,
+        is_apprentice=person.is_apprentice,
+        is_active=person.is_active,
+        visibility=person.visibility,
+    )
+
+
+def _seed_technicians(
+    people: list[DemoTechnician], departments: dict[str, int], skills: dict[str, int]
+) -> tuple[int, int]:
+    known = dict(Technician.objects.values_list("staff_number", "email"))
+    taken_emails = {email.lower() for email in known.values()}
+    new: list[DemoTechnician] = []
+    for person in people:
+        if person.staff_number in known or person.department_slug not in departments:
+            continue
+        if person.email.lower() in taken_emails:
+            continue  # someone real has this address: leave them alone
+        taken_emails.add(person.email.lower())
+        new.append(person)
+    pk_of = services.create_technicians_in_bulk(
+        [_technician(person, departments[person.department_slug]) for person in new]
+    )
+    # Only the new technicians get a manager: an existing one keeps whatever HR gave them.
+    services.link_line_managers(
+        {person.staff_number: person.line_manager_staff_number for person in new}
+    )
+    links = [
+        TechnicianSkill(technician_id=pk_of[person.staff_number], skill_id=skills[name], level=lvl)
+        for person in new
+        for name, lvl in person.skills
+    ]
+    TechnicianSkill.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+    return len(new), len(links)
+
+
+def _seed_logins() -> int:
+    User = get_user_model()
+    password_hash = None  # hashing is slow: once, and only if a login is new
+    created = 0
+    groups = {group.name: group for group in Group.objects.all()}
+    for login in DEMO_LOGINS:
+        user = User.objects.filter(email__iexact=login.email).first()
+        if user is None:
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User.objects.create(
+                username=login.email,
+                email=login.email,
+                first_name=login.first_name,
+                last_name=login.last_name,
+                password=password_hash,
+                is_superuser=login.superuser,
+                is_staff=login.superuser,
+            )
+            created += 1
+        for name in login.groups:
+            group = groups.get(name) or Group.objects.get_or_create(name=name)[0]
+            user.groups.add(group)
+        address = EmailAddress.objects.filter(user=user, email__iexact=login.email).first()
+        if address is None:
+            EmailAddress.objects.create(user=user, email=login.email, verified=True, primary=True)
+        elif not (address.verified and address.primary):
+            address.verified = address.primary = True
+            address.save(update_fields=["verified", "primary"])
+        if login.technician:
+            # The login's technician has the login's address: linked as at a first login.
+            services.link_user_to_technician(user)
+    return created
+
+
+@transaction.atomic
+def seed_demo(*, technicians: int = DEFAULT_TECHNICIANS, stdout: IO | None = None) -> SeedResult:
+    """Create whatever of the demo data is missing. Safe to run again and again.
+
+    `technicians` counts every technician: the demo logins' own three and the rest generated
+    (so never fewer than three). Registered with `portal.registry` as the "technicians" seeder.
+    """
+    result = SeedResult()
+    departments, result.departments = _seed_departments()
+    skills, result.skills = _seed_skills()
+    login_people = demo_login_technicians()
+    people = generate_technicians(max(technicians - len(login_people), 0)) + login_people
+    result.technicians, result.technician_skills = _seed_technicians(people, departments, skills)
+    result.users = _seed_logins()
+    if stdout is not None:
+        stdout.write(f"Demo data: {result.summary()}.\n")
+    return result
