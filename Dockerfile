@@ -15,9 +15,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, so that a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN pip install .
+# Dependencies first, so that a code change does not reinstall them: the runtime ones only,
+# at the versions of requirements.lock (what CI tested).
+COPY pyproject.toml requirements.lock ./
+RUN pip install --constraint requirements.lock .
 
 COPY . .
 

@@ -1,16 +1,31 @@
 # The two commands of the README: `make run` and `make test`.
+# Also: `make lint`, `make pytest ARGS="tests/technicians -x"`, `make lock` (after changing the
+# dependencies in pyproject.toml).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ARGS ?= $(PYTEST_ARGS)
 
-.PHONY: run test lint format migrate demo worker beat clean
+.PHONY: run test lint pytest lock format migrate demo worker beat clean
 
-$(STAMP): pyproject.toml
+# The exact versions of requirements.lock (what CI tested), then the portal itself.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# A dependency in pyproject.toml that the lock lacks shows here: run `make lock`.
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# pyproject.toml keeps the ranges; the lock pins one version of everything, dev extra included.
+# Versions already pinned stay as they are; LOCK_ARGS=--upgrade moves them all to the newest.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(LOCK_ARGS) --output-file requirements.lock pyproject.toml
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -28,15 +43,18 @@ run: demo
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+pytest: $(STAMP)
+	$(BIN)/pytest $(ARGS)
 
+test: lint pytest
+
+# The reports queue is the annual report's (its render task runs there, one at a time).
 worker: $(STAMP)
 	$(BIN)/celery -A portal worker -Q celery,reports --loglevel INFO
 
