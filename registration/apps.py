@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = "Professional registration"
+
+    def ready(self) -> None:
+        from portal import registry
+        from registration import demo, panels, permissions, reminders
+
+        registry.register_checks(permissions.CHECKS)
+        registry.register_reminder("registration.renewals", reminders.queue_renewal_reminders)
+        registry.register_reminder("registration.waiting", reminders.queue_waiting_reminders)
+        registry.register_reminder("registration.no_proof", reminders.queue_no_proof_reminders)
+        registry.register_seeder("registration", demo.seed_demo, order=40)
+        for panel in panels.PANELS:
+            registry.register_panel(panel)

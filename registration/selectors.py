@@ -1,0 +1,433 @@
+"""Read-only queries of professional registration, each a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from portal.periods import financial_year_bounds, financial_year_label, financial_year_of
+from portal.permissions import is_hr
+from registration import services
+from registration.models import (
+    CPDEntry,
+    FundingApplication,
+    FundingBudget,
+    ProfessionalBody,
+    Register,
+    Registration,
+)
+from technicians.models import Technician
+from technicians.permissions import technician_of
+
+S = FundingApplication.Status
+POST_NOMINALS_ATTR = "active_registrations"
+
+
+# --- post-nominals -------------------------------------------------------------------------
+
+
+def with_post_nominals(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
+    """Technicians with their active registrations prefetched (one query for the whole list),
+    read by the `post_nominals` filter of registration_tags."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "registrations",
+            queryset=Registration.objects.filter(status=Registration.Status.ACTIVE)
+            .select_related("register")
+            .order_by("register__order", "register__code"),
+            to_attr=POST_NOMINALS_ATTR,
+        )
+    )
+
+
+def post_nominals(technician: Technician) -> str:
+    """ "RSciTech, EngTech": prefetched by with_post_nominals, else one query."""
+    registrations = getattr(technician, POST_NOMINALS_ATTR, None)
+    if registrations is None:
+        registrations = (
+            Registration.objects.filter(technician=technician, status=Registration.Status.ACTIVE)
+            .select_related("register")
+            .order_by("register__order", "register__code")
+        )
+    letters: list[str] = []
+    for registration in registrations:
+        if registration.register.post_nominal not in letters:
+            letters.append(registration.register.post_nominal)
+    return ", ".join(letters)
+
+
+def registered_filter(register: Register | None = None) -> Q:
+    """Technicians with an active registration (on `register`, when given)."""
+    condition = Q(registrations__status=Registration.Status.ACTIVE)
+    if register is not None:
+        condition &= Q(registrations__register=register)
+    return condition
+
+
+def register_choices() -> QuerySet[Register]:
+    return Register.objects.order_by("order", "code")
+
+
+# --- a technician's own records ------------------------------------------------------------
+
+
+def registrations_of(technician: Technician) -> list[Registration]:
+    return list(
+        technician.registrations.select_related("register", "body").order_by(
+            "register__order", "pk"
+        )
+    )
+
+
+def applications_of(technician: Technician) -> list[FundingApplication]:
+    """Open applications first (what needs doing), then the rest, newest first."""
+    applications = list(
+        technician.funding_applications.select_related("register", "body").order_by(
+            "-status_changed_at", "-pk"
+        )
+    )
+    return sorted(applications, key=lambda a: a.status not in FundingApplication.OPEN)
+
+
+def cpd_entries_of(technician: Technician) -> list[CPDEntry]:
+    return list(technician.cpd_entries.order_by("-date", "-pk")[:200])
+
+
+def renewals_due(technician: Technician, today: datetime.date, days: int = 60) -> list:
+    """Active registrations due for renewal within `days` (or overdue), with `days_left`."""
+    due = []
+    for registration in registrations_of(technician):
+        if registration.status != Registration.Status.ACTIVE or not registration.renewal_due_on:
+            continue
+        registration.days_left = (registration.renewal_due_on - today).days
+        if registration.days_left <= days:
+            due.append(registration)
+    return due
+
+
+def register_options() -> list[Register]:
+    """Registers with the bodies that award each (for the application form's hints)."""
+    return list(Register.objects.prefetch_related("bodies").order_by("order", "code"))
+
+
+# --- one application -----------------------------------------------------------------------
+
+
+def application_for_page(pk: int) -> FundingApplication | None:
+    return (
+        FundingApplication.objects.select_related(
+            "applicant__user",
+            "applicant__department",
+            "applicant__line_manager__user",
+            "register",
+            "body",
+            "endorsed_by",
+            "decided_by",
+        )
+        .prefetch_related(Prefetch("events", to_attr="timeline"))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def timeline(application: FundingApplication) -> list:
+    events = getattr(application, "timeline", None)
+    if events is None:
+        events = list(application.events.all())
+    # the actors in one query
+    from django.contrib.auth import get_user_model
+
+    actor_ids = {event.actor_id for event in events if event.actor_id}
+    users = get_user_model().objects.in_bulk(actor_ids) if actor_ids else {}
+    names = (
+        {
+            t.user_id: t.full_name
+            for t in Technician.objects.filter(user_id__in=actor_ids).only(
+                "user_id", "first_name", "last_name"
+            )
+        }
+        if actor_ids
+        else {}
+    )
+    for event in events:
+        user = users.get(event.actor_id)
+        event.actor_name = names.get(event.actor_id) or (
+            user.get_full_name() or user.email if user else ""
+        )
+    return events
+
+
+# --- the review page -----------------------------------------------------------------------
+
+
+def _queue() -> QuerySet[FundingApplication]:
+    return FundingApplication.objects.select_related(
+        "applicant__department", "applicant__line_manager", "register", "body"
+    ).order_by("status_changed_at", "pk")  # the longest waiting first
+
+
+@dataclass
+class ReviewQueues:
+    endorse: list[FundingApplication]
+    decide: list[FundingApplication]
+    awaiting_proof: list[FundingApplication]
+    pay: list[FundingApplication]
+    figures: dict[str, Any] | None
+
+    @property
+    def total(self) -> int:
+        return len(self.endorse) + len(self.decide) + len(self.pay)
+
+
+def _with_waiting(applications: list[FundingApplication], today: datetime.date) -> list:
+    from portal.periods import working_days_between
+
+    for application in applications:
+        since = timezone.localdate(application.status_changed_at)
+        application.waiting_days = working_days_between(since, today)
+    return applications
+
+
+def endorsement_queue(user) -> list[FundingApplication]:
+    me = technician_of(user)
+    condition = Q(pk__in=[])
+    if me is not None and me.is_active:
+        condition |= Q(applicant__line_manager=me)
+    if is_hr(user):
+        condition |= (
+            Q(applicant__line_manager__isnull=True)
+            | Q(applicant__line_manager__is_active=False)
+            | Q(applicant__line_manager__user__isnull=True)
+        )
+    queryset = _queue().filter(condition, status=S.SUBMITTED)
+    if me is not None:
+        queryset = queryset.exclude(applicant=me)
+    return list(queryset)
+
+
+def review_queues(user, today: datetime.date | None = None) -> ReviewQueues:
+    today = today or timezone.localdate()
+    endorse = endorsement_queue(user)
+    decide: list = []
+    awaiting_proof: list = []
+    pay: list = []
+    figures = None
+    if is_hr(user):
+        rows = list(_queue().filter(status__in=(S.ENDORSED, S.APPROVED, S.REGISTERED)))
+        decide = [a for a in rows if a.status == S.ENDORSED]
+        awaiting_proof = [a for a in rows if a.status == S.APPROVED]
+        pay = [a for a in rows if a.status == S.REGISTERED]
+        figures = services.year_figures(financial_year_of(today))
+    return ReviewQueues(
+        endorse=_with_waiting(endorse, today),
+        decide=_with_waiting(decide, today),
+        awaiting_proof=_with_waiting(awaiting_proof, today),
+        pay=_with_waiting(pay, today),
+        figures=figures,
+    )
+
+
+# --- budgets -------------------------------------------------------------------------------
+
+
+def budget_years(today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Figures for every year with a budget or funded applications, and this year and next."""
+    today = today or timezone.localdate()
+    this_year = financial_year_of(today)
+    budgets = dict(FundingBudget.objects.values_list("financial_year", "amount"))
+    totals: dict[int, dict[str, Decimal]] = {}
+    for year, status, total in (
+        FundingApplication.objects.filter(
+            status__in=FundingApplication.FUNDED, financial_year__isnull=False
+        )
+        .values_list("financial_year", "status")
+        .annotate(total=Sum("amount_requested"))
+        .order_by()
+    ):
+        bucket = totals.setdefault(year, {"committed": Decimal(0), "spent": Decimal(0)})
+        bucket["spent" if status == S.PAID else "committed"] += total or Decimal(0)
+    years = sorted(set(budgets) | set(totals) | {this_year, this_year + 1}, reverse=True)
+    result = []
+    for year in years:
+        bucket = totals.get(year, {"committed": Decimal(0), "spent": Decimal(0)})
+        budget = budgets.get(year)
+        result.append(
+            {
+                "year": year,
+                "label": financial_year_label(year),
+                "budget": budget,
+                "committed": bucket["committed"],
+                "spent": bucket["spent"],
+                "remaining": None
+                if budget is None
+                else budget - bucket["committed"] - bucket["spent"],
+                "is_current": year == this_year,
+            }
+        )
+    return result
+
+
+# --- the HR summary ------------------------------------------------------------------------
+
+
+def hr_summary(today: datetime.date | None = None) -> dict[str, Any]:
+    """The share registered, registrations by register/body/department, new this year, and
+    applications and spend by financial year: a fixed number of aggregate queries."""
+    today = today or timezone.localdate()
+    year = financial_year_of(today)
+    starts, ends = financial_year_bounds(year)
+    current = Technician.objects.filter(is_active=True)
+    active = Registration.objects.filter(
+        status=Registration.Status.ACTIVE, technician__is_active=True
+    )
+    total = current.count()
+    registered = current.filter(registrations__status=Registration.Status.ACTIVE).distinct().count()
+    by_register = list(
+        Register.objects.annotate(
+            count=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=Registration.Status.ACTIVE,
+                    registrations__technician__is_active=True,
+                ),
+            )
+        )
+        .order_by("order", "code")
+        .values("code", "title", "count")
+    )
+    by_body = list(
+        ProfessionalBody.objects.annotate(
+            count=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=Registration.Status.ACTIVE,
+                    registrations__technician__is_active=True,
+                ),
+            )
+        )
+        .filter(count__gt=0)
+        .order_by("-count", "name")
+        .values("name", "count")
+    )
+    by_department = list(
+        active.values("technician__department__name")
+        .annotate(count=Count("technician", distinct=True))
+        .order_by("-count", "technician__department__name")
+    )
+    new_this_year = active.filter(registered_on__range=(starts, ends)).count()
+    applications = {}
+    for fy, status, count, amount in (
+        FundingApplication.objects.exclude(status=S.DRAFT)
+        .values_list("financial_year", "status")
+        .annotate(count=Count("pk"), amount=Sum("amount_requested"))
+        .order_by()
+    ):
+        row = applications.setdefault(
+            fy,
+            {
+                "year": fy,
+                "label": financial_year_label(fy) if fy else "Not yet decided",
+                "applications": 0,
+                "approved": 0,
+                "rejected": 0,
+                "committed": Decimal(0),
+                "spent": Decimal(0),
+            },
+        )
+        row["applications"] += count
+        if status in FundingApplication.FUNDED:
+            row["approved"] += count
+        if status == S.REJECTED:
+            row["rejected"] += count
+        if status in FundingApplication.COMMITTED:
+            row["committed"] += amount or Decimal(0)
+        if status == S.PAID:
+            row["spent"] += amount or Decimal(0)
+    by_year = sorted(
+        applications.values(), key=lambda r: (r["year"] is not None, r["year"] or 0), reverse=True
+    )
+    return {
+        "year_label": financial_year_label(year),
+        "technicians": total,
+        "registered": registered,
+        "share": round(100 * registered / total, 1) if total else 0,
+        "by_register": by_register,
+        "by_body": by_body,
+        "by_department": [
+            {"department": row["technician__department__name"], "count": row["count"]}
+            for row in by_department
+        ],
+        "new_this_year": new_this_year,
+        "by_year": by_year,
+    }
+
+
+# --- the CPD record ------------------------------------------------------------------------
+
+
+@dataclass
+class CPDRecordEntry:
+    date: datetime.date
+    source: str  # "Training" or "CPD"
+    activity: str
+    hours: Decimal
+    learning: str
+    evidence: str  # a file name or a link, or ""
+
+
+def _training_records(technician: Technician, starts: datetime.date, ends: datetime.date):
+    """The training ledger's entries, when the training app provides one."""
+    try:
+        model = apps.get_model("training", "TrainingRecord")
+    except LookupError:
+        return []
+    from django.conf import settings
+
+    hours_per_day = Decimal(str(getattr(settings, "TRAINING_HOURS_PER_DAY", 7)))
+    entries = []
+    for record in model.objects.filter(technician=technician, date__range=(starts, ends)).order_by(
+        "date", "pk"
+    ):
+        title = getattr(record, "title", "") or ""
+        provider = getattr(record, "provider", "") or ""
+        evidence = getattr(record, "evidence_name", "") or getattr(
+            getattr(record, "evidence", None), "name", ""
+        )
+        entries.append(
+            CPDRecordEntry(
+                date=record.date,
+                source="Training",
+                activity=f"{title} ({provider})" if provider else title,
+                hours=(Decimal(str(getattr(record, "days", 0) or 0)) * hours_per_day).quantize(
+                    Decimal("0.1")
+                ),
+                learning=getattr(record, "reflection", "") or "",
+                evidence=(evidence or "").rsplit("/", 1)[-1],
+            )
+        )
+    return entries
+
+
+def cpd_record(
+    technician: Technician, starts: datetime.date, ends: datetime.date
+) -> list[CPDRecordEntry]:
+    """The training ledger's entries and the CPD entries of the period, by date."""
+    entries = _training_records(technician, starts, ends)
+    for entry in technician.cpd_entries.filter(date__range=(starts, ends)).order_by("date", "pk"):
+        entries.append(
+            CPDRecordEntry(
+                date=entry.date,
+                source="CPD",
+                activity=entry.activity,
+                hours=entry.hours,
+                learning=entry.learning,
+                evidence=entry.evidence_name,
+            )
+        )
+    return sorted(entries, key=lambda e: e.date)
