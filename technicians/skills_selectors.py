@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from technicians import permissions, skills
 from technicians.models import Department, ShadowingRequest, Skill, Technician, TechnicianSkill
 
 LEVELS = tuple(TechnicianSkill.Level.values)  # 1..4
+LEVEL_CHOICES = tuple(TechnicianSkill.Level.choices)
+LEVEL_LABELS = dict(LEVEL_CHOICES)
 
 FACULTIES = "faculties"
 DEPARTMENTS = "departments"
@@ -62,8 +65,8 @@ class Cell:
         return skills.RISK_LABELS[self.risk]
 
     @property
-    def level_counts(self) -> list[tuple[int, int]]:
-        return [(level, self.counts[level]) for level in LEVELS]
+    def level_counts(self) -> list[tuple[int, str, int]]:
+        return [(level, LEVEL_LABELS[level], self.counts[level]) for level in LEVELS]
 
     def add(self, level: int, count: int, stale: int = 0, differ: int = 0) -> None:
         self.counts[level] = self.counts.get(level, 0) + count
@@ -227,7 +230,10 @@ def skills_matrix(
     elif faculty:
         mode = DEPARTMENTS
         in_faculty = [d for d in departments if d.faculty == faculty]
-        units = [Unit(str(d.pk), d.name, d.active_count, f"?department={d.pk}") for d in in_faculty]
+        units = [
+            Unit(str(d.pk), d.name, d.active_count, "?" + urlencode({"department": d.pk}))
+            for d in in_faculty
+        ]
         cells = _aggregate(
             active_rows.filter(technician__department__faculty=faculty),
             "technician__department_id",
@@ -241,7 +247,10 @@ def skills_matrix(
         sizes: dict[str, int] = defaultdict(int)
         for d in departments:
             sizes[d.faculty] += d.active_count
-        units = [Unit(name, name, size, f"?faculty={name}") for name, size in sizes.items()]
+        units = [
+            Unit(name, name, size, "?" + urlencode({"faculty": name}))
+            for name, size in sizes.items()
+        ]
         cells = _aggregate(active_rows, "technician__department__faculty", level_field, today)
         totals = None
         faculty_of_unit = {u.key: u.key for u in units}
@@ -367,6 +376,18 @@ def matrix_csv_header(matrix: Matrix) -> list[str]:
         "Stale ratings",
         "Validated level differs",
     ]
+
+
+def skill_by_pk(pk: int) -> Skill | None:
+    return Skill.objects.filter(pk=pk).first()
+
+
+def technician_by_pk(pk: int) -> Technician | None:
+    return Technician.objects.select_related("department").filter(pk=pk).first()
+
+
+def technician_skill_by_pk(pk: int) -> TechnicianSkill | None:
+    return TechnicianSkill.objects.select_related("technician", "skill").filter(pk=pk).first()
 
 
 # --- one skill ------------------------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Demo data of the skills matrix (the "skills" seeder, order 15, after the technicians):
+
+- when each demo skill level was last confirmed: about a third are stale (over a year old);
+- line managers' validations of about half their team's levels, some a level lower (self-
+  ratings run high);
+- skills some technicians want to learn;
+- shadowing requests in every state, including one asked of and one asked by the demo logins.
+
+Deterministic (choices come from a checksum of staff numbers and skill names, never from
+database keys) and idempotent: each part only fills what is still empty.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zlib
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+
+from technicians.models import ShadowingRequest, Skill, Technician, TechnicianSkill
+
+DEMO_TECHNICIAN = "DEMO002"  # the technician login
+DEMO_MANAGER = "DEMO001"  # the line manager login
+
+
+def _score(*parts: object) -> int:
+    """A stable number from 0 to 999 for these parts."""
+    return zlib.crc32("|".join(str(part) for part in parts).encode()) % 1000
+
+
+def _seed_reviews(today: datetime.date) -> int:
+    rows = list(
+        TechnicianSkill.objects.filter(confirmed_on__isnull=True)
+        .select_related("technician__line_manager__user", "skill")
+        .order_by("pk")
+    )
+    for row in rows:
+        number, name = row.technician.staff_number, row.skill.name
+        # 0 to 699 days ago: ratings over 365 days old are stale.
+        row.confirmed_on = today - datetime.timedelta(days=_score(number, name, "c") * 7 // 10)
+        manager = row.technician.line_manager
+        if manager is not None and row.validated_level is None and _score(number, name) < 500:
+            lower = _score(number, name, "v") < 250 and row.level > 1
+            row.validated_level = row.level - 1 if lower else row.level
+            row.validated_by = manager.user
+            row.validated_on = row.confirmed_on
+    TechnicianSkill.objects.bulk_update(
+        rows,
+        ["confirmed_on", "validated_level", "validated_by", "validated_on"],
+        batch_size=1000,
+    )
+    return len(rows)
+
+
+def _seed_wants(today: datetime.date) -> int:
+    if TechnicianSkill.objects.filter(wants_to_learn=True).exists():
+        return 0
+    skills = list(Skill.objects.order_by("name"))
+    if not skills:
+        return 0
+    held = set(TechnicianSkill.objects.values_list("technician_id", "skill_id"))
+    new = []
+    for technician in Technician.objects.filter(is_active=True).order_by("staff_number"):
+        number = technician.staff_number
+        if _score(number, "wants") >= 120 and number != DEMO_TECHNICIAN:
+            continue
+        for turn in range(1 + _score(number, "how many") % 2):
+            skill = skills[_score(number, "wants", turn) % len(skills)]
+            if (technician.pk, skill.pk) in held:
+                continue
+            held.add((technician.pk, skill.pk))
+            new.append(
+                TechnicianSkill(
+                    technician=technician,
+                    skill=skill,
+                    level=TechnicianSkill.Level.AWARE,
+                    wants_to_learn=True,
+                    confirmed_on=today,
+                )
+            )
+    TechnicianSkill.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+STATES = [
+    ShadowingRequest.Status.REQUESTED,
+    ShadowingRequest.Status.ACCEPTED,
+    ShadowingRequest.Status.DONE,
+    ShadowingRequest.Status.DECLINED,
+    ShadowingRequest.Status.CANCELLED,
+]
+
+
+def _seed_shadowing() -> int:
+    if ShadowingRequest.objects.exists():
+        return 0
+    trainers: dict[int, list[int]] = {}
+    for skill_id, technician_id in (
+        TechnicianSkill.objects.filter(
+            level=TechnicianSkill.Level.TRAINER, technician__is_active=True
+        )
+        .order_by("skill_id", "technician__staff_number")
+        .values_list("skill_id", "technician_id")
+    ):
+        trainers.setdefault(skill_id, []).append(technician_id)
+    wanted = list(
+        TechnicianSkill.objects.filter(wants_to_learn=True, technician__is_active=True)
+        .order_by("technician__staff_number", "skill__name")
+        .values_list("technician_id", "skill_id", "technician__staff_number")
+    )
+    now = timezone.now()
+    new = []
+    backdated = []
+    for index, (learner_id, skill_id, number) in enumerate(wanted):
+        teachers = [pk for pk in trainers.get(skill_id, []) if pk != learner_id]
+        if not teachers or (index % 3 and number != DEMO_TECHNICIAN):
+            continue
+        status = STATES[_score(number, skill_id) % len(STATES)]
+        if number == DEMO_TECHNICIAN:
+            status = ShadowingRequest.Status.REQUESTED
+        created = now - datetime.timedelta(days=3 + _score(number, "when") % 60)
+        decided = None if status == ShadowingRequest.Status.REQUESTED else created
+        backdated.append(created)
+        new.append(
+            ShadowingRequest(
+                learner_id=learner_id,
+                teacher_id=teachers[_score(number, skill_id, "t") % len(teachers)],
+                skill_id=skill_id,
+                status=status,
+                note="I would like to see how you set it up and run it.",
+                decided_at=decided and decided + datetime.timedelta(days=2),
+                completed_at=(
+                    created + datetime.timedelta(days=20)
+                    if status == ShadowingRequest.Status.DONE
+                    else None
+                ),
+            )
+        )
+    created_requests = ShadowingRequest.objects.bulk_create(new)
+    # `created` is set on insert: backdate the requests afterwards, so their ages vary.
+    for shadowing, created in zip(created_requests, backdated, strict=True):
+        shadowing.created = created
+    ShadowingRequest.objects.bulk_update(created_requests, ["created"], batch_size=500)
+    extra = ShadowingRequest.objects.bulk_create(
+        _asked_of_demo_manager(trainers), ignore_conflicts=True
+    )
+    return len(created_requests) + len(extra)
+
+
+def _asked_of_demo_manager(trainers: dict[int, list[int]]) -> list[ShadowingRequest]:
+    """One request waiting for the demo line manager's answer, from a colleague."""
+    manager = Technician.objects.filter(staff_number=DEMO_MANAGER).first()
+    if manager is None:
+        return []
+    taught = [skill_id for skill_id, pks in sorted(trainers.items()) if manager.pk in pks]
+    learner = (
+        Technician.objects.filter(is_active=True, department_id=manager.department_id)
+        .exclude(pk=manager.pk)
+        .exclude(staff_number=DEMO_TECHNICIAN)
+        .order_by("staff_number")
+        .first()
+    )
+    if not taught or learner is None:
+        return []
+    return [
+        ShadowingRequest(
+            learner=learner,
+            teacher=manager,
+            skill_id=taught[0],
+            note="Could I join one of your method development sessions?",
+        )
+    ]
+
+
+@transaction.atomic
+def seed_skills_demo(*, technicians: int = 0, stdout: IO | None = None) -> None:
+    """Fill review dates, validations, skills to learn and shadowing requests (only what is
+    still missing). Registered with `portal.registry` as the "skills" seeder."""
+    today = timezone.localdate()
+    reviewed = _seed_reviews(today)
+    wants = _seed_wants(today)
+    requests = _seed_shadowing()
+    if stdout is not None:
+        stdout.write(
+            f"Skills demo: {reviewed} review dates, {wants} skills to learn and {requests} "
+            "shadowing requests created.\n"
+        )

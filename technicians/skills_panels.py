@@ -1,0 +1,57 @@
+"""Dashboard panels of the skills matrix (registered in TechniciansConfig.ready()).
+
+- steering group and HR: the skills at risk, by faculty;
+- line manager: the team's skills due for review and validations waiting;
+- technician: my skills due for review, and shadowing requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.permissions import is_hr, is_steering_group
+from portal.registry import Panel
+from technicians import permissions, skills_selectors
+
+
+def _at_risk_context(request) -> dict[str, Any]:
+    return {"faculties": skills_selectors.skills_at_risk_by_faculty()}
+
+
+def _team_context(request) -> dict[str, Any]:
+    me = permissions.technician_of(request.user)
+    return {"team_review": skills_selectors.team_review_summary(me)}
+
+
+def _mine_context(request) -> dict[str, Any]:
+    me = permissions.technician_of(request.user)
+    return {"my_review": skills_selectors.review_summary(me)}
+
+
+def _sees_risk(user) -> bool:
+    return is_steering_group(user) or is_hr(user)
+
+
+PANELS = [
+    Panel(
+        name="skills.mine",
+        template="technicians/skills/panels/mine.html",
+        applies=permissions.can_review_own_skills,
+        context=_mine_context,
+        order=30,
+    ),
+    Panel(
+        name="skills.team",
+        template="technicians/skills/panels/team.html",
+        applies=permissions.is_line_manager,
+        context=_team_context,
+        order=35,
+    ),
+    Panel(
+        name="skills.at_risk",
+        template="technicians/skills/panels/at_risk.html",
+        applies=_sees_risk,
+        context=_at_risk_context,
+        order=40,
+    ),
+]

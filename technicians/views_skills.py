@@ -1,0 +1,280 @@
+"""The skills matrix, one skill's page (who holds it, who can teach it), reviews, demand and
+shadowing requests. Rules come from technicians.permissions and technicians.skills; changes
+from technicians.skill_services; queries from technicians.skills_selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.csv_export import csv_response
+from portal.decorators import deny_unless, permission_required
+from technicians import permissions, skill_services, skills, skills_selectors
+from technicians.skills_forms import (
+    MatrixFilterForm,
+    ShadowingDecisionForm,
+    ShadowingRequestForm,
+    ValidateSkillForm,
+)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+MATRIX_FILTERS = ("faculty", "department", "category", "levels", "at_risk")
+KEPT_FILTERS = ("category", "levels", "at_risk")
+
+
+def _matrix(request):
+    form = MatrixFilterForm(request.GET or None)
+    matrix = skills_selectors.skills_matrix(request.user, **form.matrix_options())
+    return form, matrix
+
+
+@require_GET
+@permission_required(permissions.can_view_skills)
+def matrix(request):
+    """Skills (rows, by category) against faculties, a faculty's departments, or a
+    department's people, with counts per level and the risk of each cell."""
+    form, matrix = _matrix(request)
+    query = request.GET.copy()
+    query.pop("unit", None)
+    # Links to a wider or narrower unit keep the category, levels and "at risk only".
+    keep = {name: request.GET[name] for name in KEPT_FILTERS if request.GET.get(name)}
+    unit_keep = [(name, value) for name, value in query.items() if name in MATRIX_FILTERS]
+    return render(
+        request,
+        "technicians/skills/matrix.html",
+        {
+            "form": form,
+            "matrix": matrix,
+            "query": query.urlencode(),
+            "keep": urlencode(keep),
+            "unit_keep": unit_keep,
+            "colspan": len(matrix.units) + (2 if matrix.mode == skills_selectors.PEOPLE else 1),
+            "risk_labels": skills.RISK_LABELS,
+            "risk_explanations": skills.RISK_EXPLANATIONS,
+            "min_holders": skills.min_holders(),
+            "level_choices": skills_selectors.LEVELS,
+        },
+    )
+
+
+@require_GET
+@permission_required(permissions.can_view_skills)
+def matrix_csv(request):
+    """The matrix as shown, as CSV (cells a spreadsheet would run as formulas neutralised)."""
+    _form, matrix = _matrix(request)
+    filename = f"skills-matrix-{matrix.mode}-{timezone.localdate().isoformat()}.csv"
+    return csv_response(
+        filename,
+        skills_selectors.matrix_csv_header(matrix),
+        skills_selectors.matrix_csv_rows(matrix),
+    )
+
+
+def _skill_or_404(skill_id: int):
+    skill = skills_selectors.skill_by_pk(skill_id)
+    if skill is None:
+        raise Http404("No such skill.")
+    return skill
+
+
+@require_GET
+@permission_required(permissions.can_view_skills)
+def skill_detail(request, skill_id: int):
+    """One skill: its risk in each faculty and department, who holds it, who can teach me."""
+    skill = _skill_or_404(skill_id)
+    page = skills_selectors.skill_page(skill, request.user)
+    return render(
+        request,
+        "technicians/skills/skill.html",
+        {
+            "page": page,
+            "skill": skill,
+            "asked": skills_selectors.open_request_teacher_ids(page),
+            "can_ask": permissions.can_review_own_skills(request.user),
+            "request_form": ShadowingRequestForm(),
+        },
+    )
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_POST
+@permission_required(permissions.can_review_own_skills)
+def want_to_learn(request, skill_id: int):
+    """Mark or unmark the skill as one I want to learn."""
+    skill = _skill_or_404(skill_id)
+    wants = request.POST.get("wants") == "1"
+    try:
+        skill_services.set_wants_to_learn(
+            permissions.technician_of(request.user), skill, wants=wants, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            f"“{skill}” is on your list of skills to learn."
+            if wants
+            else f"“{skill}” is no longer on your list of skills to learn.",
+        )
+    return _back(request, reverse("technicians:skill", args=[skill.pk]))
+
+
+@require_POST
+@permission_required(permissions.can_review_own_skills)
+def request_shadowing(request, skill_id: int):
+    """Ask a colleague who can train others in this skill to let me shadow them."""
+    skill = _skill_or_404(skill_id)
+    form = ShadowingRequestForm(request.POST)
+    teacher = (
+        skills_selectors.technician_by_pk(form.cleaned_data["teacher"]) if form.is_valid() else None
+    )
+    # A colleague the user may not see does not exist, as far as they can tell.
+    if teacher is None or not permissions.can_view_technician(request.user, teacher):
+        raise Http404("No such colleague.")
+    try:
+        skill_services.request_shadowing(
+            teacher, skill, by=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            f"Your request has been sent to {teacher.full_name}. You will hear when they answer.",
+        )
+    return redirect("technicians:skill", skill.pk)
+
+
+@require_GET
+@permission_required(permissions.can_review_own_skills)
+def shadowing(request):
+    """Shadowing asked of me (waiting first) and asked by me."""
+    asked_of_me, asked_by_me = skills_selectors.shadowing_for(
+        permissions.technician_of(request.user)
+    )
+    return render(
+        request,
+        "technicians/skills/shadowing.html",
+        {
+            "asked_of_me": asked_of_me,
+            "asked_by_me": asked_by_me,
+            "decision_form": ShadowingDecisionForm(),
+        },
+    )
+
+
+SHADOWING_TRANSITIONS = {
+    "accept": (skill_services.accept_shadowing, "You accepted the request.", True),
+    "decline": (skill_services.decline_shadowing, "You declined the request.", True),
+    "cancel": (skill_services.cancel_shadowing, "You cancelled your request.", False),
+    "done": (skill_services.complete_shadowing, "The shadowing is recorded as done.", False),
+}
+
+
+@require_POST
+@permission_required(permissions.can_view_skills)
+def shadowing_transition(request, pk: int, action: str):
+    """accept | decline (the teacher), cancel (the learner), done (either of them)."""
+    transition = SHADOWING_TRANSITIONS.get(action)
+    shadowing_request = skills_selectors.shadowing_by_pk(pk)
+    if transition is None or shadowing_request is None:
+        raise Http404("No such request.")
+    me = permissions.technician_of(request.user)
+    if me is None or me.pk not in (shadowing_request.learner_id, shadowing_request.teacher_id):
+        raise Http404("No such request.")  # other people's requests are not to be probed
+    service, success, takes_note = transition
+    form = ShadowingDecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if takes_note:
+            service(shadowing_request, by=request.user, note=note)
+        else:
+            service(shadowing_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, success)
+    return redirect("technicians:shadowing")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_view_skills)
+def review(request):
+    """My skills, stale ones first, to confirm; my team's skills to validate."""
+    me = permissions.technician_of(request.user)
+    mine = me if me is not None and permissions.can_review_own_skills(request.user) else None
+    if request.method == "POST":
+        deny_unless(request, mine is not None)
+        count = skill_services.confirm_skills(mine, by=request.user)
+        messages.success(
+            request,
+            f"You confirmed {count} skill{'s' if count != 1 else ''}. "
+            "Thank you: they are up to date for another year.",
+        )
+        return redirect("technicians:skills_review")
+    my_rows = skills_selectors.my_skills(mine) if mine is not None else []
+    team_rows = skills_selectors.team_skills(mine) if mine is not None else []
+    return render(
+        request,
+        "technicians/skills/review.html",
+        {
+            "me": mine,
+            "my_rows": my_rows,
+            "stale_count": sum(1 for row in my_rows if row.is_stale),
+            "team_rows": team_rows,
+            "level_choices": skills_selectors.LEVEL_CHOICES,
+        },
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_skills)
+def validate(request, pk: int):
+    """A line manager validates a team member's level."""
+    row = skills_selectors.technician_skill_by_pk(pk)
+    if row is None or not permissions.manages(request.user, row.technician):
+        raise Http404("No such skill rating in your team.")
+    form = ValidateSkillForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a level from 1 (aware) to 4 (can train others).")
+        return redirect("technicians:skills_review")
+    try:
+        skill_services.validate_skill(row, level=form.cleaned_data["level"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, f"You validated {row.technician.full_name}'s level in “{row.skill}”."
+        )
+    return redirect(f"{reverse('technicians:skills_review')}#team")
+
+
+@require_GET
+@permission_required(permissions.can_view_skill_demand)
+def demand(request):
+    """The skills most wanted, against the people able to teach them."""
+    return render(
+        request,
+        "technicians/skills/demand.html",
+        {"skills": skills_selectors.skill_demand()},
+    )
