@@ -149,9 +149,7 @@ def can_validate_skill(user: Any, technician_skill: Any) -> bool:
     """Only the technician's line manager validates a level; nobody validates their own."""
     technician = technician_skill.technician
     return (
-        technician.is_active
-        and manages(user, technician)
-        and not is_own_profile(user, technician)
+        technician.is_active and manages(user, technician) and not is_own_profile(user, technician)
     )
 
 
