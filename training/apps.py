@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = "Training"
+
+    def ready(self) -> None:
+        from portal import registry
+        from training import demo, panels, permissions, reminders
+
+        registry.register_checks(permissions.CHECKS)
+        registry.register_reminder("training.sessions", reminders.queue_session_reminders)
+        registry.register_reminder("training.approvals", reminders.queue_approval_reminders)
+        registry.register_seeder("training", demo.seed_demo, order=30)
+        for panel in panels.PANELS:
+            registry.register_panel(panel)

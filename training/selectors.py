@@ -1,0 +1,530 @@
+"""Read-only queries of the training pages, panels and exports; each a constant number of
+queries, whatever the number of courses, sessions, bookings or technicians."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from portal.periods import academic_year_bounds, academic_year_of
+from training.models import Booking, Category, Course, CourseInterest, Session, TrainingRecord
+
+ZERO = Decimal("0")
+TWO_PLACES = Decimal("0.01")
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def target_split(fte: Decimal | float | None = None) -> dict[str, Decimal]:
+    """Each category's target for the year, pro rata by FTE (7 / 2 / 1 at full time)."""
+    share = Decimal(str(fte if fte is not None else 1))
+    return {
+        category: (Decimal(settings.TRAINING_TARGET_SPLIT.get(category, 0)) * share).quantize(
+            TWO_PLACES
+        )
+        for category in Category.values
+    }
+
+
+def target_total(fte: Decimal | float | None = None) -> Decimal:
+    share = Decimal(str(fte if fte is not None else 1))
+    return (Decimal(settings.TRAINING_TARGET_DAYS) * share).quantize(TWO_PLACES)
+
+
+def year_fraction_gone(today: datetime.date) -> Decimal:
+    """How much of today's academic year has gone, today included (1 August: 1/365)."""
+    start, end = academic_year_bounds(academic_year_of(today))
+    return Decimal((today - start).days + 1) / Decimal((end - start).days + 1)
+
+
+def expected_by_now(fte, today: datetime.date) -> Decimal:
+    return (target_total(fte) * year_fraction_gone(today)).quantize(TWO_PLACES)
+
+
+def is_on_track(days: Decimal, fte, today: datetime.date) -> bool:
+    """At or above the pro-rata share of the target for the part of the year gone."""
+    return Decimal(days or 0) >= expected_by_now(fte, today)
+
+
+def _year_q(year: int, prefix: str = "") -> Q:
+    start, end = academic_year_bounds(year)
+    return Q(**{f"{prefix}date__gte": start, f"{prefix}date__lte": end})
+
+
+def _days_sum(year: int, category: str | None = None) -> Coalesce:
+    condition = _year_q(year, "training_records__")
+    if category:
+        condition &= Q(training_records__category=category)
+    return Coalesce(
+        Sum("training_records__days", filter=condition),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+
+def _seat_counts(queryset):
+    return queryset.annotate(
+        taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_SEAT)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+        requested=Count("bookings", filter=Q(bookings__status=Booking.Status.REQUESTED)),
+    )
+
+
+def upcoming_sessions(now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gt=now)
+
+
+def catalogue(
+    *,
+    q: str = "",
+    category: str = "",
+    provider: str = "",
+    starts_from: datetime.date | None = None,
+    starts_until: datetime.date | None = None,
+    free_seats: bool = False,
+    now: datetime.datetime | None = None,
+):
+    """Courses, with their upcoming sessions (seat counts annotated) prefetched; courses with
+    a session soonest come first, then those with none."""
+    now = now or timezone.now()
+    sessions = upcoming_sessions(now)
+    if starts_from:
+        sessions = sessions.filter(starts_at__date__gte=starts_from)
+    if starts_until:
+        sessions = sessions.filter(starts_at__date__lte=starts_until)
+    courses = Course.objects.all()
+    if q:
+        courses = courses.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(provider__icontains=q)
+        )
+    if category:
+        courses = courses.filter(category=category)
+    if provider:
+        courses = courses.filter(provider=provider)
+    matching = sessions.filter(course=OuterRef("pk"))
+    if free_seats:
+        matching = _seat_counts(matching).filter(capacity__gt=F("taken"))
+    if free_seats or starts_from or starts_until:
+        courses = courses.filter(Exists(matching.values("pk")))
+    next_start = (
+        sessions.filter(course=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+    )
+    return (
+        courses.annotate(next_start=Subquery(next_start))
+        .order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=_seat_counts(sessions).order_by("starts_at", "pk"),
+                to_attr="upcoming",
+            )
+        )
+    )
+
+
+def providers() -> list[str]:
+    return list(
+        Course.objects.exclude(provider="")
+        .order_by("provider")
+        .values_list("provider", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class CoursePage:
+    course: Course
+    sessions: list[Session]
+    interested: bool = False
+
+
+def course_page(course: Course, technician, now: datetime.datetime | None = None) -> CoursePage:
+    """The course's upcoming sessions with seats left, and `technician`'s own booking on each
+    (`session.my_booking`)."""
+    now = now or timezone.now()
+    sessions = list(
+        _seat_counts(upcoming_sessions(now).filter(course=course)).order_by("starts_at", "pk")
+    )
+    mine: dict[int, Booking] = {}
+    interested = False
+    if technician is not None:
+        mine = {
+            booking.session_id: booking
+            for booking in Booking.objects.filter(
+                technician=technician,
+                session__in=[session.pk for session in sessions],
+                status__in=Booking.ACTIVE,
+            )
+        }
+        interested = CourseInterest.objects.filter(course=course, technician=technician).exists()
+    for session in sessions:
+        session.my_booking = mine.get(session.pk)
+        session.seats_left = max(session.capacity - session.taken, 0)
+    return CoursePage(course=course, sessions=sessions, interested=interested)
+
+
+def session_with_counts(pk: int):
+    return _seat_counts(Session.objects.select_related("course")).filter(pk=pk).first()
+
+
+# --- my training ---------------------------------------------------------------------------
+
+
+@dataclass
+class YearTotals:
+    year: int
+    by_category: dict[str, Decimal]
+    total: Decimal
+    targets: dict[str, Decimal]
+    target: Decimal
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for value, label in Category.choices:
+            done, target = self.by_category.get(value, ZERO), self.targets.get(value, ZERO)
+            rows.append(
+                {
+                    "category": value,
+                    "label": label,
+                    "done": done,
+                    "target": target,
+                    "percent": min(int(done / target * 100), 100) if target else 100,
+                }
+            )
+        return rows
+
+    @property
+    def percent(self) -> int:
+        return min(int(self.total / self.target * 100), 100) if self.target else 100
+
+
+def _year_totals(records: list[TrainingRecord], year: int, fte) -> YearTotals:
+    start, end = academic_year_bounds(year)
+    by_category = dict.fromkeys(Category.values, ZERO)
+    for record in records:
+        if start <= record.date <= end:
+            by_category[record.category] = by_category.get(record.category, ZERO) + record.days
+    return YearTotals(
+        year=year,
+        by_category=by_category,
+        total=sum(by_category.values(), ZERO),
+        targets=target_split(fte),
+        target=target_total(fte),
+    )
+
+
+@dataclass
+class MyTraining:
+    bookings_open: list[Booking]
+    bookings_past: list[Booking]
+    records: list[TrainingRecord]
+    this_year: YearTotals
+    last_year: YearTotals
+    expected_now: Decimal
+    on_track: bool
+    interests: list[CourseInterest] = field(default_factory=list)
+
+
+def my_training(technician, today: datetime.date | None = None) -> MyTraining:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    year = academic_year_of(today)
+    last_start, _ = academic_year_bounds(year - 1)
+    bookings = list(
+        Booking.objects.filter(technician=technician)
+        .select_related("session__course")
+        .order_by("-session__starts_at", "-pk")[:200]
+    )
+    open_statuses = (
+        Booking.Status.REQUESTED,
+        Booking.Status.CONFIRMED,
+        Booking.Status.WAITLISTED,
+    )
+    upcoming = sorted(
+        (b for b in bookings if b.session.starts_at > now and b.status in open_statuses),
+        key=lambda b: b.session.starts_at,
+    )
+    past = [b for b in bookings if b not in upcoming]
+    records = list(
+        TrainingRecord.objects.filter(technician=technician, date__gte=last_start).order_by(
+            "-date", "-pk"
+        )
+    )
+    this_year = _year_totals(records, year, technician.fte)
+    interests = list(CourseInterest.objects.filter(technician=technician).select_related("course"))
+    return MyTraining(
+        bookings_open=upcoming,
+        bookings_past=past,
+        records=records,
+        this_year=this_year,
+        last_year=_year_totals(records, year - 1, technician.fte),
+        expected_now=expected_by_now(technician.fte, today),
+        on_track=is_on_track(this_year.total, technician.fte, today),
+        interests=interests,
+    )
+
+
+# --- attendance history (no-shows and late cancellations, last 12 months) --------------------
+
+
+def _history_counts(queryset, now: datetime.datetime, prefix: str = ""):
+    from training.services import _window_start_at
+
+    start = _window_start_at(now)
+    no_shows = (
+        Booking.objects.filter(
+            technician=OuterRef("pk"),
+            status=Booking.Status.NO_SHOW,
+            session__starts_at__gte=start,
+            session__starts_at__lte=now,
+        )
+        .order_by()
+        .values("technician")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    late = (
+        Booking.objects.filter(
+            technician=OuterRef("pk"), cancelled_late=True, cancelled_at__gte=start
+        )
+        .order_by()
+        .values("technician")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        no_shows=Coalesce(Subquery(no_shows, output_field=IntegerField()), 0),
+        late_cancellations=Coalesce(Subquery(late, output_field=IntegerField()), 0),
+    )
+
+
+# --- line managers -------------------------------------------------------------------------
+
+
+def team_table(manager, today: datetime.date | None = None) -> list:
+    """The manager's team with this year's days by category, the target and the attendance
+    history; behind target first."""
+    from technicians.models import Technician
+
+    today = today or timezone.localdate()
+    year = academic_year_of(today)
+    team = Technician.objects.filter(line_manager=manager, is_active=True).annotate(
+        days_total=_days_sum(year),
+        **{f"days_{category}": _days_sum(year, category) for category in Category.values},
+    )
+    team = list(_history_counts(team, timezone.now()).select_related("department"))
+    for member in team:
+        member.target = target_total(member.fte)
+        member.expected = expected_by_now(member.fte, today)
+        member.on_track = member.days_total >= member.expected
+        member.behind_by = max(member.expected - member.days_total, ZERO)
+    team.sort(key=lambda m: (m.on_track, -m.behind_by, m.last_name, m.first_name))
+    return team
+
+
+def approvals_waiting(user, me) -> list[Booking]:
+    """Requested bookings `user` decides: their team's (a coordinator: everyone's), oldest
+    first."""
+    from training import permissions as rules
+
+    bookings = Booking.objects.filter(
+        status=Booking.Status.REQUESTED, session__starts_at__gt=timezone.now()
+    )
+    if not rules.can_manage_catalogue(user):
+        if me is None:
+            return []
+        bookings = bookings.filter(technician__line_manager=me)
+    return list(
+        bookings.select_related("session__course", "technician__department").order_by(
+            "created", "pk"
+        )[:200]
+    )
+
+
+# --- HR ------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitTotals:
+    name: str
+    faculty: str
+    technicians: int = 0
+    days: Decimal = ZERO
+    on_track: int = 0
+    by_category: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(Category.values, ZERO)
+    )
+
+    @property
+    def on_track_percent(self) -> int:
+        return round(self.on_track * 100 / self.technicians) if self.technicians else 0
+
+    @property
+    def average(self) -> Decimal:
+        return (self.days / self.technicians).quantize(TWO_PLACES) if self.technicians else ZERO
+
+
+@dataclass
+class HrTotals:
+    year: int
+    departments: list[UnitTotals]
+    faculties: list[UnitTotals]
+    all: UnitTotals
+
+
+def hr_totals(today: datetime.date | None = None, year: int | None = None) -> HrTotals:
+    """This year's days by department and faculty and the share of technicians on track (one
+    query over the active technicians). For a past year, on track means the whole target."""
+    from technicians.models import Technician
+
+    today = today or timezone.localdate()
+    current = academic_year_of(today)
+    year = current if year is None else year
+    as_of = today if year == current else academic_year_bounds(year)[1]
+    rows = (
+        Technician.objects.filter(is_active=True)
+        .values("pk", "fte", "department__name", "department__faculty")
+        .annotate(
+            days_total=_days_sum(year),
+            **{f"days_{category}": _days_sum(year, category) for category in Category.values},
+        )
+        .order_by()
+    )
+    departments: dict[str, UnitTotals] = {}
+    faculties: dict[str, UnitTotals] = {}
+    everyone = UnitTotals(name="All technicians", faculty="")
+    for row in rows:
+        on_track = is_on_track(row["days_total"], row["fte"], as_of)
+        name, faculty = row["department__name"], row["department__faculty"]
+        units = (
+            departments.setdefault(name, UnitTotals(name=name, faculty=faculty)),
+            faculties.setdefault(faculty, UnitTotals(name=faculty, faculty=faculty)),
+            everyone,
+        )
+        for unit in units:
+            unit.technicians += 1
+            unit.days += row["days_total"]
+            unit.on_track += on_track
+            for category in Category.values:
+                unit.by_category[category] += row[f"days_{category}"]
+    return HrTotals(
+        year=year,
+        departments=sorted(departments.values(), key=lambda u: (u.on_track_percent, u.name)),
+        faculties=sorted(faculties.values(), key=lambda u: (u.on_track_percent, u.name)),
+        all=everyone,
+    )
+
+
+# --- training coordinators -----------------------------------------------------------------
+
+
+def coordinator_overview(now: datetime.datetime | None = None) -> dict[str, Any]:
+    """Attention first: registers still to mark, this week's sessions with their fill and
+    waiting lists, then the rest of the upcoming programme."""
+    now = now or timezone.now()
+    week_end = now + datetime.timedelta(days=7)
+    to_mark = list(
+        _seat_counts(
+            Session.objects.filter(
+                status=Session.Status.SCHEDULED,
+                starts_at__lte=now,
+                starts_at__gte=now - datetime.timedelta(days=60),
+            ).filter(
+                Exists(
+                    Booking.objects.filter(session=OuterRef("pk"), status=Booking.Status.CONFIRMED)
+                )
+            )
+        )
+        .select_related("course")
+        .annotate(unmarked=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
+        .order_by("starts_at", "pk")[:50]
+    )
+    this_week = list(
+        _seat_counts(upcoming_sessions(now).filter(starts_at__lte=week_end))
+        .select_related("course")
+        .order_by("starts_at", "pk")[:100]
+    )
+    waiting_lists = list(
+        _seat_counts(upcoming_sessions(now).filter(starts_at__gt=week_end))
+        .select_related("course")
+        .filter(Exists(Booking.objects.filter(session=OuterRef("pk"), status="waitlisted")))
+        .order_by("starts_at", "pk")[:100]
+    )
+    return {"to_mark": to_mark, "this_week": this_week, "waiting_lists": waiting_lists}
+
+
+def session_register(session: Session) -> dict[str, list[Booking]]:
+    """The session's bookings, seats first then the waiting list in order, each technician
+    with their no-shows and late cancellations of the last 12 months."""
+    from technicians.models import Technician
+
+    technicians = _history_counts(Technician.objects.select_related("department"), timezone.now())
+    bookings = list(
+        Booking.objects.filter(session=session)
+        .prefetch_related(Prefetch("technician", queryset=technicians))
+        .select_related("record")
+        .order_by("created", "pk")
+    )
+    groups: dict[str, list[Booking]] = {"seats": [], "waiting": [], "requested": [], "other": []}
+    for booking in bookings:
+        if booking.status in Booking.HOLDS_SEAT:
+            groups["seats"].append(booking)
+        elif booking.status == Booking.Status.WAITLISTED:
+            groups["waiting"].append(booking)
+        elif booking.status == Booking.Status.REQUESTED:
+            groups["requested"].append(booking)
+        else:
+            groups["other"].append(booking)
+    return groups
+
+
+def feed_bookings(technician):
+    """Booked (confirmed or attended), uncancelled sessions for the calendar feed."""
+    return (
+        Booking.objects.filter(
+            technician=technician,
+            status__in=(Booking.Status.CONFIRMED, Booking.Status.ATTENDED),
+            session__status=Session.Status.SCHEDULED,
+        )
+        .select_related("session__course")
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def sessions_tomorrow_bookings(today: datetime.date):
+    tomorrow = today + datetime.timedelta(days=1)
+    return (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__date=tomorrow,
+            technician__is_active=True,
+        )
+        .select_related("session__course", "technician__user")
+        .order_by("session__starts_at", "pk")
+    )
