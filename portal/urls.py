@@ -17,6 +17,7 @@ urlpatterns = [
     path("technicians/", include("technicians.urls")),
     path("meet-our-technicians/", include("technicians.urls_public")),
     path("action-plans/", include("actionplan.urls")),
+    path("training/", include("training.urls")),
 ]
 
 handler400 = "portal.views.bad_request"
