@@ -1,26 +1,44 @@
 """Import a plan's actions from CSV: the export's own format, so an export imports back.
 
-Two steps, as every import of the portal (portal/imports.py): `preview_import` checks every
-row and says what would change; `apply_import` checks the same text again and then changes
-everything or nothing. Rows are matched to the plan's actions by reference ("ref"): a new
-reference adds an action, a known one updates it (upsert), and actions the file does not
-mention are left alone. The RAG and "latest update" columns of an export are ignored (RAG is
-derived; updates are posted, not imported). Owners are identified by e-mail address.
+Two steps, as every import of the portal (portal.imports): `preview_import` reads every row
+through the columns below and says what would change; `apply_import` checks the same text
+again with the plan locked, refuses if the changes are no longer the ones previewed, and then
+writes every row through the public services `create_action` / `update_action` in one
+transaction, so every rule of the services applies to an import too: everything or nothing.
+
+Rows are matched to the plan's actions by reference ("ref"): a new reference adds an action,
+a known one updates it (upsert), and actions the file does not mention are left alone. The
+RAG and "latest update" columns of an export are ignored (RAG is derived; updates are posted,
+not imported). Owners are identified by e-mail address.
 """
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from actionplan import services
+from actionplan import permissions, services
 from actionplan.models import Action, ActionPlan, Pillar
-from portal.imports import ImportFileError, Preview, RowError, parse_csv
+from portal.imports import ImportFileError, Preview, RowError
+from portal.imports.columns import (
+    ChoiceColumn,
+    Column,
+    ColumnSet,
+    DateColumn,
+    ReferenceColumn,
+    TextColumn,
+)
+from portal.imports.pending import check_fingerprint, record_run
+
+KIND = "actions"
+STALE = "The plan has changed since your preview: review it again"
 
 EXPORT_COLUMNS = [
     "pillar",
@@ -35,17 +53,117 @@ EXPORT_COLUMNS = [
     "progress",
     "latest update",
 ]
-REQUIRED_COLUMNS = ["pillar", "ref", "action", "due"]
-OPTIONAL_COLUMNS = [
-    "owner",
-    "lead",
-    "success measure",
-    "status",
-    "progress",
-    "description",
-    "rag",
-    "latest update",
-]
+_field = Action._meta.get_field
+
+
+def owners_by_email(emails: set[str]) -> Mapping[str, Any]:
+    """Users by lower-case e-mail. An owner who has left (inactive account) still matches: an
+    export of a plan whose owner has left must import back. An active account comes first."""
+    found = (
+        get_user_model()
+        .objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .order_by("-is_active", "pk")
+    )
+    owners: dict[str, Any] = {}
+    for user in found:
+        owners.setdefault(user.email_lower, user)
+    return owners
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgressColumn(Column):
+    """A whole number from 0 to 100, as the services read it (a % sign is fine)."""
+
+    blank: Any = 0
+
+    default_messages: ClassVar[dict[str, str]] = {
+        "invalid": "progress must be a whole number from 0 to 100, not “{value}”",
+    }
+
+    def convert(self, cell: str) -> int:
+        number = services.parse_progress(cell)
+        if number is None:
+            raise self.error("invalid", value=cell)
+        return number
+
+    def describe(self) -> str:
+        return "A whole number from 0 to 100; blank means 0. Complete means 100."
+
+
+ACTION_COLUMNS = ColumnSet(
+    columns=(
+        ChoiceColumn(
+            name="pillar",
+            required=True,
+            choices=tuple((value, str(label)) for value, label in Pillar.choices),
+            messages={
+                "invalid": "unknown pillar “{value}” (use Visibility, Recognition, Career "
+                "development or Sustainability)"
+            },
+        ),
+        TextColumn(
+            name="ref",
+            required=True,
+            model_field=_field("ref"),
+            messages={"too_long": "the ref is longer than {max_length} characters"},
+        ),
+        TextColumn(
+            name="action",
+            required=True,
+            model_field=_field("title"),
+            help="What the action is.",
+            messages={"too_long": "the action is longer than {max_length} characters"},
+        ),
+        ReferenceColumn(
+            name="owner",
+            optional=True,
+            load=owners_by_email,
+            help="The e-mail address of the portal user who owns the action; blank for none.",
+            messages={"unknown": "unknown owner e-mail “{value}”: no portal user has this address"},
+        ),
+        TextColumn(
+            name="lead",
+            optional=True,
+            model_field=_field("lead"),
+            messages={"too_long": "the lead is longer than {max_length} characters"},
+        ),
+        DateColumn(
+            name="due",
+            required=True,
+            help="Within the plan's period.",
+            messages={
+                "invalid": "bad date “{value}” in the due column (use YYYY-MM-DD or DD/MM/YYYY)"
+            },
+        ),
+        TextColumn(
+            name="success measure",
+            optional=True,
+            model_field=_field("success_measure"),
+            help="How the plan will know the action worked.",
+            messages={"too_long": "the success measure is longer than {max_length} characters"},
+        ),
+        ChoiceColumn(
+            name="status",
+            optional=True,
+            choices=tuple((value, str(label)) for value, label in Action.Status.choices),
+            blank=Action.Status.NOT_STARTED,
+            help="Blank means not started.",
+            messages={
+                "invalid": "unknown status “{value}” (use Not started, In progress, Complete "
+                "or Blocked)"
+            },
+        ),
+        ProgressColumn(name="progress", optional=True),
+        TextColumn(
+            name="description",
+            optional=True,
+            model_field=_field("description"),
+            messages={"too_long": "the description is longer than {max_length} characters"},
+        ),
+    ),
+    ignored=("rag", "latest update"),
+)
 # Column -> Action field, for the columns that are imported.
 COLUMN_FIELDS = {
     "pillar": "pillar",
@@ -59,31 +177,7 @@ COLUMN_FIELDS = {
     "progress": "progress",
     "description": "description",
 }
-FIELD_LABELS = {
-    "pillar": "pillar",
-    "title": "action",
-    "owner": "owner",
-    "lead": "lead",
-    "due_on": "due date",
-    "success_measure": "success measure",
-    "status": "status",
-    "progress": "progress",
-    "description": "description",
-}
-MAX_LENGTHS = {"ref": 20, "action": 300, "lead": 200, "success measure": 2000, "description": 5000}
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
-def _key(text: str) -> str:
-    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
-
-
-PILLARS = {_key(value): value for value in Pillar.values} | {
-    _key(label): value for value, label in Pillar.choices
-}
-STATUSES = {_key(value): value for value in Action.Status.values} | {
-    _key(label): value for value, label in Action.Status.choices
-}
+FIELD_LABELS = {field: column for column, field in COLUMN_FIELDS.items()} | {"due_on": "due date"}
 
 
 @dataclass
@@ -94,6 +188,18 @@ class RowChange:
     kind: str  # "new", "changed" or "unchanged"
     changed_fields: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as plain data, for the fingerprint: users by primary key, dates as text."""
+    plain: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "owner":
+            value = value.pk if value is not None else None
+        elif isinstance(value, date):
+            value = value.isoformat()
+        plain[name] = value
+    return plain
 
 
 class ActionImport(Preview):
@@ -116,119 +222,57 @@ class ActionImport(Preview):
         """How many actions applying the import adds or changes."""
         return len(self.new) + len(self.changed)
 
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+        }
 
-def _parse_date(text: str) -> datetime.date | None:
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    return None
+    def fingerprint_data(self) -> dict[str, Any]:
+        return {
+            "new": {row.ref.lower(): _plain(row.values) for row in self.new},
+            "changed": {row.ref.lower(): _plain(row.values) for row in self.changed},
+        }
 
 
-def _row_values(
-    plan: ActionPlan, cells: dict[str, str], has_column: set[str], owners: dict[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """The action's values from one row, and what is wrong with them."""
-    problems: list[str] = []
-    values: dict[str, Any] = {}
-    for column in REQUIRED_COLUMNS:
-        if not cells.get(column, ""):
-            problems.append(f"the {column} column is empty")
-    for column, limit in MAX_LENGTHS.items():
-        if len(cells.get(column, "")) > limit:
-            problems.append(f"the {column} is longer than {limit} characters")
-    pillar = cells.get("pillar", "")
-    if pillar:
-        values["pillar"] = PILLARS.get(_key(pillar))
-        if values["pillar"] is None:
-            problems.append(
-                f"unknown pillar “{pillar}” (use Visibility, Recognition, Career development "
-                "or Sustainability)"
-            )
-    values["ref"] = cells.get("ref", "")
-    values["title"] = cells.get("action", "")
-    for column in ("lead", "success measure", "description"):
-        if column in has_column:
-            values[COLUMN_FIELDS[column]] = cells.get(column, "")
-    if "owner" in has_column:
-        email = cells.get("owner", "")
-        values["owner"] = owners.get(email.lower()) if email else None
-        if email and values["owner"] is None:
-            problems.append(f"unknown owner e-mail “{email}”: no portal user has this address")
-    due = cells.get("due", "")
-    if due:
-        values["due_on"] = _parse_date(due)
-        if values["due_on"] is None:
-            problems.append(f"bad date “{due}” in the due column (use YYYY-MM-DD)")
-        elif not plan.covers(values["due_on"]):
-            problems.append(
-                f"due date {values['due_on'].isoformat()} is outside the plan's period "
-                f"({plan.starts_on.isoformat()} to {plan.ends_on.isoformat()})"
-            )
-    status = cells.get("status", "")
-    if "status" in has_column:
-        values["status"] = STATUSES.get(_key(status)) if status else Action.Status.NOT_STARTED
-        if values["status"] is None:
-            problems.append(
-                f"unknown status “{status}” (use Not started, In progress, Complete or Blocked)"
-            )
-    if "progress" in has_column:
-        progress = cells.get("progress", "")
-        values["progress"] = services.parse_progress(progress) if progress else 0
-        if values["progress"] is None:
-            problems.append(f"progress must be a whole number from 0 to 100, not “{progress}”")
-    return values, problems
+def _sentence(problems: list[str]) -> str:
+    message = "; ".join(problems)
+    ending = "" if message.endswith((".", "?")) else "."
+    return message[:1].upper() + message[1:] + ending
 
 
 def _check(plan: ActionPlan, text: str) -> ActionImport:
     """Validate every row of `text` against `plan`; raises ImportFileError for the file."""
-    parsed = parse_csv(text, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
-    has_column = set(parsed.columns)
-    emails = {cells.get("owner", "").lower() for _, cells in parsed.rows} - {""}
-    owners = {}
-    if emails:
-        # An owner who has left (inactive account) still matches: an export of a plan whose
-        # owner has left must import back. An active account with the address comes first.
-        found = (
-            get_user_model()
-            .objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails)
-            .order_by("-is_active", "pk")
-        )
-        for user in found:
-            owners.setdefault(user.email_lower, user)
+    parsed = ACTION_COLUMNS.parse(text)
+    columns = ACTION_COLUMNS.bind(parsed)
     existing = {action.ref.lower(): action for action in plan.actions.select_related("owner")}
     result = ActionImport(changes={"new": [], "changed": [], "unchanged": []})
     seen: dict[str, int] = {}
-    overlong = set(parsed.overlong_lines)
-    for line, cells in parsed.rows:
-        values, problems = _row_values(plan, cells, has_column, owners)
-        if line in overlong:
-            problems.append(
-                "the row has more cells than the header has columns: is a comma in a value "
-                "missing its quotes?"
-            )
-        ref_key = values["ref"].lower()
-        if ref_key and ref_key in seen:
-            problems.append(f"duplicate ref “{values['ref']}” (also on line {seen[ref_key]})")
-        elif ref_key:
-            seen[ref_key] = line
+    for row in columns.rows(parsed):
+        values = {COLUMN_FIELDS[column]: value for column, value in row.values.items()}
+        problems = list(row.problems)
+        ref = row.cells.get("ref", "")
+        if ref.lower() in seen:
+            problems.append(f"duplicate ref “{ref}” (also on line {seen[ref.lower()]})")
+        elif ref:
+            seen[ref.lower()] = row.line
+        if values.get("due_on") is not None:
+            # The services' own rule, in the services' own words (the form's too).
+            for messages in services.action_value_errors(plan, due_on=values["due_on"]).values():
+                problems.extend(messages)
         if problems:
-            message = "; ".join(problems)
-            ending = "" if message.endswith((".", "?")) else "."
-            result.errors.append(RowError(line, message[:1].upper() + message[1:] + ending))
+            result.errors.append(RowError(row.line, _sentence(problems)))
             continue
-        if values.get("status") == Action.Status.COMPLETE:
-            values["progress"] = 100  # completing an action means 100 % (see services)
-        action = existing.get(ref_key)
+        action = existing.get(ref.lower())
+        status = values.get("status", action.status if action else Action.Status.NOT_STARTED)
+        if status == Action.Status.COMPLETE:
+            values["progress"] = services.completed_progress(status, values.get("progress", 0))
         if action is None:
             result.changes["new"].append(
-                RowChange(line, values["ref"], values["title"], "new", values=values)
+                RowChange(row.line, values["ref"], values["title"], "new", values=values)
             )
             continue
-        if values.get("status", action.status) == Action.Status.COMPLETE:
-            values["progress"] = 100
         changed = [
             name
             for name in services.ACTION_FIELDS
@@ -237,7 +281,7 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
         kind = "changed" if changed else "unchanged"
         result.changes[kind].append(
             RowChange(
-                line,
+                row.line,
                 action.ref,
                 values["title"],
                 kind,
@@ -256,26 +300,39 @@ def preview_import(plan: ActionPlan, text: str) -> ActionImport:
     return _check(plan, text)
 
 
-def apply_import(user, plan: ActionPlan, text: str) -> ActionImport:
-    """Check `text` again and apply it: every row or none. Returns the result; when it has
-    errors nothing was changed. `user` None means the command line (no permission check)."""
-    if user is not None:
-        services._require_steering_group(user)
+def apply_import(
+    user, plan: ActionPlan, text: str, *, fingerprint: str | None = None, file_name: str = ""
+) -> ActionImport:
+    """Check `text` again and apply it through the services: every row or none.
+
+    Returns the result; when it has errors (a row the services refuse included, with their
+    message) nothing was changed. With `fingerprint` (the preview's), raises StalePreview,
+    changing nothing, when the changes are no longer the ones previewed. Records an
+    ImportRun. Only the steering group imports (PermissionDenied).
+    """
+    if not permissions.can_edit_action_plans(user):
+        raise PermissionDenied(services.NOT_STEERING_GROUP)
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         # Lock the plan's actions too, so an update posted meanwhile is not overwritten.
-        list(locked.actions.select_for_update().values_list("pk", flat=True))
+        by_ref = {action.ref.lower(): action for action in locked.actions.select_for_update().all()}
         result = preview_import(locked, text)
         if not result.is_valid:
             return result
-        by_ref = {action.ref.lower(): action for action in locked.actions.all()}
+        check_fingerprint(result, fingerprint, STALE)
         for row in result.new:
-            values = {"progress": 0, "status": Action.Status.NOT_STARTED} | row.values
-            action = Action(plan=locked, **values)
-            services._as_history_of(action, user, reason="import").save()
+            try:
+                services.create_action(user, locked, **row.values)
+            except ValidationError as error:
+                result.errors.append(RowError(row.line, _sentence(error.messages)))
         for row in result.changed:
-            action = by_ref[row.ref.lower()]
-            for name, value in row.values.items():
-                setattr(action, name, value)
-            services._as_history_of(action, user, reason="import").save()
+            try:
+                services.update_action(user, by_ref[row.ref.lower()], **row.values)
+            except ValidationError as error:
+                result.errors.append(RowError(row.line, _sentence(error.messages)))
+        if result.errors:
+            result.errors.sort(key=lambda error: error.line)
+            transaction.set_rollback(True)
+            return result
+        record_run(kind=KIND, by=user, file_name=file_name, counts=result.counts())
     return result

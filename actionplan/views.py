@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
@@ -15,8 +16,6 @@ from actionplan import importing, permissions, rag, selectors, services
 from actionplan.forms import (
     ActionFilter,
     ActionForm,
-    ConfirmImportForm,
-    ImportForm,
     NextPlanForm,
     PlanForm,
     UpdateForm,
@@ -24,21 +23,8 @@ from actionplan.forms import (
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
-from portal.imports import (
-    ImportFileError,
-    decode_csv_text,
-    drop_import,
-    read_upload_bytes,
-    stash_import,
-    unstash_import,
-)
-
-IMPORT_KIND = "actionplan-actions"
-
-
-def _import_kind(plan: ActionPlan) -> str:
-    """A previewed file is applied only to the plan it was previewed for."""
-    return f"{IMPORT_KIND}:{plan.pk}"
+from portal.imports.pending import ImportRefused
+from portal.imports.views import ImportPage
 
 
 def _visible_plan(request, pk: int) -> ActionPlan:
@@ -202,55 +188,53 @@ def plan_print(request, pk: int):
     )
 
 
+class ActionImportPage(ImportPage):
+    """The plan's import page (portal.imports.views): a preview applies only to its plan."""
+
+    kind = importing.KIND
+    template_name = "actionplan/import.html"
+    upload_help = "The columns of the plan's export, as UTF-8 CSV, at most 5 MB."
+    missing_message = "This preview has expired: please upload the file again."
+
+    def __init__(self, request, plan: ActionPlan):
+        super().__init__(request)
+        self.plan = plan
+
+    @property
+    def target(self) -> str:
+        return str(self.plan.pk)
+
+    def page_url(self) -> str:
+        return reverse("actionplan:import", args=[self.plan.pk])
+
+    def success_url(self) -> str:
+        return self.plan.get_absolute_url()
+
+    def context(self) -> dict:
+        return {"plan": self.plan, "columns": importing.ACTION_COLUMNS.documentation()}
+
+    def preview(self, text: str):
+        return importing.preview_import(self.plan, text)
+
+    def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
+        result = importing.apply_import(
+            self.request.user, self.plan, text, fingerprint=fingerprint, file_name=file_name
+        )
+        if not result.is_valid:
+            raise ImportRefused(result, "Nothing was imported: the file no longer checks out.")
+        return (
+            f"Imported: {len(result.new)} new, {len(result.changed)} changed, "
+            f"{len(result.unchanged)} unchanged."
+        )
+
+
 @permission_required(permissions.is_staff_member)
 @require_http_methods(["GET", "POST"])
 def plan_import(request, pk: int):
     plan, refused = _editable_plan(request, pk)
     if refused:
         return refused
-    form = ImportForm()
-    result = None
-    token = None
-    if request.method == "POST" and "token" in request.POST:
-        confirm = ConfirmImportForm(request.POST)
-        text = (
-            unstash_import(request.session, _import_kind(plan), confirm.data.get("token", ""))
-            if confirm.is_valid()
-            else None
-        )
-        if text is None:
-            messages.error(request, "This preview has expired: please upload the file again.")
-            return redirect("actionplan:import", plan.pk)
-        try:
-            result = importing.apply_import(request.user, plan, text)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.is_valid:
-                drop_import(request.session, confirm.cleaned_data["token"])
-                messages.success(
-                    request,
-                    f"Imported: {len(result.new)} new, {len(result.changed)} changed, "
-                    f"{len(result.unchanged)} unchanged.",
-                )
-                return redirect(plan)
-            messages.error(request, "Nothing was imported: the file no longer checks out.")
-    elif request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                text = decode_csv_text(read_upload_bytes(form.cleaned_data["file"]))
-                result = importing.preview_import(plan, text)
-            except ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                if result.is_valid:
-                    token = stash_import(request.session, _import_kind(plan), text)
-    return render(
-        request,
-        "actionplan/import.html",
-        {"plan": plan, "form": form, "result": result, "token": token},
-    )
+    return ActionImportPage(request, plan).handle()
 
 
 @permission_required(permissions.is_staff_member)

@@ -23,7 +23,7 @@ from django.core.management import call_command  # noqa: E402
 
 from portal.csv_export import neutralise  # noqa: E402
 from technicians import services  # noqa: E402
-from technicians.staff_import import (  # noqa: E402
+from technicians.staff_list import (  # noqa: E402
     EXPORT_COLUMNS,
     preview_staff_import,
     staff_export_rows,

@@ -1,5 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+
+from portal.imports.storage import private_storage
 
 
 class Notification(models.Model):
@@ -42,3 +46,57 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient}: {self.subject}"
+
+
+def _pending_import_name(instance, filename: str) -> str:
+    """A random name: the uploaded file's own name is kept in `file_name`, never as a path."""
+    return f"imports/{uuid.uuid4().hex}.csv"
+
+
+class PendingImport(models.Model):
+    """An uploaded import file waiting between its preview and its apply (at most an hour).
+
+    `fingerprint` is the preview's list of changes, hashed (portal.imports.pending): applying
+    recomputes it and refuses when the data changed since. `target` narrows the kind (the
+    plan an action import was previewed for), so a preview applies only where it was made.
+    """
+
+    kind = models.CharField(max_length=50)
+    target = models.CharField(max_length=50, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    file = models.FileField(upload_to=_pending_import_name, storage=private_storage)
+    file_name = models.CharField(max_length=255, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import by {self.uploaded_by} ({self.file_name})"
+
+
+class ImportRun(models.Model):
+    """An applied import: what, by whom, when, from which file, and how many rows of each
+    kind of change (`counts`, e.g. {"created": 2, "updated": 1, "leavers": 0})."""
+
+    kind = models.CharField(max_length=50)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import of {self.file_name or 'a file'} ({self.created:%Y-%m-%d})"

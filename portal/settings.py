@@ -222,6 +222,8 @@ STORAGES = {
 # Uploads are never served from MEDIA_ROOT directly: views check permission first.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Files no URL serves (import previews waiting to be applied); default MEDIA_ROOT/private.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -300,6 +302,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Reminders derived from the data (each app registers its producers); re-runs are harmless.
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
+    # Import previews are kept an hour: delete the expired ones and their files.
+    "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }
 
 # The Technician Commitment training target per UK academic year (1 August – 31 July), for a

@@ -42,3 +42,11 @@ def send_reminders() -> dict[str, int]:
     from portal import reminders
 
     return reminders.run_all()
+
+
+@shared_task(name="portal.tasks.delete_expired_imports", ignore_result=True, **RETRY)
+def delete_expired_imports() -> int:
+    """The periodic cleanup: previews of imports over an hour old, with their files."""
+    from portal.imports.pending import delete_expired_pending
+
+    return delete_expired_pending()

@@ -5,16 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from portal import roles
-from technicians import permissions, photos, staff_import
+from technicians import permissions, photos
 from technicians.models import Skill, Technician, TechnicianSkill
+
+if TYPE_CHECKING:
+    from technicians.staff_list import StaffImportResult
 
 logger = logging.getLogger(__name__)
 
@@ -199,83 +203,10 @@ def link_line_managers(manager_of: Mapping[str, str]) -> int:
 
 # --- HR's staff list ----------------------------------------------------------------------------
 
-_STAFF_IMPORT_LOCK = 7_204_113  # a PostgreSQL advisory lock: one staff-list import at a time
-# What an import writes: the fields its preview compares (FIELD_LABELS), and the timestamp.
-_STAFF_IMPORT_FIELDS = [*staff_import.FIELD_LABELS, "updated"]
 
+def apply_staff_import(text: str, **options: Any) -> StaffImportResult:
+    """HR's full staff list, applied exactly as previewed, everything or nothing; see
+    technicians.staff_list.apply (which writes through the bulk paths above)."""
+    from technicians.staff_list.apply import apply_staff_import as apply  # it imports this module
 
-def apply_staff_import(text: str, *, by=None) -> staff_import.StaffImportResult:
-    """Import HR's full staff list (CSV text): everything or nothing.
-
-    Re-checks the text against the directory as it is now (it may have changed since the
-    preview) with the technicians locked, and raises StaffImportRefused, changing nothing,
-    if any row is invalid. Otherwise creates new staff numbers, updates changed ones,
-    reactivates returning leavers and marks active technicians absent from the file as
-    leavers (is_active=False; never deleted, their logins are kept).
-    Returns a StaffImportResult with the counts.
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STAFF_IMPORT_LOCK])
-        # Lock every technician: no profile edit slips in between the check and the writes.
-        list(Technician.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-        preview = staff_import.preview_staff_import(text)
-        if not preview.is_valid:
-            raise staff_import.StaffImportRefused(preview)
-
-        now = timezone.now()
-        listed = {row.staff_number: row for row in preview.rows}
-        existing = Technician.objects.in_bulk(list(listed), field_name="staff_number")
-        wanted_emails = {row.email.lower(): row.staff_number for row in preview.rows}
-        # An address moving from one technician to another: free it first (unique e-mails).
-        freed = [
-            technician
-            for number, technician in existing.items()
-            if wanted_emails.get(technician.email.lower(), number) != number
-        ]
-        for technician in freed:
-            technician.email = f"moving-{technician.pk}@import.invalid"
-        Technician.objects.bulk_update(freed, ["email"], batch_size=500)
-
-        new_rows = [row for row in preview.rows if row.staff_number not in existing]
-        Technician.objects.bulk_create(
-            [Technician(**row.model_values()) for row in new_rows], batch_size=500
-        )
-        managers = {row.line_manager_staff_number for row in preview.rows} - {""}
-        by_number = Technician.objects.in_bulk(
-            list(listed.keys() | managers), field_name="staff_number"
-        )
-        changed = []
-        updated_numbers = {update.staff_number for update in preview.to_update}
-        for row in preview.rows:
-            technician = by_number[row.staff_number]
-            manager = by_number.get(row.line_manager_staff_number)
-            is_new = row.staff_number not in existing
-            if not is_new and row.staff_number not in updated_numbers:
-                continue
-            if is_new and manager is None:
-                continue
-            for name, value in row.model_values().items():
-                setattr(technician, name, value)
-            technician.line_manager = manager
-            technician.updated = now
-            changed.append(technician)
-        Technician.objects.bulk_update(changed, _STAFF_IMPORT_FIELDS, batch_size=500)
-
-        leavers = [leaver.staff_number for leaver in preview.leavers]
-        for start in range(0, len(leavers), 500):
-            Technician.objects.filter(
-                staff_number__in=leavers[start : start + 500], is_active=True
-            ).update(is_active=False, updated=now)
-    result = staff_import.StaffImportResult(
-        created=len(preview.to_create),
-        updated=len(preview.to_update),
-        leavers=len(preview.leavers),
-        reactivated=len(preview.reactivated),
-        unchanged=preview.unchanged,
-    )
-    logger.info(
-        "Staff list imported by %s: %s", getattr(by, "email", None) or "a command", result.summary()
-    )
-    return result
+    return apply(text, **options)

@@ -172,8 +172,9 @@ BAD_ROWS = [
     ("Visibility,V1.1,x,,,31/02/2026,,,,,", "Line 2: Bad date “31/02/2026” in the due column"),
     ("Visibility,V1.1,x,,,next week,,,,,", "Line 2: Bad date “next week”"),
     (
+        # The services' rule, in the same words as the form (issue 7: imports run every rule).
         "Visibility,V1.1,x,,,2028-08-01,,,,,",
-        "Line 2: Due date 2028-08-01 is outside the plan's period (2025-08-01 to 2028-07-31)",
+        "Line 2: The due date must fall within the plan's period, 1 August 2025 to 31 July 2028.",
     ),
     (
         "Visibility,V1.1,x,,,2026-01-01,,,,101,",

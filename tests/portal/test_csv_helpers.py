@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.csv_export import FORMULA_PREFIXES, csv_response, neutralise, unneutralise
@@ -13,11 +12,8 @@ from portal.imports import (
     Preview,
     RowError,
     decode_csv_text,
-    drop_import,
     parse_csv,
     read_upload_bytes,
-    stash_import,
-    unstash_import,
 )
 
 # --- neutralise / unneutralise --------------------------------------------------------------------
@@ -197,7 +193,7 @@ def test_a_huge_cell_is_a_file_error_not_a_crash():
         parse_csv("name\n" + '"' + "x" * 200_000 + '"\n', ["name"])
 
 
-# --- preview and the stash ------------------------------------------------------------------------
+# --- the preview ---------------------------------------------------------------------------------
 
 
 def test_a_preview_is_valid_only_without_errors():
@@ -206,34 +202,3 @@ def test_a_preview_is_valid_only_without_errors():
     preview.errors.append(RowError(3, "bad e-mail"))
     assert not preview.is_valid
     assert str(preview.errors[0]) == "Line 3: bad e-mail"
-
-
-@pytest.fixture
-def session():
-    return SessionStore()
-
-
-def test_the_stash_keeps_the_text_under_a_random_token(session):
-    token = stash_import(session, "staff-list", "a,b\n")
-    assert len(token) >= 16
-    assert unstash_import(session, "staff-list", token) == "a,b\n"
-    assert unstash_import(session, "action-plan", token) is None  # another kind of import
-    assert unstash_import(session, "staff-list", "guess") is None
-
-
-def test_a_new_stash_replaces_the_previous_one_of_the_same_kind(session):
-    first = stash_import(session, "staff-list", "one")
-    other = stash_import(session, "action-plan", "plan")
-    second = stash_import(session, "staff-list", "two")
-    assert first != second
-    assert unstash_import(session, "staff-list", first) is None
-    assert unstash_import(session, "staff-list", second) == "two"
-    assert unstash_import(session, "action-plan", other) == "plan"
-
-
-def test_drop_forgets_a_token_and_ignores_unknown_ones(session):
-    token = stash_import(session, "staff-list", "one")
-    drop_import(session, "unknown")
-    assert unstash_import(session, "staff-list", token) == "one"
-    drop_import(session, token)
-    assert unstash_import(session, "staff-list", token) is None

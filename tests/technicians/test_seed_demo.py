@@ -13,7 +13,7 @@ from django.core.management import call_command
 from portal import registry, roles
 from technicians import demo
 from technicians.models import Department, Skill, Technician, TechnicianSkill
-from technicians.staff_import import preview_staff_import, staff_export_rows
+from technicians.staff_list import preview_staff_import, staff_export_rows
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -197,7 +197,7 @@ def test_the_demo_data_is_a_valid_staff_list():
     import csv
 
     from portal.csv_export import neutralise
-    from technicians.staff_import import EXPORT_COLUMNS
+    from technicians.staff_list import EXPORT_COLUMNS
 
     seed()
     buffer = io.StringIO()

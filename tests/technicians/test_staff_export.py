@@ -8,7 +8,7 @@ import pytest
 
 from technicians import services
 from technicians.models import Technician
-from technicians.staff_import import EXPORT_COLUMNS, preview_staff_import
+from technicians.staff_list import EXPORT_COLUMNS, preview_staff_import
 from tests import factories
 
 URL = "/technicians/export.csv"

@@ -20,7 +20,7 @@ from django.db import connection
 from portal.imports import ImportFileError, RowError
 from technicians import services
 from technicians.models import Department, Technician
-from technicians.staff_import import (
+from technicians.staff_list import (
     COLUMNS,
     StaffImportRefused,
     preview_staff_import,

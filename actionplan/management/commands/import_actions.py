@@ -1,5 +1,10 @@
 """manage.py import_actions PLAN_ID FILE [--dry-run] [--as EMAIL]: import a plan's actions
-from CSV, with the same checks as the import page (actionplan.importing)."""
+from CSV, with the same checks and the same services as the import page (actionplan.importing).
+
+Every change goes through the action services, which check who makes it: applying names the
+steering group member making the change with --as (the history records them). A dry run
+needs nobody.
+"""
 
 from pathlib import Path
 
@@ -9,7 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actionplan import importing
 from actionplan.models import ActionPlan
-from portal.imports import ImportFileError, decode_csv_text, read_upload_bytes
+from portal.imports import ImportFileError, read_upload_text
+from portal.imports.pending import StalePreview
+
+NEEDS_AS = (
+    "Say who is importing with --as EMAIL (a member of the steering group): every change is "
+    "recorded against them. Nothing was imported."
+)
 
 
 class Command(BaseCommand):
@@ -23,7 +34,7 @@ class Command(BaseCommand):
             "--as",
             dest="as_email",
             default="",
-            help="the steering group member recorded in the history (default: nobody)",
+            help="the steering group member making the change (needed to apply)",
         )
 
     def handle(self, *args, plan_id: int, file: Path, dry_run: bool, as_email: str, **options):
@@ -36,17 +47,22 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user has the e-mail address {as_email}.")
         try:
-            text = decode_csv_text(read_upload_bytes(file.read_bytes()))
-            if dry_run:
-                result = importing.preview_import(plan, text)
-            else:
-                result = importing.apply_import(user, plan, text)
+            with file.open("rb") as handle:
+                text = read_upload_text(handle)
+            result = importing.preview_import(plan, text)
+            self.report_errors(result)
+            if result.is_valid and not dry_run:
+                if user is None:
+                    raise CommandError(NEEDS_AS)
+                result = importing.apply_import(
+                    user, plan, text, fingerprint=result.fingerprint, file_name=file.name
+                )
+                self.report_errors(result)
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-        except (ImportFileError, PermissionDenied) as error:
-            raise CommandError(str(error)) from None
-        for error in result.errors:
-            self.stderr.write(str(error))
+            raise CommandError(f"Cannot read {file}: {error.strerror or error}.") from None
+        except (ImportFileError, PermissionDenied, StalePreview) as error:
+            reason = str(error).rstrip(".")
+            raise CommandError(f"{reason}. Nothing was imported.") from None
         if not result.is_valid:
             raise CommandError(f"{len(result.errors)} bad line(s): nothing was imported.")
         verb = "Would import" if dry_run else "Imported"
@@ -54,3 +70,7 @@ class Command(BaseCommand):
             f"{verb}: {len(result.new)} new, {len(result.changed)} changed, "
             f"{len(result.unchanged)} unchanged."
         )
+
+    def report_errors(self, result: importing.ActionImport) -> None:
+        for error in result.errors:
+            self.stderr.write(str(error))

@@ -1,21 +1,21 @@
 """manage.py import_technicians FILE [--dry-run]: HR's staff list from the command line.
 
-The same checks and the same apply as the import page (technicians.staff_import and
-technicians.services.apply_staff_import). Exits non-zero, changing nothing, when the file has
-any invalid row.
+The same checks and the same apply as the import page (technicians.staff_list): the apply does
+exactly what the preview printed, or nothing if the directory changed in between. Exits
+non-zero, changing nothing, when the file has any invalid row.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.imports import ImportFileError
-from technicians import services
-from technicians.staff_import import (
+from portal.imports import ImportFileError, read_upload_text
+from portal.imports.pending import StalePreview
+from technicians.staff_list import (
     StaffImportRefused,
     StaffPreview,
+    apply_staff_import,
     preview_staff_import,
-    read_staff_list,
 )
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         path = Path(file)
         try:
             with path.open("rb") as handle:
-                text = read_staff_list(handle)
+                text = read_upload_text(handle)
             preview = preview_staff_import(text)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
@@ -52,10 +52,12 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was changed.")
             return
         try:
-            result = services.apply_staff_import(text)
+            result = apply_staff_import(text, fingerprint=preview.fingerprint, file_name=path.name)
         except StaffImportRefused as refused:
             self.report_errors(refused.preview)
             raise CommandError(f"{path}: {refused}") from None
+        except StalePreview as stale:
+            raise CommandError(f"{path}: {stale}. Nothing was imported.") from None
         self.stdout.write(self.style.SUCCESS(f"Staff list imported: {result.summary()}."))
 
     def report(self, preview: StaffPreview, *, verbose: bool) -> None:

@@ -1,22 +1,30 @@
-"""What every CSV import shares: reading the upload safely, reporting bad rows by line, and
-keeping the checked file between the preview and the apply.
+"""Reading an import's upload safely: size capped, UTF-8, CSV, at most MAX_COLUMNS columns and
+MAX_CELLS cells, every row keyed by column name and numbered by the line it starts on.
 
-An import is two steps. The preview validates every row and lists what would change and every
-invalid row with its line number and reason. Applying re-reads and re-validates the same text
-(another user may have changed the data since) and changes everything or nothing.
+Every check here is linear in the size of the file, and the caps are checked first: a header
+of 80,000 columns is refused as soon as it is read, before any other work.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import secrets
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from portal.csv_export import unneutralise
+from portal.uploads import FileTooLarge, read_capped
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000
+# The problem of a row with non-blank cells beyond the last named column.
+OVERLONG_ROW = (
+    "the row has more cells than the header has columns: is a comma in a value missing its quotes?"
+)
 
 
 class ImportFileError(Exception):
@@ -42,18 +50,10 @@ class CsvRows:
 
 def read_upload_bytes(upload: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of an uploaded file (or bytes/str), refusing anything too large."""
-    if isinstance(upload, str):
-        upload = upload.encode("utf-8")
-    if isinstance(upload, bytes):
-        data = upload
-    else:
-        size = getattr(upload, "size", None)
-        if size is not None and size > max_bytes:
-            raise ImportFileError(_too_large(max_bytes))
-        data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ImportFileError(_too_large(max_bytes))
-    return data
+    try:
+        return read_capped(upload, max_bytes, too_large=lambda _size: _too_large(max_bytes))
+    except FileTooLarge as error:
+        raise ImportFileError(error.messages[0]) from None
 
 
 def _too_large(max_bytes: int) -> str:
@@ -72,10 +72,30 @@ def decode_csv_text(data: bytes) -> str:
     return text
 
 
+def read_upload_text(upload: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The text of an uploaded (or opened) file: size capped, UTF-8. Raises ImportFileError."""
+    return decode_csv_text(read_upload_bytes(upload, max_bytes))
+
+
+def _too_many_columns(count: int) -> ImportFileError:
+    return ImportFileError(
+        f"The file has {count:,} columns: an import takes at most {MAX_COLUMNS}. "
+        "Check that it is the right file, saved as CSV."
+    )
+
+
+def _too_many_cells() -> ImportFileError:
+    return ImportFileError(
+        f"The file has more than {MAX_CELLS:,} cells: an import takes at most {MAX_CELLS:,}. "
+        "Split it into smaller files."
+    )
+
+
 def parse_csv(text: str, required: list[str], optional: list[str] | None = None) -> CsvRows:
     """Rows keyed by lower-case column name, cells stripped and un-neutralised.
 
-    Refuses a file without a header, or missing a required column. Blank lines are skipped.
+    Refuses a file with more than MAX_COLUMNS columns or MAX_CELLS cells, without a header,
+    or missing a required column. Blank lines are skipped.
     """
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
@@ -86,6 +106,8 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
         raise ImportFileError("The file is empty.") from None
     except csv.Error as error:
         raise ImportFileError(f"The file is not valid CSV: {error}.") from None
+    if len(header) > MAX_COLUMNS:  # before anything else looks at the header
+        raise _too_many_columns(len(header))
     columns = [name.strip().lower() for name in header]
     missing = [name for name in required if name not in columns]
     if missing:
@@ -96,11 +118,14 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
             + ", ".join(missing)
             + ". The first line must name the columns."
         )
-    duplicated = sorted({name for name in columns if name and columns.count(name) > 1})
+    counts = Counter(name for name in columns if name)
+    duplicated = sorted(name for name, count in counts.items() if count > 1)
     if duplicated:
         raise ImportFileError("Column named twice: " + ", ".join(duplicated) + ".")
+    named = [(index, column) for index, column in enumerate(columns) if column]
     rows: list[tuple[int, dict[str, str]]] = []
     overlong: list[int] = []
+    cells_read = len(header)
     try:
         while True:
             # A quoted cell may span lines: a row is reported by the line it starts on.
@@ -108,12 +133,14 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
             cells = next(reader, None)
             if cells is None:
                 break
+            cells_read += len(cells)
+            if cells_read > MAX_CELLS:
+                raise _too_many_cells()
             if not any(cell.strip() for cell in cells):
                 continue
             values = {
                 column: unneutralise(cells[index].strip()) if index < len(cells) else ""
-                for index, column in enumerate(columns)
-                if column
+                for index, column in named
             }
             if any(cell.strip() for cell in cells[len(columns) :]):
                 overlong.append(first_line)
@@ -125,9 +152,19 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
     return CsvRows(columns=columns, rows=rows, overlong_lines=overlong)
 
 
+def fingerprint_of(changes: Any) -> str:
+    """The SHA-256 of a canonical JSON form of a list of changes (keys sorted, dates and
+    decimals as text): equal changes, equal fingerprints."""
+    canonical = json.dumps(
+        changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Preview:
-    """What an import would do. Apps extend `changes` with their own row summaries."""
+    """What an import would do. Apps extend `changes` with their own row summaries, and say
+    in `fingerprint_data()` what exactly applying it would write."""
 
     errors: list[RowError] = field(default_factory=list)
     changes: dict[str, list[Any]] = field(default_factory=dict)
@@ -136,27 +173,11 @@ class Preview:
     def is_valid(self) -> bool:
         return not self.errors
 
+    def fingerprint_data(self) -> Any:
+        """Plain data (dicts, lists, text) listing every change: creates, updates with
+        field → value, removals. Applying refuses when it differs from the preview's."""
+        raise NotImplementedError
 
-# Between preview and apply the checked text waits in the user's session under a random token.
-_SESSION_KEY = "portal_pending_imports"
-
-
-def stash_import(session, kind: str, text: str) -> str:
-    token = secrets.token_urlsafe(16)
-    pending = {k: v for k, v in session.get(_SESSION_KEY, {}).items() if v["kind"] != kind}
-    pending[token] = {"kind": kind, "text": text}
-    session[_SESSION_KEY] = pending
-    return token
-
-
-def unstash_import(session, kind: str, token: str) -> str | None:
-    entry = session.get(_SESSION_KEY, {}).get(token)
-    if not entry or entry["kind"] != kind:
-        return None
-    return entry["text"]
-
-
-def drop_import(session, token: str) -> None:
-    pending = dict(session.get(_SESSION_KEY, {}))
-    if pending.pop(token, None) is not None:
-        session[_SESSION_KEY] = pending
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.fingerprint_data())

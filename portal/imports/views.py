@@ -1,0 +1,221 @@
+"""The page every import shares: upload (check the file and preview it), apply (what was
+previewed, or nothing), cancel. One URL, POST `action` = upload | apply | cancel (a POST with
+a `token` and no action applies).
+
+An app subclasses `ImportPage`, says its kind, templates and wording, and implements
+`preview(text)` and `apply(text, fingerprint=..., file_name=...)`; its view checks permission
+and returns `Page(request).handle()`.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from portal.imports.pending import (
+    ImportRefused,
+    PreviewExpired,
+    StalePreview,
+    discard_pending,
+    find_pending,
+    pending_text,
+    store_pending,
+)
+from portal.imports.reading import (
+    DEFAULT_MAX_BYTES,
+    ImportFileError,
+    Preview,
+    decode_csv_text,
+    read_upload_bytes,
+)
+
+
+class ImportUploadForm(forms.Form):
+    """The file of an import. `cleaned_data["file"]` is its text, checked by content."""
+
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+    def __init__(
+        self,
+        *args: Any,
+        label: str = "CSV file",
+        help_text: str = "",
+        required_message: str = "Choose the CSV file to upload.",
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        field = self.fields["file"]
+        field.label = label
+        field.help_text = help_text
+        field.error_messages.update({"required": required_message, "empty": "The file is empty."})
+        self.file_bytes = b""
+        self.file_name = ""
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        try:
+            data = read_upload_bytes(upload, self.max_bytes)
+            text = decode_csv_text(data)
+        except ImportFileError as error:
+            raise ValidationError(str(error)) from None
+        self.file_bytes = data
+        self.file_name = PurePath(getattr(upload, "name", "") or "").name
+        return text
+
+
+class ImportPage:
+    kind: str = ""
+    template_name: str = ""
+    preview_template_name: str = ""  # empty: the same page shows the form and the preview
+    upload_label = "CSV file"
+    upload_help = ""
+    upload_required_message = "Choose the CSV file to upload."
+    missing_message = (
+        "This import is no longer waiting to be applied: it was already applied or "
+        "cancelled. Nothing was changed: upload the file again."
+    )
+    cancelled_message = "Import cancelled: nothing was changed."
+
+    def __init__(self, request):
+        self.request = request
+
+    # --- what an app says ---
+
+    @property
+    def target(self) -> str:
+        """What the import is for, when a kind has several (the plan of an action import)."""
+        return ""
+
+    def page_url(self) -> str:
+        raise NotImplementedError
+
+    def success_url(self) -> str:
+        return self.page_url()
+
+    def preview(self, text: str) -> Preview:
+        """What the file would change; raises ImportFileError for the file as a whole."""
+        raise NotImplementedError
+
+    def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
+        """Apply the file if its changes still have this fingerprint; return the message
+        saying what was done. Raises StalePreview, ImportRefused or ImportFileError."""
+        raise NotImplementedError
+
+    def context(self) -> dict[str, Any]:
+        return {}
+
+    # --- the page ---
+
+    def form(self, *args: Any) -> ImportUploadForm:
+        return ImportUploadForm(
+            *args,
+            label=self.upload_label,
+            help_text=self.upload_help,
+            required_message=self.upload_required_message,
+        )
+
+    def handle(self) -> HttpResponse:
+        request = self.request
+        if request.method != "POST":
+            return self.form_page(self.form())
+        action = request.POST.get("action") or ("apply" if "token" in request.POST else "upload")
+        if action == "apply":
+            return self.apply_pending()
+        if action == "cancel":
+            return self.cancel()
+        return self.upload()
+
+    def form_page(self, form: ImportUploadForm) -> HttpResponse:
+        context = {"form": form, **self.context()}
+        return render(self.request, self.template_name, context)
+
+    def preview_page(self, preview: Preview, token: Any) -> HttpResponse:
+        context = {"form": self.form(), "preview": preview, "token": token, **self.context()}
+        return render(self.request, self.preview_template_name or self.template_name, context)
+
+    def upload(self) -> HttpResponse:
+        form = self.form(self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            return self.form_page(form)
+        try:
+            preview = self.preview(form.cleaned_data["file"])
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.form_page(form)
+        return self.show_preview(preview, form.file_bytes, form.file_name)
+
+    def show_preview(self, preview: Preview, data: bytes, file_name: str) -> HttpResponse:
+        token = None
+        if preview.is_valid:
+            token = store_pending(
+                kind=self.kind,
+                target=self.target,
+                by=self.request.user,
+                data=data,
+                file_name=file_name,
+                fingerprint=preview.fingerprint,
+            ).pk
+        return self.preview_page(preview, token)
+
+    def _pending(self):
+        return find_pending(
+            self.request.POST.get("token", ""),
+            kind=self.kind,
+            target=self.target,
+            by=self.request.user,
+        )
+
+    def apply_pending(self) -> HttpResponse:
+        request = self.request
+        try:
+            pending = self._pending()
+        except PreviewExpired as expired:
+            messages.error(request, str(expired))
+            return redirect(self.page_url())
+        if pending is None:
+            messages.error(request, self.missing_message)
+            return redirect(self.page_url())
+        text = pending_text(pending)
+        try:
+            done = self.apply(text, fingerprint=pending.fingerprint, file_name=pending.file_name)
+        except StalePreview as stale:
+            # Nothing was changed: show what the file would do now, to be reviewed again.
+            messages.error(request, str(stale))
+            file_name = pending.file_name
+            with pending.file.open("rb") as handle:
+                data = handle.read()
+            discard_pending(pending)
+            try:
+                return self.show_preview(self.preview(text), data, file_name)
+            except ImportFileError as error:
+                messages.error(request, f"{error} Nothing was imported.")
+                return redirect(self.page_url())
+        except ImportRefused as refused:
+            discard_pending(pending)
+            messages.error(request, str(refused))
+            return self.preview_page(refused.preview, None)
+        except ImportFileError as error:  # cannot happen for a previewed file; be safe anyway
+            discard_pending(pending)
+            messages.error(request, f"{error} Nothing was imported.")
+            return redirect(self.page_url())
+        discard_pending(pending)
+        messages.success(request, done)
+        return redirect(self.success_url())
+
+    def cancel(self) -> HttpResponse:
+        try:
+            pending = self._pending()
+        except PreviewExpired:
+            pending = None  # deleted already: cancelling it is done
+        if pending is not None:
+            discard_pending(pending)
+        messages.info(self.request, self.cancelled_message)
+        return redirect(self.page_url())

@@ -1,0 +1,100 @@
+"""Applying HR's staff list: exactly what was previewed, everything or nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal.imports.pending import check_fingerprint, record_run
+from technicians import services
+from technicians.models import Technician
+from technicians.staff_list.columns import FIELD_LABELS, KIND
+from technicians.staff_list.preview import (
+    StaffImportRefused,
+    StaffImportResult,
+    preview_staff_import,
+)
+
+logger = logging.getLogger(__name__)
+
+STALE = "The directory has changed since your preview: review it again"
+_STAFF_IMPORT_LOCK = 7_204_113  # a PostgreSQL advisory lock: one staff-list import at a time
+# What an import writes besides line managers (services.link_line_managers sets those): the
+# fields its preview compares (FIELD_LABELS), and the timestamp.
+_STAFF_IMPORT_FIELDS = [name for name in FIELD_LABELS if name != "line_manager"] + ["updated"]
+
+
+def apply_staff_import(
+    text: str, *, by=None, fingerprint: str | None = None, file_name: str = ""
+) -> StaffImportResult:
+    """Import HR's full staff list (CSV text): everything or nothing.
+
+    Re-checks the text against the directory as it is now, with the technicians locked, and
+    raises StaffImportRefused, changing nothing, if any row is invalid. With `fingerprint`
+    (the preview's), raises StalePreview with STALE, changing nothing, when the changes are
+    no longer the ones previewed. Otherwise creates new staff numbers, updates changed ones,
+    reactivates returning leavers and marks active technicians absent from the file as
+    leavers (is_active=False; never deleted, their logins are kept), and records an ImportRun.
+    `by` None is the command line.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STAFF_IMPORT_LOCK])
+        # Lock every technician: no profile edit slips in between the check and the writes.
+        list(Technician.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        preview = preview_staff_import(text)
+        if not preview.is_valid:
+            raise StaffImportRefused(preview)
+        check_fingerprint(preview, fingerprint, STALE)
+
+        now = timezone.now()
+        listed = {row.staff_number: row for row in preview.rows}
+        existing = Technician.objects.in_bulk(list(listed), field_name="staff_number")
+        wanted_emails = {row.email.lower(): row.staff_number for row in preview.rows}
+        # An address moving from one technician to another: free it first (unique e-mails).
+        freed = [
+            technician
+            for number, technician in existing.items()
+            if wanted_emails.get(technician.email.lower(), number) != number
+        ]
+        for technician in freed:
+            technician.email = f"moving-{technician.pk}@import.invalid"
+        Technician.objects.bulk_update(freed, ["email"], batch_size=500)
+
+        new_rows = [row for row in preview.rows if row.staff_number not in existing]
+        services.create_technicians_in_bulk([Technician(**row.model_values()) for row in new_rows])
+        updated_numbers = {update.staff_number for update in preview.to_update}
+        changed = []
+        for row in preview.rows:
+            technician = existing.get(row.staff_number)
+            if technician is None or row.staff_number not in updated_numbers:
+                continue
+            for name, value in row.model_values().items():
+                setattr(technician, name, value)
+            technician.updated = now
+            changed.append(technician)
+        Technician.objects.bulk_update(changed, _STAFF_IMPORT_FIELDS, batch_size=500)
+        services.link_line_managers(
+            {row.staff_number: row.line_manager_staff_number for row in preview.rows}
+        )
+
+        leavers = [leaver.staff_number for leaver in preview.leavers]
+        for start in range(0, len(leavers), 500):
+            Technician.objects.filter(
+                staff_number__in=leavers[start : start + 500], is_active=True
+            ).update(is_active=False, updated=now)
+        result = StaffImportResult(
+            created=len(preview.to_create),
+            updated=len(preview.to_update),
+            leavers=len(preview.leavers),
+            reactivated=len(preview.reactivated),
+            unchanged=preview.unchanged,
+        )
+        record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
+    logger.info(
+        "Staff list imported by %s: %s", getattr(by, "email", None) or "a command", result.summary()
+    )
+    return result
