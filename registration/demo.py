@@ -175,7 +175,8 @@ def _seed_applications(people, demo_login, registers, bodies, rng, today, year) 
             decided_at=stamps[3] if len(path) > 3 and path[3] in (S.APPROVED, S.REJECTED) else None,
             decision_note=NOTES.get(path[3], "") if len(path) > 3 else "",
             payment_reference=f"PO-{year}-{1000 + index}" if status == S.PAID else "",
-            financial_year=year if funded else None,
+            # The paid ones were approved last year: both budgets have spending.
+            financial_year=(year - 1 if status == S.PAID else year) if funded else None,
             status_changed_at=stamps[-1],
         )
         previous = ""

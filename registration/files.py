@@ -16,10 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404
-from django.utils.cache import patch_cache_control
 from django.utils.text import get_valid_filename
 
+from portal.files import serve_private_file
 from portal.uploads import read_capped
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -102,20 +101,7 @@ def check_upload(upload: Any, *, default_stem: str = "proof") -> CheckedFile:
     )
 
 
-def private_file_response(field_file, *, filename: str, content_type: str) -> FileResponse:
-    """A stored file as a download: never rendered inline, never cached by a proxy."""
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename or field_file.name.rsplit("/", 1)[-1],
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+def private_file_response(field_file, *, filename: str, content_type: str):
+    """A stored proof or evidence file as a download, through the portal's one private-file
+    answer (never inline, never cached)."""
+    return serve_private_file(field_file, content_type=content_type, filename=filename)

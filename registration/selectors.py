@@ -106,6 +106,7 @@ def renewals_due(technician: Technician, today: datetime.date, days: int = 60) -
         if registration.status != Registration.Status.ACTIVE or not registration.renewal_due_on:
             continue
         registration.days_left = (registration.renewal_due_on - today).days
+        registration.days_overdue = max(-registration.days_left, 0)
         if registration.days_left <= days:
             due.append(registration)
     return due
@@ -251,7 +252,9 @@ def budget_years(today: datetime.date | None = None) -> list[dict[str, Any]]:
         .order_by()
     ):
         bucket = totals.setdefault(year, {"committed": Decimal(0), "spent": Decimal(0)})
-        bucket["spent" if status == S.PAID else "committed"] += total or Decimal(0)
+        bucket["spent" if status == S.PAID else "committed"] += Decimal(total or 0).quantize(
+            services.CENTS
+        )
     years = sorted(set(budgets) | set(totals) | {this_year, this_year + 1}, reverse=True)
     result = []
     for year in years:
@@ -345,10 +348,11 @@ def hr_summary(today: datetime.date | None = None) -> dict[str, Any]:
             row["approved"] += count
         if status == S.REJECTED:
             row["rejected"] += count
+        amount = Decimal(amount or 0).quantize(services.CENTS)
         if status in FundingApplication.COMMITTED:
-            row["committed"] += amount or Decimal(0)
+            row["committed"] += amount
         if status == S.PAID:
-            row["spent"] += amount or Decimal(0)
+            row["spent"] += amount
     by_year = sorted(
         applications.values(), key=lambda r: (r["year"] is not None, r["year"] or 0), reverse=True
     )

@@ -43,6 +43,7 @@ from technicians.models import Technician
 from technicians.permissions import technician_of
 
 S = FundingApplication.Status
+CENTS = Decimal("0.01")
 
 FROM_STATES: dict[str, tuple[str, ...]] = {
     "submit": (S.DRAFT,),
@@ -191,7 +192,7 @@ def year_figures(year: int) -> dict[str, Decimal | None]:
     budget = FundingBudget.objects.filter(financial_year=year).values_list("amount", flat=True)
     budget_amount = next(iter(budget), None)
     sums = {
-        status: Decimal(total or 0)
+        status: Decimal(total or 0).quantize(CENTS)
         for status, total in FundingApplication.objects.filter(
             financial_year=year, status__in=FundingApplication.FUNDED
         )
@@ -201,6 +202,7 @@ def year_figures(year: int) -> dict[str, Decimal | None]:
     }
     committed = sums.get(S.APPROVED, Decimal(0)) + sums.get(S.REGISTERED, Decimal(0))
     spent = sums.get(S.PAID, Decimal(0))
+    committed, spent = committed.quantize(CENTS), spent.quantize(CENTS)
     remaining = None if budget_amount is None else budget_amount - committed - spent
     return {
         "year": year,
