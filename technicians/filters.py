@@ -6,8 +6,15 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
+from registration.models import Register, Registration
 from technicians import selectors
 from technicians.models import Department, Skill, Technician, TechnicianSkill
+
+
+def active_registrations():
+    """Active registrations of the technician of the outer query (registration owns them)."""
+    return Registration.objects.filter(technician=OuterRef("pk"), status=Registration.Status.ACTIVE)
+
 
 SORT_CHOICES = [
     ("relevance", "Best match"),
@@ -72,6 +79,18 @@ class TechnicianFilter(_DirectoryFilterSet):
         method="filter_nothing",
         empty_label="Any level",
     )
+    registered = django_filters.BooleanFilter(
+        label="Professionally registered",
+        method="filter_registered",
+        widget=forms.CheckboxInput,
+    )
+    register = django_filters.ModelChoiceFilter(
+        label="Register",
+        queryset=Register.objects.order_by("order", "code"),
+        to_field_name="code",
+        method="filter_register",
+        empty_label="Any register",
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=SORT_CHOICES,
@@ -81,7 +100,28 @@ class TechnicianFilter(_DirectoryFilterSet):
 
     class Meta:
         model = Technician
-        fields = ["q", "faculty", "department", "role_family", "skill", "min_level", "sort"]
+        fields = [
+            "q",
+            "faculty",
+            "department",
+            "role_family",
+            "skill",
+            "min_level",
+            "registered",
+            "register",
+            "sort",
+        ]
+
+    def filter_registered(self, queryset, name, value):
+        """With an active professional registration (on any register)."""
+        if not value:
+            return queryset
+        return queryset.filter(Exists(active_registrations()))
+
+    def filter_register(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(active_registrations().filter(register=value)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

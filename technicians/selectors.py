@@ -36,9 +36,16 @@ def active_technician_with_email(email: str) -> Technician | None:
     return Technician.objects.filter(email__iexact=email.strip(), is_active=True).first()
 
 
+def _with_post_nominals(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
+    """The cards' post-nominals, in one more query per page (registration owns them)."""
+    from registration.selectors import with_post_nominals
+
+    return with_post_nominals(queryset)
+
+
 def visible_technicians(user) -> QuerySet[Technician]:
     """Technicians `user` may see in a list, with what a card shows, in name order."""
-    return (
+    return _with_post_nominals(
         Technician.objects.filter(visible_technicians_filter(user))
         .select_related("department")
         .order_by(*NAME_ORDER)
@@ -47,7 +54,7 @@ def visible_technicians(user) -> QuerySet[Technician]:
 
 def public_technicians() -> QuerySet[Technician]:
     """The profiles on Meet our technicians: public and current, whoever is looking."""
-    return (
+    return _with_post_nominals(
         Technician.objects.filter(is_active=True, visibility=Technician.Visibility.PUBLIC)
         .select_related("department")
         .order_by(*NAME_ORDER)
