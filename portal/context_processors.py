@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from portal import permissions
 from technicians.permissions import is_staff_member, technician_of
 
 
 def portal(request):
-    user = request.user
+    # Error pages render without a user: a request refused before the authentication
+    # middleware ran (an unknown Host header gets the 400 page) has no request.user.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "institution_name": settings.PORTAL_INSTITUTION_NAME,
         "nav": {

@@ -145,6 +145,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
+# Addresses come from HR's staff list: an account never adds or changes its e-mail address
+# (the /accounts/email/ page is replaced in portal/urls.py), so nobody can take over a
+# colleague's profile by confirming the colleague's address on their own account.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+ACCOUNT_CHANGE_EMAIL = False
+# A password reset for an address with no account sends nothing (no mail to any address typed).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Behind the reverse proxy every request comes from the proxy's address: the login rate limits
+# must count the client's. PORTAL_TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (the
+# client is the entry that many from the right), or PORTAL_TRUSTED_PROXY_HEADER names a header
+# the proxy sets to the client's address (e.g. X-Real-IP). Neither: the connecting address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("PORTAL_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("PORTAL_TRUSTED_PROXY_HEADER") or None
 SOCIALACCOUNT_ADAPTER = "technicians.adapters.PortalSocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -373,7 +386,12 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Refusals (403) are logged at INFO by portal.views.permission_denied, without a traceback.
+    "filters": {"permission_refusals": {"()": "portal.logs.PermissionRefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["permission_refusals"]},
+    },
 }

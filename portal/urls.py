@@ -12,6 +12,8 @@ admin.site.site_header = "Technician Commitment Portal administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Before allauth's own: its e-mail management would let an account add any address.
+    path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("technicians/", include("technicians.urls")),

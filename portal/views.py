@@ -3,6 +3,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -16,6 +17,7 @@ from portal import permissions
 from technicians.permissions import is_staff_member, technician_of
 
 logger = logging.getLogger(__name__)
+refusals_logger = logging.getLogger("portal.refusals")
 
 
 def home(request):
@@ -50,6 +52,15 @@ def admin_login(login_view):
         return login_view(request, *args, **kwargs)
 
     return wrapper
+
+
+@login_required
+@require_GET
+def account_email(request):
+    """Replaces allauth's e-mail management (/accounts/email/): addresses come from HR's staff
+    list, so an account can neither add nor change one. Shows the address, says who changes it;
+    a POST (adding, removing or making an address primary) is refused with 405."""
+    return render(request, "account/email.html")
 
 
 def _database_status() -> str:
@@ -98,6 +109,12 @@ def permission_denied(request, exception=None):
     # Services refuse with a sentence meant for the user ("Only members of the steering
     # group…"): show it when there is one.
     reason = str(exception) if exception is not None else ""
+    # A refusal is routine: one line at INFO, no traceback (portal.logs drops Django's).
+    user = getattr(request, "user", None)
+    who = user.get_username() if user and user.is_authenticated else "anonymous"
+    refusals_logger.info(
+        "Refused %s %s for %s: %s", request.method, request.path, who, reason or "no reason given"
+    )
     return render(request, "403.html", {"reason": reason}, status=403)
 
 

@@ -1,14 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.forms import SignupForm
+from allauth.account.internal import flows
+from allauth.account.internal.userkit import filter_users_by_email
+from allauth.core.internal.httpkit import clean_client_ip
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django import forms
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.urls import reverse
 
 from technicians import selectors
-
-NOT_ON_STAFF_LIST = (
-    "This address is not on the staff list. Use your work e-mail address, "
-    "or ask HR to add you to the staff list."
-)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -20,13 +19,54 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def is_on_staff_list(self, email: str) -> bool:
         return selectors.active_technician_with_email(email) is not None
 
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up answers every address alike (allauth's enumeration prevention): an address
+        with an account is told so by e-mail; an address off the staff list, with no account,
+        is told what to do instead."""
+        if filter_users_by_email(email):
+            super().send_account_already_exists_mail(email)
+            return
+        self.send_mail(
+            "account/email/not_on_staff_list",
+            email,
+            {
+                "email": email,
+                "login_url": self.request.build_absolute_uri(reverse("account_login")),
+            },
+        )
+
+    def get_client_ip(self, request) -> str:
+        """The client's address for the rate limits, from the trusted proxy's header
+        (settings: PORTAL_TRUSTED_PROXY_COUNT or PORTAL_TRUSTED_PROXY_HEADER). A request that
+        did not come through the proxies (a short or missing header) counts by the
+        connecting address rather than failing."""
+        try:
+            return super().get_client_ip(request)
+        except (ImproperlyConfigured, PermissionDenied):
+            ip = clean_client_ip(request.META.get("REMOTE_ADDR", ""))
+            if not ip:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return ip
+
 
 class StaffListSignupForm(SignupForm):
+    """Sign-up gives every address the same answer and the same page ("If this is a staff
+    address, we have sent you an e-mail"), so nobody learns who is on the staff list. Only an
+    address on the list gets an account; the others get an e-mail saying what to do."""
+
+    on_staff_list = False
+
     def clean_email(self) -> str:
         email = super().clean_email()
-        if email and not get_adapter().is_on_staff_list(email):
-            raise forms.ValidationError(NOT_ON_STAFF_LIST, code="not_on_staff_list")
+        self.on_staff_list = bool(email) and get_adapter().is_on_staff_list(email)
         return email
+
+    def try_save(self, request):
+        if self.account_already_exists or self.on_staff_list:
+            return super().try_save(request)
+        # The same path as an address that already has an account: no user is made, the
+        # adapter's send_account_already_exists_mail words the e-mail for this address.
+        return None, flows.signup.prevent_enumeration(request, email=self.cleaned_data["email"])
 
 
 class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -23,12 +23,27 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def _signed_up_with(user) -> str:
+    """The address this account signed up (or signed in by single sign-on) with, confirmed:
+    its one verified e-mail address, which is also the user's own. "" for an account with
+    more than one address or none confirmed: an address added later (an account could once
+    add a colleague's) never links anyone to a profile."""
+    from allauth.account.models import EmailAddress
+
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", "verified")[:2])
+    if len(addresses) != 1:
+        return ""
+    [(email, verified)] = addresses
+    return email if verified and email.lower() == (user.email or "").lower() else ""
+
+
 @transaction.atomic
 def link_user_to_technician(user) -> Technician | None:
     """Link a user to the Technician with the same e-mail (whatever its case), at first login,
-    and put a current technician's user in the "Technician" group."""
+    and put a current technician's user in the "Technician" group. Only the account that
+    signed up (or signed in by single sign-on) with the technician's address is linked."""
     linked = Technician.objects.filter(user=user).first()
-    if linked is None and user.email:
+    if linked is None and _signed_up_with(user):
         linked = (
             Technician.objects.select_for_update()
             .filter(email__iexact=user.email, user__isnull=True)

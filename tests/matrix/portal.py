@@ -8,4 +8,14 @@ def setup(world) -> None:
 ROWS = [
     Row("home", lambda w: "/", staff(200)),
     Row("healthz", lambda w: "/healthz", everyone(200)),
+    # Replaces allauth's e-mail management: shows the address, never adds or changes one.
+    Row("account_email", lambda w: "/accounts/email/", staff(200)),
+    Row(
+        "account_email",
+        lambda w: "/accounts/email/",
+        staff(405),
+        method="post",
+        data=lambda w: {"email": "someone.else@example.ac.uk", "action_add": ""},
+        note=" (adding an address)",
+    ),
 ]
