@@ -162,7 +162,7 @@ ACTION_COLUMNS = ColumnSet(
             messages={"too_long": "the description is longer than {max_length} characters"},
         ),
     ),
-    ignored=("rag", "latest update"),
+    ignored=("RAG", "latest update"),
 )
 # Column -> Action field, for the columns that are imported.
 COLUMN_FIELDS = {

@@ -187,7 +187,7 @@ class EmailColumn(TextColumn):
         return cell
 
     def describe(self) -> str:
-        return "An e-mail address."
+        return "An e-mail address." if not self.help else super().describe()
 
 
 @dataclass(frozen=True, kw_only=True)
