@@ -110,6 +110,21 @@ class Session(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def seats_left(self) -> int | None:
+        """Free seats, when the selector annotated `taken` (seats held)."""
+        taken = getattr(self, "taken", None)
+        return None if taken is None else max(self.capacity - taken, 0)
+
+    @property
+    def cancel_by(self):
+        """The cancellation deadline: the set day, or 2 working days before the start."""
+        from portal.periods import add_working_days
+
+        if self.cancellation_deadline:
+            return self.cancellation_deadline
+        return add_working_days(timezone.localdate(self.starts_at), -2)
+
+    @property
     def closes_at(self):
         """When booking closes: the set time, or the start."""
         return self.booking_closes_at or self.starts_at

@@ -183,7 +183,6 @@ def course_page(course: Course, technician, now: datetime.datetime | None = None
         interested = CourseInterest.objects.filter(course=course, technician=technician).exists()
     for session in sessions:
         session.my_booking = mine.get(session.pk)
-        session.seats_left = max(session.capacity - session.taken, 0)
     return CoursePage(course=course, sessions=sessions, interested=interested)
 
 

@@ -97,9 +97,7 @@ OPEN = (Booking.Status.REQUESTED, Booking.Status.CONFIRMED, Booking.Status.WAITL
 def cancellation_deadline_of(session: Session) -> datetime.date:
     """The last day to cancel without it counting as late: the session's own, or 2 working
     days before its start (England and Wales bank holidays excluded)."""
-    if session.cancellation_deadline:
-        return session.cancellation_deadline
-    return add_working_days(timezone.localdate(session.starts_at), -2)
+    return session.cancel_by
 
 
 def is_late_cancellation(session: Session, when: datetime.datetime) -> bool:
