@@ -28,6 +28,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# The browser's date picker offers only the years a plan may cover (the service checks them).
+PLAN_DATE_RANGE = {
+    "min": f"{ActionPlan.EARLIEST_YEAR}-01-01",
+    "max": f"{ActionPlan.LATEST_YEAR}-12-31",
+}
+
+
 class ProgressField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Progress (%)")
@@ -88,8 +95,12 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the plan is for, and how the steering group runs it.",
     )
-    starts_on = forms.DateField(label="Starts on", widget=DateInput())
-    ends_on = forms.DateField(label="Ends on", widget=DateInput())
+    starts_on = forms.DateField(label="Starts on", widget=DateInput(attrs=PLAN_DATE_RANGE))
+    ends_on = forms.DateField(
+        label="Ends on",
+        widget=DateInput(attrs=PLAN_DATE_RANGE),
+        help_text=f"A plan lasts at most {ActionPlan.MAX_YEARS} years.",
+    )
     status = forms.ChoiceField(
         choices=ActionPlan.Status.choices,
         initial=ActionPlan.Status.DRAFT,
@@ -99,9 +110,10 @@ class PlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on <= starts_on:
-            self.add_error("ends_on", services.PERIOD_ORDER)
+        period = services.plan_period_errors(data.get("starts_on"), data.get("ends_on"))
+        for name, messages in period.items():
+            for message in messages:
+                self.add_error(name, message)
         return data
 
 

@@ -43,6 +43,12 @@ class ActionPlan(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
+    # A plan's period falls within these years and lasts at most MAX_YEARS (checked by
+    # actionplan.services.plan_period_errors): every date sum on plans stays far from year 9999.
+    EARLIEST_YEAR = 2000
+    LATEST_YEAR = 2100
+    MAX_YEARS = 10
+
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
     starts_on = models.DateField("starts on")

@@ -35,6 +35,15 @@ NOT_UPDATER = "Only the steering group and the action's owner can post progress 
 ARCHIVED = "This plan is archived: it can no longer be changed, and its actions take no updates."
 PROGRESS_RANGE = "Progress must be a whole number from 0 to 100."
 PERIOD_ORDER = "The plan must end after it starts."
+PERIOD_YEARS = (
+    f"Plans run between the years {ActionPlan.EARLIEST_YEAR} and {ActionPlan.LATEST_YEAR}: "
+    "check the year."
+)
+PERIOD_TOO_LONG = f"A plan lasts at most {ActionPlan.MAX_YEARS} years."
+NO_NEXT_PERIOD = (
+    f"This plan ends too late for a next plan of the same length: plans run until "
+    f"{ActionPlan.LATEST_YEAR} at the latest."
+)
 NOTE_REQUIRED = "Please write a note saying what has happened."
 NEXT_PLAN_EXISTS = "The next plan has already been started: “{title}”."
 
@@ -129,6 +138,24 @@ def _save_changes(instance, fields: tuple[str, ...], values: dict[str, Any], use
         _as_history_of(instance, user).save()
 
 
+def plan_period_errors(
+    starts_on: datetime.date | None, ends_on: datetime.date | None
+) -> dict[str, list[str]]:
+    """What is wrong with a plan period, by field: it ends after it starts, both dates fall
+    within the years plans may cover, and it lasts at most ActionPlan.MAX_YEARS."""
+    errors: dict[str, list[str]] = {}
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not ActionPlan.EARLIEST_YEAR <= day.year <= ActionPlan.LATEST_YEAR:
+            errors[name] = [PERIOD_YEARS]
+    if errors or starts_on is None or ends_on is None:
+        return errors
+    if ends_on <= starts_on:
+        errors["ends_on"] = [PERIOD_ORDER]
+    elif ends_on >= _add_months(starts_on, 12 * ActionPlan.MAX_YEARS):
+        errors["ends_on"] = [PERIOD_TOO_LONG]
+    return errors
+
+
 def _check_plan_values(values: dict[str, Any], plan: ActionPlan | None) -> None:
     errors: dict[str, list[str]] = {}
     if not str(values.get("title", "")).strip():
@@ -138,8 +165,8 @@ def _check_plan_values(values: dict[str, Any], plan: ActionPlan | None) -> None:
         errors["starts_on"] = ["Please give the date the plan starts."]
     if ends_on is None:
         errors["ends_on"] = ["Please give the date the plan ends."]
-    if starts_on and ends_on and ends_on <= starts_on:
-        errors["ends_on"] = [PERIOD_ORDER]
+    for name, messages in plan_period_errors(starts_on, ends_on).items():
+        errors.setdefault(name, []).extend(messages)
     if values.get("status") not in ActionPlan.Status.values:
         errors["status"] = ["Unknown status."]
     if plan is not None and plan.pk and starts_on and ends_on and not errors:
@@ -372,13 +399,22 @@ def _whole_months(starts_on: datetime.date, ends_on: datetime.date) -> int | Non
     return (after.year - starts_on.year) * 12 + after.month - starts_on.month
 
 
-def next_period(plan: ActionPlan) -> tuple[datetime.date, datetime.date]:
-    """The period after `plan`: from the day after it ends, for the same length."""
-    starts_on = plan.ends_on + datetime.timedelta(days=1)
-    months = _whole_months(plan.starts_on, plan.ends_on)
-    if months:
-        return starts_on, _add_months(starts_on, months) - datetime.timedelta(days=1)
-    return starts_on, starts_on + (plan.ends_on - plan.starts_on)
+def next_period(plan: ActionPlan) -> tuple[datetime.date, datetime.date] | tuple[None, None]:
+    """The period after `plan`: from the day after it ends, for the same length; (None, None)
+    when that period would not be a valid plan's (beyond ActionPlan.LATEST_YEAR, or a plan
+    saved before the period rules with dates near the end of the calendar)."""
+    try:
+        starts_on = plan.ends_on + datetime.timedelta(days=1)
+        months = _whole_months(plan.starts_on, plan.ends_on)
+        if months:
+            ends_on = _add_months(starts_on, months) - datetime.timedelta(days=1)
+        else:
+            ends_on = starts_on + (plan.ends_on - plan.starts_on)
+    except (OverflowError, ValueError):  # past 31 December 9999
+        return None, None
+    if plan_period_errors(starts_on, ends_on):
+        return None, None
+    return starts_on, ends_on
 
 
 def _shift_due_date(plan: ActionPlan, day: datetime.date, new_start, new_end) -> datetime.date:
@@ -390,6 +426,8 @@ def _shift_due_date(plan: ActionPlan, day: datetime.date, new_start, new_end) ->
 
 def suggest_next_title(plan: ActionPlan) -> str:
     starts_on, ends_on = next_period(plan)
+    if starts_on is None or ends_on is None:
+        return plan.title  # there is no next period (start_next_plan says why)
     years = {
         str(plan.starts_on.year): str(starts_on.year),
         str(plan.ends_on.year): str(ends_on.year),
@@ -411,6 +449,8 @@ def start_next_plan(user, plan: ActionPlan, *, title: str | None = None) -> Acti
     if existing is not None:
         raise ValidationError(NEXT_PLAN_EXISTS.format(title=existing.title), code="exists")
     starts_on, ends_on = next_period(locked)
+    if starts_on is None or ends_on is None:
+        raise ValidationError(NO_NEXT_PERIOD, code="no_next_period")
     title = (title or "").strip() or suggest_next_title(locked)
     new_plan = ActionPlan(
         title=title,
