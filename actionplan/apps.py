@@ -10,5 +10,8 @@ class ActionplanConfig(AppConfig):
         from portal import registry
 
         registry.register_checks(permissions.CHECKS)
+        from actionplan import report  # the annual report's section
+
+        registry.register_report_section(report.SECTION)
         registry.register_reminder("actionplan.actions", reminders.queue_action_reminders)
         registry.register_seeder("actionplan", demo.seed_demo, order=20)

@@ -9,7 +9,9 @@ The kernel never names an app. An app registers:
 - demo seeders, run in order by `manage.py seed_demo`
   (`register_seeder("technicians", seed_demo, order=10)`);
 - dashboard panels, shown on `/` to the users they apply to
-  (`register_panel(Panel(name=..., template=..., applies=..., context=...))`).
+  (`register_panel(Panel(name=..., template=..., applies=..., context=...))`);
+- sections of the annual report, rendered in `order` into the PDF and the HR figures page
+  (`register_report_section(ReportSection(name=..., title=..., figures=..., ...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -52,6 +54,59 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ReportTable:
+    """A table of the annual report: shown in the PDF and on the figures page, and offered as
+    a CSV named by `slug` (unique within the report)."""
+
+    slug: str
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A chart the kernel draws (server-side SVG) from numbers a section computed.
+
+    `kind` is "bar", "hbar", "stacked" or "pie"; `series` maps a series name to one value per
+    label. `description` is the chart's text alternative; `table` names the ReportTable of
+    the same numbers, shown next to it.
+    """
+
+    slug: str
+    title: str
+    kind: str
+    labels: list[str]
+    series: dict[str, list[float]]
+    description: str
+    table: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the annual report, contributed by an app.
+
+    `figures(year)` computes everything the section shows for academic year `year` (a dict
+    of JSON-friendly values: numbers, strings, lists); the PDF, the HR page and the CSVs all
+    read this one dict. `tables(figures)` and `charts(figures)` shape it; `headlines(figures)`
+    gives the few (label, number) pairs of the executive summary and the dashboard panel.
+    `template` renders the section body with `figures`, `tables` (by slug), `charts` (by
+    slug), `year`, `label` and `for_pdf`. Lower `order` comes first.
+    """
+
+    name: str
+    title: str
+    figures: Callable[[int], dict[str, Any]]
+    template: str
+    order: int = 100
+    tables: Callable[[dict[str, Any]], list[ReportTable]] = field(default=lambda figures: [])
+    charts: Callable[[dict[str, Any]], list[ReportChart]] = field(default=lambda figures: [])
+    headlines: Callable[[dict[str, Any]], list[tuple[str, float]]] = field(
+        default=lambda figures: []
+    )
+
+
 class AlreadyRegistered(Exception):
     pass
 
@@ -60,6 +115,7 @@ _checks: dict[str, Check] = {}
 _reminders: dict[str, ReminderProducer] = {}
 _seeders: dict[str, SeederEntry] = {}
 _panels: dict[str, Panel] = {}
+_report_sections: dict[str, ReportSection] = {}
 
 
 def _put(table: dict[str, Any], name: str, value: Any, same: Callable[[Any, Any], bool]) -> None:
@@ -135,3 +191,19 @@ def panels() -> list[Panel]:
 
 def panels_for(user: Any) -> list[Panel]:
     return [panel for panel in panels() if panel.applies(user)]
+
+
+# --- annual report sections --------------------------------------------------------------
+
+
+def register_report_section(section: ReportSection) -> None:
+    _put(
+        _report_sections,
+        section.name,
+        section,
+        lambda a, b: a.figures is b.figures and a.template == b.template,
+    )
+
+
+def report_sections() -> list[ReportSection]:
+    return sorted(_report_sections.values(), key=lambda section: (section.order, section.name))

@@ -339,6 +339,7 @@ TRAINING_NO_SHOW_LIMIT = int(env("TRAINING_NO_SHOW_LIMIT", "3"))
 SKILLS_MIN_HOLDERS = int(env("SKILLS_MIN_HOLDERS", "2"))
 SKILLS_REVIEW_MONTHS = int(env("SKILLS_REVIEW_MONTHS", "12"))
 SKILLS_MIN_UNIT_FOR_PEOPLE = int(env("SKILLS_MIN_UNIT_FOR_PEOPLE", "3"))
+# Reports run on their own queue, one at a time, so a long render never delays e-mail.
 
 # Security. Production (DEBUG off) passes `manage.py check --deploy --fail-level WARNING`.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -349,9 +350,16 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Annual reports: reset renders whose worker died, queue requests the broker never got.
+    "sweep-annual-reports": {"task": "portal.tasks.sweep_annual_reports", "schedule": 60.0},
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# A report still rendering after this many seconds lost its worker: the sweep resets it
+# (longer than the render task's hard time limit). A queued one older than the second had
+# its message lost (broker down): the sweep queues it again.
+ANNUAL_REPORT_STUCK_AFTER = int(env("ANNUAL_REPORT_STUCK_AFTER", "900"))
+ANNUAL_REPORT_REQUEUE_AFTER = int(env("ANNUAL_REPORT_REQUEUE_AFTER", "120"))
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("meet-our-technicians/", include("technicians.urls_public")),
     path("action-plans/", include("actionplan.urls")),
     path("training/", include("training.urls")),
+    path("registration/", include("registration.urls")),
+    path("reports/", include("portal.reports.urls")),
 ]
 
     path("registration/", include("registration.urls")),

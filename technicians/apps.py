@@ -11,6 +11,10 @@ class TechniciansConfig(AppConfig):
         from technicians.demo import seed_demo
 
         registry.register_checks(permissions.CHECKS)
+        from technicians import report  # the annual report's sections
+
+        for section in report.SECTIONS:
+            registry.register_report_section(section)
         registry.register_seeder("technicians", seed_demo, order=10)
         self._register_skills(registry)
 

@@ -1,0 +1,107 @@
+"""The reports pages: request and list (HR), download, the figures page and its CSVs (HR and
+the steering group). Thin: the rules are in portal.permissions, the data change in
+portal.services, the figures in portal.reports.document."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal import permissions, services
+from portal.csv_export import csv_response
+from portal.decorators import permission_required
+from portal.models import AnnualReport
+from portal.periods import academic_year_label
+from portal.reports import document as report_document
+from portal.reports import selectors
+
+POLL_SECONDS = 3
+
+
+def _list_context(request) -> dict:
+    reports = list(selectors.all_reports())
+    return {
+        "reports": reports,
+        "polling": selectors.any_pending(reports),
+        "poll_seconds": POLL_SECONDS,
+        "can_read": permissions.can_read_annual_report(request.user),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_request_annual_report)
+def report_list(request):
+    if request.method == "POST":
+        try:
+            report = services.request_annual_report(request.POST.get("year"), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"The report for {academic_year_label(report.year)} (version {report.version}) "
+                "is queued. This page shows when it is ready, and you will get an e-mail.",
+            )
+        return redirect("reports:list")
+    context = _list_context(request)
+    if request.htmx and request.htmx.target == "report-versions":
+        return render(request, "portal/reports/_versions.html", context)
+    context["years"] = selectors.reportable_years()
+    return render(request, "portal/reports/list.html", context)
+
+
+@require_GET
+@permission_required(permissions.can_read_annual_report)
+def download(request, pk: int):
+    report = selectors.report_by_pk(pk)
+    if report is None or report.status != AnnualReport.Status.READY or not report.file:
+        raise Http404("No such report, or it is not ready yet.")
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The report's file is missing.") from None
+    label = academic_year_label(report.year).replace("–", "-")
+    response = FileResponse(
+        handle,
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"technician-commitment-report-{label}-v{report.version}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _document(year: int, *, with_charts: bool):
+    if not selectors.is_reportable(year):
+        raise Http404("There is no report for that year.")
+    return report_document.build(year, with_charts=with_charts)
+
+
+@require_GET
+@permission_required(permissions.can_read_annual_report)
+def figures(request, year: int):
+    document = _document(year, with_charts=True)
+    return render(
+        request,
+        "portal/reports/figures.html",
+        {
+            "document": document,
+            "year": year,
+            "years": selectors.reportable_years(),
+            "can_request": permissions.can_request_annual_report(request.user),
+        },
+    )
+
+
+@require_GET
+@permission_required(permissions.can_read_annual_report)
+def figures_csv(request, year: int, slug: str):
+    table = _document(year, with_charts=False).tables().get(slug)
+    if table is None:
+        raise Http404("No such table.")
+    response = csv_response(f"{slug}-{year}.csv", table.header, table.rows)
+    response["Cache-Control"] = "private, no-store"
+    return response
