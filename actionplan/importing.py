@@ -188,6 +188,8 @@ class RowChange:
     kind: str  # "new", "changed" or "unchanged"
     changed_fields: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict, repr=False)
+    # The values the changed fields had when previewed.
+    old_values: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -230,9 +232,13 @@ class ActionImport(Preview):
         }
 
     def fingerprint_data(self) -> dict[str, Any]:
+        """What applying writes: each new action's values, each changed one's old and new."""
         return {
             "new": {row.ref.lower(): _plain(row.values) for row in self.new},
-            "changed": {row.ref.lower(): _plain(row.values) for row in self.changed},
+            "changed": {
+                row.ref.lower(): {"old": _plain(row.old_values), "new": _plain(row.values)}
+                for row in self.changed
+            },
         }
 
 
@@ -287,6 +293,7 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
                 kind,
                 changed_fields=[FIELD_LABELS[name] for name in changed],
                 values={name: values[name] for name in changed},
+                old_values={name: getattr(action, name) for name in changed},
             )
         )
     return result

@@ -143,7 +143,7 @@ class StaffPreview(Preview):
 
     def fingerprint_data(self) -> dict[str, Any]:
         """Exactly what applying writes: each new technician's values, each update's field →
-        new value, and the leavers (their staff numbers)."""
+        [old, new] value as the preview shows it, and the leavers (their staff numbers)."""
         listed = {row.staff_number: row for row in self.rows}
         return {
             "create": {
@@ -152,7 +152,9 @@ class StaffPreview(Preview):
                 for item in self.to_create
             },
             "update": {
-                item.staff_number: {change.field: change.new for change in item.changes}
+                item.staff_number: {
+                    change.field: [change.old, change.new] for change in item.changes
+                }
                 for item in self.to_update
             },
             "leavers": sorted(leaver.staff_number for leaver in self.leavers),

@@ -4,13 +4,19 @@ their line, all or nothing, upsert by reference."""
 import csv
 import datetime
 import io
+import time
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from actionplan import importing, services
 from portal.imports import ImportFileError
+from portal.imports.pending import StalePreview
+from portal.models import ImportRun, PendingImport
 from tests import factories
 from tests.actionplan.conftest import ENDS, STARTS
 
@@ -331,3 +337,177 @@ def test_a_preview_applies_only_to_the_plan_it_was_made_for(login, personas, ful
     # The preview still applies to its own plan.
     client.post(reverse("actionplan:import", args=[full_plan.pk]), {"token": token})
     assert full_plan.actions.filter(ref="R7.1").exists()
+
+
+# --- apply exactly what was previewed, through the services --------------------------------
+
+STALE = "The plan has changed since your preview: review it again"
+
+
+def import_url(plan) -> str:
+    return reverse("actionplan:import", args=[plan.pk])
+
+
+def test_a_stale_preview_is_refused_and_nothing_changes(login, personas, full_plan):
+    client = login(personas.steering)
+    text = HEADER + (
+        "Visibility,V1.1,Profiles for everyone,,Web team,2026-03-31,,In progress,,80,\n"
+        "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+    )
+    token = upload(client, full_plan, text.encode()).context["token"]
+    # Meanwhile someone gives V1.1 a new owner: the preview said "owner → none" from another.
+    v11 = full_plan.actions.get(ref="V1.1")
+    services.update_action(personas.steering, v11, owner=personas.manager)
+    before = actions_of(full_plan)
+
+    response = client.post(import_url(full_plan), {"token": token})
+
+    assert STALE in [str(message) for message in response.context["messages"]]
+    assert actions_of(full_plan) == before
+    assert not full_plan.actions.filter(ref="R7.1").exists()
+    assert not ImportRun.objects.exists()
+    assert not PendingImport.objects.filter(pk=token).exists()
+    assert response.context["token"] and response.context["token"] != token  # review again
+
+
+def test_the_service_refuses_a_fingerprint_that_no_longer_matches(personas, full_plan):
+    text = HEADER + "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+    fingerprint = importing.preview_import(full_plan, text).fingerprint
+    factories.ActionFactory(plan=full_plan, ref="R7.1", due_on=datetime.date(2026, 1, 1))
+    before = actions_of(full_plan)
+    with pytest.raises(StalePreview, match=f"^{STALE}$"):
+        importing.apply_import(personas.steering, full_plan, text, fingerprint=fingerprint)
+    assert actions_of(full_plan) == before
+
+
+def test_an_expired_preview_is_refused_and_deleted(login, personas, full_plan):
+    client = login(personas.steering)
+    text = HEADER + "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = upload(client, full_plan, text.encode()).context["token"]
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        response = client.post(import_url(full_plan), {"token": token}, follow=True)
+    assert any("This preview has expired" in str(m) for m in response.context["messages"])
+    assert not PendingImport.objects.filter(pk=token).exists()
+    assert not full_plan.actions.filter(ref="R7.1").exists()
+
+
+def test_an_applied_import_is_recorded(login, personas, full_plan):
+    client = login(personas.steering)
+    text = HEADER + "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+    token = upload(client, full_plan, text.encode(), name="awards.csv").context["token"]
+    client.post(import_url(full_plan), {"token": token})
+    run = ImportRun.objects.get()
+    assert (run.kind, run.by, run.file_name) == ("actions", personas.steering, "awards.csv")
+    assert run.counts == {"new": 1, "changed": 0, "unchanged": 0}
+
+
+# --- the caps ------------------------------------------------------------------------------
+
+
+def test_a_file_with_201_columns_is_refused_with_a_message(login, personas, full_plan):
+    header = HEADER.strip() + "," + ",".join(f"x{n}" for n in range(201 - 11))
+    response = upload(login(personas.steering), full_plan, (header + "\n").encode())
+    assert response.context["form"].errors["file"] == [
+        "The file has 201 columns: an import takes at most 200. Check that it is the right "
+        "file, saved as CSV."
+    ]
+    assert full_plan.actions.count() == 4
+
+
+def test_an_80000_cell_header_is_refused_at_once(login, personas, full_plan):
+    header = HEADER.strip() + "," + ",".join(f"x{n}" for n in range(80_000 - 11))
+    started = time.perf_counter()
+    response = upload(login(personas.steering), full_plan, (header + "\n").encode())
+    assert time.perf_counter() - started < 2
+    assert response.context["form"].errors["file"][0].startswith("The file has 80,000 columns")
+    with pytest.raises(ImportFileError, match="80,000 columns"):
+        importing.preview_import(full_plan, header + "\n")
+
+
+# --- every service rule applies ------------------------------------------------------------
+
+
+def test_a_due_date_outside_the_plan_gets_the_same_message_as_in_the_form(
+    login, personas, full_plan
+):
+    client = login(personas.steering)
+    form = client.post(
+        reverse("actionplan:action_create", args=[full_plan.pk]),
+        {
+            "pillar": "visibility",
+            "ref": "V9.9",
+            "title": "Late",
+            "due_on": "2028-08-01",
+            "status": "not_started",
+            "progress": "0",
+        },
+    )
+    [form_message] = form.context["form"].errors["due_on"]
+    result = importing.apply_import(
+        personas.steering, full_plan, HEADER + "Visibility,V9.9,Late,,,2028-08-01,,,,,\n"
+    )
+    assert [error.message for error in result.errors] == [form_message]
+    page = upload(client, full_plan, (HEADER + "Visibility,V9.9,Late,,,01/08/2028,,,,,\n").encode())
+    assert [error.message for error in page.context["preview"].errors] == [form_message]
+    assert not full_plan.actions.filter(ref="V9.9").exists()
+
+
+def test_every_row_is_written_through_the_public_services(personas, full_plan, monkeypatch):
+    calls = []
+    create, update = services.create_action, services.update_action
+
+    def spy_create(user, plan, **fields):
+        calls.append(("create", user, fields["ref"]))
+        return create(user, plan, **fields)
+
+    def spy_update(user, action, **changes):
+        calls.append(("update", user, action.ref))
+        return update(user, action, **changes)
+
+    monkeypatch.setattr(services, "create_action", spy_create)
+    monkeypatch.setattr(services, "update_action", spy_update)
+    text = HEADER + (
+        "Visibility,V1.1,Profiles for everyone,,Web team,2026-03-31,,In progress,,80,\n"
+        "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+    )
+    importing.apply_import(personas.steering, full_plan, text)
+    assert sorted(calls) == [
+        ("create", personas.steering, "R7.1"),
+        ("update", personas.steering, "V1.1"),
+    ]
+
+
+def test_a_row_a_service_refuses_is_reported_by_line_and_nothing_changes(
+    personas, full_plan, monkeypatch
+):
+    update = services.update_action
+
+    def refuse_v11(user, action, **changes):
+        if action.ref == "V1.1":
+            raise ValidationError({"title": ["The service says no."]})
+        return update(user, action, **changes)
+
+    monkeypatch.setattr(services, "update_action", refuse_v11)
+    before = actions_of(full_plan)
+    text = HEADER + (
+        "Recognition,R7.1,Nominate technicians for awards,,,2026-05-01,,,,,\n"
+        "Visibility,V1.1,Profiles for everyone,,Web team,2026-03-31,,In progress,,80,\n"
+    )
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert [str(error) for error in result.errors] == ["Line 3: The service says no."]
+    assert actions_of(full_plan) == before  # R7.1, created first, was rolled back too
+    assert not ImportRun.objects.exists()
+
+
+def test_applying_from_the_command_line_names_who_imports(tmp_path, personas, full_plan):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "plan.csv"
+    path.write_text(HEADER + "Recognition,R7.1,Awards,,,2026-05-01,,,,,\n")
+    with pytest.raises(CommandError, match="--as EMAIL"):
+        call_command("import_actions", full_plan.pk, path)
+    assert not full_plan.actions.filter(ref="R7.1").exists()
+    call_command("import_actions", full_plan.pk, path, "--as", personas.steering.email)
+    assert ImportRun.objects.get().file_name == "plan.csv"

@@ -9,15 +9,21 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date
+import time
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from portal.imports import ImportFileError, RowError
+from portal.imports.pending import StalePreview
+from portal.models import ImportRun, PendingImport
 from technicians import services
 from technicians.models import Department, Technician
 from technicians.staff_list import (
@@ -817,3 +823,175 @@ def test_the_sample_staff_list_imports_cleanly_into_the_demo_departments():
     apprentice = Technician.objects.get(staff_number="HR40004")
     assert apprentice.is_apprentice and apprentice.line_manager.staff_number == "HR40002"
     assert apprentice.started_on == date(2025, 9, 4)
+
+
+# --- apply exactly what was previewed -------------------------------------------------------------
+
+STALE = "The directory has changed since your preview: review it again"
+
+
+def test_a_stale_preview_is_refused_and_nothing_changes(hr, staff, chemistry):
+    text = csv_text(*as_rows(staff["manager"], staff["report"]), row())
+    preview = upload(hr, text)
+    token = token_of(preview)
+    # Meanwhile a technician is added: applying now would mark them a leaver, unseen.
+    factories.TechnicianFactory(staff_number="S0500", department=chemistry)
+    before = snapshot()
+
+    response = hr.post(URL, {"action": "apply", "token": token})
+
+    assert STALE in messages_of(response)
+    assert snapshot() == before
+    assert not ImportRun.objects.exists()
+    assert not PendingImport.objects.filter(pk=token).exists()
+    # The new preview is shown, to be reviewed again: it lists the new leaver.
+    page = response.content.decode()
+    assert response.status_code == 200 and "S0500" in page
+    fresh = token_of(response)
+    assert fresh and fresh != token
+    applied = hr.post(URL, {"action": "apply", "token": fresh}, follow=True)
+    assert "Staff list imported: 1 created" in " ".join(messages_of(applied))
+    assert not Technician.objects.get(staff_number="S0500").is_active
+
+
+def test_two_hr_users_previewing_at_once_cannot_apply_what_they_did_not_see(personas, staff):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(personas.hr, backend="django.contrib.auth.backends.ModelBackend")
+    second.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    mine = token_of(upload(first, csv_text(*as_rows(staff["manager"], staff["report"]))))
+    theirs = csv_text(*as_rows(staff["manager"], staff["report"]), row())
+    second.post(URL, {"action": "apply", "token": token_of(upload(second, theirs))})
+    before = snapshot()
+
+    response = first.post(URL, {"action": "apply", "token": mine})
+
+    assert STALE in messages_of(response)
+    assert snapshot() == before  # Jordan Reece, created meanwhile, is not made a leaver
+
+
+def test_the_service_refuses_a_fingerprint_that_no_longer_matches(staff, chemistry):
+    text = csv_text(*as_rows(staff["manager"], staff["report"]))
+    fingerprint = preview_staff_import(text).fingerprint
+    assert preview_staff_import(text).fingerprint == fingerprint  # the same changes
+    factories.TechnicianFactory(staff_number="S0600", department=chemistry)
+    before = snapshot()
+    with pytest.raises(StalePreview, match=f"^{STALE}$"):
+        services.apply_staff_import(text, fingerprint=fingerprint)
+    assert snapshot() == before
+
+
+def test_an_expired_preview_is_refused_and_deleted(hr, staff):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = token_of(upload(hr, csv_text(row())))
+    before = snapshot()
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        response = hr.post(URL, {"action": "apply", "token": token}, follow=True)
+    assert "This preview has expired" in " ".join(messages_of(response))
+    assert not PendingImport.objects.filter(pk=token).exists()
+    assert snapshot() == before
+
+
+def test_a_preview_applies_until_its_hour_is_up(hr, staff):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = token_of(upload(hr, csv_text(row())))
+    with time_machine.travel(start + timedelta(minutes=59, seconds=59), tick=False):
+        hr.post(URL, {"action": "apply", "token": token})
+    assert Technician.objects.filter(staff_number="S1001").exists()
+
+
+def test_the_file_waits_in_a_pending_import_not_in_the_session(hr, staff, settings):
+    token = token_of(upload(hr, csv_text(row()), name="march staff.csv"))
+    pending = PendingImport.objects.get(pk=token)
+    assert pending.kind == "staff-list" and pending.file_name == "march staff.csv"
+    assert Path(pending.file.path).is_relative_to(Path(settings.MEDIA_ROOT) / "private")
+    assert "portal_pending_imports" not in hr.session
+
+
+def test_an_applied_import_is_recorded(hr, personas, staff):
+    token = token_of(upload(hr, csv_text(*as_rows(staff["manager"]), row()), name="june.csv"))
+    hr.post(URL, {"action": "apply", "token": token})
+    run = ImportRun.objects.get()
+    assert (run.kind, run.by, run.file_name) == ("staff-list", personas.hr, "june.csv")
+    assert run.counts == {
+        "created": 1,
+        "updated": 0,
+        "leavers": 3,
+        "reactivated": 0,
+        "unchanged": 1,
+    }
+
+
+# --- the caps -------------------------------------------------------------------------------------
+
+
+def test_a_file_with_201_columns_is_refused_with_a_message(hr, staff):
+    before = snapshot()
+    extra = [f"extra_{n}" for n in range(201 - len(COLUMNS))]
+    response = upload(hr, csv_text(row(), columns=(*COLUMNS, *extra)))
+    assert response.context["form"].errors["file"] == [
+        "The file has 201 columns: an import takes at most 200. Check that it is the right "
+        "file, saved as CSV."
+    ]
+    assert snapshot() == before
+
+
+def test_an_80000_cell_header_is_refused_at_once(hr, staff):
+    header = ",".join([*COLUMNS, *(f"c{n}" for n in range(80_000 - len(COLUMNS)))])
+    started = time.perf_counter()
+    response = upload(hr, header + "\n" + ",".join(row().values()) + "\n")
+    assert time.perf_counter() - started < 2
+    assert (
+        response.context["form"]
+        .errors["file"][0]
+        .startswith("The file has 80,000 columns: an import takes at most 200.")
+    )
+    with pytest.raises(ImportFileError, match="80,000 columns"):
+        preview_staff_import(header + "\n")
+
+
+# --- fte ------------------------------------------------------------------------------------------
+
+
+def test_an_fte_column_sets_full_time_equivalents(staff):
+    manager, report = staff["manager"], staff["report"]
+    rows = as_rows(manager, report)
+    rows[0]["fte"], rows[1]["fte"] = "0.6", ""
+    text = csv_text(*rows, row(fte="0.5"), columns=(*COLUMNS, "fte"))
+
+    preview = preview_staff_import(text)
+
+    [update] = preview.to_update
+    assert [str(change) for change in update.changes] == ["FTE: 1.00 → 0.60"]
+    services.apply_staff_import(text)
+    manager.refresh_from_db()
+    report.refresh_from_db()
+    assert manager.fte == Decimal("0.60") and report.fte == Decimal("1.00")  # blank: kept
+    assert Technician.objects.get(staff_number="S1001").fte == Decimal("0.50")
+
+
+def test_without_an_fte_column_nobodys_fte_changes(staff):
+    Technician.objects.filter(pk=staff["manager"].pk).update(fte=Decimal("0.4"))
+    services.apply_staff_import(csv_text(*as_rows(staff["manager"], staff["report"])))
+    assert Technician.objects.get(pk=staff["manager"].pk).fte == Decimal("0.40")
+
+
+def test_a_bad_fte_is_reported_with_its_line(staff):
+    preview = preview_staff_import(csv_text(row(fte="1.5"), columns=(*COLUMNS, "fte")))
+    assert [str(error) for error in preview.errors] == [
+        'Line 2: invalid fte "1.5": use a number from 0.01 to 1.00, such as 0.6'
+    ]
+
+
+def test_the_command_records_its_import(staff, write):
+    call_command("import_technicians", write(csv_text(row()), name="hr.csv"), stdout=io.StringIO())
+    run = ImportRun.objects.get()
+    assert (run.kind, run.by, run.file_name, run.counts["created"]) == (
+        "staff-list",
+        None,
+        "hr.csv",
+        1,
+    )
