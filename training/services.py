@@ -197,7 +197,9 @@ def _booked_by_note(booking: Booking, by) -> str:
 
 
 def _lock_session(session: Session) -> Session:
-    return Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    return (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    )
 
 
 def _lock_booking(booking: Booking) -> Booking:

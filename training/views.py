@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
+from portal.files import serve_private_file
 from portal.periods import academic_year_label, academic_year_of
 from technicians.models import Technician
 from training import calendar, permissions, selectors, services
@@ -423,16 +424,11 @@ def record_delete(request, pk: int):
 @permission_required(permissions.can_view_training)
 def record_evidence(request, pk: int):
     record = _record(request, pk)
-    if not record.evidence:
-        raise Http404
-    response = FileResponse(
-        record.evidence.open("rb"),
-        as_attachment=True,
+    return serve_private_file(
+        record.evidence,
+        content_type=record.evidence_content_type,
         filename=record.evidence_name or "evidence",
-        content_type=record.evidence_content_type or "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- line managers and HR --------------------------------------------------------------------
