@@ -24,7 +24,6 @@ urlpatterns = [
     path("reports/", include("portal.reports.urls")),
 ]
 
-    path("registration/", include("registration.urls")),
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
