@@ -38,8 +38,8 @@ def _seed_reviews(today: datetime.date) -> int:
     )
     for row in rows:
         number, name = row.technician.staff_number, row.skill.name
-        # 0 to 699 days ago: ratings over 365 days old are stale.
-        row.confirmed_on = today - datetime.timedelta(days=_score(number, name, "c") * 7 // 10)
+        # 0 to 559 days ago: ratings over a year old (about a third) are stale.
+        row.confirmed_on = today - datetime.timedelta(days=_score(number, name, "c") * 56 // 100)
         manager = row.technician.line_manager
         if manager is not None and row.validated_level is None and _score(number, name) < 500:
             lower = _score(number, name, "v") < 250 and row.level > 1
