@@ -305,6 +305,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Reports run on their own queue, one at a time, so a long render never delays e-mail.
 CELERY_TASK_ROUTES = {"portal.tasks.render_annual_report": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
@@ -315,9 +316,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Reminders derived from the data (each app registers its producers); re-runs are harmless.
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
+    # Annual reports: reset renders whose worker died, queue requests the broker never got.
+    "sweep-annual-reports": {"task": "portal.tasks.sweep_annual_reports", "schedule": 60.0},
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }
+# A report still rendering after this many seconds lost its worker: the sweep resets it
+# (longer than the render task's hard time limit). A queued one older than the second had
+# its message lost (broker down): the sweep queues it again.
+ANNUAL_REPORT_STUCK_AFTER = int(env("ANNUAL_REPORT_STUCK_AFTER", "900"))
+ANNUAL_REPORT_REQUEUE_AFTER = int(env("ANNUAL_REPORT_REQUEUE_AFTER", "120"))
 
 # The Technician Commitment training target per UK academic year (1 August – 31 July), for a
 # full-time technician (pro rata by Technician.fte): days in all, and by category.
@@ -339,7 +347,6 @@ TRAINING_NO_SHOW_LIMIT = int(env("TRAINING_NO_SHOW_LIMIT", "3"))
 SKILLS_MIN_HOLDERS = int(env("SKILLS_MIN_HOLDERS", "2"))
 SKILLS_REVIEW_MONTHS = int(env("SKILLS_REVIEW_MONTHS", "12"))
 SKILLS_MIN_UNIT_FOR_PEOPLE = int(env("SKILLS_MIN_UNIT_FOR_PEOPLE", "3"))
-# Reports run on their own queue, one at a time, so a long render never delays e-mail.
 
 # Security. Production (DEBUG off) passes `manage.py check --deploy --fail-level WARNING`.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -350,16 +357,9 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    # Annual reports: reset renders whose worker died, queue requests the broker never got.
-    "sweep-annual-reports": {"task": "portal.tasks.sweep_annual_reports", "schedule": 60.0},
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-# A report still rendering after this many seconds lost its worker: the sweep resets it
-# (longer than the render task's hard time limit). A queued one older than the second had
-# its message lost (broker down): the sweep queues it again.
-ANNUAL_REPORT_STUCK_AFTER = int(env("ANNUAL_REPORT_STUCK_AFTER", "900"))
-ANNUAL_REPORT_REQUEUE_AFTER = int(env("ANNUAL_REPORT_REQUEUE_AFTER", "120"))
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
