@@ -239,6 +239,9 @@ MEDIA_URL = "/media/"
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Profile photos: at most this many pixels, read from the header before decoding (a 117 KB
+# single-colour PNG can decode to 40 megapixels and hundreds of MB of memory).
+PORTAL_PHOTO_MAX_PIXELS = int(env("PORTAL_PHOTO_MAX_PIXELS", "25000000"))
 
 # E-mail: EMAIL_URL like smtp://user:pass@host:587?tls=1 (or ?ssl=1), console:// (the local
 # default), locmem:// (tests), or file:///var/mail/portal (one file per message, for checks).

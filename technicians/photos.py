@@ -1,7 +1,9 @@
 """Profile photos: checked by content, re-encoded without metadata, thumbnailed.
 
 An upload is accepted only if Pillow recognises it as a JPEG, PNG, WebP or GIF (never SVG,
-whatever its name says), it is at most 5 MB and at most 40 megapixels. It is then rotated as
+whatever its name says), it is at most 5 MB and at most `max_pixels()` (25 megapixels unless
+the PORTAL_PHOTO_MAX_PIXELS setting says otherwise), read from the file's header before a
+single pixel is decoded: a small file can hold a huge single-colour image. It is then rotated as
 its EXIF orientation says, and re-encoded (JPEG, or PNG when it has real transparency), which
 drops EXIF, GPS, ICC and every other metadata. A square thumbnail is made alongside.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
@@ -21,7 +24,7 @@ from portal.uploads import FileTooLarge, read_capped
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 25_000_000  # the default of settings.PORTAL_PHOTO_MAX_PIXELS
 FULL_MAX_SIDE = 1600
 THUMBNAIL_SIDE = 256
 CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
@@ -30,6 +33,19 @@ WHAT_WE_TAKE = "Upload a JPEG, PNG, WebP or GIF photo of at most 5 MB."
 
 class PhotoError(ValidationError):
     """The upload cannot be used as a photo; the message says why, for the person uploading."""
+
+
+def max_pixels() -> int:
+    return int(getattr(settings, "PORTAL_PHOTO_MAX_PIXELS", MAX_PIXELS))
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:g} megapixels"
+
+
+# Pillow's own guard, for every image the portal opens (photos and evidence): Image.open
+# refuses outright over twice this many pixels (DecompressionBombError).
+Image.MAX_IMAGE_PIXELS = max_pixels()
 
 
 @dataclass(frozen=True)
@@ -101,16 +117,18 @@ def process_photo(upload) -> ProcessedPhoto:
     """
     name = display_name(upload)
     data = _read_capped(upload)
+    limit = max_pixels()
     try:
         with warnings.catch_warnings():
-            # Pillow only warns below twice its own limit: treat that as refusal too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Between the limit and twice it Pillow only warns: the size check below refuses.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Image.open reads the header only: the size is known before any pixel is decoded.
             with Image.open(BytesIO(data), formats=ALLOWED_FORMATS) as probe:
                 width, height = probe.size
-                if width * height > MAX_PIXELS:
+                if width * height > limit:
                     raise PhotoError(
                         f"“{name}” is {width}×{height} pixels, too large to use. "
-                        "Upload a photo of at most 40 megapixels.",
+                        f"Upload a photo of at most {_megapixels(limit)}.",
                         code="too_many_pixels",
                     )
                 probe.verify()  # structural check; the image cannot be used after this
@@ -124,7 +142,7 @@ def process_photo(upload) -> ProcessedPhoto:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoError(
-            f"“{name}” has too many pixels to use. Upload a photo of at most 40 megapixels.",
+            f"“{name}” has too many pixels to use. Upload a photo of at most {_megapixels(limit)}.",
             code="too_many_pixels",
         ) from error
     except Exception as error:  # anything Pillow cannot decode is simply not a photo for us
