@@ -1,10 +1,11 @@
 """The Django admin of action plans: for looking things up, never a way around the services.
 
 Every rule of a plan, an action or an update lives in `actionplan.services` (archived plans take
-no changes, due dates within the plan's period, who may post updates...). So here:
-- the fields the services guard are read-only, and plans, actions and updates are added on the
-  portal's pages (or by an import), which go through the services;
-- an archived plan, its actions and their updates cannot be changed or deleted at all;
+no changes, due dates within the plan's period, who may post updates...). Every field of these
+models is one of those rules' fields, so here they are all read-only:
+- plans, actions and updates are added and changed on the portal's pages (or by an import),
+  which go through the services; the admin shows them, with their history;
+- an archived plan, its actions and their updates cannot be deleted either;
 - simple-history's "revert to this version" is off: it would save an old version directly.
 """
 
@@ -38,7 +39,8 @@ def _is_archived(plan: ActionPlan | None) -> bool:
 
 
 class ServiceGuardedAdmin(SimpleHistoryAdmin):
-    """Nothing is added here, and nothing of an archived plan is changed or deleted."""
+    """Shown, never saved: every field is one a service guards. Only a live plan's rows may be
+    deleted (the history keeps them)."""
 
     def archived(self, obj) -> bool:
         raise NotImplementedError
@@ -47,9 +49,7 @@ class ServiceGuardedAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and self.archived(obj):
-            return False
-        return super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and self.archived(obj):
@@ -59,11 +59,10 @@ class ServiceGuardedAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None) -> bool:
         return True
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history saves a posted old version whatever revert_disabled says.
-        if request.method == "POST":
-            raise PermissionDenied("Old versions are shown here, never restored.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    def save_model(self, request, obj, form, change):
+        # simple-history's old-version page saves whatever is posted to it, whatever
+        # revert_disabled says: nothing is saved from here.
+        raise PermissionDenied("Plans and actions are changed on the portal's pages.")
 
 
 class ActionInline(admin.TabularInline):
@@ -134,6 +133,9 @@ class ActionUpdateAdmin(admin.ModelAdmin):
     readonly_fields = UPDATE_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -7,12 +7,16 @@ from tests.conftest import CHROMIUM, PASSWORD
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def allow_orm_beside_playwright(monkeypatch):
+@pytest.fixture(scope="package", autouse=True)
+def allow_orm_beside_playwright(django_db_setup):
     """Playwright's sync API runs an event loop in this thread, so Django takes every ORM call
     here for one made from async code. These calls are synchronous and safe: allow them in the
-    browser tests only, never for the whole suite."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    browser tests only (package scope: from before the first test's database setup until after
+    the last one's teardown), never for the whole suite. The test database is created first,
+    before Playwright starts its loop."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -85,9 +85,11 @@ def test_find_a_technician_by_filtering_and_open_their_profile(
     page.get_by_role("link", name="Tom Baxter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tom Baxter")
     expect(page.get_by_role("cell", name="4 of 4: Can train others")).to_be_visible()
-    expect(page.get_by_role("img", name="Photo of Tom Baxter")).to_be_visible()
-    assert (
-        page.evaluate("document.querySelector('img[alt=\"Photo of Tom Baxter\"]').naturalWidth") > 0
+    photo = page.get_by_role("img", name="Photo of Tom Baxter")
+    expect(photo).to_be_visible()
+    # Visible comes before loaded: wait (up to Playwright's timeout) for the decoded photo.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
     )
     assert_no_serious_accessibility_violations(page)
 
