@@ -201,19 +201,6 @@ class NextPlanForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="You can change it later.")
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="The columns of the plan's export: pillar, ref, action, owner (e-mail), lead, "
-        "due (YYYY-MM-DD), success measure, status, progress. RAG and latest update are ignored.",
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-
-class ConfirmImportForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
-
-
 # --- the filter of the plan page -------------------------------------------------------------
 
 
