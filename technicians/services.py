@@ -92,13 +92,16 @@ def _replace_skills(technician: Technician, wanted: dict[int, int]) -> None:
     TechnicianSkill.objects.filter(technician=technician).exclude(
         skill_id__in=list(wanted)
     ).delete()
+    # A level set or changed is a level confirmed (the skills matrix's yearly review).
+    today = timezone.localdate()
     for skill_id, level in wanted.items():
         row = current.get(skill_id)
         if row is not None and row.level != level:
             row.level = level
-            row.save(update_fields=["level"])
+            row.confirmed_on = today
+            row.save(update_fields=["level", "confirmed_on"])
     TechnicianSkill.objects.bulk_create(
-        TechnicianSkill(technician=technician, skill_id=skill_id, level=level)
+        TechnicianSkill(technician=technician, skill_id=skill_id, level=level, confirmed_on=today)
         for skill_id, level in wanted.items()
         if skill_id not in current
     )

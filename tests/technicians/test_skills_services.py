@@ -313,3 +313,22 @@ def test_no_review_reminder_for_leavers(people, skill):
     factories.TechnicianSkillFactory(technician=people.technician_profile, skill=skill)
     Technician.objects.filter(pk=people.technician_profile.pk).update(is_active=False)
     assert skills_reminders.queue_skill_review_reminders(datetime.date(2026, 6, 2)) == 0
+
+
+def test_setting_a_level_on_the_profile_confirms_it(people, skill):
+    from technicians import services
+
+    me = people.technician_profile
+    old = factories.SkillFactory(name="GC-MS")
+    kept = factories.TechnicianSkillFactory(
+        technician=me, skill=old, level=2, confirmed_on=datetime.date(2020, 1, 1)
+    )
+    services.update_profile(me, {}, [(skill, 3), (old, 2)], by=people.technician)
+    assert TechnicianSkill.objects.get(technician=me, skill=skill).confirmed_on == (
+        timezone.localdate()
+    )
+    kept.refresh_from_db()
+    assert kept.confirmed_on == datetime.date(2020, 1, 1)  # unchanged level: not reconfirmed
+    services.update_profile(me, {}, [(skill, 3), (old, 3)], by=people.technician)
+    kept.refresh_from_db()
+    assert kept.confirmed_on == timezone.localdate()
