@@ -34,7 +34,9 @@ def make_course(**values) -> Course:
 
 def make_session(course=None, *, starts_at=None, capacity=10, **values) -> Session:
     course = course or make_course()
-    starts_at = starts_at or timezone.now() + datetime.timedelta(days=14)
+    starts_at = starts_at or (timezone.now() + datetime.timedelta(days=14)).replace(
+        second=0, microsecond=0
+    )
     return Session.objects.create(
         course=course,
         starts_at=starts_at,
