@@ -1,0 +1,86 @@
+"""Reminders (session tomorrow, approval waiting 3 working days), dashboard panels, demo data."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+
+import pytest
+import time_machine
+
+from portal import registry
+from portal.models import Notification
+from tests.training.conftest import at, make_course, make_session
+from training import reminders, services
+from training.models import Booking, Course, Session, TrainingRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_session_tomorrow_reminds_once(personas, course, alex, morgan):
+    session = make_session(course, starts_at=at(datetime.date(2026, 3, 11), 10), capacity=1)
+    with time_machine.travel(at(datetime.date(2026, 3, 1), 9), tick=False):
+        services.book_session(session, alex, by=personas.technician)
+        services.book_session(session, morgan, by=personas.manager)  # waiting list
+    assert reminders.queue_session_reminders(datetime.date(2026, 3, 9)) == 0
+    assert reminders.queue_session_reminders(datetime.date(2026, 3, 10)) == 1
+    assert reminders.queue_session_reminders(datetime.date(2026, 3, 10)) == 0  # re-run
+    reminder = Notification.objects.get(kind=reminders.SESSION_TOMORROW)
+    assert reminder.recipient == personas.technician
+    assert "tomorrow" in reminder.body
+
+
+def test_approval_waiting_three_working_days_reminds_the_manager(personas, alex):
+    session = make_session(
+        make_course(requires_manager_approval=True), starts_at=at(datetime.date(2026, 4, 20))
+    )
+    # Asked on Thursday 2 April 2026; Good Friday (3 April) and Easter Monday (6 April) are
+    # bank holidays, so the third working day after is Thursday 9 April.
+    with time_machine.travel(at(datetime.date(2026, 4, 2), 9), tick=False):
+        services.book_session(session, alex, by=personas.technician)
+    with time_machine.travel(at(datetime.date(2026, 4, 8), 9), tick=False):
+        assert reminders.queue_approval_reminders(datetime.date(2026, 4, 8)) == 0
+    with time_machine.travel(at(datetime.date(2026, 4, 9), 9), tick=False):
+        assert reminders.queue_approval_reminders(datetime.date(2026, 4, 9)) == 1
+        assert reminders.queue_approval_reminders(datetime.date(2026, 4, 10)) == 0
+    assert Notification.objects.get(kind=reminders.APPROVAL_WAITING).recipient == personas.manager
+
+
+def test_the_producers_are_registered():
+    assert {"training.sessions", "training.approvals"} <= set(registry.reminders())
+    assert "training" in {entry.name for entry in registry.seeders()}
+
+
+def test_the_dashboard_shows_training_panels(personas, login, session, alex):
+    services.book_session(session, alex, by=personas.technician)
+    page = login(personas.technician).get("/").content.decode()
+    assert "My training" in page and "COSHH risk assessment" in page
+    approval = make_session(make_course(title="First aid", requires_manager_approval=True))
+    services.book_session(approval, alex, by=personas.technician)
+    page = login(personas.manager).get("/").content.decode()
+    assert "1 booking waiting for your approval" in page
+    page = login(personas.coordinator).get("/").content.decode()
+    assert "Training sessions" in page
+
+
+def test_the_demo_programme(personas, department):
+    from technicians.demo import seed_demo as seed_technicians
+    from training.demo import seed_demo
+
+    seed_technicians(technicians=60, stdout=io.StringIO())
+    started = time.monotonic()
+    seed_demo(technicians=60, stdout=io.StringIO())
+    assert time.monotonic() - started < 20
+    assert 25 <= Course.objects.count() <= 35
+    assert Course.objects.filter(requires_manager_approval=True).exists()
+    assert 140 <= Session.objects.count() <= 160
+    statuses = set(Booking.objects.values_list("status", flat=True))
+    assert {"confirmed", "waitlisted", "attended", "no_show"} <= statuses
+    assert TrainingRecord.objects.filter(booking__isnull=True).exists()
+    assert TrainingRecord.objects.filter(booking__isnull=False).exists()
+    # No session is overfilled.
+    for session in Session.objects.all():
+        assert session.bookings.filter(status__in=Booking.HOLDS_SEAT).count() <= session.capacity
+    seed_demo(technicians=60, stdout=io.StringIO())  # idempotent
+    assert Course.objects.count() <= 35
