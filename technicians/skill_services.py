@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import roles
 from portal.services import queue_notification
 from technicians import permissions
 from technicians.models import ShadowingRequest, Skill, Technician, TechnicianSkill
+from technicians.skills import SkillLoss
 
 # --- reviews --------------------------------------------------------------------------------
 
@@ -286,3 +289,53 @@ def complete_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
             f"The shadowing for “{shadowing.skill}” is recorded as done.",
         )
     return shadowing
+
+
+# --- leavers (after HR's staff list is applied) ---------------------------------------------
+
+
+def tell_about_leaver_skill_losses(losses: list[SkillLoss], *, key: str) -> int:
+    """Tell each affected department's line managers, and the steering group, which skills the
+    department has lost with its leavers. Called by the staff-list import, in its transaction;
+    `key` names the import so that it is told once. Returns how many notifications it queued."""
+    if not losses:
+        return 0
+    by_department: dict[int, list[SkillLoss]] = {}
+    for loss in losses:
+        by_department.setdefault(loss.department_id, []).append(loss)
+    managers = (
+        Technician.objects.filter(
+            department_id__in=list(by_department),
+            is_active=True,
+            user__isnull=False,
+            reports__is_active=True,
+        )
+        .select_related("user")
+        .distinct()
+    )
+    recipients: dict[int, list] = {department_id: [] for department_id in by_department}
+    for manager in managers:
+        recipients[manager.department_id].append(manager.user)
+    steering = list(
+        get_user_model()
+        .objects.filter(groups__name=roles.STEERING_GROUP, is_active=True)
+        .distinct()
+    )
+    queued = 0
+    for department_id, department_losses in by_department.items():
+        name = department_losses[0].department
+        subject = f"Skills {name} has lost with its leavers"
+        body = (
+            "HR's staff list has just marked technicians as leavers, and with them these "
+            f"skills leave {name}:\n\n"
+            + "\n".join(f"- {loss.message}" for loss in department_losses)
+            + "\n\nThe skills matrix shows where else they are held: "
+            + reverse("technicians:skills")
+        )
+        users = {user.pk: user for user in [*recipients[department_id], *steering]}
+        for user in users.values():
+            sent = queue_notification(
+                user, "skills.leaver_losses", f"{key}:department:{department_id}", subject, body
+            )
+            queued += sent is not None
+    return queued

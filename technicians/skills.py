@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
@@ -142,3 +144,94 @@ def unit_shows_people(size: int) -> bool:
     """A unit with fewer than SKILLS_MIN_UNIT_FOR_PEOPLE active technicians shows counts only,
     so that nobody's ratings can be read off a tiny team."""
     return size >= int(getattr(settings, "SKILLS_MIN_UNIT_FOR_PEOPLE", 3))
+
+
+# --- leavers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillLoss:
+    """A skill a department loses when its leavers go: nobody left who holds it at all, or
+    nobody left at practitioner level or above (the leaver was its single point of failure)."""
+
+    department_id: int
+    department: str
+    skill_id: int
+    skill: str
+    leavers: tuple[str, ...]
+    nobody_at_all: bool
+
+    @property
+    def message(self) -> str:
+        who = " and ".join(self.leavers)
+        level = "" if self.nobody_at_all else " at practitioner level or above"
+        verb = "is" if len(self.leavers) == 1 else "are"
+        return (
+            f"Leaves {self.department} with nobody who holds {self.skill}{level}: "
+            f"{who} {verb} leaving."
+        )
+
+
+def leaver_skill_losses(staff_numbers: Iterable[str]) -> list[SkillLoss]:
+    """What the current technicians with these staff numbers take with them when they leave:
+    each skill of theirs that nobody else in their department would hold (at all, or at
+    practitioner level or above). Two queries, in department and skill order."""
+    numbers = sorted(set(staff_numbers))
+    if not numbers:
+        return []
+    leaving = list(
+        TechnicianSkill.objects.filter(
+            technician__staff_number__in=numbers, technician__is_active=True
+        )
+        .values_list(
+            "technician__department_id",
+            "technician__department__name",
+            "skill_id",
+            "skill__name",
+            "level",
+            "technician__first_name",
+            "technician__last_name",
+        )
+        .order_by("technician__department__name", "skill__name", "technician__last_name")
+    )
+    if not leaving:
+        return []
+    remaining = {
+        (row["technician__department_id"], row["skill_id"]): row
+        for row in TechnicianSkill.objects.filter(
+            technician__is_active=True,
+            technician__department_id__in={row[0] for row in leaving},
+            skill_id__in={row[2] for row in leaving},
+        )
+        .exclude(technician__staff_number__in=numbers)
+        .values("technician__department_id", "skill_id")
+        .order_by()
+        .annotate(
+            holders=Count("pk"),
+            practitioners=Count("pk", filter=Q(level__gte=PRACTITIONER)),
+        )
+    }
+    grouped: dict[tuple[int, int], dict] = {}
+    for department_id, department, skill_id, skill, level, first, last in leaving:
+        entry = grouped.setdefault(
+            (department_id, skill_id),
+            {"department": department, "skill": skill, "leavers": [], "top": 0},
+        )
+        entry["leavers"].append(f"{first} {last}")
+        entry["top"] = max(entry["top"], level)
+    losses = []
+    for (department_id, skill_id), entry in grouped.items():
+        left = remaining.get((department_id, skill_id), {"holders": 0, "practitioners": 0})
+        nobody_at_all = left["holders"] == 0
+        if nobody_at_all or (entry["top"] >= PRACTITIONER and left["practitioners"] == 0):
+            losses.append(
+                SkillLoss(
+                    department_id,
+                    entry["department"],
+                    skill_id,
+                    entry["skill"],
+                    tuple(entry["leavers"]),
+                    nobody_at_all,
+                )
+            )
+    return losses

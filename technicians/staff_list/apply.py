@@ -8,12 +8,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.imports.pending import check_fingerprint, record_run
-from technicians import services
+from technicians import services, skill_services
 from technicians.models import Technician
+from technicians.skills import leaver_skill_losses
 from technicians.staff_list.columns import FIELD_LABELS, KIND
 from technicians.staff_list.preview import (
     StaffImportRefused,
     StaffImportResult,
+    leaving_numbers,
     preview_staff_import,
 )
 
@@ -49,6 +51,8 @@ def apply_staff_import(
         if not preview.is_valid:
             raise StaffImportRefused(preview)
         check_fingerprint(preview, fingerprint, STALE)
+        # Before anyone leaves: the skills their departments would lose (told after the writes).
+        skill_losses = leaver_skill_losses(leaving_numbers(preview))
 
         now = timezone.now()
         listed = {row.staff_number: row for row in preview.rows}
@@ -93,7 +97,8 @@ def apply_staff_import(
             reactivated=len(preview.reactivated),
             unchanged=preview.unchanged,
         )
-        record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
+        run = record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
+        skill_services.tell_about_leaver_skill_losses(skill_losses, key=f"import-run:{run.pk}")
     logger.info(
         "Staff list imported by %s: %s", getattr(by, "email", None) or "a command", result.summary()
     )

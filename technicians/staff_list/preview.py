@@ -21,6 +21,7 @@ from portal.imports import Preview, RowError
 from portal.imports.columns import CleanRow, yes_no
 from portal.imports.pending import ImportRefused
 from technicians.models import Department, Technician
+from technicians.skills import leaver_skill_losses
 from technicians.staff_list.columns import FIELD_LABELS, STAFF_COLUMNS
 
 # Warn when a file would make more than this share of the active technicians leavers.
@@ -446,7 +447,16 @@ def preview_staff_import(text: str) -> StaffPreview:
                 Leaver(number, f"{known['first_name']} {known['last_name']}", str(department))
             )
     _warn(preview, rows, directory, active_count)
+    # The skills matrix: a leaver who is the last holder of a skill in their department.
+    preview.warnings.extend(loss.message for loss in leaver_skill_losses(leaving_numbers(preview)))
     return preview
+
+
+def leaving_numbers(preview: StaffPreview) -> list[str]:
+    """Current technicians the import makes leavers: absent from the file, or marked so."""
+    return [leaver.staff_number for leaver in preview.leavers] + [
+        row.staff_number for row in preview.rows if not row.is_active
+    ]
 
 
 def _warn(preview: StaffPreview, rows, directory: _Directory, active_count: int) -> None:
