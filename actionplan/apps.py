@@ -15,3 +15,7 @@ class ActionplanConfig(AppConfig):
         registry.register_report_section(report.SECTION)
         registry.register_reminder("actionplan.actions", reminders.queue_action_reminders)
         registry.register_seeder("actionplan", demo.seed_demo, order=20)
+        from actionplan import panels
+
+        for panel in panels.PANELS:
+            registry.register_panel(panel)

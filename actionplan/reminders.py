@@ -3,7 +3,9 @@
 
 For every unfinished action of a published plan that has an owner (with an active account, and
 not marked as having left on HR's staff list):
-- "action_due_soon" on the day the action is due in exactly `DUE_SOON_REMINDER_DAYS` days;
+- "action_due_soon" once, the first time the pass sees the action due within
+  `DUE_SOON_REMINDER_DAYS` days (today included), so an action created 10 days before its due
+  date, or a day the pass did not run, still gets it;
 - "action_overdue" once its due date has passed.
 Both keys include the due date, so a new due date reminds again, once. The outbox's unique
 (kind, key, recipient) makes every re-run harmless.
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils.dateformat import format as format_date
 
 from actionplan.models import Action, ActionPlan
+from portal.reminders import within_days
 from portal.services import queue_notification
 
 DUE_SOON_REMINDER_DAYS = 14
@@ -25,7 +28,7 @@ DUE_SOON = "action_due_soon"
 OVERDUE = "action_overdue"
 
 
-def _link(action: Action) -> str:
+def action_link(action: Action) -> str:
     return settings.SITE_URL.rstrip("/") + action.get_absolute_url()
 
 
@@ -36,7 +39,7 @@ def _body(action: Action, opening: str) -> str:
         f"Plan: {action.plan.title}\n"
         f"Due: {format_date(action.due_on, 'j F Y')}\n"
         f"Progress: {action.progress} % ({action.get_status_display().lower()})\n\n"
-        f"Please post a progress update, with evidence if you have it:\n{_link(action)}\n"
+        f"Please post a progress update, with evidence if you have it:\n{action_link(action)}\n"
     )
 
 
@@ -52,18 +55,18 @@ def queue_action_reminders(today: datetime.date) -> int:
         .exclude(status=Action.Status.COMPLETE)
         .exclude(owner__technician__is_active=False)  # left, by HR's staff list
         .filter(due_on__lte=due_soon_on)
-        .exclude(due_on__gt=today, due_on__lt=due_soon_on)
         .select_related("owner", "plan")
         .order_by("due_on", "pk")
     )
     queued = 0
     for action in actions:
-        if action.due_on == due_soon_on:
+        if within_days(action.due_on, today, DUE_SOON_REMINDER_DAYS):
             kind = DUE_SOON
-            subject = f"Action {action.ref} is due in {DUE_SOON_REMINDER_DAYS} days"
+            days = (action.due_on - today).days
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            subject = f"Action {action.ref} is due {when}"
             opening = (
-                f"An action you own is due on {format_date(action.due_on, 'l j F Y')}, "
-                f"in {DUE_SOON_REMINDER_DAYS} days."
+                f"An action you own is due on {format_date(action.due_on, 'l j F Y')}, {when}."
             )
             key = f"action:{action.pk}:due:{action.due_on.isoformat()}"
         elif action.due_on < today:
@@ -74,8 +77,6 @@ def queue_action_reminders(today: datetime.date) -> int:
                 "not complete yet."
             )
             key = f"action:{action.pk}:overdue:{action.due_on.isoformat()}"
-        else:
-            continue  # due today: neither reminder
         with transaction.atomic():
             if queue_notification(action.owner, kind, key, subject, _body(action, opening)):
                 queued += 1

@@ -11,3 +11,12 @@ class PortalConfig(AppConfig):
 
         registry.register_panel(report_panels.PANEL)
         registry.register_checks(permissions.CHECKS)
+        # The shell's own panel (the kernel registers no app's).
+        registry.register_panel(
+            registry.Panel(
+                name="portal.admin",
+                template="portal/panels/admin.html",
+                applies=permissions.can_use_admin,
+                order=220,
+            )
+        )

@@ -23,6 +23,15 @@ from portal import registry
 logger = logging.getLogger(__name__)
 
 
+def within_days(day: datetime.date, today: datetime.date, days: int) -> bool:
+    """True from the first day `day` is at most `days` days ahead until `day` itself.
+
+    Every "within N days" reminder uses this window, never "exactly N days before": a pass
+    that did not run that day, or a record created 10 days before its date, is still
+    reminded, once, by the first pass that sees it (the reminder's key makes it once)."""
+    return today <= day <= today + datetime.timedelta(days=days)
+
+
 class ReminderErrors(Exception):
     """One or more producers failed; the others ran. Carries the counts of those that ran."""
 

@@ -16,6 +16,10 @@ class TechniciansConfig(AppConfig):
         for section in report.SECTIONS:
             registry.register_report_section(section)
         registry.register_seeder("technicians", seed_demo, order=10)
+        from technicians import panels
+
+        for panel in panels.PANELS:
+            registry.register_panel(panel)
         self._register_skills(registry)
 
     @staticmethod

@@ -1,5 +1,5 @@
-"""Reminders to owners: 14 days before the due date, and once overdue; at their boundaries,
-and never twice."""
+"""Reminders to owners: once, the first time an action is seen due within 14 days, and once
+overdue; at their boundaries, and never twice."""
 
 import datetime
 
@@ -37,9 +37,9 @@ def sent(kind=None):
     [
         (15, None),
         (14, "action_due_soon"),
-        (13, None),
-        (1, None),
-        (0, None),
+        (13, "action_due_soon"),
+        (1, "action_due_soon"),
+        (0, "action_due_soon"),
         (-1, "action_overdue"),
         (-90, "action_overdue"),
     ],
@@ -103,3 +103,42 @@ def test_an_owner_with_a_technician_profile_is_reminded(plan, owner):
 def test_a_blocked_action_is_reminded(plan, owner):
     action_due_in(14, plan, owner, status="blocked")
     assert reminders.queue_action_reminders(TODAY) == 1
+
+
+def test_due_soon_fires_once_from_the_first_day_of_the_window(plan, owner):
+    """Each day of the window is seen by the pass; only the first one reminds."""
+    action = action_due_in(20, plan, owner)
+    reminded_on = []
+    for offset in range(0, 21):
+        day = TODAY + offset * DAY
+        with time_machine.travel(at_noon(day), tick=False):
+            if reminders.queue_action_reminders(day):
+                reminded_on.append(offset)
+    assert reminded_on == [6]  # 14 days before the due date, and never again
+    assert sent("action_due_soon") == [
+        ("action_due_soon", f"action:{action.pk}:due:{action.due_on}")
+    ]
+
+
+def test_an_action_created_inside_the_window_is_reminded(plan, owner):
+    """Created 10 days before it is due: no day 14 ever comes, the first pass reminds."""
+    with time_machine.travel(at_noon(TODAY), tick=False):
+        action_due_in(10, plan, owner)
+        assert reminders.queue_action_reminders(TODAY) == 1
+    notification = Notification.objects.get()
+    assert notification.subject.endswith("is due in 10 days")
+
+
+def test_a_pass_that_missed_day_14_still_reminds(plan, owner):
+    action_due_in(14, plan, owner)
+    later = TODAY + 3 * DAY  # no pass ran on TODAY
+    with time_machine.travel(at_noon(later), tick=False):
+        assert reminders.queue_action_reminders(later) == 1
+        assert reminders.queue_action_reminders(later + DAY) == 0
+
+
+def test_due_today_says_so(plan, owner):
+    action_due_in(0, plan, owner)
+    with time_machine.travel(at_noon(TODAY), tick=False):
+        assert reminders.queue_action_reminders(TODAY) == 1
+    assert Notification.objects.get().subject.endswith("is due today")

@@ -112,9 +112,36 @@ def test_the_plan_shows_four_pillar_sections_with_progress_and_rag_counts(
     assert '<span class="rag rag-complete" title="Complete: done">Complete</span>' in html
 
 
+def test_the_table_opens_exception_first(login, personas, mixed_plan):
+    """Overdue, then the other Red (blocked), Amber, Green, and complete last."""
+    factories.ActionFactory(
+        plan=mixed_plan,
+        ref="S1.2",
+        pillar="sustainability",
+        status="in_progress",
+        progress=10,
+        due_on=TODAY - 30 * DAY,
+    )
+    client = login(personas.technician)
+    response = client.get(detail_url(mixed_plan))
+    assert refs(response) == ["S1.2", "S1.1", "R1.1", "C1.1", "V1.2", "V1.1"]
+    html = response.content.decode()
+    assert "overdue by 30 days" in html
+    assert "overdue by 1 day<" in html
+    assert "due in 5 days" in html
+    assert refs(client.get(detail_url(mixed_plan, sort="attention"))) == refs(response)
+    assert html.index('value="attention"') < html.index('value="due"')  # shown as chosen
+
+
 def test_the_table_sorts_by_due_date(login, personas, mixed_plan):
     client = login(personas.technician)
-    assert refs(client.get(detail_url(mixed_plan))) == ["V1.1", "S1.1", "C1.1", "R1.1", "V1.2"]
+    assert refs(client.get(detail_url(mixed_plan, sort="due"))) == [
+        "V1.1",
+        "S1.1",
+        "C1.1",
+        "R1.1",
+        "V1.2",
+    ]
     assert refs(client.get(detail_url(mixed_plan, sort="-due"))) == [
         "V1.2",
         "R1.1",
@@ -134,7 +161,7 @@ def test_the_table_sorts_by_due_date(login, personas, mixed_plan):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"pillar": "visibility"}, ["V1.1", "V1.2"]),
+        ({"pillar": "visibility"}, ["V1.2", "V1.1"]),
         ({"status": "blocked"}, ["R1.1"]),
         ({"rag": "red"}, ["S1.1", "R1.1"]),
         ({"rag": "amber"}, ["C1.1"]),
@@ -150,7 +177,7 @@ def test_the_table_filters_by_pillar_status_and_rag(query, expected, login, pers
 def test_the_table_filters_by_owner(login, personas, mixed_plan):
     client = login(personas.technician)
     response = client.get(detail_url(mixed_plan, owner=personas.technician.pk))
-    assert refs(response) == ["V1.1", "R1.1"]
+    assert refs(response) == ["R1.1", "V1.1"]
     # Only people who own an action of this plan are offered.
     owners = set(response.context["filter"].form.fields["owner"].queryset)
     assert owners == {personas.technician, personas.manager}
@@ -530,3 +557,58 @@ def test_the_evidence_help_text_follows_the_size_setting(db, settings):
     settings.ACTION_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
     form = UpdateForm(action=factories.ActionFactory())
     assert "at most 5 MB." in form.fields["evidence"].help_text
+
+
+def test_updates_since_shows_the_actions_updated_on_or_after_that_day(login, personas, mixed_plan):
+    """What changed since the last meeting."""
+    by_ref = {action.ref: action for action in mixed_plan.actions.all()}
+    meeting = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC)
+    factories.ActionUpdateFactory(action=by_ref["C1.1"], created=meeting)
+    factories.ActionUpdateFactory(
+        action=by_ref["R1.1"], created=meeting - datetime.timedelta(minutes=10 * 60)
+    )
+    client = login(personas.steering)
+    assert refs(client.get(detail_url(mixed_plan, updated_since="2026-03-01"))) == ["C1.1"]
+    assert refs(client.get(detail_url(mixed_plan, updated_since="2026-02-28"))) == [
+        "R1.1",
+        "C1.1",
+    ]
+    assert refs(client.get(detail_url(mixed_plan, updated_since="2026-03-02"))) == []
+
+
+def test_owners_link_to_profiles_the_reader_may_see(login, personas, mixed_plan):
+    tech = personas.technician_profile
+    client = login(personas.manager)
+    html = client.get(detail_url(mixed_plan)).content.decode()
+    assert (
+        f'<a href="/technicians/{tech.pk}/">Alex' in html
+        or f'href="/technicians/{tech.pk}/"' in html
+    )
+    tech.visibility = "private"
+    tech.save()
+    html = client.get(detail_url(mixed_plan)).content.decode()
+    assert f'href="/technicians/{tech.pk}/"' not in html
+
+
+def test_the_csv_keeps_the_dash_of_the_title(login, personas, mixed_plan):
+    response = login(personas.technician).get(reverse("actionplan:export", args=[mixed_plan.pk]))
+    assert "technician-commitment-action-plan-2025-2028.csv" in response["Content-Disposition"]
+
+
+def test_an_empty_plan_offers_one_next_step_not_empty_panels(login, personas, plan):
+    html = login(personas.steering).get(detail_url(plan)).content.decode()
+    assert "This plan has no actions yet" in html
+    assert "Progress by pillar" not in html
+    assert 'name="sort"' not in html
+    reader = login(personas.technician).get(detail_url(plan)).content.decode()
+    assert "This plan has no actions yet" in reader
+    assert "Progress by pillar" not in reader
+
+
+def test_start_the_next_plan_is_offered_only_on_a_published_plan(
+    login, personas, plan, draft_plan, archived_plan
+):
+    client = login(personas.steering)
+    for shown, target in ((True, plan), (False, draft_plan), (False, archived_plan)):
+        html = client.get(detail_url(target)).content.decode()
+        assert ("Start the next plan" in html) is shown, target.status

@@ -58,7 +58,7 @@ ROWS = [
     Row(
         "technicians:department",
         lambda w: f"/technicians/departments/{w.directory_department.slug}/",
-        staff(200),
+        everyone(200),  # public: its public profiles and the helpdesk address
     ),
     Row("technicians:photo", _photo("public_profile"), everyone(200), note=" public"),
     Row("technicians:photo", _photo("internal_profile", "full"), staff(200), note=" internal"),

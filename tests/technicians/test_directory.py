@@ -345,8 +345,9 @@ def test_a_full_request_gets_the_whole_page(world, staff_client):
 
 # --- constant query count -----------------------------------------------------------------
 
-# 12: with the register filter's choices and the cards' post-nominals (one prefetch a page).
-DIRECTORY_QUERIES = 12
+# 12: with the register filter's choices and the cards' post-nominals (one prefetch a page);
+# 13 when searching: the matching skills the cards show (one prefetch a page).
+DIRECTORY_QUERIES = 13
 
 
 def _directory_queries(client, params):
@@ -411,10 +412,26 @@ def test_a_department_page_shows_hr_its_private_profiles_and_leavers(world, pers
     assert {"Pia Private", "Lee Leaver"} <= set(names(response))
 
 
-def test_department_pages_are_for_staff(world, login):
+def test_department_pages_are_public_with_public_profiles_and_the_helpdesk(world, login):
+    """Students find the technical helpdesk without logging in; visitors see public profiles
+    only, and the cards do not repeat the department."""
+    from technicians.models import Department, Technician
+
+    department = Department.objects.get(slug="chemistry")
+    department.helpdesk_email = "chem-help@example.ac.uk"
+    department.save()
     response = login(None).get("/technicians/departments/chemistry/")
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="mailto:chem-help@example.ac.uk"' in html
+    shown = {technician.pk for technician in response.context["page_obj"]}
+    public = set(
+        Technician.objects.filter(
+            department=department, is_active=True, visibility="public"
+        ).values_list("pk", flat=True)
+    )
+    assert shown == public
+    assert html.count(f'<p class="card-line muted">{department.name}</p>') == 0
 
 
 def test_an_unknown_department_is_not_found(world, staff_client):

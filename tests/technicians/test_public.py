@@ -61,10 +61,36 @@ def test_only_current_public_profiles_are_listed_whoever_looks(persona, people, 
     assert names(response) == ["Ines Alvarez", "Kofi Mensah"]
 
 
-def test_no_e_mail_addresses_are_shown(people, login):
+def test_no_personal_email_addresses_are_shown(people, login):
+    """Only the departments' helpdesk addresses, never a person's."""
+    from technicians.models import Department, Technician
+
     html = login(None).get(URL).content.decode()
-    assert "@example.ac.uk" not in html.split("<main", 1)[1]
-    assert "mailto:" not in html
+    helpdesks = set(
+        Department.objects.exclude(helpdesk_email="").values_list("helpdesk_email", flat=True)
+    )
+    for email in Technician.objects.values_list("email", flat=True):
+        assert email not in html
+    for address in re.findall(r'href="mailto:([^"]+)"', html):
+        assert address in helpdesks
+
+
+def test_meet_our_technicians_lists_the_departments_with_their_helpdesks(people, login):
+    from technicians.models import Department
+
+    html = login(None).get(URL).content.decode()
+    for department in Department.objects.all():
+        assert f'href="/technicians/departments/{department.slug}/"' in html
+        if department.helpdesk_email:
+            assert f'href="mailto:{department.helpdesk_email}"' in html
+
+
+def test_an_empty_meet_our_technicians_says_nobody_is_public_yet(login, department):
+    html = login(None).get(URL).content.decode()
+    assert "Nobody has shared a public profile yet." in html
+    assert "Nobody matches this search" not in html
+    searched = login(None).get(URL, {"q": "welding"}).content.decode()
+    assert "Nobody matches this search" in searched
 
 
 def test_cards_link_to_profiles_that_anonymous_visitors_can_open(people, login):
@@ -136,6 +162,7 @@ def test_the_public_page_runs_a_fixed_number_of_queries(
         factories.TechnicianFactory.build_batch(size, department=department, visibility="public")
     )
     client = login(None)
-    with django_assert_max_num_queries(3):
+    # Faculties, count, page, departments, the matching skills, registrations on cards.
+    with django_assert_max_num_queries(6):
         response = client.get(URL, {"q": "technician"})
     assert len(names(response)) == min(size, 24)
