@@ -6,10 +6,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
 from actionplan import evidence, services
-from actionplan.models import Action, ActionPlan, Pillar
+from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
 from actionplan.rag import Rag, rag_q
 from actionplan.selectors import display_name, owners_in_plan
 
@@ -214,6 +214,7 @@ class OwnerFilter(django_filters.ModelChoiceFilter):
 
 
 SORTS = [
+    ("attention", "Needs attention first"),
     ("due", "Due date, soonest first"),
     ("-due", "Due date, latest first"),
     ("ref", "Reference"),
@@ -232,6 +233,12 @@ class ActionFilter(django_filters.FilterSet):
     rag = django_filters.ChoiceFilter(
         label="RAG", choices=Rag.choices, empty_label="Any RAG", method="filter_rag"
     )
+    updated_since = django_filters.DateFilter(
+        label="Updates since",
+        method="filter_updated_since",
+        widget=DateInput(),
+        help_text="Only actions with a progress update on or after this day.",
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORTS, empty_label=None, method="sort_actions"
     )
@@ -248,5 +255,37 @@ class ActionFilter(django_filters.FilterSet):
     def filter_rag(self, queryset, name, value):
         return queryset.filter(rag_q(value, self.today)) if value else queryset
 
+    def filter_updated_since(self, queryset, name, value):
+        """What changed since the last meeting: actions updated on or after that day."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(ActionUpdate.objects.filter(action=OuterRef("pk"), created__date__gte=value))
+        )
+
     def sort_actions(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["due"]))
+        if value == "attention" or value not in ORDERINGS:
+            return attention_first(queryset, self.today)
+        return queryset.order_by(*ORDERINGS[value])
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):  # the page opens exception-first
+            queryset = attention_first(queryset, self.today)
+        return queryset
+
+
+def attention_first(queryset, today):
+    """Overdue actions first (the most overdue first), then Red, Amber, Green, complete last;
+    by due date within each."""
+    overdue = ~Q(status=Action.Status.COMPLETE) & Q(due_on__lt=today)
+    return queryset.annotate(
+        attention=Case(
+            When(overdue, then=Value(0)),
+            When(rag_q(Rag.RED, today), then=Value(1)),
+            When(rag_q(Rag.AMBER, today), then=Value(2)),
+            When(rag_q(Rag.GREEN, today), then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        )
+    ).order_by("attention", "due_on", "ref", "pk")

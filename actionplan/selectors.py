@@ -63,7 +63,9 @@ def with_latest_update(queryset: QuerySet[Action]) -> QuerySet[Action]:
 def plan_actions(plan: ActionPlan) -> QuerySet[Action]:
     """The plan's actions, sorted by due date, with owner and latest update in the same query."""
     return with_latest_update(
-        Action.objects.filter(plan=plan).select_related("owner").order_by("due_on", "ref", "pk")
+        Action.objects.filter(plan=plan)
+        .select_related("owner__technician")  # owners link to profiles the reader may see
+        .order_by("due_on", "ref", "pk")
     )
 
 
@@ -325,3 +327,116 @@ def ref_key(ref: str) -> tuple:
 def plan_order(action: Action) -> tuple:
     """Pillar by pillar, in the Commitment's order, then by reference."""
     return (_PILLAR_ORDER.get(action.pillar, 99), ref_key(action.ref), action.pk)
+
+
+# --- dashboard panels ------------------------------------------------------------------------
+
+# The owner panel lists actions due within this many days (and every overdue one).
+DASHBOARD_DUE_WITHIN_DAYS = 30
+DASHBOARD_LIST_LENGTH = 10
+
+
+def due_phrase(due_on: datetime.date, today: datetime.date) -> str:
+    """How late or how soon: "overdue by 12 days", "due today", "due in 3 days"."""
+    days = (due_on - today).days
+    if days < 0:
+        return f"overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' if days != 1 else ''}"
+
+
+@dataclass
+class OwnerDashboard:
+    overdue: list[Action]
+    due_soon: list[Action]
+    open_count: int
+    recent_updates: list[ActionUpdate]
+
+
+def owner_dashboard(user, today: datetime.date | None = None) -> OwnerDashboard:
+    """The actions `user` owns that are overdue or due within 30 days (most late first), and
+    the updates they posted last. Two queries."""
+    today = today or rag.today()
+    mine = open_actions_owned_by(user)
+    soon = today + datetime.timedelta(days=DASHBOARD_DUE_WITHIN_DAYS)
+    for action in mine:
+        action.due_text = due_phrase(action.due_on, today)
+    updates = list(
+        ActionUpdate.objects.filter(author=user)
+        .filter(
+            action__plan__in=ActionPlan.objects.filter(
+                permissions.visible_action_plans_filter(user)
+            )
+        )
+        .select_related("action__plan")
+        .order_by("-created", "-pk")[:5]
+    )
+    return OwnerDashboard(
+        overdue=[action for action in mine if action.due_on < today],
+        due_soon=[action for action in mine if today <= action.due_on <= soon],
+        open_count=len(mine),
+        recent_updates=updates,
+    )
+
+
+def current_plan(user, today: datetime.date | None = None) -> ActionPlan | None:
+    """The published plan running today (the latest to start, if several), else the latest
+    published plan. One query."""
+    today = today or rag.today()
+    published = ActionPlan.objects.filter(status=ActionPlan.Status.PUBLISHED).filter(
+        permissions.visible_action_plans_filter(user)
+    )
+    plans = list(published.order_by("-starts_on", "-pk")[:5])
+    running = [plan for plan in plans if plan.covers(today)]
+    return (running or plans or [None])[0]
+
+
+@dataclass
+class SteeringDashboard:
+    plan: ActionPlan | None
+    overview: PlanOverview | None = None
+    overdue: list[Action] = field(default_factory=list)
+    overdue_count: int = 0
+    recent_updates: list[ActionUpdate] = field(default_factory=list)
+
+
+def steering_dashboard(user, today: datetime.date | None = None) -> SteeringDashboard:
+    """The current plan's RAG counts by pillar, its overdue actions with their owners (most
+    late first), and its last 10 progress updates. Four queries."""
+    today = today or rag.today()
+    plan = current_plan(user, today)
+    if plan is None:
+        return SteeringDashboard(plan=None)
+    overdue = list(
+        Action.objects.filter(plan=plan, due_on__lt=today)
+        .exclude(status=Action.Status.COMPLETE)
+        .select_related("owner__technician", "plan")
+        .order_by("due_on", "ref", "pk")
+    )
+    for action in overdue:
+        action.due_text = due_phrase(action.due_on, today)
+    updates = list(
+        ActionUpdate.objects.filter(action__plan=plan)
+        .select_related("action__plan", "author__technician")
+        .order_by("-created", "-pk")[:DASHBOARD_LIST_LENGTH]
+    )
+    return SteeringDashboard(
+        plan=plan,
+        overview=plan_overview(plan, today),
+        overdue=overdue[:DASHBOARD_LIST_LENGTH],
+        overdue_count=len(overdue),
+        recent_updates=updates,
+    )
+
+
+def owns_open_actions(user) -> bool:
+    """Whether the owner panel applies: one query (none for visitors)."""
+    if not permissions.is_staff_member(user):
+        return False
+    return (
+        Action.objects.filter(owner=user)
+        .exclude(plan__status=ActionPlan.Status.ARCHIVED)
+        .filter(plan__in=ActionPlan.objects.filter(permissions.visible_action_plans_filter(user)))
+        .exists()
+    )

@@ -375,11 +375,38 @@ def post_update(
             locked.progress, locked.status = number, status
             reason = format_reason(Reason.PROGRESS_UPDATE, update.pk)
             _as_history_of(locked, user, reason=reason).save()
+        _tell_owner_of_update(locked, update)
     except Exception:
         if update.evidence:  # do not leave an orphan file behind a failed update
             update.evidence.storage.delete(update.evidence.name)
         raise
     return update
+
+
+UPDATE_BY_OTHER = "action_update_by_other"
+
+
+def _tell_owner_of_update(action: Action, update: ActionUpdate) -> None:
+    """The owner hears, through the outbox, of an update someone else posted on their action
+    (in the update's transaction: no update without its notification, none sent twice)."""
+    owner = action.owner
+    if owner is None or owner.pk == update.author_id or not owner.is_active:
+        return
+    from actionplan.reminders import action_link  # the reminders' own link and wording
+    from portal.services import queue_notification
+
+    author = update.author.get_full_name() or update.author.email if update.author else ""
+    subject = f"Update on your action {action.ref}"
+    body = (
+        f"{author or 'A member of the steering group'} posted a progress update on an action "
+        f"you own.\n\n"
+        f"{action.ref} {action.title}\n"
+        f"Plan: {action.plan.title}\n"
+        f"Progress: {update.progress} % ({update.get_status_display().lower()})\n\n"
+        f"{update.note}\n\n"
+        f"See the action and its updates:\n{action_link(action)}\n"
+    )
+    queue_notification(owner, UPDATE_BY_OTHER, f"action-update:{update.pk}", subject, body)
 
 
 # --- the next plan -------------------------------------------------------------------------

@@ -27,6 +27,13 @@ from portal.imports.pending import ImportRefused
 from portal.imports.views import ImportPage
 
 
+def export_file_stem(title: str) -> str:
+    """The plan's title as a file name: "Action Plan 2025–2028" gives
+    "action-plan-2025-2028" (slugify alone would drop the dash between the years)."""
+    dashed = title.replace("\u2013", "-").replace("\u2014", "-").replace("/", "-")
+    return slugify(dashed) or "action-plan"
+
+
 def _visible_plan(request, pk: int) -> ActionPlan:
     """The plan, or 404 when it does not exist or is a draft the user may not see."""
     plan = get_object_or_404(ActionPlan, pk=pk)
@@ -167,7 +174,7 @@ def plan_history(request, pk: int):
 @permission_required(permissions.is_staff_member)
 def plan_export(request, pk: int):
     plan = _visible_plan(request, pk)
-    filename = f"{slugify(plan.title) or 'action-plan'}.csv"
+    filename = f"{export_file_stem(plan.title)}.csv"
     return csv_response(filename, importing.EXPORT_COLUMNS, selectors.export_rows(plan))
 
 

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import permissions
+from portal import permissions, registry
 from technicians.permissions import is_staff_member, technician_of
 
 logger = logging.getLogger(__name__)
@@ -21,20 +23,27 @@ refusals_logger = logging.getLogger("portal.refusals")
 
 
 def home(request):
-    """The dashboard, by role. Anonymous visitors go to the login page (which links to the
-    public "Meet our technicians" page). A constant number of queries whatever the team size."""
+    """The dashboard: a greeting, then the panels the apps registered for this person
+    (`portal.registry.panels_for`), what needs them first. Anonymous visitors go to the login
+    page (which links to the public "Meet our technicians" page). Each panel's context runs a
+    constant number of queries, so the page does whatever the data size."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    # The roles come from the `nav` of portal.context_processors.portal.
-    me = technician_of(request.user)
-    team = []
-    if me is not None and is_staff_member(request.user):
-        team = list(
-            me.reports.filter(is_active=True)
-            .select_related("department")
-            .order_by("last_name", "first_name", "pk")
-        )
-    return render(request, "portal/home.html", {"me": me, "team": team})
+    panels = []
+    if is_staff_member(request.user):
+        for panel in registry.panels_for(request.user):
+            html = render_to_string(panel.template, panel.context(request), request=request)
+            panels.append(mark_safe(html))  # noqa: S308  (our own rendered templates)
+    context = {"greeting_name": greeting_name(request.user), "panels": panels}
+    return render(request, "portal/home.html", context)
+
+
+def greeting_name(user) -> str:
+    """The name the dashboard greets: the profile's first name, the account's, or the e-mail."""
+    me = technician_of(user)
+    if me is not None:
+        return me.first_name
+    return user.first_name or user.get_full_name() or user.email
 
 
 def admin_login(login_view):

@@ -95,7 +95,7 @@ class TechnicianFilter(_DirectoryFilterSet):
         label="Sort by",
         choices=SORT_CHOICES,
         method="filter_nothing",
-        empty_label=None,
+        empty_label="",  # the default order: best match when searching, name when not
     )
 
     class Meta:
@@ -122,6 +122,21 @@ class TechnicianFilter(_DirectoryFilterSet):
         if value is None:
             return queryset
         return queryset.filter(Exists(active_registrations().filter(register=value)))
+
+    @property
+    def form(self):
+        """The sort box names the order it gives: "Name" with no search, "Best match" with
+        one (its empty choice is the default, so a live search sends no stale order)."""
+        form = super().form
+        if not getattr(form, "_sort_labelled", False):
+            searching = bool((self.data or {}).get("q", "").strip()) if self.data else False
+            default = "Best match" if searching else "Name"
+            shown = [(value, label) for value, label in SORT_CHOICES if value != "relevance"]
+            if not searching:
+                shown = [(value, label) for value, label in shown if value != "name"]
+            form.fields["sort"].widget.choices = [("", default), *shown]
+            form._sort_labelled = True
+        return form
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

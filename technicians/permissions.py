@@ -43,8 +43,15 @@ def technician_of(user: Any) -> Technician | None:
 
 
 def is_line_manager(user: Any) -> bool:
-    me = technician_of(user)
-    return bool(me and me.is_active and me.reports.filter(is_active=True).exists())
+    """Manages at least one current technician (asked once per request: kept on the user, as
+    several dashboard panels ask it)."""
+    cached = getattr(user, "_portal_is_line_manager", None)
+    if cached is None:
+        me = technician_of(user)
+        cached = bool(me and me.is_active and me.reports.filter(is_active=True).exists())
+        if getattr(user, "is_authenticated", False):
+            user._portal_is_line_manager = cached
+    return cached
 
 
 def manages(user: Any, technician: Technician) -> bool:

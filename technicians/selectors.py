@@ -7,6 +7,7 @@ import re
 from django.db import connections
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -80,6 +81,15 @@ def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Te
     text = (text or "").strip()
     if not text:
         return queryset
+    # The cards say why each person matched (their matching skills): one query a page.
+    queryset = queryset.prefetch_related(
+        Prefetch(
+            "technician_skills",
+            queryset=TechnicianSkill.objects.select_related("skill").order_by(
+                "-level", "skill__name"
+            ),
+        )
+    )
     if _uses_postgres(queryset):
         return _full_text_search(queryset, text)
     return _simple_search(queryset, text)
@@ -160,3 +170,103 @@ def department_by_slug(slug: str) -> Department:
 
 def department_technicians(department: Department, user) -> QuerySet[Technician]:
     return visible_technicians(user).filter(department=department)
+
+
+# --- dashboard panels ------------------------------------------------------------------------
+
+STAFF_LIST_IMPORT_KIND = "staff-list"  # ImportRun.kind of HR's staff-list imports
+
+
+def _missing(name: str) -> Q:
+    return Q(**{name: ""}) | Q(**{f"{name}__isnull": True})
+
+
+# What a complete profile has (the fields colleagues and visitors search and look at).
+PROFILE_PARTS = {"bio": "a bio", "expertise": "expertise", "photo": "a photo"}
+
+
+def profile_gaps(technician: Technician) -> list[str]:
+    """What the profile lacks, in words ("a bio", "a photo"); empty when complete."""
+    return [words for name, words in PROFILE_PARTS.items() if not getattr(technician, name)]
+
+
+def _completeness(queryset: QuerySet[Technician]) -> dict[str, int]:
+    """How many of these technicians lack each part, and how many lack none. One query."""
+    incomplete = Q()
+    missing = {}
+    for name in PROFILE_PARTS:
+        missing[f"no_{name}"] = Count("pk", filter=_missing(name))
+        incomplete |= _missing(name)
+    return queryset.aggregate(
+        total=Count("pk"), incomplete=Count("pk", filter=incomplete), **missing
+    )
+
+
+def _academic_year_today():
+    from django.utils import timezone
+
+    from portal.periods import academic_year_bounds, academic_year_label, academic_year_of
+
+    year = academic_year_of(timezone.localdate())
+    return year, academic_year_label(year), academic_year_bounds(year)
+
+
+def _import_runs():
+    """HR's staff-list import runs (None where the portal has no import history yet)."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("portal", "ImportRun")
+    except LookupError:
+        return None
+    return model.objects.filter(kind=STAFF_LIST_IMPORT_KIND)
+
+
+def hr_dashboard() -> dict:
+    """HR's numbers: active technicians, joiners and leavers this academic year, profile
+    completeness, and the last staff-list import. At most four queries."""
+    year, label, (first_day, last_day) = _academic_year_today()
+    active = Technician.objects.filter(is_active=True)
+    numbers = _completeness(active)
+    numbers["joiners"] = active.filter(started_on__range=(first_day, last_day)).count()
+    runs = _import_runs()
+    last_run, leavers = None, None
+    if runs is not None:
+        this_year = list(
+            runs.filter(created__date__range=(first_day, last_day))
+            .select_related("by")
+            .order_by("-created", "-pk")
+        )
+        leavers = sum(int((run.counts or {}).get("leavers", 0) or 0) for run in this_year)
+        last_run = (
+            this_year[0]
+            if this_year
+            else runs.select_related("by").order_by("-created", "-pk").first()
+        )
+    return {
+        "year_label": label,
+        "active": numbers["total"],
+        "joiners": numbers["joiners"],
+        "leavers": leavers,
+        "completeness": numbers,
+        "complete": numbers["total"] - numbers["incomplete"],
+        "last_import": last_run,
+        "last_import_counts": sorted((last_run.counts or {}).items()) if last_run else [],
+    }
+
+
+def team_of(manager: Technician | None) -> list[Technician]:
+    """The manager's current reports, with what the team panel shows. One query."""
+    if manager is None:
+        return []
+    team = list(
+        manager.reports.filter(is_active=True).select_related("department").order_by(*NAME_ORDER)
+    )
+    for member in team:
+        member.profile_gaps = profile_gaps(member)
+    return team
+
+
+def departments_with_helpdesks() -> list[Department]:
+    """Every department with its helpdesk address, by name, for Meet our technicians."""
+    return list(Department.objects.order_by("name"))

@@ -151,9 +151,9 @@ def photo(request, pk: int, size: str):
 
 
 @require_GET
-@permission_required(permissions.can_view_directory)
 def department(request, slug: str):
-    """A department's technicians (those the user may see) and its helpdesk address."""
+    """A department's technicians (those the user may see: public profiles for visitors) and
+    its helpdesk address, open to anyone so students find the technical helpdesk."""
     dept = selectors.department_by_slug(slug)
     technicians = selectors.department_technicians(dept, request.user)
     return render(
@@ -173,6 +173,7 @@ def public_directory(request):
         "filter": filterset,
         "form": filterset.form,
         "page_obj": _page(request, results),
+        "departments": selectors.departments_with_helpdesks,  # called by the full page only
     }
     return _render_list(
         request, "technicians/public_index.html", "technicians/_results.html", context
