@@ -128,6 +128,28 @@ def can_view_cpd_entry(user: Any, entry) -> bool:
     return is_staff_member(user) and (own or is_hr(user))
 
 
+def can_delete_cpd_entry(user: Any, entry) -> bool:
+    me = technician_of(user)
+    return bool(is_staff_member(user) and me is not None and entry.technician_id == me.pk)
+
+
+# Who may attempt each step of an application (the services also check the state).
+STEP_ACTORS = {
+    "submit": is_applicant,
+    "withdraw": is_applicant,
+    "record": is_applicant,
+    "endorse": is_endorser,
+    "approve": is_decider,
+    "reject": is_decider,
+    "pay": is_decider,
+}
+
+
+def may_take_step(user: Any, application, step: str) -> bool:
+    actor = STEP_ACTORS.get(step)
+    return bool(actor and actor(user, application))
+
+
 CHECKS = {
     "registration.use": can_use_registration,
     "registration.keep_records": can_keep_records,

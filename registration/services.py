@@ -669,7 +669,7 @@ def add_cpd_entry(
 
 @transaction.atomic
 def delete_cpd_entry(entry: CPDEntry, *, by) -> None:
-    if not permissions.can_view_cpd_entry(by, entry) or entry.technician != technician_of(by):
+    if not permissions.can_delete_cpd_entry(by, entry):
         raise PermissionDenied("Only the technician can remove their CPD entries.")
     if entry.evidence:
         name, storage = entry.evidence.name, entry.evidence.storage

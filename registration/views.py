@@ -4,7 +4,7 @@ registration.services, queries from registration.selectors."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -211,6 +211,15 @@ TRANSITIONS = {
     ),
     "pay": (PaymentForm, "mark_paid", "Payment recorded: the applicant has been told."),
 }
+WRONG_PERSON = {
+    "submit": services.NOT_APPLICANT,
+    "withdraw": services.NOT_APPLICANT,
+    "record": services.NOT_APPLICANT,
+    "endorse": services.NOT_ENDORSER,
+    "approve": services.NOT_HR,
+    "reject": services.NOT_HR,
+    "pay": services.NOT_HR,
+}
 FORM_CONTEXT_NAMES = {
     NoteForm: "note_form",
     RejectForm: "reject_form",
@@ -226,6 +235,9 @@ def application_transition(request, pk: int, action: str):
     if action not in TRANSITIONS:
         raise Http404
     application = _visible_application(request, pk)
+    # The wrong person is refused before any form is read (the service checks again).
+    if not permissions.may_take_step(request.user, application, action):
+        raise PermissionDenied(WRONG_PERSON[action])
     form_class, service_name, success = TRANSITIONS[action]
     service = getattr(services, service_name)
     kwargs = {}
@@ -424,7 +436,7 @@ def cpd_create(request):
 @permission_required(permissions.can_keep_records)
 def cpd_delete(request, pk: int):
     entry = get_object_or_404(CPDEntry, pk=pk)
-    if not permissions.can_view_cpd_entry(request.user, entry):
+    if not permissions.can_delete_cpd_entry(request.user, entry):
         raise Http404
     services.delete_cpd_entry(entry, by=request.user)
     messages.success(request, "CPD entry removed.")
