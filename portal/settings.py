@@ -164,11 +164,39 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS: dict = {}
 
 # Single sign-on, off by default. Microsoft Entra ID through OpenID Connect:
+# The test suite's own provider runs on a loopback address: SSO_OIDC_ALLOW_TEST_ISSUER lets the
+# tenant check accept it, and never works with DEBUG off.
+SSO_OIDC_ALLOW_TEST_ISSUER = env_bool("SSO_OIDC_ALLOW_TEST_ISSUER", False)
+if SSO_OIDC_ALLOW_TEST_ISSUER and not DEBUG:
+    raise ImproperlyConfigured(
+        "SSO_OIDC_ALLOW_TEST_ISSUER is for the test suite only: it never works with DEBUG off."
+    )
+
+
+def _is_entra_tenant_url(url: str) -> bool:
+    """https://login.microsoftonline.com/<tenant>/v2.0, naming one tenant."""
+    parts = urlsplit(url.strip())
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return (
+        parts.scheme == "https"
+        and parts.hostname in {"login.microsoftonline.com", "login.microsoftonline.us"}
+        and len(segments) in (1, 2)
+        and segments[1:] in ([], ["v2.0"])
+        and segments[0].lower() not in {"common", "organizations", "consumers"}
+    )
+
+
+def _is_loopback_url(url: str) -> bool:
+    return urlsplit(url.strip()).hostname in {"127.0.0.1", "localhost", "::1"}
+
+
 if env("SSO_OIDC_CLIENT_ID"):
     # Its e-mail claim is trusted below, which is safe only from the university's own tenant:
     # through the multi-tenant endpoints any Microsoft account could claim a colleague's address.
-    _tenant = env("SSO_OIDC_SERVER_URL").rstrip("/").removesuffix("/v2.0").rsplit("/", 1)[-1]
-    if _tenant.lower() in {"", "common", "organizations", "consumers", "login.microsoftonline.com"}:
+    _server_url = env("SSO_OIDC_SERVER_URL")
+    if not _is_entra_tenant_url(_server_url) and not (
+        SSO_OIDC_ALLOW_TEST_ISSUER and _is_loopback_url(_server_url)
+    ):
         raise ImproperlyConfigured(
             "SSO_OIDC_SERVER_URL must name the university's own tenant: "
             "https://login.microsoftonline.com/<tenant-id>/v2.0"
@@ -186,6 +214,7 @@ if env("SSO_OIDC_CLIENT_ID"):
                     # The university's own identity provider vouches for its addresses (Entra
                     # sends no email_verified claim): no confirmation e-mail at first login.
                     "verified_email": True,
+                    "oauth_pkce_enabled": True,
                 },
             }
         ]
@@ -201,6 +230,8 @@ if env("SSO_SAML_IDP_METADATA_URL"):
                 "client_id": env("SSO_SAML_ORGANISATION", "university"),
                 "settings": {
                     "verified_email": True,
+                    # Only signed assertions are believed.
+                    "advanced": {"want_assertion_signed": True},
                     "attribute_mapping": {
                         "uid": "urn:oid:0.9.2342.19200300.100.1.1",
                         "email": "urn:oid:0.9.2342.19200300.100.1.3",
