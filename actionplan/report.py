@@ -194,9 +194,9 @@ def charts(figures: dict[str, Any]) -> list[ReportChart]:
 
 def headlines(figures: dict[str, Any]) -> list[tuple[str, float]]:
     return [
+        ("Actions overdue", len(figures["overdue"])),  # what needs attention first
         ("Action plan progress (%)", figures["progress"]),
         ("Actions completed this year", len(figures["completed"])),
-        ("Actions overdue", len(figures["overdue"])),
         ("Progress updates this year", figures["updates"]),
     ]
 

@@ -77,7 +77,8 @@ class SummaryRow:
             return "not reported"
         if change == 0:
             return "no change"
-        return f"{'+' if change > 0 else '−'}{number(abs(change))}"
+        # Words, not a sign: clearer read aloud, and a spreadsheet never takes "+2" for a formula.
+        return f"{'up' if change > 0 else 'down'} {number(abs(change))}"
 
 
 @dataclass

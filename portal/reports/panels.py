@@ -14,6 +14,7 @@ from portal.reports import selectors
 # This year's figures change slowly; working them out on every dashboard view would cost
 # every section's queries. They are kept this long (the figures page is always fresh).
 HEADLINES_CACHE_SECONDS = 600
+PER_SECTION = 2
 
 
 def this_years_headlines(year: int) -> list[tuple[str, str, float]]:
@@ -21,10 +22,11 @@ def this_years_headlines(year: int) -> list[tuple[str, str, float]]:
     key = f"portal.reports.headlines.{year}"
     found = cache.get(key)
     if found is None:
+        # The first two of each section: a section lists what needs attention first.
         found = [
             (section.title, label, value)
             for section in registry.report_sections()
-            for label, value in section.headlines(section.figures(year))
+            for label, value in section.headlines(section.figures(year))[:PER_SECTION]
         ]
         cache.set(key, found, HEADLINES_CACHE_SECONDS)
     return found

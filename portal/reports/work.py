@@ -159,17 +159,18 @@ def render(report_id: int) -> bool:
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Reset renders whose worker died and re-enqueue reports whose message was lost."""
     now = now or timezone.now()
-    reset = AnnualReport.objects.filter(
-        status=Status.RENDERING, started__lt=now - stuck_after()
-    ).update(status=Status.QUEUED, started=None)
+    stuck = list(
+        AnnualReport.objects.filter(
+            status=Status.RENDERING, started__lt=now - stuck_after()
+        ).values_list("pk", flat=True)
+    )
+    reset = AnnualReport.objects.filter(pk__in=stuck, status=Status.RENDERING).update(
+        status=Status.QUEUED, started=None
+    )
     if reset:
         logger.warning("Annual reports: %s stuck renders reset", reset)
-    waiting = list(
-        AnnualReport.objects.filter(status=Status.QUEUED)
-        .filter(created__lt=now - requeue_after())
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    lost = AnnualReport.objects.filter(status=Status.QUEUED, created__lt=now - requeue_after())
+    waiting = sorted(set(stuck) | set(lost.values_list("pk", flat=True)))
     for pk in waiting:
         enqueue(pk)
     return {"reset": reset, "requeued": len(waiting)}

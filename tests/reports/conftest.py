@@ -94,11 +94,12 @@ def build_known_data():
     factories.TechnicianSkillFactory(technician=dee, skill=glass, level=3)
     factories.TechnicianSkillFactory(technician=fay, skill=laser, level=2)
     factories.TechnicianSkillFactory(technician=ada, skill=laser, level=1)
-    ImportRun.objects.create(kind="staff-list", file_name="staff.csv", counts={"leavers": 1})
-
     owner = make_user("olive.owner@example.ac.uk")
     owner.first_name, owner.last_name = "Olive", "Owner"
     owner.save()
+    ImportRun.objects.create(
+        kind="staff-list", by=owner, file_name="staff.csv", counts={"leavers": 1}
+    )
     plan = factories.ActionPlanFactory(title="Commitment plan 2025–28")
     draft = factories.ActionPlanFactory(title="Draft plan", status="draft")
     factories.ActionFactory(plan=draft, ref="X1", pillar="visibility", status="blocked")
