@@ -1,10 +1,15 @@
-"""Evidence files: what may be uploaded, checked by content (magic bytes), not by name.
+"""Evidence files: what may be uploaded, checked by content, never by name.
 
-Accepted: PDF; images (PNG, JPEG, GIF, WebP — opened with Pillow too); office documents
-(Word, Excel and PowerPoint, both the zip-based .docx/.xlsx/.pptx, recognised by their
-[Content_Types].xml and word/ xl/ ppt/ parts, and the older OLE2 .doc/.xls/.ppt); and
-OpenDocument text, spreadsheet and presentation files. At most `max_bytes()` bytes (20 MB
-unless the ACTION_EVIDENCE_MAX_BYTES setting says otherwise).
+Accepted, at most `max_bytes()` bytes (20 MB unless the ACTION_EVIDENCE_MAX_BYTES setting says
+otherwise):
+- PDF documents that pypdf can open (at least one page, not password-protected);
+- images (PNG, JPEG, GIF, WebP) that Pillow verifies;
+- Word, Excel and PowerPoint documents: the zip-based .docx/.xlsx/.pptx and OpenDocument
+  text, spreadsheet and presentation files are opened and checked (`_check_package`): they
+  hold the parts a real document has, unpack to at most 100 MB within a compression-ratio
+  limit, contain no programs and no macros (macro-enabled .docm/.xlsm/.pptm are refused);
+  the older OLE2 .doc/.xls/.ppt are recognised by their container and refused with macros.
+Every refusal says what is wrong, for the person uploading.
 """
 
 from __future__ import annotations
@@ -72,6 +77,41 @@ ALLOWED_DESCRIPTION = (
 )
 ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in KIND_BY_EXTENSION)
 
+MACRO_EXTENSIONS = ("docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppsm", "ppam")
+
+# Limits on what a zip-based document may unpack to: a small upload must not inflate to
+# gigabytes in whoever opens it (or in the checks below).
+PACKAGE_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+PACKAGE_MAX_MEMBERS = 5_000
+PACKAGE_MAX_RATIO = 200  # unpacked / packed size of a member over PACKAGE_RATIO_FROM bytes
+PACKAGE_RATIO_FROM = 1024 * 1024
+# The parts every real document of each kind has.
+REQUIRED_PARTS = {
+    "docx": ("[Content_Types].xml", "_rels/.rels", "word/document.xml"),
+    "xlsx": ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"),
+    "pptx": ("[Content_Types].xml", "_rels/.rels", "ppt/presentation.xml"),
+    "odt": ("mimetype", "content.xml", "META-INF/manifest.xml"),
+    "ods": ("mimetype", "content.xml", "META-INF/manifest.xml"),
+    "odp": ("mimetype", "content.xml", "META-INF/manifest.xml"),
+}
+PROGRAM_EXTENSIONS = (
+    ".exe", ".dll", ".com", ".scr", ".msi", ".msp", ".bat", ".cmd", ".pif", ".cpl", ".hta",
+    ".vbs", ".vbe", ".js", ".jse", ".wsf", ".wsh", ".ps1", ".psm1", ".jar", ".sh", ".elf",
+    ".so", ".dylib", ".app", ".lnk", ".reg", ".apk",
+)  # fmt: skip
+PROGRAM_MAGIC = (
+    b"MZ",  # Windows programs and libraries
+    b"\x7fELF",  # Linux
+    b"\xca\xfe\xba\xbe", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",  # macOS (Mach-O)
+    b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
+    b"#!",  # scripts
+)  # fmt: skip
+# Inside an embedded object (an OLE "package" can wrap any file): a Windows program's stub.
+WINDOWS_PROGRAM_STUB = b"This program cannot be run in DOS mode"
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+ODF_MACRO_FOLDERS = ("Basic/", "Scripts/")
+OLE2_VBA_MARK = "_VBA_PROJECT".encode("utf-16-le")
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
@@ -95,30 +135,123 @@ def max_size_text() -> str:
 
 
 def _size(size: int, round_up: bool = False) -> str:
-    """20 MB, 20.1 MB, 1.5 KB: rounded up when saying how big a refused file is."""
-    unit, name = (1024 * 1024, "MB") if size >= 1024 * 1024 else (1024, "KB")
+    """20 MB, 20.1 MB, 1.5 KB, 1 GB: rounded up when saying how big a refused file is."""
+    if size >= 1024**3:
+        unit, name = 1024**3, "GB"
+    elif size >= 1024 * 1024:
+        unit, name = 1024 * 1024, "MB"
+    else:
+        unit, name = 1024, "KB"
     tenths = size * 10 / unit
     tenths = math.ceil(tenths) if round_up else round(tenths)
     return f"{tenths / 10:g} {name}"
 
 
-def _sniff_zip(data: bytes) -> FileKind | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        if "mimetype" in names:
-            with archive.open("mimetype") as entry:  # read a few bytes: never inflate a bomb
-                mimetype = entry.read(100).decode("ascii", "replace").strip()
-            if mimetype in ODF_MIMETYPES:
-                return ODF_MIMETYPES[mimetype]
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError):
-        return None
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def _package_kind(archive: zipfile.ZipFile, names: list[str]) -> FileKind | None:
+    """Which document a zip is, from its own parts: an OpenDocument's mimetype member or an
+    Office package's [Content_Types].xml with word/, xl/ or ppt/ parts."""
+    if "mimetype" in names:
+        with archive.open("mimetype") as entry:  # a few bytes: never inflate a bomb
+            mimetype = entry.read(100).decode("ascii", "replace").strip()
+        if mimetype in ODF_MIMETYPES:
+            return ODF_MIMETYPES[mimetype]
     if "[Content_Types].xml" not in names:
         return None
     found = {
         kind for prefix, kind in OOXML_PARTS.items() if any(n.startswith(prefix) for n in names)
     }
     return found.pop() if len(found) == 1 else None
+
+
+def _check_package(archive: zipfile.ZipFile, kind: FileKind) -> None:
+    """Refuse a document that is not what a real one of its kind is (see the module's doc)."""
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    what = f"This file is {kind.label}"
+    missing = [part for part in REQUIRED_PARTS[kind.extensions[0]] if part not in names]
+    if missing:
+        raise _refuse(
+            f"{what} without the parts every such document has ({', '.join(missing)}): it may "
+            "be damaged. Open it, save it again and upload the copy.",
+            "incomplete_document",
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise _refuse(
+            f"{what} protected by a password: save a copy without one and upload that.",
+            "encrypted",
+        )
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > PACKAGE_MAX_UNPACKED_BYTES:
+        raise _refuse(
+            f"{what} that would take {_size(unpacked)} once unpacked: the limit is "
+            f"{_size(PACKAGE_MAX_UNPACKED_BYTES)}. Upload a smaller copy, or a PDF.",
+            "unpacks_too_large",
+        )
+    if any(
+        info.file_size > PACKAGE_RATIO_FROM
+        and info.file_size > PACKAGE_MAX_RATIO * max(info.compress_size, 1)
+        for info in infos
+    ):
+        raise _refuse(
+            f"{what} with a part that unpacks to more than {PACKAGE_MAX_RATIO} times its "
+            "packed size, as no real document does. Save it again, or as a PDF, and upload that.",
+            "unpacks_too_large",
+        )
+    lowered = {name.lower(): name for name in names}
+    macro_parts = [
+        lowered[name]
+        for name in lowered
+        if name.rsplit("/", 1)[-1] in MACRO_PARTS or name.startswith(("basic/", "scripts/"))
+    ]
+    declared = b""  # an Office package declares a macro-enabled document in its content types
+    if "[Content_Types].xml" in names:
+        with archive.open("[Content_Types].xml") as entry:
+            declared = entry.read(1024 * 1024).lower()
+    if macro_parts or b"macroenabled" in declared:
+        raise _refuse(
+            f"{what} with macros, which evidence may not carry. Save it as a document without "
+            "macros (.docx, .xlsx, .pptx or OpenDocument), or as a PDF, and upload that.",
+            "macros",
+        )
+    for info in infos:
+        if info.is_dir():
+            continue
+        with archive.open(info) as entry:
+            head = entry.read(8)
+            # Embedded objects can wrap any file: look through them (their sizes are capped).
+            body = entry.read() if "embeddings/" in info.filename.lower() else b""
+        if (
+            info.filename.lower().endswith(PROGRAM_EXTENSIONS)
+            or head.startswith(PROGRAM_MAGIC)
+            or WINDOWS_PROGRAM_STUB in body
+        ):
+            raise _refuse(
+                f"{what} with a program inside (“{info.filename[-80:]}”): documents that carry "
+                "programs are not accepted as evidence.",
+                "program_inside",
+            )
+
+
+def _sniff_zip(data: bytes) -> FileKind | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        if len(infos) > PACKAGE_MAX_MEMBERS:
+            raise _refuse(
+                f"This file holds more than {PACKAGE_MAX_MEMBERS:,} parts: no document that "
+                "large is accepted as evidence.",
+                "too_many_parts",
+            )
+        kind = _package_kind(archive, [info.filename for info in infos])
+        if kind is not None:
+            _check_package(archive, kind)
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError):
+        return None  # not a zip Python can read: no document of ours
+    return kind
 
 
 def _image_is_sound(data: bytes) -> bool:
@@ -132,10 +265,39 @@ def _image_is_sound(data: bytes) -> bool:
     return True
 
 
+def _check_pdf(data: bytes) -> None:
+    """A PDF must open in pypdf, with at least one page: a PDF header in front of something
+    else (HTML, a program) is refused."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise FileNotDecryptedError
+        pages = len(reader.pages)
+    except FileNotDecryptedError:
+        raise _refuse(
+            "This PDF is protected by a password: save a copy without one and upload that.",
+            "encrypted",
+        ) from None
+    except Exception:  # pypdf raises many kinds of error for broken or hostile files
+        pages = 0
+    if pages < 1:
+        raise _refuse(
+            "This file starts like a PDF but is not one that can be opened: it may be damaged, "
+            "or another kind of file. Save it again as a PDF and upload that.",
+            "bad_pdf",
+        )
+
+
 def sniff(data: bytes, extension: str) -> FileKind | None:
-    """The kind of file these bytes are, or None when it is none of the accepted kinds."""
+    """The kind of file these bytes are, or None when it is none of the accepted kinds.
+    Raises ValidationError, saying what is wrong, for a file of an accepted kind that fails
+    its checks (a damaged image, a PDF that does not open, a document with macros…)."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
+        _check_pdf(data)
         return PDF
     image = None
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -147,12 +309,25 @@ def sniff(data: bytes, extension: str) -> FileKind | None:
     elif head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         image = WEBP
     if image is not None:
-        return image if _image_is_sound(data) else None
+        if not _image_is_sound(data):
+            raise _refuse(
+                f"This file starts like {image.label} but is damaged or incomplete. Open it, "
+                "save it again and upload the copy.",
+                "damaged_image",
+            )
+        return image
     if head.startswith(ZIP_MAGIC):
         return _sniff_zip(data)
     if head.startswith(OLE2_MAGIC):
         # The OLE2 container is the same for .doc, .xls and .ppt: the name says which.
-        return {"doc": DOC, "xls": XLS, "ppt": PPT}.get(extension)
+        kind = {"doc": DOC, "xls": XLS, "ppt": PPT}.get(extension)
+        if kind is not None and OLE2_VBA_MARK in data:
+            raise _refuse(
+                f"This file is {kind.label} with macros, which evidence may not carry. Save "
+                "it as a document without macros, or as a PDF, and upload that.",
+                "macros",
+            )
+        return kind
     return None
 
 
@@ -177,6 +352,12 @@ def check_evidence_file(upload: Any) -> CheckedEvidence:
         raise ValidationError("The file is empty.", code="empty")
     name = PurePosixPath(str(getattr(upload, "name", "") or "evidence").replace("\\", "/")).name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension in MACRO_EXTENSIONS:
+        raise ValidationError(
+            f"A .{extension} file is a macro-enabled document, which evidence may not be. Save "
+            "it without macros (.docx, .xlsx or .pptx), or as a PDF, and upload that.",
+            code="macros",
+        )
     kind = sniff(data, extension)
     if kind is None:
         raise ValidationError(

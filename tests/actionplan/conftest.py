@@ -72,10 +72,18 @@ def owned_action(plan, personas):
 
 # --- evidence files ------------------------------------------------------------------------
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+def one_page_pdf() -> bytes:
+    """A real PDF (pypdf opens it): evidence PDFs are parsed, not only sniffed."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = one_page_pdf()
 
 
 def office_zip(part_prefix: str, with_content_types: bool = True) -> bytes:
@@ -99,6 +107,7 @@ def odf_zip(mimetype: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
         archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
     return buffer.getvalue()
 
 

@@ -597,9 +597,9 @@ def test_evidence_is_checked_by_content(personas, alex):
             evidence=fake,
         )
     assert not TrainingRecord.objects.exists()
-    pdf = SimpleUploadedFile(
-        "certificate.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
-    )
+    from tests.actionplan.conftest import PDF_BYTES  # a real PDF: evidence PDFs must open
+
+    pdf = SimpleUploadedFile("certificate.pdf", PDF_BYTES)
     record = services.log_training(
         alex,
         by=personas.technician,
