@@ -1,13 +1,28 @@
-from django.contrib import admin
+"""Administration of training. Bookings and the fields of a session that seats, waiting lists
+and calendars depend on change only through training.services (the coordinator's pages, or
+the actions here), so the admin cannot get around the booking rules."""
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from training import services
 from training.models import Booking, CalendarToken, Course, CourseInterest, Session, TrainingRecord
+
+
+def _reason(error: Exception) -> str:
+    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
     fields = ("starts_at", "ends_at", "location", "capacity", "status")
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Course)
@@ -19,6 +34,19 @@ class CourseAdmin(admin.ModelAdmin):
     inlines = [SessionInline]
 
 
+# Changed only by the services: seats, the waiting list and calendar updates follow them.
+GUARDED_SESSION_FIELDS = (
+    "course",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+    "capacity",
+    "status",
+    "sequence",
+)
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = ("course", "starts_at", "location", "capacity", "status", "sequence")
@@ -26,7 +54,24 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ("course__title", "location")
     date_hierarchy = "starts_at"
     list_select_related = ("course",)
-    readonly_fields = ("sequence",)
+    actions = ["cancel_sessions"]
+
+    def has_add_permission(self, request):
+        return False  # sessions are added on the course page, so the interested are told
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return GUARDED_SESSION_FIELDS
+
+    @admin.action(description="Cancel the selected sessions (everyone booked is told)")
+    def cancel_sessions(self, request, queryset):
+        for session in queryset:
+            try:
+                services.cancel_session(session, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{session}: {_reason(error)}", messages.ERROR)
 
 
 @admin.register(Booking)
@@ -35,7 +80,26 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ("status", "cancelled_late")
     search_fields = ("technician__last_name", "technician__email", "session__course__title")
     list_select_related = ("technician", "session__course")
-    raw_id_fields = ("technician", "session", "booked_by", "decided_by")
+    actions = ["cancel_bookings"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Booking._meta.fields]
+
+    @admin.action(
+        description="Cancel the selected bookings (a freed seat goes to the waiting list)"
+    )
+    def cancel_bookings(self, request, queryset):
+        for booking in queryset:
+            try:
+                services.cancel_booking(booking, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{booking}: {_reason(error)}", messages.ERROR)
 
 
 @admin.register(CourseInterest)
@@ -55,6 +119,11 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarToken)
 class CalendarTokenAdmin(admin.ModelAdmin):
+    """Deleting a token revokes the feed; the secret itself is never shown."""
+
     list_display = ("technician", "created")
-    raw_id_fields = ("technician",)
-    exclude = ("token",)  # a secret: administrators revoke it, never read it
+    exclude = ("token",)
+    readonly_fields = ("technician",)
+
+    def has_add_permission(self, request):
+        return False

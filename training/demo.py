@@ -412,14 +412,15 @@ def _book_session(rng, session, people, now, bookings) -> None:
     chosen = rng.sample(people, wanted)
     # The demo logins appear on a few sessions each, past and upcoming.
     for person in demo:
-        if rng.random() < 0.12 and person not in chosen:
+        if rng.random() < 0.06 and person not in chosen:
             chosen.insert(0, person)
     past = session.starts_at <= now
     created = session.starts_at - datetime.timedelta(days=21)
     seats = 0
     for offset, (pk, _number, manager_id) in enumerate(chosen):
         made = created + datetime.timedelta(minutes=offset * 7)
-        if session.course.requires_manager_approval and not past and rng.random() < 0.2:
+        asks = _number == "DEMO002" or rng.random() < 0.2  # the demo technician asks
+        if session.course.requires_manager_approval and not past and asks:
             status = Booking.Status.REQUESTED if manager_id else Booking.Status.CONFIRMED
         elif seats < session.capacity:
             status = Booking.Status.CONFIRMED

@@ -527,3 +527,27 @@ def sessions_tomorrow_bookings(today: datetime.date):
         .select_related("session__course", "technician__user")
         .order_by("session__starts_at", "pk")
     )
+
+
+def bookable_technicians(user):
+    """Whom `user` may book: themself and their team; a coordinator, every current technician."""
+    from technicians.models import Technician
+    from training import permissions as rules
+
+    if rules.can_manage_catalogue(user):
+        return Technician.objects.filter(is_active=True).select_related("department")
+    me = rules.technician_of(user)
+    if me is None or not me.is_active or not rules.is_staff_member(user):
+        return Technician.objects.none()
+    return Technician.objects.filter(
+        Q(pk=me.pk) | Q(line_manager=me, is_active=True)
+    ).select_related("department")
+
+
+def calendar_token(token: str):
+    """The CalendarToken of a feed address (with its technician), or None."""
+    from training.models import CalendarToken
+
+    if not token:
+        return None
+    return CalendarToken.objects.select_related("technician").filter(token=token).first()

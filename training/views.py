@@ -15,7 +15,6 @@ from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.periods import academic_year_label, academic_year_of
-from technicians.models import Technician
 from training import calendar, permissions, selectors, services
 from training.forms import (
     BookForForm,
@@ -25,7 +24,7 @@ from training.forms import (
     LogTrainingForm,
     SessionForm,
 )
-from training.models import Booking, CalendarToken, Category, Course, Session, TrainingRecord
+from training.models import Booking, Category, Course, Session, TrainingRecord
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -66,6 +65,8 @@ def catalogue(request):
             "form": form,
             "courses": courses,
             "is_coordinator": permissions.can_manage_catalogue(request.user),
+            "is_manager": permissions.can_view_team_training(request.user),
+            "is_hr": permissions.can_view_training_totals(request.user),
         },
     )
 
@@ -109,24 +110,13 @@ def course_interest(request, slug: str):
 # --- booking ---------------------------------------------------------------------------------
 
 
-def _bookable_people(user):
-    """Who the user may book: themself, their team, or (coordinators) everyone current."""
-    me = permissions.technician_of(user)
-    if permissions.can_manage_catalogue(user):
-        return Technician.objects.filter(is_active=True).select_related("department")
-    ids = []
-    if me is not None and me.is_active:
-        ids = [me.pk, *me.reports.filter(is_active=True).values_list("pk", flat=True)]
-    return Technician.objects.filter(pk__in=ids).select_related("department")
-
-
 @permission_required(permissions.can_view_training)
 @require_http_methods(["GET", "POST"])
 def book(request, pk: int):
     session = selectors.session_with_counts(pk)
     if session is None:
         raise Http404
-    people = _bookable_people(request.user)
+    people = selectors.bookable_technicians(request.user)
     me = permissions.technician_of(request.user)
     form = BookForForm(
         request.POST or None,
@@ -311,11 +301,7 @@ def session_ics(request, pk: int):
 
 def calendar_feed(request, token: str):
     """No login (calendar apps fetch it): the token is the secret, revoked by renewing it."""
-    found = (
-        CalendarToken.objects.select_related("technician").filter(token=token).first()
-        if token
-        else None
-    )
+    found = selectors.calendar_token(token)
     if found is None or not found.technician.is_active:
         raise Http404
     content = calendar.feed(found.technician, selectors.feed_bookings(found.technician))
