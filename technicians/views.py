@@ -57,10 +57,17 @@ def directory(request):
 
 
 def _hidden(request):
-    """A profile the user may not see: log in first, or 'not found' once logged in."""
+    """A profile the user may not see: log in first, or 'not found' once logged in, on the
+    portal's own 404 page (rendered here, so it is the same with DEBUG on); whether the
+    profile exists is not told."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise Http404("No such profile.")
+    return render(request, "404.html", {"reason": PROFILE_NOT_FOUND}, status=404)
+
+
+PROFILE_NOT_FOUND = (
+    "There is no profile here that you can see: it may not exist, or it is not shared with you."
+)
 
 
 @require_GET
