@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from portal import roles
 from tests.e2e.conftest import assert_no_serious_accessibility_violations
@@ -27,7 +28,7 @@ def _groups(transactional_db, settings):
 )
 def test_the_sign_in_pages_are_accessible(page, live_server, path, heading):
     page.goto(f"{live_server.url}{path}")
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert_no_serious_accessibility_violations(page)
 
 
@@ -38,10 +39,10 @@ def test_a_wrong_password_is_announced_and_the_dashboard_is_accessible(
     page.get_by_label("Email").fill(personas.technician.email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert "not correct" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
     assert_no_serious_accessibility_violations(page)
 
     log_in(personas.manager)
-    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Morgan"
-    assert page.get_by_role("heading", name="My team").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Morgan")
+    expect(page.get_by_role("heading", name="My team", exact=True)).to_be_visible()
     assert_no_serious_accessibility_violations(page)

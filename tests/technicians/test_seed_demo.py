@@ -277,9 +277,10 @@ def test_demo_logins_says_when_the_demo_data_is_missing():
 
 def test_the_apps_register_their_seeders_technicians_first(monkeypatch):
     monkeypatch.undo()  # the registry as the apps' ready() left it
-    names = [entry.name for entry in registry.seeders()]
-    assert names[:2] == ["technicians", "actionplan"]
-    assert registry.seeders()[0].seed is demo.seed_demo
+    entries = registry.seeders()
+    assert entries[0].name == "technicians" and entries[0].seed is demo.seed_demo
+    orders = {entry.name: entry.order for entry in entries}
+    assert (orders["technicians"], orders["actionplan"]) == (10, 20)
 
 
 def test_seed_demo_runs_the_other_apps_seeders_after_the_technicians(monkeypatch):
