@@ -357,3 +357,20 @@ def test_constant_queries_at_300_and_3000_technicians(
         Skill.objects.all().delete()
         Department.objects.filter(slug__startswith="dept-").delete()
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("day", "stale"), [((2026, 4, 30), 0), ((2026, 5, 1), 1)])
+def test_a_rating_is_stale_from_the_day_after_twelve_months(
+    personas, login, chemistry, nmr, day, stale
+):
+    import datetime
+
+    import time_machine
+
+    hold(personas.technician_profile, nmr, 4, confirmed_on=datetime.date(2025, 4, 30))
+    client = login(personas.technician)
+    with time_machine.travel(datetime.datetime(*day, 12, tzinfo=datetime.UTC), tick=False):
+        cell = client.get(MATRIX).context["matrix"].rows[0].cells[0]
+        review = client.get("/technicians/skills/review/")
+    assert cell.stale == stale
+    assert review.context["stale_count"] == stale
