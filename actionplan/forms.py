@@ -47,7 +47,7 @@ class OwnerField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Owner's e-mail address")
+        kwargs.setdefault("label", "Owner's email address")
         kwargs.setdefault(
             "help_text", "The portal user who reports progress. Leave empty if nobody yet."
         )
@@ -83,7 +83,7 @@ class OwnerField(forms.CharField):
             else users.filter(email__iexact=text).first()
         )
         if user is None:
-            raise forms.ValidationError(f"No portal user has the e-mail address {text}.")
+            raise forms.ValidationError(f"No portal user has the email address {text}.")
         return user
 
 

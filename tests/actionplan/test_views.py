@@ -411,7 +411,7 @@ def test_the_steering_group_creates_a_plan_and_an_action(login, personas):
         (
             {"owner": "nobody@example.ac.uk"},
             "owner",
-            "No portal user has the e-mail address nobody@example.ac.uk.",
+            "No portal user has the email address nobody@example.ac.uk.",
         ),
         ({"ref": "V1.2"}, "ref", "Another action in this plan already has the reference V1.2."),
     ],
@@ -482,7 +482,7 @@ def test_an_action_whose_owner_has_left_can_still_be_edited(login, personas, own
     other = factories.UserFactory(email="left@example.ac.uk", is_active=False)
     response = client.post(edit, data | {"owner": other.email})
     assert response.context["form"].errors["owner"] == [
-        "No portal user has the e-mail address left@example.ac.uk."
+        "No portal user has the email address left@example.ac.uk."
     ]
 
 

@@ -326,7 +326,7 @@ def test_someone_the_provider_knows_but_the_staff_list_does_not_is_refused(page,
     _, email, _ = PEOPLE[kind]["student"]
     _sign_in(page, sso, kind, "student")
     expect(page.get_by_role("heading", level=1)).to_have_text("No account for this address")
-    expect(page.get_by_text("ask HR to add your work e-mail address")).to_be_visible()
+    expect(page.get_by_text("ask HR to add your work email address")).to_be_visible()
     expect(page.get_by_role("link", name="Back to sign in")).to_be_visible()
     assert sso.portal_state(email)["users"] == []
 

@@ -154,7 +154,7 @@ def test_signup_makes_no_account_for_an_address_not_on_the_staff_list(client, de
     assert response["Location"] == "/accounts/confirm-email/"
     assert not User.objects.exists()
     [message] = mail.outbox
-    assert "ask HR to add your work e-mail address to the staff list" in message.body
+    assert "ask HR to add your work email address to the staff list" in message.body
 
 
 @pytest.mark.django_db
@@ -243,7 +243,7 @@ def test_staff_without_a_profile_and_leavers_do_not_join_the_technician_group(cl
 def test_a_forgotten_password_is_reset_through_a_link_sent_by_email(client, personas):
     response = client.post(RESET, {"email": "Alex.Tech@example.ac.uk"})
     assert response.status_code == 302
-    assert "Check your e-mail" in client.get(response["Location"]).content.decode()
+    assert "Check your email" in client.get(response["Location"]).content.decode()
 
     [message] = mail.outbox
     assert message.to == ["alex.tech@example.ac.uk"]
@@ -291,7 +291,7 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_tells_nothing(client, 
 @pytest.mark.django_db
 def test_the_reset_page_mentions_the_university_account_only_with_single_sign_on(client):
     html = client.get(RESET).content.decode()
-    assert "Enter your work e-mail address" in html
+    assert "Enter your work email address" in html
     assert "IT services" not in html  # no single sign-on configured here
 
 
@@ -532,7 +532,7 @@ def test_the_closed_signup_page_explains_the_staff_list(client):
     from django.template.loader import render_to_string
 
     html = render_to_string("account/signup_closed.html", request=client.get("/").wsgi_request)
-    assert "ask HR to add your work e-mail address to the staff list" in html
+    assert "ask HR to add your work email address to the staff list" in html
     assert h1_count(html) == 1
 
 

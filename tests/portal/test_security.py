@@ -19,7 +19,7 @@ LOGIN = "/accounts/login/"
 SIGNUP = "/accounts/signup/"
 RESET = "/accounts/password/reset/"
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
-SAME_ANSWER = "If this is a staff address, we have sent you an e-mail"
+SAME_ANSWER = "If this is a staff address, we have sent you an email"
 User = get_user_model()
 
 
@@ -165,7 +165,7 @@ def test_an_address_off_the_staff_list_is_told_what_to_do_by_email(client, depar
     assert message.to == ["stranger@gmail.example"]
     assert message.subject.startswith("Technician Commitment: ")
     assert "not on it, so no account was made" in message.body
-    assert "ask HR to add your work e-mail address to the staff list" in message.body
+    assert "ask HR to add your work email address to the staff list" in message.body
     assert "/accounts/login/" in message.body
     assert not User.objects.exists()
 
