@@ -35,6 +35,10 @@ KEPT_FILTERS = ("category", "levels", "at_risk")
 def _matrix(request):
     form = MatrixFilterForm(request.GET or None)
     matrix = skills_selectors.skills_matrix(request.user, **form.matrix_options())
+    if matrix.department is not None and form.data.get("faculty") != matrix.faculty:
+        # The faculty select shows the department's faculty (the form is only redisplayed).
+        form.data = form.data.copy()
+        form.data["faculty"] = matrix.faculty
     return form, matrix
 
 
