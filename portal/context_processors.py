@@ -11,6 +11,7 @@ def portal(request):
     user = getattr(request, "user", None) or AnonymousUser()
     return {
         "institution_name": settings.PORTAL_INSTITUTION_NAME,
+        "password_login": settings.PORTAL_PASSWORD_LOGIN,
         "nav": {
             "staff": is_staff_member(user),
             "hr": permissions.is_hr(user),

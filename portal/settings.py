@@ -137,7 +137,12 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_ADAPTER = "technicians.adapters.PortalAccountAdapter"
-ACCOUNT_FORMS = {"signup": "technicians.adapters.StaffListSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "technicians.adapters.StaffListSignupForm",
+    "login": "technicians.password_login.StaffLoginForm",
+}
+# Off: SSO only. Password sign-up closes, and only administrators may sign in with a password.
+PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", True)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Technician Commitment: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_RATE_LIMITS = {

@@ -19,6 +19,12 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def is_on_staff_list(self, email: str) -> bool:
         return selectors.active_technician_with_email(email) is not None
 
+    def is_open_for_signup(self, request) -> bool:
+        """Password sign-up; closed when staff sign in by SSO only (PORTAL_PASSWORD_LOGIN)."""
+        from technicians.password_login import password_login_on
+
+        return password_login_on()
+
     def send_account_already_exists_mail(self, email: str) -> None:
         """Sign-up answers every address alike (allauth's enumeration prevention): an address
         with an account is told so by e-mail; an address off the staff list, with no account,
