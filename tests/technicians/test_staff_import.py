@@ -995,3 +995,54 @@ def test_the_command_records_its_import(staff, write):
         "hr.csv",
         1,
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_previews_applied_at_once_one_applies_and_the_other_is_refused():
+    chemistry = Department.objects.create(
+        name="Chemistry", slug="chemistry", faculty="Faculty of Science"
+    )
+    Technician.objects.create(
+        staff_number="S0001",
+        first_name="Morag",
+        last_name="Stewart",
+        email="morag@example.ac.uk",
+        job_title="Manager",
+        role_family="laboratory",
+        department=chemistry,
+    )
+    kept = row(staff_number="S0001", first_name="Morag", last_name="Stewart")
+    kept.update(email="morag@example.ac.uk", job_title="Manager", grade="", started_on="")
+    files = [
+        csv_text(kept, row(staff_number="S1001")),
+        csv_text(kept, row(staff_number="S2002", email="other@example.ac.uk")),
+    ]
+    fingerprints = [preview_staff_import(text).fingerprint for text in files]
+    outcomes, failures = [], []
+    barrier = threading.Barrier(2)
+
+    def run(text, fingerprint):
+        try:
+            barrier.wait()
+            services.apply_staff_import(text, fingerprint=fingerprint)
+            outcomes.append("applied")
+        except StalePreview as stale:
+            outcomes.append(str(stale))
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=pair) for pair in zip(files, fingerprints, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not failures
+    assert sorted(outcomes) == sorted(["applied", STALE])
+    assert Technician.objects.filter(is_active=True).count() == 2  # one file's, whole
+    assert ImportRun.objects.count() == 1
