@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from technicians.models import Department, Skill, Technician, TechnicianSkill
+from technicians.models import (
+    Department,
+    ShadowingRequest,
+    Skill,
+    Technician,
+    TechnicianSkill,
+)
 
 
 @admin.register(Department)
@@ -22,6 +28,8 @@ class TechnicianSkillInline(admin.TabularInline):
     model = TechnicianSkill
     extra = 1
     autocomplete_fields = ["skill"]
+    # Validation is the line manager's, on the skill reviews page.
+    readonly_fields = ["validated_level", "validated_by", "validated_on"]
 
 
 @admin.register(Technician)
@@ -83,3 +91,27 @@ class TechnicianAdmin(admin.ModelAdmin):
         ),
         ("Account", {"fields": ["user", "photo_thumbnail", "created", "updated"]}),
     ]
+
+
+@admin.register(ShadowingRequest)
+class ShadowingRequestAdmin(admin.ModelAdmin):
+    """Shadowing requests, to look into; their transitions are the learner's and teacher's."""
+
+    list_display = ["learner", "teacher", "skill", "status", "created", "decided_at"]
+    list_filter = ["status", "skill__category"]
+    list_select_related = ["learner", "teacher", "skill"]
+    search_fields = ["learner__last_name", "teacher__last_name", "skill__name"]
+    readonly_fields = [
+        "learner",
+        "teacher",
+        "skill",
+        "status",
+        "note",
+        "decision_note",
+        "created",
+        "decided_at",
+        "completed_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

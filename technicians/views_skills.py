@@ -5,7 +5,7 @@ from technicians.skill_services; queries from technicians.skills_selectors."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -105,7 +105,6 @@ def skill_detail(request, skill_id: int):
             "skill": skill,
             "asked": skills_selectors.open_request_teacher_ids(page),
             "can_ask": permissions.can_review_own_skills(request.user),
-            "request_form": ShadowingRequestForm(),
         },
     )
 
@@ -214,8 +213,6 @@ def shadowing_transition(request, pk: int, action: str):
             service(shadowing_request, by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
-    except PermissionDenied:
-        raise
     else:
         messages.success(request, success)
     return redirect("technicians:shadowing")

@@ -374,3 +374,15 @@ def test_a_rating_is_stale_from_the_day_after_twelve_months(
         review = client.get("/technicians/skills/review/")
     assert cell.stale == stale
     assert review.context["stale_count"] == stale
+
+
+def test_admin_lists_shadowing_requests_read_only(personas, login, chemistry, nmr):
+    shadowing = ShadowingRequest.objects.create(
+        learner=personas.technician_profile, teacher=personas.manager_profile, skill=nmr
+    )
+    client = login(personas.admin)
+    assert client.get("/admin/technicians/shadowingrequest/").status_code == 200
+    assert (
+        client.get(f"/admin/technicians/shadowingrequest/{shadowing.pk}/change/").status_code == 200
+    )
+    assert client.get("/admin/technicians/shadowingrequest/add/").status_code == 403
