@@ -386,3 +386,23 @@ def test_admin_lists_shadowing_requests_read_only(personas, login, chemistry, nm
         client.get(f"/admin/technicians/shadowingrequest/{shadowing.pk}/change/").status_code == 200
     )
     assert client.get("/admin/technicians/shadowingrequest/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("technician", ["My skills"], ["My team's skills", "Skills at risk"]),
+        ("manager", ["My skills", "My team's skills"], ["Skills at risk"]),
+        ("steering", ["Skills at risk"], ["My skills", "My team's skills"]),
+        ("hr", ["Skills at risk"], ["My skills"]),
+        ("coordinator", [], ["My skills", "My team's skills", "Skills at risk"]),
+    ],
+)
+def test_the_dashboard_shows_the_skills_panels_by_role(
+    personas, login, chemistry, nmr, persona, shown, hidden
+):
+    hold(personas.technician_profile, nmr, 2)
+    html = login(getattr(personas, persona)).get("/").content.decode()
+    headings = [f">{name}</h2>" for name in shown]
+    assert all(heading in html for heading in headings), persona
+    assert not any(f">{name}</h2>" in html for name in hidden), persona
