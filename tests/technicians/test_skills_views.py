@@ -215,6 +215,9 @@ def test_the_shadowing_journey_through_the_pages(personas, login, chemistry, nmr
     response = teacher_client.post(f"/technicians/skills/shadowing/{request.pk}/done/")
     request.refresh_from_db()
     assert request.status == "done"
+    # The learner can log it as on-the-job training days.
+    page = login(personas.technician).get("/technicians/skills/shadowing/")
+    assert b"log it as training days" in page.content
 
 
 def test_want_to_learn_and_demand(personas, login, chemistry, nmr):
