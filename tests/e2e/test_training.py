@@ -61,6 +61,7 @@ def test_book_see_cancel_and_the_waiting_list_moves(
 
 
 def test_my_training_fits_a_phone(page, live_server, log_in, personas, full_after_alex):
+    services.book_session(full_after_alex, personas.technician_profile, by=personas.technician)
     page.set_viewport_size({"width": 375, "height": 800})
     log_in(personas.technician)
     for path in ("/training/", "/training/courses/coshh/", "/training/me/"):
