@@ -117,6 +117,18 @@ class PlanForm(forms.Form):
         return data
 
 
+class NewPlanForm(PlanForm):
+    """A plan being created: never as archived (the rule is the service's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in ActionPlan.Status.choices
+            if value in services.NEW_PLAN_STATUSES
+        ]
+
+
 class ActionForm(forms.Form):
     pillar = forms.ChoiceField(choices=Pillar.choices)
     ref = forms.CharField(

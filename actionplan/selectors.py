@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -135,6 +136,69 @@ def owners_in_plan(plan: ActionPlan):
         .distinct()
         .order_by("first_name", "last_name", "email")
     )
+
+
+# --- one plan, action or update, as the pages need it ------------------------------------
+
+
+def plan_by_pk(pk: int) -> ActionPlan:
+    """The plan (404 when there is none); whether the user may see it is the view's check."""
+    return get_object_or_404(ActionPlan, pk=pk)
+
+
+def action_in_plan(plan_pk: int, pk: int) -> Action:
+    """The action of that plan, with what its pages show (404 when there is none)."""
+    return get_object_or_404(
+        Action.objects.select_related("plan", "owner__technician", "continues__plan"),
+        pk=pk,
+        plan_id=plan_pk,
+    )
+
+
+def update_in_action(plan_pk: int, action_pk: int, pk: int) -> ActionUpdate:
+    """The progress update of that action of that plan (404 when there is none)."""
+    return get_object_or_404(
+        ActionUpdate.objects.select_related("action__plan"),
+        pk=pk,
+        action_id=action_pk,
+        action__plan_id=plan_pk,
+    )
+
+
+def next_plan_of(plan: ActionPlan) -> ActionPlan | None:
+    """The plan started as the one after `plan`, if any."""
+    return ActionPlan.objects.filter(previous=plan).first()
+
+
+def unfinished_action_count(plan: ActionPlan) -> int:
+    """How many of the plan's actions are not complete (those the next plan carries over)."""
+    return plan.actions.exclude(status=Action.Status.COMPLETE).count()
+
+
+def linked_actions(action: Action, user) -> tuple[Action | None, list[Action]]:
+    """The action this one continues and those that continue it, each only where `user` may
+    see its plan (a draft's actions are not linked for readers who cannot open it)."""
+    continues = action.continues
+    if continues is not None and not permissions.can_view_action_plan(user, continues.plan):
+        continues = None
+    continued_by = [
+        later
+        for later in action.continued_by.select_related("plan")
+        if permissions.can_view_action_plan(user, later.plan)
+    ]
+    return continues, continued_by
+
+
+def plan_sections(
+    plan: ActionPlan, today: datetime.date
+) -> tuple[PlanOverview, list[tuple[PillarSummary, list[Action]]]]:
+    """The plan's overview, and each pillar's summary with its actions in plan order (the
+    printable plan)."""
+    by_pillar: dict[str, list[Action]] = {pillar: [] for pillar in Pillar.values}
+    for action in sorted(plan_actions(plan), key=plan_order):
+        by_pillar.setdefault(action.pillar, []).append(action)
+    overview = plan_overview(plan, today)
+    return overview, [(summary, by_pillar[summary.pillar]) for summary in overview.pillars]
 
 
 # --- history -------------------------------------------------------------------------------

@@ -26,9 +26,9 @@ from django.utils.dateformat import format as format_date
 from simple_history.utils import bulk_create_with_history
 
 from actionplan import evidence as evidence_files
+from actionplan import permissions
 from actionplan.history import Reason, format_reason
 from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
-from actionplan import permissions
 
 NOT_STEERING_GROUP = "Only members of the steering group can change action plans."
 NOT_UPDATER = "Only the steering group and the action's owner can post progress updates."
@@ -46,6 +46,9 @@ NO_NEXT_PERIOD = (
 )
 NOTE_REQUIRED = "Please write a note saying what has happened."
 NEXT_PLAN_EXISTS = "The next plan has already been started: “{title}”."
+NEW_PLAN_STATUS = "A new plan starts as a draft or published: it can be archived later."
+# The statuses a plan may be created with (never archived: an archived plan takes no actions).
+NEW_PLAN_STATUSES = (ActionPlan.Status.DRAFT, ActionPlan.Status.PUBLISHED)
 
 ACTION_FIELDS = (
     "pillar",
@@ -207,6 +210,8 @@ def create_plan(
         "status": status,
     }
     _check_plan_values(values, None)
+    if status not in NEW_PLAN_STATUSES:
+        raise ValidationError({"status": [NEW_PLAN_STATUS]})
     plan = ActionPlan(**values)
     _as_history_of(plan, user).save()
     return plan

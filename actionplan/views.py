@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -16,13 +16,15 @@ from actionplan import importing, permissions, rag, selectors, services
 from actionplan.forms import (
     ActionFilter,
     ActionForm,
+    NewPlanForm,
     NextPlanForm,
     PlanForm,
     UpdateForm,
 )
-from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
+from actionplan.models import PILLAR_AIMS, Action, ActionPlan
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
+from portal.files import serve_private_file
 from portal.imports.pending import ImportRefused
 from portal.imports.views import ImportPage
 
@@ -36,16 +38,14 @@ def export_file_stem(title: str) -> str:
 
 def _visible_plan(request, pk: int) -> ActionPlan:
     """The plan, or 404 when it does not exist or is a draft the user may not see."""
-    plan = get_object_or_404(ActionPlan, pk=pk)
+    plan = selectors.plan_by_pk(pk)
     if not permissions.can_view_action_plan(request.user, plan):
         raise Http404
     return plan
 
 
 def _visible_action(request, plan_pk: int, pk: int) -> Action:
-    action = get_object_or_404(
-        Action.objects.select_related("plan", "owner", "continues__plan"), pk=pk, plan_id=plan_pk
-    )
+    action = selectors.action_in_plan(plan_pk, pk)
     if not permissions.can_view_action_plan(request.user, action.plan):
         raise Http404
     return action
@@ -103,8 +103,7 @@ def plan_list(request):
 @permission_required(permissions.can_edit_action_plans)
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = PlanForm(request.POST or None)
-    form.fields["status"].choices = ActionPlan.Status.choices[:2]
+    form = NewPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         plan = _call_service(form, services.create_plan, request.user, **form.cleaned_data)
         if plan is not None:
@@ -182,12 +181,7 @@ def plan_export(request, pk: int):
 def plan_print(request, pk: int):
     plan = _visible_plan(request, pk)
     today = rag.today()
-    actions = sorted(selectors.plan_actions(plan), key=selectors.plan_order)
-    by_pillar: dict[str, list[Action]] = {pillar: [] for pillar in Pillar.values}
-    for action in actions:
-        by_pillar.setdefault(action.pillar, []).append(action)
-    overview = selectors.plan_overview(plan, today)
-    sections = [(summary, by_pillar[summary.pillar]) for summary in overview.pillars]
+    overview, sections = selectors.plan_sections(plan, today)
     return render(
         request,
         "actionplan/print.html",
@@ -249,7 +243,7 @@ def plan_import(request, pk: int):
 def plan_next(request, pk: int):
     plan = _visible_plan(request, pk)  # 404 first: a draft's existence is not told
     deny_unless(request, permissions.can_edit_action_plans(request.user))
-    existing = ActionPlan.objects.filter(previous=plan).first()
+    existing = selectors.next_plan_of(plan)
     form = NextPlanForm(request.POST or None, initial={"title": services.suggest_next_title(plan)})
     if request.method == "POST" and form.is_valid():
         new_plan = _call_service(
@@ -258,12 +252,13 @@ def plan_next(request, pk: int):
         if new_plan is not None:
             messages.success(
                 request,
-                f"Next plan started as a draft, with {new_plan.actions.count()} unfinished "
+                "Next plan started as a draft, with "
+                f"{selectors.unfinished_action_count(new_plan)} unfinished "
                 "actions carried over.",
             )
             return redirect(new_plan)
     starts_on, ends_on = services.next_period(plan)
-    unfinished = plan.actions.exclude(status=Action.Status.COMPLETE).count()
+    unfinished = selectors.unfinished_action_count(plan)
     return render(
         request,
         "actionplan/next.html",
@@ -305,15 +300,7 @@ def action_create(request, pk: int):
 @permission_required(permissions.is_staff_member)
 def action_detail(request, plan_pk: int, pk: int):
     action = _visible_action(request, plan_pk, pk)
-    # Links to other plans' actions only where the reader may see those plans (drafts).
-    continues = action.continues
-    if continues is not None and not permissions.can_view_action_plan(request.user, continues.plan):
-        continues = None
-    continued_by = [
-        later
-        for later in action.continued_by.select_related("plan")
-        if permissions.can_view_action_plan(request.user, later.plan)
-    ]
+    continues, continued_by = selectors.linked_actions(action, request.user)
     form = (
         UpdateForm(action=action)
         if permissions.can_post_action_update(request.user, action)
@@ -384,24 +371,9 @@ def action_update(request, plan_pk: int, pk: int):
 @permission_required(permissions.is_staff_member)
 def evidence(request, plan_pk: int, action_pk: int, pk: int):
     """An evidence file, only for readers of its plan: an attachment, never rendered inline."""
-    update = get_object_or_404(
-        ActionUpdate.objects.select_related("action__plan"),
-        pk=pk,
-        action_id=action_pk,
-        action__plan_id=plan_pk,
-    )
-    if not permissions.can_view_action_evidence(request.user, update) or not update.evidence:
+    update = selectors.update_in_action(plan_pk, action_pk, pk)
+    if not permissions.can_view_action_evidence(request.user, update):
         raise Http404
-    try:
-        handle = update.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=update.evidence_name or update.evidence.name.rsplit("/", 1)[-1],
-        content_type=update.evidence_content_type or "application/octet-stream",
+    return serve_private_file(
+        update.evidence, content_type=update.evidence_content_type, filename=update.evidence_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response

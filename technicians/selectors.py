@@ -21,8 +21,8 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from technicians.permissions import visible_technicians_filter
 from technicians.models import Department, Technician, TechnicianSkill
+from technicians.permissions import visible_technicians_filter
 
 SEARCH_CONFIG = "english"
 NAME_ORDER = ("last_name", "first_name", "pk")
@@ -159,6 +159,20 @@ def technician_profile(pk: int) -> Technician | None:
     return (
         Technician.objects.select_related("department", "line_manager")
         .prefetch_related(Prefetch("technician_skills", queryset=skills))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def profile_to_edit(technician: Technician) -> Technician:
+    """A fresh copy of the technician for their profile form, with what the page shows."""
+    return Technician.objects.select_related("department", "line_manager").get(pk=technician.pk)
+
+
+def technician_for_photo(pk: int, field_name: str) -> Technician | None:
+    """Only what the photo view needs: who may see the profile, and the photo's file."""
+    return (
+        Technician.objects.only("pk", "user_id", "is_active", "visibility", field_name)
         .filter(pk=pk)
         .first()
     )

@@ -1,5 +1,6 @@
 """The directory: search and filters, profiles, my profile, photos, departments, and the
-public Meet our technicians page. Permission decisions come from portal.permissions."""
+public Meet our technicians page. Thin: rules from technicians.permissions, queries from
+technicians.selectors, changes through technicians.services."""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from technicians import permissions
 from portal.decorators import permission_required
-from technicians import photos, selectors, services
+from portal.files import serve_private_file
+from technicians import permissions, photos, selectors, services
 from technicians.filters import PublicTechnicianFilter, TechnicianFilter
 from technicians.forms import ProfileForm, SkillFormSet
-from technicians.models import Technician
 
 PER_PAGE = 24
 PHOTO_SIZES = {"full": "photo", "thumb": "photo_thumbnail"}
@@ -96,13 +96,13 @@ def my_profile(request):
     mine = permissions.technician_of(request.user)
     if mine is None or not mine.is_active:
         return render(request, "technicians/no_profile.html", {"leaver": mine is not None})
-    technician = Technician.objects.select_related("department", "line_manager").get(pk=mine.pk)
+    technician = selectors.profile_to_edit(mine)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=technician)
         formset = SkillFormSet(request.POST, instance=technician, prefix="skills")
         if form.is_valid() and formset.is_valid():
             # A fresh copy: the form has already written its values onto `technician`.
-            fresh = Technician.objects.get(pk=technician.pk)
+            fresh = selectors.profile_to_edit(technician)
             try:
                 services.update_profile(
                     fresh,
@@ -133,28 +133,18 @@ def photo(request, pk: int, size: str):
     field_name = PHOTO_SIZES.get(size)
     if field_name is None:
         raise Http404("No such photo size.")
-    technician = (
-        Technician.objects.only("pk", "user_id", "is_active", "visibility", field_name)
-        .filter(pk=pk)
-        .first()
-    )
+    technician = selectors.technician_for_photo(pk, field_name)
     if technician is None or not permissions.can_view_technician(request.user, technician):
         return _hidden(request)
     file = getattr(technician, field_name)
-    if not file:
-        raise Http404("No photo.")
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404("No photo.") from None
-    response = FileResponse(handle, content_type=photos.content_type_for(file.name))
-    is_public = technician.is_active and technician.visibility == Technician.Visibility.PUBLIC
-    if is_public:
-        patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
-    else:
-        patch_cache_control(response, private=True, max_age=PHOTO_MAX_AGE)
-        patch_vary_headers(response, ["Cookie"])
-    return response
+    # Photos are re-encoded images (never SVG) on upload, so they may be shown inline.
+    return serve_private_file(
+        file,
+        content_type=photos.content_type_for(file.name),
+        inline=True,
+        max_age=PHOTO_MAX_AGE,
+        public=permissions.is_public_profile(technician),
+    )
 
 
 @require_GET
