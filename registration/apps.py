@@ -7,9 +7,10 @@ class RegistrationConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from registration import demo, panels, permissions, reminders
+        from registration import demo, panels, permissions, reminders, report
 
         registry.register_checks(permissions.CHECKS)
+        registry.register_report_section(report.SECTION)  # the annual report's section
         registry.register_reminder("registration.renewals", reminders.queue_renewal_reminders)
         registry.register_reminder("registration.waiting", reminders.queue_waiting_reminders)
         registry.register_reminder("registration.no_proof", reminders.queue_no_proof_reminders)

@@ -7,9 +7,10 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from training import demo, panels, permissions, reminders
+        from training import demo, panels, permissions, reminders, report
 
         registry.register_checks(permissions.CHECKS)
+        registry.register_report_section(report.SECTION)  # the annual report's section
         registry.register_reminder("training.sessions", reminders.queue_session_reminders)
         registry.register_reminder("training.approvals", reminders.queue_approval_reminders)
         registry.register_seeder("training", demo.seed_demo, order=30)

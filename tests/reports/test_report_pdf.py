@@ -23,6 +23,8 @@ SECTION_TITLES = [
     "Executive summary",
     "Who we are",
     "Visibility",
+    "Recognition",
+    "Career development",
     "Sustainability",
     "The action plan",
 ]
@@ -79,6 +81,43 @@ def test_the_section_figures_of_the_known_data_set(known_data):
         ["Physics Workshop", 1, "Glassblowing"],
     ]
     assert [row[0] for row in sustainability["untaught"]] == ["Glassblowing", "Laser cutting"]
+    recognition = figures["recognition"]
+    assert (recognition["registered"], recognition["registered_percent"]) == (2, 40.0)
+    assert [[code, count] for code, _, count in recognition["by_register"]] == [
+        ["RSciTech", 1],
+        ["CSci", 1],
+    ]
+    assert recognition["by_body"] == [
+        ["Institute of Physics", 1],
+        ["Royal Society of Chemistry", 1],
+    ]
+    assert recognition["new_registrations"] == 1
+    assert (recognition["applications"], recognition["approved"], recognition["rejected"]) == (
+        3,
+        2,
+        1,
+    )
+    assert (recognition["budget"], recognition["committed"], recognition["spent"]) == (
+        1000.0,
+        66.0,
+        58.0,
+    )
+    assert recognition["remaining"] == 876.0
+    career = figures["career_development"]
+    assert (career["technicians"], career["days"], career["average_days"]) == (5, 8.0, 1.6)
+    assert (career["meeting_target"], career["meeting_target_percent"]) == (1, 20.0)
+    assert career["mix"] == [
+        ["On the job", 5.0, 62.5, 70.0],
+        ["Conference or workshop", 2.0, 25.0, 20.0],
+        ["Formal course", 1.0, 12.5, 10.0],
+    ]
+    assert (career["sessions_delivered"], career["sessions_cancelled"]) == (1, 1)
+    assert (career["attended"], career["no_shows"]) == (2, 1)
+    assert (career["attendance_percent"], career["no_show_percent"]) == (66.7, 33.3)
+    assert career["demand"] == [
+        ["Fume cupboard safety", 1, 0, 2],
+        ["Glassblowing basics", 0, 1, 0],  # its one session was cancelled
+    ]
     plan = figures["action_plan"]
     assert plan["actions"] == 5  # the draft plan's action is not reported
     assert plan["pillars"][0] == ["Visibility", 2, 1, 0, 0, 1, 70]
@@ -111,6 +150,17 @@ def test_the_pdf_holds_the_figures_section_by_section(ready_report):
     assert "Completeprofiles120" in visibility  # 1 technician, 20 %
     assert "Publicprofiles240" in visibility
     assert "FacultyofSciencePhysicsWorkshop" in visibility  # no helpdesk address
+    recognition = sections["Recognition"]
+    assert "2of5techniciansregistered,40%" in recognition
+    assert "Newregistrationsthisyear(1)" in recognition
+    assert "Budget£1,000.00" in recognition and "Spent(paid)£58.00" in recognition
+    assert "Remaining£876.00" in recognition
+    career = sections["Career development"]
+    assert "Dayspertechnician1.6" in career
+    assert "Meetingthepro-ratatarget(%)20" in career
+    assert "Onthejob562.570" in career  # 5 days, 62.5 % of them, against 70 %
+    assert "Attendancerate(%)66.7" in career and "No-showrate(%)33.3" in career
+    assert "Fumecupboardsafety102" in career  # waiting-list demand: 1 waiting, 2 sessions
     sustainability = sections["Sustainability"]
     assert "DesignStudio1Lasercutting" in sustainability
     assert "PhysicsWorkshop1Glassblowing" in sustainability
