@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("budget/", views.budget, name="budget"),
     path("summary/", views.summary, name="summary"),
+    path("import/", views.registration_import, name="import"),
     path("summary/<slug:table>.csv", views.summary_csv, name="summary_csv"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),

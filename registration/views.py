@@ -7,13 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
+from portal.imports.pending import ImportRefused
+from portal.imports.views import ImportPage
 from portal.periods import financial_year_of
-from registration import cpd_record, files, permissions, selectors, services
+from registration import cpd_record, files, importing, permissions, selectors, services
 from registration.forms import (
     ApplicationForm,
     BudgetForm,
@@ -478,4 +481,43 @@ def cpd_record_download(request, fmt: str):
     response["Content-Disposition"] = (
         f'attachment; filename="{cpd_record.pdf_filename(me, start, end)}"'
     )
+    response["Cache-Control"] = "private, no-store"  # a person's record: never kept
     return response
+
+
+# --- HR's import of registrations ------------------------------------------------------------
+
+
+class RegistrationImportPage(ImportPage):
+    kind = importing.KIND
+    template_name = "registration/import.html"
+    upload_help = "UTF-8 CSV with the columns below, at most 5 MB."
+
+    def page_url(self) -> str:
+        return reverse("registration:import")
+
+    def success_url(self) -> str:
+        return reverse("registration:summary")
+
+    def context(self) -> dict:
+        return {"columns": importing.COLUMNS.documentation()}
+
+    def preview(self, text: str):
+        return importing.preview_import(text)
+
+    def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
+        result = importing.apply_import(
+            self.request.user, text, fingerprint=fingerprint, file_name=file_name
+        )
+        if not result.is_valid:
+            raise ImportRefused(result, "Nothing was imported: the file no longer checks out.")
+        return (
+            f"Imported registrations: {len(result.new)} new, {len(result.changed)} changed, "
+            f"{len(result.unchanged)} unchanged."
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_manage_funding)
+def registration_import(request):
+    return RegistrationImportPage(request).handle()

@@ -115,6 +115,15 @@ ROWS = [
         note=" invalid",
     ),
     Row("registration:summary", lambda w: "/registration/summary/", HR),
+    Row("registration:import", lambda w: "/registration/import/", HR),
+    Row(
+        "registration:import",
+        lambda w: "/registration/import/",
+        HR,
+        method="post",
+        data=lambda w: {"action": "upload"},
+        note=" no file",
+    ),
     Row("registration:summary_csv", lambda w: "/registration/summary/by-register.csv", HR),
     Row(
         "registration:summary_csv",
