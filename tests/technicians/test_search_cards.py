@@ -1,0 +1,105 @@
+"""The directory says why a person matched a search, names its sort order, and numbers its
+pages."""
+
+import re
+
+import pytest
+
+from technicians.models import Technician
+from tests import factories
+
+URL = "/technicians/"
+
+
+@pytest.fixture
+def confocal(personas):
+    department = personas.technician_profile.department
+    person = factories.TechnicianFactory(
+        first_name="Iris",
+        last_name="Imaging",
+        job_title="Imaging Technician",
+        department=department,
+        expertise="Live-cell imaging. Confocal microscopy training for students",
+        equipment="Zeiss LSM 880 confocal, Leica SP8",
+    )
+    factories.TechnicianSkillFactory(
+        technician=person, skill=factories.SkillFactory(name="Confocal microscopy"), level=3
+    )
+    factories.TechnicianSkillFactory(
+        technician=person, skill=factories.SkillFactory(name="Welding"), level=2
+    )
+    return person
+
+
+def card_of(html: str, name: str) -> str:
+    start = html.index(name)
+    return html[start : html.index("</article>", start)]
+
+
+@pytest.mark.django_db
+def test_a_search_result_says_why_the_person_matched(login, personas, confocal):
+    html = login(personas.technician).get(URL, {"q": "confocal"}).content.decode()
+    card = card_of(html, "Iris Imaging")
+    assert "<mark>Confocal</mark> microscopy, expert" in card
+    assert "Zeiss LSM 880 <mark>confocal</mark>" in card
+    assert "Welding" not in card  # only what matched
+
+
+@pytest.mark.django_db
+def test_the_reasons_are_escaped(login, personas, department):
+    factories.TechnicianFactory(
+        first_name="Sly",
+        last_name="Script",
+        department=department,
+        expertise="<script>alert(1)</script> laser cutting",
+    )
+    html = login(personas.technician).get(URL, {"q": "laser"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_public_search_cards_say_why_too(login, personas, confocal):
+    confocal.visibility = "public"
+    confocal.save()
+    html = login(None).get("/meet-our-technicians/", {"q": "confocal"}).content.decode()
+    assert "<mark>Confocal</mark> microscopy, expert" in card_of(html, "Iris Imaging")
+
+
+def sort_options(html: str) -> list[tuple[str, str]]:
+    select = re.search(r'<select name="sort".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+@pytest.mark.django_db
+def test_the_sort_box_names_the_order_it_gives(login, personas, confocal):
+    client = login(personas.technician)
+    plain = sort_options(client.get(URL).content.decode())
+    assert plain[0] == ("", "Name")
+    assert "Best match" not in dict(plain).values()
+    searched = sort_options(client.get(URL, {"q": "confocal"}).content.decode())
+    assert searched[0] == ("", "Best match")
+    assert ("name", "Name") in searched
+
+
+@pytest.mark.django_db
+def test_a_live_search_updates_the_sort_box(login, personas, confocal):
+    response = login(personas.technician).get(
+        URL, {"q": "confocal"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
+    html = response.content.decode()
+    assert 'id="field-sort" hx-swap-oob="true"' in html
+    assert sort_options(html)[0] == ("", "Best match")
+
+
+@pytest.mark.django_db
+def test_pages_are_numbered(login, personas, department):
+    Technician.objects.bulk_create(
+        factories.TechnicianFactory.build_batch(24 * 6, department=department)
+    )
+    html = login(personas.technician).get(URL, {"page": 3}).content.decode()
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S).group(0)
+    numbers = re.findall(r'<span class="visually-hidden">Page </span>(\d+)</a>', nav)
+    assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
+    assert re.search(r'aria-current="page"><span class="visually-hidden">Page </span>3<', nav)
+    assert 'rel="prev"' in nav and 'rel="next"' in nav
