@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,6 +32,8 @@ def unneutralise(text: str) -> str:
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Exports hold people's data: never kept by a proxy or on a shared computer's disk.
+    patch_cache_control(response, private=True, no_store=True)
     response.write("\ufeff")  # so Excel reads the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(header)

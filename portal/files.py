@@ -24,10 +24,12 @@ def serve_private_file(
 
     - A download (`Content-Disposition: attachment`, named `filename` or the stored name)
       unless `inline`: only for files whose content was checked to be an image.
-    - Never sniffed as another type than `content_type`.
+    - Never sniffed as another type than `content_type`, and sandboxed
+      (`Content-Security-Policy: sandbox`): a file that a browser renders after all runs no
+      script and reaches no cookie of the portal's.
     - Caching: `public` files (e.g. a public profile's photo) for `max_age` seconds anywhere;
-      others, with a `max_age`, only in the user's own browser and per login (Vary: Cookie);
-      without one, never stored at all.
+      every other file never stored at all (`private, no-store`): not by a shared proxy, and
+      not on the disk of a shared computer after logging out.
     """
     if not file:
         raise Http404("No such file.")
@@ -42,11 +44,10 @@ def serve_private_file(
         content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"  # the site's policy is for its pages
     if public:
         patch_cache_control(response, public=True, max_age=max_age)
-    elif max_age:
-        patch_cache_control(response, private=True, max_age=max_age)
-        patch_vary_headers(response, ["Cookie"])
     else:
         patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ["Cookie"])
     return response

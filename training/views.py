@@ -290,6 +290,7 @@ def _refused_to_register(request, error, booking):
 def _ics(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=calendar.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # staff-only: never kept by a proxy
     return response
 
 

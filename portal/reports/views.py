@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import permissions, services
 from portal.csv_export import csv_response
 from portal.decorators import permission_required
+from portal.files import serve_private_file
 from portal.models import AnnualReport
 from portal.periods import academic_year_label
 from portal.reports import document as report_document
@@ -59,19 +60,13 @@ def download(request, pk: int):
     report = selectors.report_by_pk(pk)
     if report is None or report.status != AnnualReport.Status.READY or not report.file:
         raise Http404("No such report, or it is not ready yet.")
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The report's file is missing.") from None
     label = academic_year_label(report.year).replace("–", "-")
-    response = FileResponse(
-        handle,
+    # An attachment, sandboxed, never stored (404 if the file is missing from storage).
+    return serve_private_file(
+        report.file,
         content_type="application/pdf",
-        as_attachment=True,
         filename=f"technician-commitment-report-{label}-v{report.version}.pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _document(year: int, *, with_charts: bool):
