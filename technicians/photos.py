@@ -11,6 +11,8 @@ drops EXIF, GPS, ICC and every other metadata. A square thumbnail is made alongs
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePath
@@ -18,7 +20,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from portal.uploads import FileTooLarge, read_capped
 
@@ -109,6 +111,19 @@ def _encode(image: Image.Image, extension: str) -> bytes:
     return buffer.getvalue()
 
 
+@contextmanager
+def _truncated_images_refused() -> Iterator[None]:
+    """WeasyPrint (PDF reports) sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole process when
+    it is imported, so that a process which has rendered a PDF would take a truncated photo and
+    pad it with grey. Photos are decoded strictly whatever else the process did."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def process_photo(upload) -> ProcessedPhoto:
     """Check an uploaded file and turn it into a clean photo and thumbnail.
 
@@ -132,7 +147,10 @@ def process_photo(upload) -> ProcessedPhoto:
                         code="too_many_pixels",
                     )
                 probe.verify()  # structural check; the image cannot be used after this
-            with Image.open(BytesIO(data), formats=ALLOWED_FORMATS) as image:
+            with (
+                _truncated_images_refused(),
+                Image.open(BytesIO(data), formats=ALLOWED_FORMATS) as image,
+            ):
                 image.seek(0)  # the first frame of an animation
                 image.load()  # decodes every pixel: a truncated file fails here
                 upright = ImageOps.exif_transpose(image) or image

@@ -70,3 +70,16 @@ def test_the_cap_comes_from_the_environment(monkeypatch):
     monkeypatch.delenv("PORTAL_PHOTO_MAX_PIXELS")
     spec.loader.exec_module(module)
     assert module.PORTAL_PHOTO_MAX_PIXELS == 25_000_000
+
+
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(monkeypatch):
+    """WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole process at import."""
+    import weasyprint  # noqa: F401
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, format="JPEG", quality=95)
+    with pytest.raises(photos.PhotoError) as refused:
+        photos.process_photo(SimpleUploadedFile("cut.jpg", buffer.getvalue()[:3000]))
+    assert refused.value.code == "not_image"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was for the PDF renderer
