@@ -254,11 +254,25 @@ def my_training(technician, today: datetime.date | None = None) -> MyTraining:
     now = timezone.now()
     year = academic_year_of(today)
     last_start, _ = academic_year_bounds(year - 1)
+    ahead = (
+        Booking.objects.filter(session=OuterRef("session"), status=Booking.Status.WAITLISTED)
+        .filter(
+            Q(created__lt=OuterRef("created"))
+            | Q(created=OuterRef("created"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     bookings = list(
         Booking.objects.filter(technician=technician)
+        .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
         .select_related("session__course")
         .order_by("-session__starts_at", "-pk")[:200]
     )
+    for booking in bookings:
+        booking.waiting_position = booking.ahead + 1  # 1 = next to be given a seat
     open_statuses = (
         Booking.Status.REQUESTED,
         Booking.Status.CONFIRMED,

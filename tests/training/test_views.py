@@ -300,3 +300,13 @@ def test_team_and_register_queries_are_constant(
     client = login(personas.coordinator)
     with django_assert_max_num_queries(14):
         assert client.get(f"/training/sessions/{session.pk}/register/").status_code == 200
+
+
+def test_my_training_says_where_i_am_on_the_waiting_list(personas, login, alex, morgan):
+    session = make_session(capacity=1)
+    services.book_session(session, morgan, by=personas.manager)
+    first = make_technician(alex.department)
+    services.book_session(session, first, by=first.user)
+    services.book_session(session, alex, by=personas.technician)
+    page = login(personas.technician).get("/training/me/").content.decode()
+    assert "number 2 in line" in page
