@@ -154,3 +154,14 @@ class CPDPeriodForm(forms.Form):
         if start and end and (end - start).days > 366 * 10:
             self.add_error("start", "Please choose a period of at most ten years.")
         return data
+
+
+class RegisterFeesForm(forms.ModelForm):
+    class Meta:
+        model = Register
+        fields = ["application_fee", "annual_fee", "fee_note"]
+        labels = {
+            "application_fee": "Application fee (£)",
+            "annual_fee": "Annual fee (£)",
+            "fee_note": "Where the fees come from",
+        }

@@ -242,6 +242,25 @@ def set_budget(*, by, financial_year: int, amount: Decimal) -> FundingBudget:
     return budget
 
 
+# --- register fees -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_register_fees(
+    register: Register, *, by, application_fee: Decimal, annual_fee: Decimal, fee_note: str = ""
+) -> Register:
+    """HR keeps the fees up to date. Applications keep the fees of the day they were made."""
+    if not permissions.can_manage_funding(by):
+        raise PermissionDenied("Only HR can change the registers' fees.")
+    locked = Register.objects.select_for_update().get(pk=register.pk)
+    locked.application_fee = application_fee
+    locked.annual_fee = annual_fee
+    locked.fee_note = (fee_note or "").strip()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
 # --- applications --------------------------------------------------------------------------
 
 

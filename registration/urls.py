@@ -9,6 +9,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("review/", views.review, name="review"),
     path("budget/", views.budget, name="budget"),
+    path("fees/", views.fees, name="fees"),
     path("summary/", views.summary, name="summary"),
     path("import/", views.registration_import, name="import"),
     path("summary/<slug:table>.csv", views.summary_csv, name="summary_csv"),

@@ -25,10 +25,11 @@ from registration.forms import (
     NoteForm,
     PaymentForm,
     ProofForm,
+    RegisterFeesForm,
     RegistrationForm,
     RejectForm,
 )
-from registration.models import CPDEntry, Registration
+from registration.models import CPDEntry, Register, Registration
 from technicians.permissions import technician_of
 
 
@@ -314,6 +315,29 @@ def budget(request):
     return render(
         request, "registration/budget.html", {"form": form, "years": selectors.budget_years()}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_manage_funding)
+def fees(request):
+    """HR edits each register's fees (also in the admin)."""
+    registers = list(Register.objects.order_by("order", "code"))
+    forms_by_register = []
+    for register in registers:
+        bound = request.method == "POST" and request.POST.get("register") == str(register.pk)
+        form = RegisterFeesForm(
+            request.POST if bound else None, instance=register, prefix=f"r{register.pk}"
+        )
+        if bound and form.is_valid():
+            fresh = Register.objects.get(pk=register.pk)
+            saved = _call_service(
+                form, services.update_register_fees, fresh, by=request.user, **form.cleaned_data
+            )
+            if saved is not None:
+                messages.success(request, f"Fees of {saved.code} saved.")
+                return redirect("registration:fees")
+        forms_by_register.append((register, form))
+    return render(request, "registration/fees.html", {"forms": forms_by_register})
 
 
 # --- the HR summary ------------------------------------------------------------------------

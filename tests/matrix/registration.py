@@ -115,6 +115,15 @@ ROWS = [
         note=" invalid",
     ),
     Row("registration:summary", lambda w: "/registration/summary/", HR),
+    Row("registration:fees", lambda w: "/registration/fees/", HR),
+    Row(
+        "registration:fees",
+        lambda w: "/registration/fees/",
+        HR,
+        method="post",
+        data=lambda w: {"register": "1", "r1-application_fee": "-5"},
+        note=" invalid",
+    ),
     Row("registration:import", lambda w: "/registration/import/", HR),
     Row(
         "registration:import",

@@ -485,3 +485,51 @@ def test_demo_data_has_registrations_budgets_and_every_state(personas, registers
     seed_demo(technicians=60, stdout=io.StringIO())
     assert FundingApplication.objects.count() == count
     assert ProfessionalBody.objects.filter(registers__code="ICTTech").exists()
+
+
+def test_hr_edits_a_register_fees_and_new_applications_take_them(
+    personas, login, registers, make_application
+):
+    before = make_application(S.DRAFT)
+    rsci = registers["RSci"]
+    client = login(personas.hr)
+    assert "Demo values" in client.get("/registration/fees/").content.decode()
+    response = client.post(
+        "/registration/fees/",
+        {
+            "register": rsci.pk,
+            f"r{rsci.pk}-application_fee": "40.00",
+            f"r{rsci.pk}-annual_fee": "41.00",
+            f"r{rsci.pk}-fee_note": "2026 fees, checked with the IST.",
+        },
+    )
+    assert response.status_code == 302
+    rsci.refresh_from_db()
+    assert (rsci.application_fee, rsci.annual_fee) == (Decimal("40.00"), Decimal("41.00"))
+    assert make_application(S.DRAFT, register="RSci").amount_requested == Decimal("81.00")
+    before.refresh_from_db()
+    assert before.amount_requested == Decimal("58.00")  # made before: its own fees
+    refused = client.post(
+        "/registration/fees/", {"register": rsci.pk, f"r{rsci.pk}-application_fee": "-1"}
+    )
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+
+
+def test_the_register_admin_lets_hr_edit_fees(personas):
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[Register]
+    request = RequestFactory().get("/admin/")
+    request.user = personas.hr
+    assert model_admin.has_change_permission(request)
+    request.user = personas.technician
+    assert not model_admin.has_change_permission(request)
+
+
+def test_the_dashboard_shows_the_registration_panels(personas, login, make_application):
+    make_application(S.SUBMITTED)
+    manager_page = login(personas.manager).get("/").content.decode()
+    assert "Registration funding to endorse" in manager_page
+    assert "Alex Tech, RSciTech" in manager_page
+    hr_page = login(personas.hr).get("/").content.decode()
+    assert "Registration funding" in hr_page and "Budget" in hr_page
