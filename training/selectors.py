@@ -306,9 +306,9 @@ def my_training(technician, today: datetime.date | None = None) -> MyTraining:
 
 
 def _history_counts(queryset, now: datetime.datetime, prefix: str = ""):
-    from training.services import _window_start_at
+    from training.services import no_show_window_start_at
 
-    start = _window_start_at(now)
+    start = no_show_window_start_at(now)
     no_shows = (
         Booking.objects.filter(
             technician=OuterRef("pk"),

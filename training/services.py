@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
@@ -83,10 +83,15 @@ SESSION_CANCELLED_KIND = "training_session_cancelled"
 SESSION_ADDED = "training_session_added"
 NO_SHOW_LIMIT = "training_no_show_limit"
 
-# Which notifications carry an iCalendar invitation (see `notification_attachments`).
-INVITATION_KINDS = {CONFIRMED: "REQUEST", APPROVED: "REQUEST", PROMOTED: "REQUEST"}
-INVITATION_KINDS |= {SESSION_CHANGED: "REQUEST"}
-INVITATION_KINDS |= {CANCELLED: "CANCEL", SESSION_CANCELLED_KIND: "CANCEL"}
+# Which notifications carry an iCalendar message, and its METHOD (`notification_attachments`).
+INVITATION_KINDS = {
+    CONFIRMED: "REQUEST",
+    APPROVED: "REQUEST",
+    PROMOTED: "REQUEST",
+    SESSION_CHANGED: "REQUEST",
+    CANCELLED: "CANCEL",
+    SESSION_CANCELLED_KIND: "CANCEL",
+}
 
 OPEN = (Booking.Status.REQUESTED, Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
 
@@ -122,7 +127,7 @@ def no_show_window_start(today: datetime.date) -> datetime.date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def _window_start_at(now: datetime.datetime) -> datetime.datetime:
+def no_show_window_start_at(now: datetime.datetime) -> datetime.datetime:
     start = no_show_window_start(timezone.localdate(now))
     return timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
 
@@ -132,7 +137,7 @@ def no_show_count(technician, now: datetime.datetime | None = None) -> int:
     return Booking.objects.filter(
         technician=technician,
         status=Booking.Status.NO_SHOW,
-        session__starts_at__gte=_window_start_at(now),
+        session__starts_at__gte=no_show_window_start_at(now),
         session__starts_at__lte=now,
     ).count()
 
@@ -903,7 +908,3 @@ def notification_attachments(notification) -> list[tuple[str, bytes, str]]:
     if len(parts) >= 4 and parts[2] == "seq":
         booking.session.sequence = int(parts[3])  # the sequence the message was written with
     return [calendar.attachment(method, booking)]
-
-
-def active_bookings_filter() -> Q:
-    return Q(status__in=Booking.ACTIVE)

@@ -329,18 +329,18 @@ def renew_calendar(request):
 
 @permission_required(permissions.can_view_training)
 def me(request):
-    me = permissions.technician_of(request.user)
-    if me is None or not me.is_active:
+    technician = permissions.technician_of(request.user)
+    if technician is None or not technician.is_active:
         return render(request, "training/no_profile.html")
     today = timezone.localdate()
-    mine = selectors.my_training(me, today)
-    token = services.calendar_token_of(me, by=request.user)
+    mine = selectors.my_training(technician, today)
+    token = services.calendar_token_of(technician, by=request.user)
     feed_url = request.build_absolute_uri(f"/training/calendar/{token.token}.ics")
     return render(
         request,
         "training/me.html",
         {
-            "me": me,
+            "me": technician,
             "mine": mine,
             "today": today,
             "year_label": academic_year_label(academic_year_of(today)),
