@@ -3,10 +3,12 @@ the action's page shows it as a timeline with the progress updates, newest first
 
 import datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 
-from actionplan import selectors, services
+from actionplan import history, selectors, services
+from actionplan.history import Reason
 from tests import factories
 from tests.actionplan.conftest import at_noon
 
@@ -119,3 +121,46 @@ def test_the_timeline_query_count_does_not_grow_with_history(
     factories.ActionUpdateFactory(action=owned_action)
     with django_assert_max_num_queries(5):
         assert len(selectors.action_timeline(owned_action)) == 22
+
+
+# --- why a change was made ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "ref", "stored", "words"),
+    [
+        (Reason.PROGRESS_UPDATE, 12, "update:12", "Progress update."),
+        (Reason.NEXT_PLAN, 3, "next plan after 3", "Started as the next plan."),
+        (Reason.CARRIED_OVER, 3, "continues plan 3", "Carried over from the previous plan."),
+        (Reason.IMPORT, None, "import", "Imported from a CSV file."),
+        (Reason.DEMO, None, "demo data", "Demo data."),
+    ],
+)
+def test_each_reason_is_stored_and_read_back_by_one_table(reason, ref, stored, words):
+    assert history.format_reason(reason, ref) == stored  # what the history already holds
+    assert history.parse_reason(stored) == history.ParsedReason(reason, ref)
+    assert history.describe(stored) == words
+
+
+def test_an_ordinary_edit_or_free_text_is_no_reason_of_ours():
+    assert history.parse_reason(None) is None
+    assert history.parse_reason("") is None
+    assert history.describe(None) == ""
+    assert history.parse_reason("update:twelve") is None
+    assert history.parse_reason("an update:12") is None
+    assert history.describe("Fixed a typo") == "Fixed a typo"
+
+
+def test_a_reason_names_a_row_exactly_when_its_table_says_so():
+    with pytest.raises(ValueError):
+        history.format_reason(Reason.PROGRESS_UPDATE)
+    with pytest.raises(ValueError):
+        history.format_reason(Reason.IMPORT, 5)
+
+
+def test_the_timeline_says_why_plans_and_actions_were_made(personas, owned_action):
+    next_plan = services.start_next_plan(personas.steering, owned_action.plan)
+    [created] = selectors.plan_timeline(next_plan)
+    assert created.reason == "Started as the next plan."
+    carried = next_plan.actions.get()
+    assert selectors.action_timeline(carried)[-1].reason == "Carried over from the previous plan."
