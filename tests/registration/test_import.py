@@ -101,3 +101,19 @@ def test_the_import_page_previews_and_applies(personas, login, staff):
     response = client.post("/registration/import/", {"action": "apply", "token": token})
     assert response.status_code == 302
     assert Registration.objects.get().membership_number == "IST001"
+
+
+def test_the_readme_table_is_the_generated_one():
+    import re
+    import textwrap
+
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    match = re.search(
+        r"<!-- columns:registrations -->\n(.*?)^ *<!-- /columns:registrations -->",
+        readme,
+        re.DOTALL | re.MULTILINE,
+    )
+    assert match
+    assert textwrap.dedent(match.group(1)) == importing.COLUMNS.markdown_table()
