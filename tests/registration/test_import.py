@@ -2,6 +2,7 @@
 a stale preview refused."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -117,3 +118,18 @@ def test_the_readme_table_is_the_generated_one():
     )
     assert match
     assert textwrap.dedent(match.group(1)) == importing.COLUMNS.markdown_table()
+
+
+def test_the_command_dry_runs_and_applies(personas, staff, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "registrations.csv"
+    path.write_text(HEADER + "S001,RSciTech,IST,IST001,,,\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_registrations", str(path), "--dry-run", stdout=out)
+    assert "Would import: 1 new" in out.getvalue()
+    assert not Registration.objects.exists()
+    with pytest.raises(CommandError, match="--as"):
+        call_command("import_registrations", str(path), stdout=io.StringIO())
+    call_command("import_registrations", str(path), "--as", personas.hr.email, stdout=out)
+    assert Registration.objects.get().membership_number == "IST001"
