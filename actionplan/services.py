@@ -1,6 +1,9 @@
 """Every change to action plans goes through a function here: the views, the import and its
 management command all call these (the Django admin, for administrators, saves models directly).
 
+The acting user comes first; `portal.actors.COMMAND_LINE` is the trusted operator of a
+management command (`import_actions`), who may do what the steering group may.
+
 Refusals:
 - the wrong role raises PermissionDenied with a message saying who may do it;
 - an archived plan, or bad values, raise ValidationError (a dict by field where a field is
@@ -29,6 +32,7 @@ from actionplan import evidence as evidence_files
 from actionplan import permissions
 from actionplan.history import Reason, format_reason
 from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
+from portal.actors import is_command_line
 
 NOT_STEERING_GROUP = "Only members of the steering group can change action plans."
 NOT_UPDATER = "Only the steering group and the action's owner can post progress updates."
@@ -108,7 +112,9 @@ def completed_progress(status: str, progress: int) -> int:
 
 
 def _require_steering_group(user) -> None:
-    if not permissions.can_edit_action_plans(user):
+    """The steering group may change plans; so may the trusted command line (a management
+    command passes portal.actors.COMMAND_LINE), recorded as nobody in the history."""
+    if not (is_command_line(user) or permissions.can_edit_action_plans(user)):
         raise PermissionDenied(NOT_STEERING_GROUP)
 
 
@@ -131,14 +137,16 @@ def _refuse_unknown_fields(service: str, given: dict[str, Any], allowed: tuple[s
         raise TypeError(f"{service}() cannot set {sorted(unknown)}")
 
 
-def _save_changes(instance, fields: tuple[str, ...], values: dict[str, Any], user) -> None:
-    """Set the fields whose value differs and save, recording `user`; no change, no save (and
-    no history row)."""
+def _save_changes(
+    instance, fields: tuple[str, ...], values: dict[str, Any], user, reason: str | None = None
+) -> None:
+    """Set the fields whose value differs and save, recording `user` (and why); no change, no
+    save (and no history row)."""
     changed = [name for name in fields if getattr(instance, name) != values[name]]
     if changed:
         for name in changed:
             setattr(instance, name, values[name])
-        _as_history_of(instance, user).save()
+        _as_history_of(instance, user, reason=reason).save()
 
 
 def plan_period_errors(
@@ -283,8 +291,13 @@ def _clean_action_values(plan: ActionPlan, values: dict[str, Any], action: Actio
     return values
 
 
+def _reason_text(reason: Reason | None) -> str | None:
+    return format_reason(reason) if reason is not None else None
+
+
 @transaction.atomic
-def create_action(user, plan: ActionPlan, **fields: Any) -> Action:
+def create_action(user, plan: ActionPlan, *, reason: Reason | None = None, **fields: Any) -> Action:
+    """Add an action to a plan. `reason` (such as Reason.IMPORT) is kept in its history."""
     _require_steering_group(user)
     _refuse_unknown_fields("create_action", fields, ACTION_FIELDS)
     locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -299,20 +312,21 @@ def create_action(user, plan: ActionPlan, **fields: Any) -> Action:
     } | fields
     values = _clean_action_values(locked, values, None)
     action = Action(plan=locked, **values)
-    _as_history_of(action, user).save()
+    _as_history_of(action, user, reason=_reason_text(reason)).save()
     return action
 
 
 @transaction.atomic
-def update_action(user, action: Action, **changes: Any) -> Action:
-    """Edit an action. Saves (and records history) only when something actually changed."""
+def update_action(user, action: Action, *, reason: Reason | None = None, **changes: Any) -> Action:
+    """Edit an action. Saves (and records history, with `reason` when given) only when
+    something actually changed."""
     _require_steering_group(user)
     _refuse_unknown_fields("update_action", changes, ACTION_FIELDS)
     locked = _lock_action(action)
     _refuse_if_archived(locked.plan)
     values = {name: getattr(locked, name) for name in ACTION_FIELDS} | changes
     values = _clean_action_values(locked.plan, values, locked)
-    _save_changes(locked, ACTION_FIELDS, values, user)
+    _save_changes(locked, ACTION_FIELDS, values, user, reason=_reason_text(reason))
     return locked
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 
 from portal import outbox
-from portal.models import Notification
+from portal.imports.pending import discard_pending
+from portal.models import ImportRun, Notification, PendingImport
 
 
 @admin.register(Notification)
@@ -51,3 +52,51 @@ class NotificationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{skipped} notification(s) had been sent already.", messages.INFO
             )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Applied imports (who, when, which file, how many of each change): a record, read only."""
+
+    list_display = ("created", "kind", "by", "file_name", "counts")
+    list_filter = ("kind",)
+    search_fields = ("file_name", "by__email")
+    date_hierarchy = "created"
+    list_select_related = ("by",)
+    readonly_fields = ("kind", "by", "created", "file_name", "counts")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(admin.ModelAdmin):
+    """Previews waiting to be applied (each for an hour). They are made by the import pages and
+    deleted by them or by the periodic cleanup; an administrator may only delete one."""
+
+    list_display = ("created", "kind", "target", "uploaded_by", "file_name", "expires_at")
+    list_filter = ("kind",)
+    search_fields = ("file_name", "uploaded_by__email")
+    list_select_related = ("uploaded_by",)
+    # The file is private: no link to it, only its original name.
+    fields = ("kind", "target", "uploaded_by", "file_name", "fingerprint", "created", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        discard_pending(obj)  # the row and, once committed, its file
+
+    def delete_queryset(self, request, queryset):
+        for pending in queryset:
+            discard_pending(pending)

@@ -501,13 +501,81 @@ def test_a_row_a_service_refuses_is_reported_by_line_and_nothing_changes(
     assert not ImportRun.objects.exists()
 
 
-def test_applying_from_the_command_line_names_who_imports(tmp_path, personas, full_plan):
+def test_the_command_line_applies_without_naming_anyone(tmp_path, full_plan):
+    from django.core.management import call_command
+
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        HEADER
+        + "Recognition,R7.1,Awards,,,2026-05-01,,,,,\n"
+        + "Visibility,V1.1,Profiles for all,,Web team,2026-03-31,60 % have a profile,"
+        + "Complete,,100,\n"
+    )
+
+    call_command("import_actions", full_plan.pk, path, stdout=io.StringIO())
+
+    created = full_plan.actions.get(ref="R7.1").history.get()
+    assert created.history_user is None and created.history_change_reason == "import"
+    changed = full_plan.actions.get(ref="V1.1")
+    assert changed.title == "Profiles for all"
+    latest = changed.history.order_by("-history_date", "-pk").first()
+    assert latest.history_user is None and latest.history_change_reason == "import"
+    run = ImportRun.objects.get()
+    assert (run.by, run.file_name) == (None, "plan.csv")
+    assert run.counts["new"] == 1 and run.counts["changed"] == 1
+
+
+def test_the_command_with_as_records_who_imported(tmp_path, personas, full_plan):
+    from django.core.management import call_command
+
+    path = tmp_path / "plan.csv"
+    path.write_text(HEADER + "Recognition,R7.1,Awards,,,2026-05-01,,,,,\n")
+    call_command("import_actions", full_plan.pk, path, "--as", personas.steering.email)
+    record = full_plan.actions.get(ref="R7.1").history.get()
+    assert (record.history_user, record.history_change_reason) == (personas.steering, "import")
+    assert ImportRun.objects.get().by == personas.steering
+
+
+def test_the_command_as_someone_outside_the_steering_group_is_refused(
+    tmp_path, personas, full_plan
+):
     from django.core.management import CommandError, call_command
 
     path = tmp_path / "plan.csv"
     path.write_text(HEADER + "Recognition,R7.1,Awards,,,2026-05-01,,,,,\n")
-    with pytest.raises(CommandError, match="--as EMAIL"):
-        call_command("import_actions", full_plan.pk, path)
+    with pytest.raises(CommandError, match="Only members of the steering group"):
+        call_command("import_actions", full_plan.pk, path, "--as", personas.technician.email)
     assert not full_plan.actions.filter(ref="R7.1").exists()
-    call_command("import_actions", full_plan.pk, path, "--as", personas.steering.email)
-    assert ImportRun.objects.get().file_name == "plan.csv"
+    assert not ImportRun.objects.exists()
+
+
+def test_only_the_command_line_sentinel_is_trusted_never_none_or_a_web_user(personas, plan):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from portal.actors import COMMAND_LINE
+
+    values = {"pillar": "visibility", "ref": "V9.1", "title": "Trusted", "due_on": STARTS}
+    for actor in (None, AnonymousUser(), personas.technician, personas.hr):
+        with pytest.raises(PermissionDenied):
+            services.create_action(actor, plan, **values)
+        with pytest.raises(PermissionDenied):
+            importing.apply_import(actor, plan, HEADER + "Visibility,V9.2,X,,,2026-05-01,,,,,\n")
+    assert not plan.actions.exists()
+
+    action = services.create_action(COMMAND_LINE, plan, **values)
+    services.update_action(COMMAND_LINE, action, title="Still trusted")
+    assert [record.history_user for record in action.history.all()] == [None, None]
+    assert action.history.first().history_change_reason is None  # an ordinary edit
+
+
+def test_an_imported_change_says_so_in_the_timeline(login, personas, full_plan):
+    from actionplan import selectors
+
+    text = HEADER + "Visibility,V1.1,Profiles for all,,Web team,2026-03-31,,Complete,,100,\n"
+    result = importing.apply_import(personas.steering, full_plan, text)
+    assert result.is_valid
+    timeline = selectors.action_timeline(full_plan.actions.get(ref="V1.1"))
+    imported = [entry for entry in timeline if entry.kind == "changed"][-1]
+    assert imported.who == personas.steering
+    assert imported.reason == "Imported from a CSV file."
