@@ -128,6 +128,63 @@ class Technician(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class StaffListMapping(models.Model):
+    """How this institution's HR system writes its staff list, kept for every later file.
+
+    `columns` maps each of the staff list's columns (technicians.staff_list.columns) to the
+    HR export's own column name, in lower case ("staff_number": "employee number"); an empty
+    name means the export has no such column, and the directory's value is kept. A column not
+    named at all is read under the portal's own name. The rule "who counts as a technician"
+    keeps only rows whose `technician_column` holds one of `technician_values` (any case);
+    other rows are ignored, never made leavers. One row per portal (`current()`).
+    """
+
+    columns = models.JSONField(default=dict, blank=True)
+    role_family_default = models.CharField(
+        "role family of someone new",
+        max_length=20,
+        choices=Technician.RoleFamily.choices,
+        blank=True,
+        help_text="When the export has no role family column: the role family given to a new "
+        "technician (HR can change it later in the admin). Existing technicians keep theirs.",
+    )
+    technician_column = models.CharField(
+        "column that says who is a technician",
+        max_length=100,
+        blank=True,
+        help_text="The export's column, such as Job Family or Grade. Blank: every row is a "
+        "technician.",
+    )
+    technician_values = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The values of that column that mean a technician, such as Technical.",
+    )
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "staff list column mapping"
+
+    def __str__(self) -> str:
+        return "Staff list column mapping"
+
+    @classmethod
+    def current(cls) -> "StaffListMapping":
+        """The saved mapping, or an empty one (unsaved): the portal's own column names."""
+        return cls.objects.order_by("pk").first() or cls()
+
+    @property
+    def has_rule(self) -> bool:
+        return bool(self.technician_column and self.technician_values)
+
+
 class Skill(models.Model):
     name = models.CharField(max_length=100, unique=True)
     category = models.CharField(max_length=100, db_index=True)
