@@ -68,3 +68,31 @@ def test_my_training_fits_a_phone(page, live_server, log_in, personas, full_afte
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} scrolls sideways at 375 px ({width} px)"
+
+
+def test_the_other_training_pages_pass_an_accessibility_scan(
+    page, live_server, log_in, personas, full_after_alex
+):
+    session = full_after_alex
+    services.book_session(session, personas.technician_profile, by=personas.technician)
+    log_in(personas.technician)
+    for path in ("/training/me/log/", f"/training/sessions/{session.pk}/book/"):
+        page.goto(f"{live_server.url}{path}")
+        assert_no_serious_accessibility_violations(page)
+    page.context.clear_cookies()
+    log_in(personas.coordinator)
+    for path in (
+        "/training/manage/",
+        f"/training/sessions/{session.pk}/register/",
+        f"/training/manage/courses/{session.course.slug}/sessions/new/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert_no_serious_accessibility_violations(page)
+    page.context.clear_cookies()
+    log_in(personas.manager)
+    page.goto(f"{live_server.url}/training/team/")
+    assert_no_serious_accessibility_violations(page)
+    page.context.clear_cookies()
+    log_in(personas.hr)
+    page.goto(f"{live_server.url}/training/totals/")
+    assert_no_serious_accessibility_violations(page)
