@@ -56,13 +56,14 @@ def test_asking_at_once_makes_one_request(personas, teacher):
     assert ShadowingRequest.objects.count() == 1
 
 
-def test_accepting_and_cancelling_at_once_one_wins(personas, teacher):
+def test_accepting_and_declining_at_once_one_wins(personas, teacher):
+    """A teacher's two answers at once (two tabs): the first is kept, the second refused."""
     technician, user, skill = teacher
     request = skill_services.request_shadowing(technician, skill, by=personas.technician)
     calls = iter(
         [
             lambda: skill_services.accept_shadowing(request, by=user),
-            lambda: skill_services.cancel_shadowing(request, by=personas.technician),
+            lambda: skill_services.decline_shadowing(request, by=user),
         ]
     )
     lock = threading.Lock()
@@ -76,4 +77,4 @@ def test_accepting_and_cancelling_at_once_one_wins(personas, teacher):
     assert sum(isinstance(o, ShadowingRequest) for o in outcomes) == 1
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
     request.refresh_from_db()
-    assert request.status in {"accepted", "cancelled"}
+    assert request.status in {"accepted", "declined"}
