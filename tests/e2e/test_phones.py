@@ -1,6 +1,6 @@
 """At 375 px wide (a phone, 375×812) no page scrolls sideways: the dashboards, the directory,
-a profile, My profile and a plan. Wide tables become stacked rows with each cell labelled, or
-scroll inside their own box with the key columns kept."""
+a profile, My profile, a plan and the staff-list preview. Wide tables become stacked rows with
+each cell labelled, or scroll inside their own box with the key columns kept."""
 
 import datetime
 
@@ -119,3 +119,17 @@ def test_the_plan_table_keeps_its_key_columns_labelled_on_a_phone(
         box = cell.bounding_box()
         assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     expect(first_row.locator("th")).to_be_visible()  # the reference
+
+
+def test_the_staff_list_preview_fits_a_phone(phone, live_server, log_in, personas, world):
+    """HR's preview of the sample staff list (its counts, changes and any bad lines)."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "docs" / "sample-staff-list.csv"
+    log_in(personas.hr)
+    phone.goto(f"{live_server.url}/technicians/import/")
+    assert_fits(phone, "the staff list page")
+    phone.locator('input[type="file"]').set_input_files(str(sample))
+    phone.get_by_role("button", name="Preview the import").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Staff list preview")
+    assert_fits(phone, "the staff-list preview")
