@@ -97,6 +97,11 @@ def can_delete_record(user: Any, record: Any) -> bool:
     return record.booking_id is None and is_own(user, record.technician)
 
 
+def can_import_training_records(user: Any) -> bool:
+    """Training days kept elsewhere, imported into the ledger: HR and training coordinators."""
+    return is_hr(user) or can_manage_catalogue(user)
+
+
 def can_see_attendance_history(user: Any, technician: Any) -> bool:
     """No-shows and late cancellations: the coordinator and the line manager."""
     return can_manage_catalogue(user) or manages(user, technician)
@@ -115,4 +120,5 @@ CHECKS = {
     "log_training": can_log_training,
     "view_training_record": can_view_record,
     "delete_training_record": can_delete_record,
+    "import_training_records": can_import_training_records,
 }

@@ -66,6 +66,7 @@ NO_SEAT = "Only bookings that hold a seat can be marked attended or no-show (thi
 NOT_ON_FILE = "You need a technician profile to log training days; ask HR to add you."
 DAYS_OR_HOURS = "Give the time either in days or in hours."
 IN_FUTURE = "You can log training you have done: the date cannot be in the future."
+NOT_IMPORTER = "Only HR and training coordinators can import training records."
 HAS_SESSION = "The course has upcoming sessions: book one of them instead."
 
 # Notification kinds.
@@ -849,6 +850,36 @@ def log_training(
             record.evidence_content_type = checked.kind.content_type
             record.evidence.save(checked.storage_name, evidence, save=False)
         record.save()
+    return record
+
+
+def add_training_record(
+    technician,
+    *,
+    by,
+    date: datetime.date,
+    days: Decimal,
+    category: str,
+    title: str,
+    provider: str = "",
+    reflection: str = "",
+) -> TrainingRecord:
+    """A record kept elsewhere, added to a technician's ledger (the CSV import)."""
+    if not rules.can_import_training_records(by):
+        raise PermissionDenied(NOT_IMPORTER)
+    if date and date > timezone.localdate():
+        raise ValidationError({"date": [IN_FUTURE]})
+    record = TrainingRecord(
+        technician=technician,
+        date=date,
+        days=days,
+        category=category,
+        title=(title or "").strip(),
+        provider=(provider or "").strip(),
+        reflection=(reflection or "").strip(),
+    )
+    record.full_clean(exclude=["technician", "evidence", "booking"])
+    record.save()
     return record
 
 

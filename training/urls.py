@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/export.csv", views.me_export, name="me_export"),
     path("me/log/", views.log_days, name="log"),
     path("me/calendar/renew/", views.renew_calendar, name="renew_calendar"),
+    path("records/import/", views.records_import, name="import"),
     path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("records/<int:pk>/evidence/", views.record_evidence, name="record_evidence"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

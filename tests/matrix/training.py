@@ -166,6 +166,18 @@ ROWS = [
         TECHNICIANS_POST,
         method="post",
     ),
+    Row(
+        "training:import",
+        lambda w: "/training/records/import/",
+        staff(403, coordinator=200, hr=200, admin=200),
+    ),
+    Row(
+        "training:import",
+        lambda w: "/training/records/import/",
+        staff(403, coordinator=200, hr=200, admin=200),
+        method="post",
+        note=" no file",
+    ),
     Row("training:record_evidence", _record("evidence/"), ALEX_RECORD),
     Row(
         "training:record_delete",
