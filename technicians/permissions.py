@@ -88,6 +88,23 @@ def can_view_technician(user: Any, technician: Technician) -> bool:
     return technician.visibility == Technician.Visibility.INTERNAL
 
 
+def can_see_person(user: Any, technician: Technician | None) -> bool:
+    """Whether a page may show `user` this person's name: wherever they may see the profile
+    (`can_view_technician`, and then the name links to it), and between a technician and
+    their own line manager, who know each other whatever the profile's visibility says.
+    Nobody else learns that a private profile exists. (The `{% person_link %}` tag.)"""
+    if technician is None:
+        return False
+    if can_view_technician(user, technician):
+        return True
+    me = technician_of(user) if is_staff_member(user) else None
+    return bool(
+        me is not None
+        and me.is_active
+        and (technician.line_manager_id == me.pk or me.line_manager_id == technician.pk)
+    )
+
+
 def is_own_profile(user: Any, technician: Technician) -> bool:
     return bool(
         is_staff_member(user) and technician.user_id is not None and technician.user_id == user.pk
