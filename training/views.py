@@ -120,8 +120,13 @@ def book(request, pk: int):
         raise Http404
     people = selectors.bookable_technicians(request.user)
     me = permissions.technician_of(request.user)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if not data.get("technician") and me is not None:
+            data["technician"] = str(me.pk)  # no one chosen: book oneself
     form = BookForForm(
-        request.POST or None,
+        data,
         technicians=people,
         initial={"technician": me.pk if me else None},
     )

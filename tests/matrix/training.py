@@ -117,9 +117,9 @@ ROWS = [
     Row(
         "training:book",
         _session("book/", "tr_other_session"),
-        # Nobody chosen: the form says so (200) to whoever may book someone; staff who may
-        # book nobody (no profile, no team, no role) are refused.
-        staff(403, technician=200, manager=200, coordinator=200, admin=200),
+        # Nobody chosen: technicians book themselves (302); a coordinator or administrator
+        # without a profile is asked whom to book (200); staff who may book nobody, 403.
+        staff(403, technician=302, manager=302, coordinator=200, admin=200),
         method="post",
         note=" without choosing",
     ),

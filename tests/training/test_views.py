@@ -52,6 +52,12 @@ def test_booking_from_the_page_and_seeing_it_in_my_training(personas, session, l
     assert "COSHH risk assessment" in page and "Confirmed" in page
 
 
+def test_posting_without_choosing_books_oneself(personas, session, login, alex):
+    response = login(personas.technician).post(f"/training/sessions/{session.pk}/book/")
+    assert response.status_code == 302
+    assert Booking.objects.get().technician == alex
+
+
 def test_a_refusal_is_shown_on_the_form(personas, session, login, alex):
     services.book_session(session, alex, by=personas.technician)
     response = login(personas.technician).post(
