@@ -6,6 +6,7 @@ database rule that protects bookings: at most one active booking per technician 
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from decimal import Decimal
@@ -120,8 +121,13 @@ class Session(models.Model):
         """The cancellation deadline: the set day, or 2 working days before the start."""
         from portal.periods import add_working_days
 
-        if self.cancellation_deadline:
-            return self.cancellation_deadline
+        deadline = self.cancellation_deadline
+        if isinstance(deadline, datetime.datetime):  # given as a datetime, not yet saved
+            deadline = (
+                timezone.localdate(deadline) if timezone.is_aware(deadline) else deadline.date()
+            )
+        if deadline:
+            return deadline
         return add_working_days(timezone.localdate(self.starts_at), -2)
 
     @property

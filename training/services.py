@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
@@ -180,6 +181,7 @@ def session_details(session: Session) -> str:
         f"Where: {where or 'to be confirmed'}\n"
         f"Cancel by: {deadline} (later cancellations are recorded as late)\n\n"
         f"{absolute_link(session.course.get_absolute_url())}\n"
+        f"Calendar file: {absolute_link(reverse('training:session_ics', args=[session.pk]))}\n"
     )
 
 
@@ -263,7 +265,7 @@ def _tell_placed(booking: Booking, *, by, limited: bool, kind_confirmed: str) ->
             kind_confirmed,
             f"booking:{booking.pk}:seq:{seq}",
             f"Booked: {session.course.title}",
-            f"Your place is confirmed.{note} The calendar invitation is attached.",
+            f"Your place is confirmed.{note}",
             session,
         )
     elif limited:
@@ -421,8 +423,7 @@ def _promote(session: Session, now: datetime.datetime, freed_by: Booking | None)
             PROMOTED,
             f"booking:{booking.pk}:seq:{session.sequence}",
             f"You have a seat: {session.course.title}",
-            "A seat was freed and you were first on the waiting list: your place is now "
-            "confirmed. The calendar invitation is attached.",
+            "A seat was freed and you were first on the waiting list: your place is now confirmed.",
             session,
         )
     return promoted
@@ -460,8 +461,7 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
                 CANCELLED,
                 f"booking:{locked.pk}:seq:{session.sequence}",
                 f"Cancelled: {session.course.title}",
-                f"Your booking is cancelled.{late} The attached update removes it from your "
-                "calendar.",
+                f"Your booking is cancelled.{late}",
                 session,
             )
             _promote(session, now, freed_by=locked)
@@ -727,13 +727,7 @@ def update_session(session: Session, *, by, **values: Any) -> Session:
                     kind,
                     f"booking:{booking.pk}:seq:{locked.sequence}",
                     f"Changed: {locked.course.title}",
-                    "The session's time or place has changed. The details below are the new "
-                    "ones"
-                    + (
-                        "; the attached update changes your calendar."
-                        if booking.status == Booking.Status.CONFIRMED
-                        else "."
-                    ),
+                    "The session's time or place has changed. The details below are the new ones.",
                     locked,
                 )
         if "capacity" in changed:
@@ -770,7 +764,7 @@ def cancel_session(session: Session, *, by) -> Session:
                 f"booking:{booking.pk}:seq:{locked.sequence}",
                 f"Session cancelled: {locked.course.title}",
                 "The training coordinator has cancelled this session, so your booking is "
-                "cancelled too. The attached update removes it from your calendar.",
+                "cancelled too.",
                 locked,
             )
     return locked
