@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from portal import roles
 from technicians import permissions, photos
-from technicians.models import Skill, Technician, TechnicianSkill
+from technicians.models import Skill, StaffListMapping, Technician, TechnicianSkill
 
 if TYPE_CHECKING:
     from technicians.staff_list import StaffImportResult
@@ -228,3 +228,69 @@ def apply_staff_import(text: str, **options: Any) -> StaffImportResult:
     from technicians.staff_list.apply import apply_staff_import as apply  # it imports this module
 
     return apply(text, **options)
+
+
+MAPPING_NOT_HR = "Only HR can change how the staff list is read."
+
+
+@transaction.atomic
+def save_staff_list_mapping(
+    *,
+    by,
+    columns: Mapping[str, str],
+    role_family_default: str = "",
+    technician_column: str = "",
+    technician_values: Iterable[str] = (),
+) -> StaffListMapping:
+    """Save how the HR system's export names the staff list's columns, and who in it counts
+    as a technician (technicians.staff_list.mapping): used for every later file.
+
+    `columns`: staff list column -> the export's column name ("" for none). Refuses, changing
+    nothing, with a ValidationError by field: a column that must be in the export left out,
+    one export column chosen twice, no role family for someone new when the export has none,
+    a rule column without values or values without a column."""
+    from technicians.staff_list.mapping import MAPPED_COLUMNS, MUST_MAP, name_key
+
+    if not permissions.can_manage_staff_list(by):
+        raise PermissionDenied(MAPPING_NOT_HR)
+    names = {
+        name: " ".join(str(columns.get(name) or "").lower().split()) for name in MAPPED_COLUMNS
+    }
+    values = [" ".join(str(value).split()) for value in technician_values]
+    values = list(dict.fromkeys(value for value in values if value))
+    rule_column = " ".join(technician_column.lower().split())
+    errors: dict[str, list[str]] = {}
+    for name in MUST_MAP:
+        if not names[name]:
+            errors[name] = ["Choose the export's column that holds this: it is needed."]
+    chosen: dict[str, str] = {}
+    for name, column in names.items():
+        if not column:
+            continue
+        if name_key(column) in chosen:
+            errors.setdefault(name, []).append(
+                f"“{column}” is already chosen for {chosen[name_key(column)].replace('_', ' ')}."
+            )
+        else:
+            chosen[name_key(column)] = name
+    if not names["role_family"] and not role_family_default:
+        errors["role_family_default"] = [
+            "The export has no role family column: choose the role family of someone new."
+        ]
+    if rule_column and not values:
+        errors["technician_values"] = ["List the values that mean a technician, one a line."]
+    if values and not rule_column:
+        errors["technician_column"] = ["Choose the column these values are in."]
+    if errors:
+        raise ValidationError(errors)
+    mapping = StaffListMapping.objects.select_for_update().order_by("pk").first()
+    mapping = mapping or StaffListMapping()
+    mapping.columns = names
+    mapping.role_family_default = role_family_default
+    mapping.technician_column = rule_column
+    mapping.technician_values = values
+    mapping.updated_by = by if getattr(by, "is_authenticated", False) else None
+    mapping.full_clean()
+    mapping.save()
+    logger.info("Staff list mapping saved by %s", getattr(by, "email", ""))
+    return mapping

@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/", views.my_profile, name="me"),
     path("import/", views_staff_list.import_staff, name="import"),
     path("export.csv", views_staff_list.export_csv, name="export"),
+    path("import/sample.csv", views_staff_list.sample_csv, name="import_sample"),
     path("departments/<slug:slug>/", views.department, name="department"),
     path("skills/", views_skills.matrix, name="skills"),
     path("skills/export.csv", views_skills.matrix_csv, name="skills_export"),

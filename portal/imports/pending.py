@@ -119,3 +119,38 @@ def record_run(*, kind: str, by, file_name: str, counts: dict[str, int]) -> Impo
     return ImportRun.objects.create(
         kind=kind, by=user, file_name=(file_name or "")[:255], counts=dict(counts)
     )
+
+
+# How the history names each count of an ImportRun (other counts show their key).
+COUNT_LABELS = {
+    "created": "created",
+    "updated": "updated",
+    "leavers": "made leavers",
+    "reactivated": "reactivated",
+    "unchanged": "unchanged",
+    "ignored": "rows ignored",
+    "new": "new",
+    "changed": "changed",
+}
+
+
+def count_summary(counts: dict) -> str:
+    """An ImportRun's counts in words: "2 created, 1 updated, 0 made leavers, …"."""
+    parts = [
+        f"{value} {COUNT_LABELS.get(key, key.replace('_', ' '))}"
+        for key, value in counts.items()
+        if key != "partial"
+    ]
+    if counts.get("partial"):
+        parts.append("part of the list")
+    return ", ".join(parts)
+
+
+def recent_runs(kind: str, *, limit: int = 20) -> list[ImportRun]:
+    """The latest applied imports of a kind, newest first, with who applied them (one query)."""
+    runs = list(
+        ImportRun.objects.filter(kind=kind).select_related("by").order_by("-created")[:limit]
+    )
+    for run in runs:
+        run.summary = count_summary(run.counts or {})
+    return runs

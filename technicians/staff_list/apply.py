@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -22,14 +23,29 @@ from technicians.staff_list.preview import (
 logger = logging.getLogger(__name__)
 
 STALE = "The directory has changed since your preview: review it again"
+LEAVERS_NOT_CONFIRMED = (
+    "This import would mark {count} technicians as leavers: type {count} in the box to "
+    "confirm. Nothing was changed."
+)
 _STAFF_IMPORT_LOCK = 7_204_113  # a PostgreSQL advisory lock: one staff-list import at a time
 # What an import writes besides line managers (services.link_line_managers sets those): the
 # fields its preview compares (FIELD_LABELS), and the timestamp.
 _STAFF_IMPORT_FIELDS = [name for name in FIELD_LABELS if name != "line_manager"] + ["updated"]
 
 
+class LeaversNotConfirmed(ValidationError):
+    """A file making more than a fifth of the active technicians leavers, applied without
+    their number typed in: nothing was changed."""
+
+
 def apply_staff_import(
-    text: str, *, by=None, fingerprint: str | None = None, file_name: str = ""
+    text: str,
+    *,
+    by=None,
+    fingerprint: str | None = None,
+    file_name: str = "",
+    partial: bool = False,
+    confirmed_leavers: object = None,
 ) -> StaffImportResult:
     """Import HR's full staff list (CSV text): everything or nothing.
 
@@ -39,7 +55,12 @@ def apply_staff_import(
     no longer the ones previewed. Otherwise creates new staff numbers, updates changed ones,
     reactivates returning leavers and marks active technicians absent from the file as
     leavers (is_active=False; never deleted, their logins are kept), and records an ImportRun.
-    `by` None is the command line.
+    `partial`: the file is only part of the staff list; nobody is made a leaver. Rows outside
+    the saved rule of who counts as a technician are ignored (StaffListMapping).
+
+    When more than a fifth of the active technicians would become leavers, a person (`by`)
+    must confirm with their number (`confirmed_leavers`, as typed), or LeaversNotConfirmed is
+    raised and nothing changes. `by` None is the command line, trusted (it prints the warning).
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -47,10 +68,14 @@ def apply_staff_import(
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STAFF_IMPORT_LOCK])
         # Lock every technician: no profile edit slips in between the check and the writes.
         list(Technician.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-        preview = preview_staff_import(text)
+        preview = preview_staff_import(text, partial=partial)
         if not preview.is_valid:
             raise StaffImportRefused(preview)
         check_fingerprint(preview, fingerprint, STALE)
+        if by is not None and not preview.leavers_confirmed(confirmed_leavers):
+            raise LeaversNotConfirmed(
+                LEAVERS_NOT_CONFIRMED.format(count=len(preview.leavers)), code="confirm_leavers"
+            )
         # Before anyone leaves: the skills their departments would lose (told after the writes).
         skill_losses = leaver_skill_losses(leaving_numbers(preview))
 
@@ -96,6 +121,8 @@ def apply_staff_import(
             leavers=len(preview.leavers),
             reactivated=len(preview.reactivated),
             unchanged=preview.unchanged,
+            ignored=preview.ignored,
+            partial=partial,
         )
         run = record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
         skill_services.tell_about_leaver_skill_losses(skill_losses, key=f"import-run:{run.pk}")

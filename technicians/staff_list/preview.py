@@ -7,24 +7,32 @@ command both go through those two functions.
 
 The file is the FULL staff list: a technician who is active in the directory and absent from
 the file is a leaver and is marked inactive (never deleted). A leaver who is in a later file
-again is made active again. Rows are matched to technicians by staff number.
+again is made active again. Rows are matched to technicians by staff number. A file that is
+only part of the staff list (`partial=True`) adds and updates, and makes nobody a leaver.
+
+The file may be the HR system's own export (technicians.staff_list.mapping): its columns are
+read through the institution's saved mapping, and rows outside its rule of who counts as a
+technician are ignored: not checked, not imported, and never made leavers.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from portal.imports import Preview, RowError
+from portal.imports import CsvRows, Preview, RowError, parse_csv
 from portal.imports.columns import CleanRow, yes_no
 from portal.imports.pending import ImportRefused
-from technicians.models import Department, Technician
+from technicians.models import Department, StaffListMapping, Technician
 from technicians.skills import leaver_skill_losses
 from technicians.staff_list.columns import FIELD_LABELS, STAFF_COLUMNS
+from technicians.staff_list.mapping import HeaderPlan, plan_header
 
-# Warn when a file would make more than this share of the active technicians leavers.
+# Warn when a file would make more than this share of the active technicians leavers, and
+# then ask for their number to be typed in before applying.
 LEAVER_WARNING_SHARE = 0.2
 
 # --- the rows and the preview ---------------------------------------------------------------------
@@ -117,6 +125,15 @@ class StaffPreview(Preview):
     unchanged: int = 0
     total_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    partial: bool = False  # only part of the staff list: nobody is made a leaver
+    ignored_numbers: set[str] = field(default_factory=set, repr=False)
+    active_count: int = 0  # active technicians in the directory before the import
+    # Rows outside the rule of who counts as a technician: how many, by the rule column's value.
+    ignored: int = 0
+    ignored_by_value: list[tuple[str, int]] = field(default_factory=list)
+    rule_column: str = ""
+    # Technicians of the directory whose row is outside the rule: left as they are.
+    ignored_in_directory: int = 0
 
     def __post_init__(self) -> None:
         for key in ("create", "update", "leavers"):
@@ -141,6 +158,20 @@ class StaffPreview(Preview):
     @property
     def has_changes(self) -> bool:
         return bool(self.to_create or self.to_update or self.leavers)
+
+    @property
+    def needs_leaver_confirmation(self) -> bool:
+        """More than a fifth of the active technicians would become leavers: applying needs
+        their number typed in."""
+        return bool(self.active_count) and (
+            len(self.leavers) > LEAVER_WARNING_SHARE * self.active_count
+        )
+
+    def leavers_confirmed(self, typed: object) -> bool:
+        """Whether `typed` (what HR typed in) confirms the leavers, when that is needed."""
+        if not self.needs_leaver_confirmation:
+            return True
+        return str(typed if typed is not None else "").strip() == str(len(self.leavers))
 
     def fingerprint_data(self) -> dict[str, Any]:
         """Exactly what applying writes: each new technician's values, each update's field →
@@ -170,6 +201,8 @@ class StaffPreview(Preview):
         ]
         if self.reactivated:
             parts.append(f"{len(self.reactivated)} of the updates reactivate a leaver")
+        if self.ignored:
+            parts.append(f"{self.ignored} {'row' if self.ignored == 1 else 'rows'} ignored")
         if self.errors:
             parts.append(f"{len(self.errors)} {'error' if len(self.errors) == 1 else 'errors'}")
         return ", ".join(parts)
@@ -182,15 +215,22 @@ class StaffImportResult:
     leavers: int
     reactivated: int
     unchanged: int
+    ignored: int = 0  # rows outside the rule of who counts as a technician
+    partial: bool = False
 
     def counts(self) -> dict[str, int]:
-        return {
+        counts = {
             "created": self.created,
             "updated": self.updated,
             "leavers": self.leavers,
             "reactivated": self.reactivated,
             "unchanged": self.unchanged,
         }
+        if self.ignored:
+            counts["ignored"] = self.ignored
+        if self.partial:
+            counts["partial"] = 1
+        return counts
 
     def summary(self) -> str:
         text = (
@@ -199,7 +239,12 @@ class StaffImportResult:
         )
         if self.reactivated:
             text += f", {self.reactivated} reactivated"
-        return text + f", {self.unchanged} unchanged"
+        text += f", {self.unchanged} unchanged"
+        if self.ignored:
+            text += f", {self.ignored} {'row' if self.ignored == 1 else 'rows'} ignored"
+        if self.partial:
+            text += " (part of the staff list: nobody was made a leaver)"
+        return text
 
 
 class StaffImportRefused(ImportRefused):
@@ -346,16 +391,65 @@ def _changes(row: StaffRow, known: dict[str, Any], directory: _Directory, rows) 
     return changes
 
 
-def preview_staff_import(text: str) -> StaffPreview:
+def _kept_cell(name: str, known: dict[str, Any] | None, plan: HeaderPlan) -> str:
+    """The cell of a column the export does not have: the directory's value, as text (for
+    someone new: blank, or the mapping's role family)."""
+    if known is None:
+        return plan.role_family_default if name == "role_family" else ""
+    if name == "line_manager_staff_number":
+        return known["line_manager__staff_number"] or ""
+    if name == "started_on":
+        return known["started_on"].isoformat() if known["started_on"] else ""
+    if name == "is_apprentice":
+        return yes_no(known["is_apprentice"])
+    return str(known[name] or "")
+
+
+def _technician_rows(
+    parsed: CsvRows, plan: HeaderPlan, directory: _Directory, preview: StaffPreview
+) -> CsvRows:
+    """The file's rows of technicians under the staff list's own column names; counts the
+    rows the rule leaves out in `preview`."""
+    number_column = plan.file_column["staff_number"]
+    rows, ignored_values = [], Counter()
+    for line, cells in parsed.rows:
+        if plan.is_technician(cells):
+            rows.append((line, cells))
+            continue
+        ignored_values[cells.get(plan.rule_column, "")] += 1
+        known = directory.technicians.get(cells.get(number_column, ""))
+        if known is not None:
+            preview.ignored_numbers.add(known["staff_number"])
+    preview.ignored = sum(ignored_values.values())
+    preview.ignored_by_value = ignored_values.most_common()
+    preview.rule_column = plan.rule_label
+    preview.ignored_in_directory = len(preview.ignored_numbers)
+    translated = plan.translate(parsed, rows)
+    for _line, cells in translated.rows:
+        known = directory.technicians.get(cells.get("staff_number", ""))
+        for name in plan.kept:
+            cells[name] = _kept_cell(name, known, plan)
+    return translated
+
+
+def preview_staff_import(
+    text: str, *, partial: bool = False, mapping: StaffListMapping | None = None
+) -> StaffPreview:
     """Check the whole file against the directory and say what importing it would change.
 
+    `partial`: the file is only part of the staff list, and nobody is made a leaver.
+    `mapping`: how to read the HR system's own export (the saved StaffListMapping when None).
     Raises ImportFileError when the file as a whole cannot be used (no header, a missing
-    column, no rows); every problem of a row is a RowError with its line number.
+    column, no rows), NeedsMapping (an ImportFileError) when its columns must be mapped
+    first; every problem of a row is a RowError with its line number.
     """
-    parsed = STAFF_COLUMNS.parse(text)
-    columns = STAFF_COLUMNS.bind(parsed)
+    parsed = parse_csv(text, required=[])
+    plan = plan_header(parsed.columns, mapping)  # the file as a whole first, before any query
     directory = _Directory()
-    preview = StaffPreview(total_rows=len(parsed.rows))
+    preview = StaffPreview(partial=partial)
+    parsed = _technician_rows(parsed, plan, directory, preview)
+    preview.total_rows = len(parsed.rows) + preview.ignored
+    columns = STAFF_COLUMNS.bind(parsed)
 
     rows: dict[str, StaffRow] = {}  # valid rows by staff number
     first_line_of_number: dict[str, int] = {}
@@ -441,11 +535,14 @@ def preview_staff_import(text: str) -> StaffPreview:
         if not known["is_active"]:
             continue
         active_count += 1
+        if partial or number in preview.ignored_numbers:
+            continue  # only part of the list, or outside the rule: not a leaver
         if number not in listed_numbers:
             department = directory.departments_by_pk.get(known["department_id"])
             preview.leavers.append(
                 Leaver(number, f"{known['first_name']} {known['last_name']}", str(department))
             )
+    preview.active_count = active_count
     _warn(preview, rows, directory, active_count)
     # The skills matrix: a leaver who is the last holder of a skill in their department.
     preview.warnings.extend(loss.message for loss in leaver_skill_losses(leaving_numbers(preview)))
@@ -472,10 +569,19 @@ def _warn(preview: StaffPreview, rows, directory: _Directory, active_count: int)
         manager = row.line_manager_staff_number
         if manager and row.is_active and manager in leaving:
             reports.setdefault(manager, []).append(row.line)
-    if active_count and len(preview.leavers) > LEAVER_WARNING_SHARE * active_count:
+    if preview.needs_leaver_confirmation:
         preview.warnings.append(
             f"This file would mark {len(preview.leavers)} of the {active_count} active "
-            "technicians as leavers. Check that it is the full staff list."
+            "technicians as leavers. Check that it is the full staff list: if it is only part "
+            "of it, upload it again as part of the staff list."
+        )
+    if preview.ignored_in_directory:
+        preview.warnings.append(
+            f"{preview.ignored_in_directory} "
+            f"{'technician' if preview.ignored_in_directory == 1 else 'technicians'} of the "
+            f"directory {'is' if preview.ignored_in_directory == 1 else 'are'} in the file but "
+            f"outside the rule of who counts as a technician ({preview.rule_column}): left "
+            "as they are, not made leavers."
         )
     for manager, lines in reports.items():
         listed = ", ".join(str(line) for line in lines[:10]) + (", …" if len(lines) > 10 else "")

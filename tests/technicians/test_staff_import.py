@@ -103,6 +103,11 @@ def token_of(response) -> str:
     return response.context["token"]
 
 
+def typed(response) -> dict:
+    """The number of leavers, as HR types it in to confirm a file making many leavers."""
+    return {"confirm_leavers": str(len(response.context["preview"].leavers))}
+
+
 @pytest.fixture
 def hr(login, personas):
     return login(personas.hr)
@@ -236,7 +241,9 @@ def test_hr_previews_then_applies_a_staff_list(hr, staff, chemistry, physics):
     assert "1 technician in the file is unchanged" in page
     assert 'name="action" value="apply"' in page and 'name="action" value="cancel"' in page
 
-    applied = hr.post(URL, {"action": "apply", "token": token_of(preview)}, follow=True)
+    applied = hr.post(
+        URL, {"action": "apply", "token": token_of(preview), **typed(preview)}, follow=True
+    )
 
     assert "Staff list imported: 2 created, 1 updated, 3 marked as leavers" in (
         " ".join(messages_of(applied))
@@ -265,10 +272,10 @@ def test_hr_previews_then_applies_a_staff_list(hr, staff, chemistry, physics):
 def test_applying_twice_with_the_same_token_is_refused_the_second_time(hr, staff):
     preview = upload(hr, csv_text(row()))
     token = token_of(preview)
-    hr.post(URL, {"action": "apply", "token": token})
+    hr.post(URL, {"action": "apply", "token": token, **typed(preview)})
     before = snapshot()
 
-    again = hr.post(URL, {"action": "apply", "token": token}, follow=True)
+    again = hr.post(URL, {"action": "apply", "token": token, **typed(preview)}, follow=True)
 
     assert "no longer waiting to be applied" in " ".join(messages_of(again))
     assert snapshot() == before
@@ -849,7 +856,7 @@ def test_a_stale_preview_is_refused_and_nothing_changes(hr, staff, chemistry):
     assert response.status_code == 200 and "S0500" in page
     fresh = token_of(response)
     assert fresh and fresh != token
-    applied = hr.post(URL, {"action": "apply", "token": fresh}, follow=True)
+    applied = hr.post(URL, {"action": "apply", "token": fresh, **typed(response)}, follow=True)
     assert "Staff list imported: 1 created" in " ".join(messages_of(applied))
     assert not Technician.objects.get(staff_number="S0500").is_active
 
@@ -862,7 +869,8 @@ def test_two_hr_users_previewing_at_once_cannot_apply_what_they_did_not_see(pers
     second.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
     mine = token_of(upload(first, csv_text(*as_rows(staff["manager"], staff["report"]))))
     theirs = csv_text(*as_rows(staff["manager"], staff["report"]), row())
-    second.post(URL, {"action": "apply", "token": token_of(upload(second, theirs))})
+    their_preview = upload(second, theirs)
+    second.post(URL, {"action": "apply", "token": token_of(their_preview), **typed(their_preview)})
     before = snapshot()
 
     response = first.post(URL, {"action": "apply", "token": mine})
@@ -897,9 +905,9 @@ def test_an_expired_preview_is_refused_and_deleted(hr, staff):
 def test_a_preview_applies_until_its_hour_is_up(hr, staff):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        token = token_of(upload(hr, csv_text(row())))
+        preview = upload(hr, csv_text(row()))
     with time_machine.travel(start + timedelta(minutes=59, seconds=59), tick=False):
-        hr.post(URL, {"action": "apply", "token": token})
+        hr.post(URL, {"action": "apply", "token": token_of(preview), **typed(preview)})
     assert Technician.objects.filter(staff_number="S1001").exists()
 
 
@@ -912,8 +920,8 @@ def test_the_file_waits_in_a_pending_import_not_in_the_session(hr, staff, settin
 
 
 def test_an_applied_import_is_recorded(hr, personas, staff):
-    token = token_of(upload(hr, csv_text(*as_rows(staff["manager"]), row()), name="june.csv"))
-    hr.post(URL, {"action": "apply", "token": token})
+    preview = upload(hr, csv_text(*as_rows(staff["manager"]), row()), name="june.csv")
+    hr.post(URL, {"action": "apply", "token": token_of(preview), **typed(preview)})
     run = ImportRun.objects.get()
     assert (run.kind, run.by, run.file_name) == ("staff-list", personas.hr, "june.csv")
     assert run.counts == {

@@ -1,8 +1,10 @@
-"""manage.py import_technicians FILE [--dry-run]: HR's staff list from the command line.
+"""manage.py import_technicians FILE [--dry-run] [--partial]: HR's staff list from the command line.
 
 The same checks and the same apply as the import page (technicians.staff_list): the apply does
 exactly what the preview printed, or nothing if the directory changed in between. Exits
-non-zero, changing nothing, when the file has any invalid row.
+non-zero, changing nothing, when the file has any invalid row. `--partial`: the file is only
+part of the staff list; it adds and updates, and marks nobody as a leaver. A file in the HR
+system's own format is read through the column mapping saved on the staff list page.
 """
 
 from pathlib import Path
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.imports import ImportFileError, read_upload_text
 from portal.imports.pending import StalePreview
 from technicians.staff_list import (
+    NeedsMapping,
     StaffImportRefused,
     StaffPreview,
     apply_staff_import,
@@ -32,15 +35,25 @@ class Command(BaseCommand):
             action="store_true",
             help="check the file and show what would change, without changing anything",
         )
+        parser.add_argument(
+            "--partial",
+            action="store_true",
+            help="the file is only part of the staff list: add and update, mark nobody as a leaver",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool = False, **options):
+    def handle(self, *args, file: str, dry_run: bool = False, partial: bool = False, **options):
         path = Path(file)
         try:
             with path.open("rb") as handle:
                 text = read_upload_text(handle)
-            preview = preview_staff_import(text)
+            preview = preview_staff_import(text, partial=partial)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
+        except NeedsMapping as error:
+            raise CommandError(
+                f"{path}: {error} Upload it once on the staff list page (/technicians/import/) "
+                "to map its columns. Nothing was imported."
+            ) from None
         except ImportFileError as error:
             raise CommandError(f"{path}: {error} Nothing was imported.") from None
         self.report(preview, verbose=options.get("verbosity", 1) >= 2)
@@ -52,7 +65,9 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was changed.")
             return
         try:
-            result = apply_staff_import(text, fingerprint=preview.fingerprint, file_name=path.name)
+            result = apply_staff_import(
+                text, fingerprint=preview.fingerprint, file_name=path.name, partial=partial
+            )
         except StaffImportRefused as refused:
             self.report_errors(refused.preview)
             raise CommandError(f"{path}: {refused}") from None
