@@ -98,7 +98,7 @@ def test_an_aware_leaver_with_practitioners_staying_is_no_loss(personas, chemist
 def test_after_the_import_managers_and_steering_group_are_told_once(personas, chemistry, nmr):
     leaver = factories.TechnicianFactory(department=chemistry, first_name="Dana", last_name="Lee")
     factories.TechnicianSkillFactory(technician=leaver, skill=nmr, level=3)
-    apply_staff_import(staff_list_without(leaver), by=personas.hr)
+    apply_staff_import(staff_list_without(leaver), by=personas.hr, confirmed_leavers=1)
     told = Notification.objects.filter(kind="skills.leaver_losses")
     # Morgan manages Alex in Chemistry; Sam is in the steering group.
     assert sorted(told.values_list("recipient__email", flat=True)) == [
@@ -107,5 +107,18 @@ def test_after_the_import_managers_and_steering_group_are_told_once(personas, ch
     ]
     assert "Leaves Chemistry with nobody who holds NMR spectroscopy" in told.first().body
     # The same file again: nobody leaves now, nobody is told again.
-    apply_staff_import(staff_list_without(leaver), by=personas.hr)
+    apply_staff_import(staff_list_without(leaver), by=personas.hr, confirmed_leavers=1)
     assert told.count() == 2
+
+
+def test_the_preview_page_shows_the_warning(personas, login, chemistry, nmr):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    leaver = factories.TechnicianFactory(department=chemistry, first_name="Dana", last_name="Lee")
+    factories.TechnicianSkillFactory(technician=leaver, skill=nmr, level=3)
+    upload = SimpleUploadedFile(
+        "staff.csv", staff_list_without(leaver).encode(), content_type="text/csv"
+    )
+    response = login(personas.hr).post("/technicians/import/", {"action": "upload", "file": upload})
+    assert response.status_code == 200
+    assert "Leaves Chemistry with nobody who holds NMR spectroscopy" in response.content.decode()
