@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -170,7 +171,21 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     if reset:
         logger.warning("Annual reports: %s stuck renders reset", reset)
     lost = AnnualReport.objects.filter(status=Status.QUEUED, created__lt=now - requeue_after())
-    waiting = sorted(set(stuck) | set(lost.values_list("pk", flat=True)))
-    for pk in waiting:
-        enqueue(pk)
-    return {"reset": reset, "requeued": len(waiting)}
+    requeued = 0
+    for pk in sorted(set(stuck) | set(lost.values_list("pk", flat=True))):
+        if pk in stuck or _first_requeue_in_a_while(pk):
+            enqueue(pk)
+            requeued += 1
+    return {"reset": reset, "requeued": requeued}
+
+
+def _first_requeue_in_a_while(report_id: int) -> bool:
+    """At most one re-enqueue per report per REQUEUE_AFTER: while the reports worker is down
+    its queue does not fill with a copy of the same report every minute."""
+    try:
+        return cache.add(
+            f"portal.reports.requeued.{report_id}", True, requeue_after().total_seconds()
+        )
+    except Exception:  # no cache table, or the cache is down: queue it (the task is idempotent)
+        logger.warning("Annual reports: cache unavailable for the sweep", exc_info=True)
+        return True

@@ -356,3 +356,20 @@ def test_the_dashboard_panel_shows_the_latest_report_and_this_years_figures(
     assert ("Request the report" in page) is False  # the steering group does not request it
     client.force_login(make_user("alex.tech@example.ac.uk", roles.TECHNICIAN))
     assert 'id="annual-report-heading"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_a_waiting_report_again_at_most_once_in_a_while(
+    hr, on_report_day, settings, queued_only
+):
+    report = request_annual_report(YEAR, by=hr)
+    later = timezone.now() + timedelta(seconds=settings.ANNUAL_REPORT_REQUEUE_AFTER + 1)
+    with time_machine.travel(later, tick=False):
+        assert work.sweep()["requeued"] == 1
+        # The reports worker is still busy or down: the next minute's sweep adds no copy.
+        assert work.sweep()["requeued"] == 0
+    much_later = later + timedelta(seconds=settings.ANNUAL_REPORT_REQUEUE_AFTER + 1)
+    with time_machine.travel(much_later, tick=False):
+        assert work.sweep()["requeued"] == 1
+    report.refresh_from_db()
+    assert report.status == Status.QUEUED
