@@ -25,7 +25,7 @@ from actionplan.models import PILLAR_AIMS, Action, ActionPlan
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
-from portal.imports.pending import ImportRefused
+from portal.imports.pending import ImportRefused, recent_runs
 from portal.imports.views import ImportPage
 
 
@@ -212,7 +212,11 @@ class ActionImportPage(ImportPage):
         return self.plan.get_absolute_url()
 
     def context(self) -> dict:
-        return {"plan": self.plan, "columns": importing.ACTION_COLUMNS.documentation()}
+        return {
+            "plan": self.plan,
+            "columns": importing.ACTION_COLUMNS.documentation(),
+            "runs": recent_runs(importing.KIND, limit=10),
+        }
 
     def preview(self, text: str):
         return importing.preview_import(self.plan, text)

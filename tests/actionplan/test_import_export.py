@@ -579,3 +579,10 @@ def test_an_imported_change_says_so_in_the_timeline(login, personas, full_plan):
     imported = [entry for entry in timeline if entry.kind == "changed"][-1]
     assert imported.who == personas.steering
     assert imported.reason == "Imported from a CSV file."
+
+
+def test_the_plans_import_page_shows_the_action_import_runs(login, personas, plan):
+    text = "pillar,ref,action,due\nVisibility,V1.1,Profiles,2026-01-31\n"
+    importing.apply_import(personas.steering, plan, text, file_name="plan-import.csv")
+    page = login(personas.steering).get(f"/action-plans/{plan.pk}/import/").content.decode()
+    assert "plan-import.csv" in page and "1 new, 0 changed, 0 unchanged" in page
