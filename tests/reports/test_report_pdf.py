@@ -242,3 +242,26 @@ def _missing_libraries():
     raise rendering.RenderingUnavailable(
         rendering.missing_libraries_message(OSError("cannot load library 'libpango-1.0-0'"))
     )
+
+
+def _more_of_everything(count: int) -> None:
+    from tests import factories
+
+    department = factories.DepartmentFactory()
+    plan = factories.ActionPlanFactory(title="More actions")
+    for n in range(count):
+        technician = factories.TechnicianFactory(department=department, is_apprentice=n % 3 == 0)
+        factories.TechnicianSkillFactory(technician=technician, level=2 + n % 3)
+        action = factories.ActionFactory(plan=plan, ref=f"M{n}", pillar="sustainability")
+        factories.ActionUpdateFactory(action=action)
+
+
+def test_the_figures_page_runs_the_same_queries_whatever_the_data(
+    known_data, hr, client, django_assert_max_num_queries
+):
+    client.force_login(hr)
+    with django_assert_max_num_queries(100) as small:
+        assert client.get(f"/reports/figures/{YEAR}/").status_code == 200
+    _more_of_everything(25)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(f"/reports/figures/{YEAR}/").status_code == 200
