@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import registry
 from portal.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -57,12 +58,16 @@ def send(notification_id: int) -> bool:
             return False  # sent already, failed for good, gone, or another worker has it
         notification.attempts += 1
         try:
-            send_mail(
+            message = EmailMessage(
                 notification.subject,
                 notification.body,
                 settings.DEFAULT_FROM_EMAIL,
                 [notification.recipient.email],
             )
+            # Built at send time from the data (a calendar invitation, say), never stored.
+            for filename, content, mimetype in registry.attachments_for(notification):
+                message.attach(filename, content, mimetype)
+            message.send()
         except Exception as error:  # SMTP errors of every kind: keep it pending, retry later
             logger.warning(
                 "Sending notification %s failed (attempt %s): %s",

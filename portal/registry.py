@@ -81,6 +81,8 @@ class ReportChart:
     series: dict[str, list[float]]
     description: str
     table: str = ""
+    # One colour per series when the colours mean something (RAG); else the report's own.
+    colors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,22 @@ def register_seeder(name: str, seed: Seeder, *, order: int = 100) -> None:
 
 def seeders() -> list[SeederEntry]:
     return sorted(_seeders.values(), key=lambda entry: (entry.order, entry.name))
+
+
+# --- e-mail attachments ------------------------------------------------------------------
+
+Attachment = tuple[str, bytes, str]  # (filename, content, mimetype)
+AttachmentMaker = Callable[[Any], list[Attachment]]
+_attachments: dict[str, AttachmentMaker] = {}
+
+
+def register_attachments(name: str, maker: AttachmentMaker) -> None:
+    _put(_attachments, name, maker, lambda a, b: a is b)
+
+
+def attachments_for(notification: Any) -> list[Attachment]:
+    """Every attachment an app adds to this notification's e-mail."""
+    return [item for maker in _attachments.values() for item in maker(notification)]
 
 
 # --- dashboard panels --------------------------------------------------------------------

@@ -7,12 +7,14 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from training import demo, panels, permissions, reminders, report
+        from training import demo, panels, permissions, reminders, report, services
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)  # the annual report's section
         registry.register_reminder("training.sessions", reminders.queue_session_reminders)
         registry.register_reminder("training.approvals", reminders.queue_approval_reminders)
         registry.register_seeder("training", demo.seed_demo, order=30)
+        # Booking e-mails carry the session's calendar invitation or cancellation.
+        registry.register_attachments("training", services.notification_attachments)
         for panel in panels.PANELS:
             registry.register_panel(panel)

@@ -151,3 +151,60 @@ def test_times_are_utc_or_zoned_not_floating(personas, session, alex):
     _, (event,) = events(calendar.invitation(booking))
     assert event.decoded("DTSTART").tzinfo is not None
     assert timezone.is_aware(Booking.objects.get().created)
+
+
+def _sent_invites(django_capture_on_commit_callbacks, action):
+    """Run `action`, let the outbox send what it queued, and return the calendar parts."""
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        action()
+    return [
+        (message, attachment)
+        for message in mail.outbox
+        for attachment in message.attachments
+        if attachment[0].endswith(".ics")
+    ]
+
+
+def test_the_booking_email_carries_the_invitation_and_the_cancellation_its_cancel(
+    personas, session, alex, django_capture_on_commit_callbacks
+):
+    booked = {}
+    (message, (name, content, mimetype)), *_ = _sent_invites(
+        django_capture_on_commit_callbacks,
+        lambda: booked.setdefault(
+            "b", services.book_session(session, alex, by=personas.technician)
+        ),
+    )
+    assert message.to == [alex.email]
+    assert mimetype.startswith("text/calendar") and "method=REQUEST" in mimetype
+    parsed, (invited,) = events(content.encode() if isinstance(content, str) else content)
+    assert parsed["METHOD"] == "REQUEST"
+    assert str(invited["UID"]) == session.ical_uid
+
+    (message, (_, content, mimetype)), *_ = _sent_invites(
+        django_capture_on_commit_callbacks,
+        lambda: services.cancel_booking(booked["b"], by=personas.technician),
+    )
+    assert "method=CANCEL" in mimetype
+    parsed, (cancelled,) = events(content.encode() if isinstance(content, str) else content)
+    assert parsed["METHOD"] == "CANCEL"
+    assert cancelled["UID"] == invited["UID"]
+    assert cancelled["SEQUENCE"] > invited["SEQUENCE"]
+
+
+def test_notifications_of_other_kinds_carry_no_attachment(
+    personas, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from portal.services import queue_notification
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_notification(personas.technician, "test_kind", "k", "Subject", "Body")
+    (message,) = mail.outbox
+    assert message.attachments == []
+    assert Notification.objects.get(kind="test_kind").status == Notification.Status.SENT
