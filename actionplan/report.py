@@ -21,6 +21,13 @@ from portal.periods import academic_year_bounds
 from portal.registry import ReportChart, ReportSection, ReportTable
 
 NOTE_LENGTH = 160
+# The chart's colours follow the ratings (the legend and the table name them too).
+RAG_COLOURS = {
+    rag.Rag.RED: "#b42318",
+    rag.Rag.AMBER: "#b54708",
+    rag.Rag.GREEN: "#2e7d32",
+    rag.Rag.COMPLETE: "#52606d",
+}
 
 
 def _plans(first_day: datetime.date, last_day: datetime.date):
@@ -188,6 +195,7 @@ def charts(figures: dict[str, Any]) -> list[ReportChart]:
             )
             + ".",
             table="action-plan-pillars",
+            colors=tuple(RAG_COLOURS[rating] for rating in rag.Rag),
         )
     ]
 

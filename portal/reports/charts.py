@@ -7,6 +7,7 @@ same numbers, so it reads the same without sight of it, in the PDF and on the fi
 from __future__ import annotations
 
 import base64
+import copy
 from dataclasses import dataclass
 
 import pygal
@@ -60,8 +61,12 @@ def render(chart: ReportChart) -> RenderedChart:
     kind = KINDS.get(chart.kind)
     if kind is None:
         raise ValueError(f"Unknown chart kind {chart.kind!r}.")
+    style = STYLE
+    if chart.colors:
+        style = copy.copy(STYLE)
+        style.colors = tuple(chart.colors)
     drawing = kind(
-        style=STYLE,
+        style=style,
         width=720,
         height=360 if chart.kind != "hbar" else max(240, 40 + 28 * len(chart.labels)),
         js=[],  # pygal links a script from the internet by default: never in a report
