@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from registration.models import Register, Registration
-from technicians import selectors
+from technicians import permissions, selectors
 from technicians.models import Department, Skill, Technician, TechnicianSkill
 
 
@@ -22,6 +22,10 @@ SORT_CHOICES = [
     ("department", "Department"),
     ("newest", "Newest first"),
 ]
+
+
+# HR's status filter (only HR sees leavers in the directory).
+STATUS_CHOICES = [("active", "Current staff"), ("leavers", "Leavers")]
 
 
 class SearchInput(forms.TextInput):
@@ -91,6 +95,12 @@ class TechnicianFilter(_DirectoryFilterSet):
         method="filter_register",
         empty_label="Any register",
     )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        empty_label="Current staff and leavers",
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=SORT_CHOICES,
@@ -109,8 +119,22 @@ class TechnicianFilter(_DirectoryFilterSet):
             "min_level",
             "registered",
             "register",
+            "status",
             "sort",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only HR sees leavers in the directory: nobody else is offered the status filter.
+        if not permissions.can_manage_staff_list(getattr(self.request, "user", None)):
+            del self.filters["status"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "active":
+            return queryset.filter(is_active=True)
+        if value == "leavers":
+            return queryset.filter(is_active=False)
+        return queryset
 
     def filter_registered(self, queryset, name, value):
         """With an active professional registration (on any register)."""

@@ -85,6 +85,8 @@ def detail(request, pk: int):
         "show_staff_details": permissions.is_staff_member(user),
         "manager_visible": bool(manager and permissions.can_view_technician(user, manager)),
         "is_own": permissions.is_own_profile(user, technician),
+        # Staff number, start date and status: HR's, from the staff list.
+        "show_hr_details": permissions.can_manage_staff_list(user),
     }
     return render(request, "technicians/detail.html", context)
 

@@ -518,3 +518,38 @@ def test_the_mapping_step_of_another_users_file_is_refused(client, personas):
     response = other.post(URL, mapping_post(step, role_family_default="laboratory"), follow=True)
     assert "no longer waiting" in " ".join(messages_of(response))
     assert not StaffListMapping.objects.exists()
+
+
+# --- for HR: profiles and the directory -----------------------------------------------------------
+
+
+def test_hr_sees_the_staff_number_start_date_and_status_on_a_profile(login, personas, department):
+    import datetime
+
+    leaver = factories.TechnicianFactory(
+        staff_number="HR7",
+        department=department,
+        started_on=datetime.date(2019, 9, 2),
+        is_active=False,
+    )
+    page = login(personas.hr).get(f"/technicians/{leaver.pk}/").content.decode()
+    assert "<dt>Staff number</dt><dd>HR7</dd>" in page
+    assert "2 September 2019" in page and "Leaver (inactive)" in page
+    own = personas.technician_profile
+    other = login(personas.technician).get(f"/technicians/{own.pk}/").content.decode()
+    assert "<dt>Staff number</dt>" not in other
+
+
+def test_hrs_directory_filters_by_status_including_leavers(login, personas, department):
+    factories.TechnicianFactory(last_name="Gone", department=department, is_active=False)
+    hr = login(personas.hr)
+    leavers = hr.get("/technicians/", {"status": "leavers"})
+    names = [t.last_name for t in leavers.context["page_obj"]]
+    assert names == ["Gone"]
+    current = hr.get("/technicians/", {"status": "active"})
+    assert "Gone" not in [t.last_name for t in current.context["page_obj"]]
+    assert 'name="status"' in hr.get("/technicians/").content.decode()
+    # Nobody else sees leavers, nor is offered the filter.
+    page = login(personas.technician).get("/technicians/", {"status": "leavers"})
+    assert 'name="status"' not in page.content.decode()
+    assert "Gone" not in [t.last_name for t in page.context["page_obj"]]
