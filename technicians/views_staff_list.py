@@ -268,4 +268,5 @@ def sample_csv(request):
     path = settings.BASE_DIR / SAMPLE_FILE
     response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sample-staff-list.csv"'
+    response["Cache-Control"] = "private, no-store"  # like every export (HR's page)
     return response
