@@ -3,11 +3,13 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from technicians.search import SearchVectorIndex
 from technicians.validators import validate_orcid
 
 
@@ -110,12 +112,15 @@ class Technician(models.Model):
     skills = models.ManyToManyField("Skill", through="TechnicianSkill", related_name="technicians")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # What the directory search reads on PostgreSQL, kept current by technicians.search.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="technician_email_ci_unique"),
         ]
+        indexes = [SearchVectorIndex(fields=["search_vector"], name="technician_search_gin")]
 
     def __str__(self) -> str:
         return self.full_name

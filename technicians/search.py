@@ -1,0 +1,90 @@
+"""The directory's stored search vector (PostgreSQL): what each technician is found by.
+
+`Technician.search_vector` holds names (weight A), job title (B), expertise, equipment and the
+names of their skills (C), so a search reads one GIN-indexed column instead of building every
+technician's vector for every query. Whatever changes those fields or a technician's skills
+calls `refresh_search_vectors` in the same transaction: the profile and skills services, the
+staff list's bulk paths and the demo seeders. Elsewhere (SQLite) the column stays empty and the
+directory searches the fields themselves (technicians.selectors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import connections, models, router
+
+SEARCH_CONFIG = "english"
+
+# Only UPDATE this many technicians in one statement (the staff list can touch 12,500).
+_BATCH = 2000
+
+
+class SearchVectorIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain index elsewhere, where GIN does not exist (SQLite
+    keeps the empty column, so the migrations and table rebuilds there still run)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+def search_vector():
+    """The stored vector's expression, for an UPDATE of technicians (one query)."""
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchVector
+    from django.db.models import OuterRef, Subquery
+
+    from technicians.models import TechnicianSkill
+
+    skill_names = Subquery(
+        TechnicianSkill.objects.filter(technician=OuterRef("pk"))
+        .order_by()
+        .values("technician")
+        .annotate(names=StringAgg("skill__name", delimiter=" "))
+        .values("names")[:1]
+    )
+    return (
+        SearchVector("first_name", "last_name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("job_title", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("expertise", "equipment", skill_names, weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def uses_stored_vector(using: str = "default") -> bool:
+    return connections[using].vendor == "postgresql"
+
+
+def refresh_search_vectors(technician_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the stored vector of these technicians (every technician for None). Does nothing
+    off PostgreSQL. One UPDATE per 2,000 technicians; returns how many rows were written."""
+    from technicians.models import Technician
+
+    using = router.db_for_write(Technician)
+    if not uses_stored_vector(using):
+        return 0
+    if technician_ids is None:
+        return Technician.objects.using(using).update(search_vector=search_vector())
+    ids = sorted({int(pk) for pk in technician_ids if pk is not None})
+    written = 0
+    for start in range(0, len(ids), _BATCH):
+        written += (
+            Technician.objects.using(using)
+            .filter(pk__in=ids[start : start + _BATCH])
+            .update(search_vector=search_vector())
+        )
+    return written
+
+
+def refresh_holders_of(skill_ids: Iterable[int]) -> int:
+    """After a skill is renamed: the vectors of everyone who lists it."""
+    from technicians.models import TechnicianSkill
+
+    if not uses_stored_vector(router.db_for_write(TechnicianSkill)):
+        return 0
+    holders = TechnicianSkill.objects.filter(skill_id__in=list(skill_ids)).values_list(
+        "technician_id", flat=True
+    )
+    return refresh_search_vectors(set(holders))
