@@ -124,26 +124,24 @@ def record_run(*, kind: str, by, file_name: str, counts: dict[str, int]) -> Impo
 # How the history names each count of an ImportRun (other counts show their key).
 COUNT_LABELS = {
     "created": "created",
+    "new": "new",
     "updated": "updated",
+    "changed": "changed",
     "leavers": "made leavers",
     "reactivated": "reactivated",
     "unchanged": "unchanged",
     "ignored": "rows ignored",
-    "new": "new",
-    "changed": "changed",
 }
 
 
 def count_summary(counts: dict) -> str:
     """An ImportRun's counts in words: "2 created, 1 updated, 0 made leavers, …"."""
-    parts = [
-        f"{value} {COUNT_LABELS.get(key, key.replace('_', ' '))}"
-        for key, value in counts.items()
-        if key != "partial"
-    ]
-    if counts.get("partial"):
-        parts.append("part of the list")
-    return ", ".join(parts)
+    # In COUNT_LABELS' order: PostgreSQL's jsonb keeps no key order.
+    known = [key for key in COUNT_LABELS if key in counts]
+    keys = known + sorted(key for key in counts if key not in COUNT_LABELS)
+    return ", ".join(
+        f"{counts[key]} {COUNT_LABELS.get(key, key.replace('_', ' '))}" for key in keys
+    )
 
 
 def recent_runs(kind: str, *, limit: int = 20) -> list[ImportRun]:

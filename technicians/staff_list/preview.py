@@ -228,8 +228,6 @@ class StaffImportResult:
         }
         if self.ignored:
             counts["ignored"] = self.ignored
-        if self.partial:
-            counts["partial"] = 1
         return counts
 
     def summary(self) -> str:

@@ -170,7 +170,7 @@ def test_part_of_the_staff_list_adds_and_updates_and_makes_nobody_a_leaver(hr, t
     assert "nobody was made a leaver" in " ".join(messages_of(applied))
     assert active_count() == 11
     run = ImportRun.objects.get()
-    assert run.counts["leavers"] == 0 and run.counts["partial"] == 1
+    assert run.counts["leavers"] == 0 and run.counts["created"] == 1
 
 
 def test_a_partial_preview_is_applied_only_as_partial(hr, ten):
