@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 
-from portal.uploads import read_capped
+from portal.uploads import check_pdf, read_capped
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 8
@@ -265,39 +265,13 @@ def _image_is_sound(data: bytes) -> bool:
     return True
 
 
-def _check_pdf(data: bytes) -> None:
-    """A PDF must open in pypdf, with at least one page: a PDF header in front of something
-    else (HTML, a program) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise FileNotDecryptedError
-        pages = len(reader.pages)
-    except FileNotDecryptedError:
-        raise _refuse(
-            "This PDF is protected by a password: save a copy without one and upload that.",
-            "encrypted",
-        ) from None
-    except Exception:  # pypdf raises many kinds of error for broken or hostile files
-        pages = 0
-    if pages < 1:
-        raise _refuse(
-            "This file starts like a PDF but is not one that can be opened: it may be damaged, "
-            "or another kind of file. Save it again as a PDF and upload that.",
-            "bad_pdf",
-        )
-
-
 def sniff(data: bytes, extension: str) -> FileKind | None:
     """The kind of file these bytes are, or None when it is none of the accepted kinds.
     Raises ValidationError, saying what is wrong, for a file of an accepted kind that fails
     its checks (a damaged image, a PDF that does not open, a document with macros…)."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
-        _check_pdf(data)
+        check_pdf(data)
         return PDF
     image = None
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -1,8 +1,10 @@
 """Reading an uploaded file with a size cap: one helper for every upload of the portal
-(imports, photos, evidence), so none of them ever reads more than its limit into memory."""
+(imports, photos, evidence), so none of them ever reads more than its limit into memory; and
+the check every uploaded PDF passes (`check_pdf`)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -43,3 +45,30 @@ def read_capped(
     if len(data) > max_bytes:
         raise FileTooLarge(too_large(None), code="too_large")
     return data
+
+
+def check_pdf(data: bytes) -> None:
+    """Raise ValidationError unless these bytes are a PDF that pypdf opens, with at least one
+    page and no password: a PDF header in front of something else (HTML, a program) is no
+    PDF, whatever its first bytes say."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise FileNotDecryptedError
+        pages = len(reader.pages)
+    except FileNotDecryptedError:
+        raise ValidationError(
+            "This PDF is protected by a password: save a copy without one and upload that.",
+            code="encrypted",
+        ) from None
+    except Exception:  # pypdf raises many kinds of error for broken or hostile files
+        pages = 0
+    if pages < 1:
+        raise ValidationError(
+            "This file starts like a PDF but is not one that can be opened: it may be damaged, "
+            "or another kind of file. Save it again as a PDF and upload that.",
+            code="bad_pdf",
+        )

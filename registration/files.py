@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 
 from portal.files import serve_private_file
-from portal.uploads import read_capped
+from portal.uploads import check_pdf, read_capped
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 ALLOWED_DESCRIPTION = "a PDF, or a PNG, JPEG or WebP image"
@@ -62,6 +62,7 @@ def _sniff(data: bytes) -> tuple[str, str] | None:
     """(content type, extension) of these bytes, or None when they are none we accept."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
+        check_pdf(data)  # it must open: a PDF header in front of HTML is refused, saying so
         return "application/pdf", "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         kind = ("image/png", "png")

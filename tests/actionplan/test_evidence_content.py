@@ -312,3 +312,14 @@ def test_a_refused_document_is_explained_on_the_page_and_nothing_is_saved(
     assert response.status_code == 200
     assert "with a program inside" in response.content.decode()
     assert not ActionUpdate.objects.exists()
+
+
+def test_proofs_of_registration_must_open_as_pdfs_too():
+    from registration import files
+
+    fake = b"%PDF-1.7\n<html><script>alert(document.cookie)</script>\n"
+    with pytest.raises(evidence.ValidationError) as refused:
+        files.check_upload(SimpleUploadedFile("certificate.pdf", fake))
+    assert refused.value.code == "bad_pdf"
+    checked = files.check_upload(SimpleUploadedFile("certificate.pdf", PDF_BYTES))
+    assert checked.content_type == "application/pdf"

@@ -12,9 +12,10 @@ from django.apps import apps
 from portal.periods import financial_year_of
 from registration import services
 from registration.models import FundingApplication, FundingBudget, ProfessionalBody, Register
+from tests.actionplan.conftest import one_page_pdf
 
 LONDON = ZoneInfo("Europe/London")
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = one_page_pdf()  # a real PDF: uploaded PDFs must open (portal.uploads.check_pdf)
 S = FundingApplication.Status
 
 
