@@ -121,8 +121,8 @@ ACTION_COLUMNS = ColumnSet(
             name="owner",
             optional=True,
             load=owners_by_email,
-            help="The e-mail address of the portal user who owns the action; blank for none.",
-            messages={"unknown": "unknown owner e-mail “{value}”: no portal user has this address"},
+            help="The email address of the portal user who owns the action; blank for none.",
+            messages={"unknown": "unknown owner email “{value}”: no portal user has this address"},
         ),
         TextColumn(
             name="lead",

@@ -173,7 +173,7 @@ BAD_ROWS = [
     ("Visibility,V1.1,x,,,2026-01-01,,Finished,,,", "Line 2: Unknown status “Finished”"),
     (
         "Visibility,V1.1,x,ghost@example.ac.uk,,2026-01-01,,,,,",
-        "Line 2: Unknown owner e-mail “ghost@example.ac.uk”",
+        "Line 2: Unknown owner email “ghost@example.ac.uk”",
     ),
     ("Visibility,V1.1,x,,,31/02/2026,,,,,", "Line 2: Bad date “31/02/2026” in the due column"),
     ("Visibility,V1.1,x,,,next week,,,,,", "Line 2: Bad date “next week”"),
