@@ -88,3 +88,43 @@ def refresh_holders_of(skill_ids: Iterable[int]) -> int:
         "technician_id", flat=True
     )
     return refresh_search_vectors(set(holders))
+
+
+# --- single rows saved through the ORM (the admin, a factory, a service's own save) -----------
+
+SEARCHED_FIELDS = frozenset({"first_name", "last_name", "job_title", "expertise", "equipment"})
+
+
+def technician_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    if created or update_fields is None or SEARCHED_FIELDS & set(update_fields):
+        refresh_search_vectors([instance.pk])
+
+
+def technician_skill_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    # Only which skill a row names is searched (not its level or review).
+    if created or update_fields is None or "skill" in update_fields:
+        refresh_search_vectors([instance.technician_id])
+
+
+def technician_skill_deleted(sender, instance, **kwargs) -> None:
+    refresh_search_vectors([instance.technician_id])
+
+
+def skill_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    if not created and (update_fields is None or "name" in update_fields):
+        refresh_holders_of([instance.pk])
+
+
+def connect_signals() -> None:
+    """Bulk paths (bulk_create, bulk_update, update) send no signals: they call
+    refresh_search_vectors themselves."""
+    from django.db.models.signals import post_delete, post_save
+
+    from technicians.models import Skill, Technician, TechnicianSkill
+
+    post_save.connect(technician_saved, sender=Technician, dispatch_uid="search:technician")
+    post_save.connect(technician_skill_saved, sender=TechnicianSkill, dispatch_uid="search:ts")
+    post_delete.connect(
+        technician_skill_deleted, sender=TechnicianSkill, dispatch_uid="search:ts-deleted"
+    )
+    post_save.connect(skill_saved, sender=Skill, dispatch_uid="search:skill")

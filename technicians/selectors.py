@@ -15,7 +15,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -23,8 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from technicians.models import Department, Technician, TechnicianSkill
 from technicians.permissions import visible_technicians_filter
+from technicians.search import SEARCH_CONFIG
 
-SEARCH_CONFIG = "english"
 NAME_ORDER = ("last_name", "first_name", "pk")
 SORTS = {
     "name": NAME_ORDER,
@@ -96,28 +95,11 @@ def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Te
 
 
 def _full_text_search(queryset: QuerySet[Technician], text: str) -> QuerySet[Technician]:
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    """The stored, GIN-indexed vector (technicians.search keeps it current)."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    skill_names = Subquery(
-        TechnicianSkill.objects.filter(technician=OuterRef("pk"))
-        .order_by()
-        .values("technician")
-        .annotate(names=StringAgg("skill__name", delimiter=" "))
-        .values("names")[:1]
-    )
-    vector = (
-        SearchVector("first_name", "last_name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("job_title", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("expertise", "equipment", "skill_names", weight="C", config=SEARCH_CONFIG)
-    )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        queryset.annotate(skill_names=skill_names)
-        .annotate(search=vector)
-        .filter(search=query)
-        .annotate(rank=SearchRank(vector, query))
-    )
+    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
 def _simple_search(queryset: QuerySet[Technician], text: str) -> QuerySet[Technician]:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import roles
-from technicians import permissions, photos
+from technicians import permissions, photos, search
 from technicians.models import Skill, StaffListMapping, Technician, TechnicianSkill
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ def update_profile(
             technician.save(update_fields=fields)
             if wanted is not None:
                 _replace_skills(technician, wanted)
+                search.refresh_search_vectors([technician.pk])  # skills added in bulk
     except BaseException:
         for name in new_files:
             storage.delete(name)
@@ -184,17 +185,24 @@ def update_profile(
 # --- bulk paths shared by the staff list and the demo data ---------------------------------
 
 
-def create_technicians_in_bulk(new: list[Technician]) -> dict[str, int]:
+def create_technicians_in_bulk(
+    new: list[Technician], *, refresh_search: bool = True
+) -> dict[str, int]:
     """Insert new technicians at once, without their line managers (`link_line_managers` sets
-    those once everyone exists). Returns each one's staff number -> primary key."""
+    those once everyone exists). Returns each one's staff number -> primary key.
+    `refresh_search=False`: the caller adds their skills and refreshes the search vectors."""
     Technician.objects.bulk_create(new, batch_size=500)
     if any(technician.pk is None for technician in new):  # a database without RETURNING
-        return dict(
+        pk_of = dict(
             Technician.objects.filter(
                 staff_number__in=[technician.staff_number for technician in new]
             ).values_list("staff_number", "pk")
         )
-    return {technician.staff_number: technician.pk for technician in new}
+    else:
+        pk_of = {technician.staff_number: technician.pk for technician in new}
+    if refresh_search:
+        search.refresh_search_vectors(pk_of.values())
+    return pk_of
 
 
 def link_line_managers(manager_of: Mapping[str, str]) -> int:

@@ -1,7 +1,9 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from technicians import services
+from technicians import search, services
+
+search.connect_signals()  # the directory's stored search vector follows single-row saves
 
 
 @receiver(user_logged_in)

@@ -19,6 +19,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 
+from technicians import search
 from technicians.models import ShadowingRequest, Skill, Technician, TechnicianSkill
 
 DEMO_TECHNICIAN = "DEMO002"  # the technician login
@@ -81,6 +82,7 @@ def _seed_wants(today: datetime.date) -> int:
                 )
             )
     TechnicianSkill.objects.bulk_create(new, ignore_conflicts=True)
+    search.refresh_search_vectors(row.technician_id for row in new)
     return len(new)
 
 

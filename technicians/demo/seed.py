@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from technicians import services
+from technicians import search, services
 from technicians.demo.data import (
     DEFAULT_TECHNICIANS,
     DEMO_LOGINS,
@@ -106,7 +106,8 @@ def _seed_technicians(
         taken_emails.add(person.email.lower())
         new.append(person)
     pk_of = services.create_technicians_in_bulk(
-        [_technician(person, departments[person.department_slug]) for person in new]
+        [_technician(person, departments[person.department_slug]) for person in new],
+        refresh_search=False,  # once, below, with their skills
     )
     # Only the new technicians get a manager: an existing one keeps whatever HR gave them.
     services.link_line_managers(
@@ -118,6 +119,7 @@ def _seed_technicians(
         for name, lvl in person.skills
     ]
     TechnicianSkill.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+    search.refresh_search_vectors(pk_of.values())
     return len(new), len(links)
 
 

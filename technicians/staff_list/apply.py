@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.imports.pending import check_fingerprint, record_run
-from technicians import services, skill_services
+from technicians import search, services, skill_services
 from technicians.models import Technician
 from technicians.skills import leaver_skill_losses
 from technicians.staff_list.columns import FIELD_LABELS, KIND
@@ -106,6 +106,7 @@ def apply_staff_import(
             technician.updated = now
             changed.append(technician)
         Technician.objects.bulk_update(changed, _STAFF_IMPORT_FIELDS, batch_size=500)
+        search.refresh_search_vectors(technician.pk for technician in changed)  # names, titles
         services.link_line_managers(
             {row.staff_number: row.line_manager_staff_number for row in preview.rows}
         )

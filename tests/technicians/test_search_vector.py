@@ -1,0 +1,119 @@
+"""The directory's stored search vector: found at once after every kind of change."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from technicians import search, selectors, services, skill_services
+from technicians.demo import seed_demo
+from technicians.models import Technician, TechnicianSkill
+from tests import factories
+from tests.technicians.test_staff_import import as_rows, csv_text, row
+
+URL = "/technicians/"
+
+
+def found(client, text: str) -> list[str]:
+    response = client.get(URL, {"q": text, "sort": "name"})
+    assert response.status_code == 200
+    return re.findall(
+        r'<h3><a href="/technicians/\d+/">([^<]+)</a></h3>', response.content.decode()
+    )
+
+
+@pytest.fixture
+def colleague(personas, login):
+    """A steering group member looking through the directory."""
+    return login(personas.steering)
+
+
+@pytest.mark.postgres
+def test_a_skill_added_to_a_profile_is_found_at_once(personas, colleague):
+    me = personas.technician_profile
+    cryo = factories.SkillFactory(name="Cryo-electron microscopy", category="Imaging")
+    assert found(colleague, "cryo-electron") == []
+    services.update_profile(me, {"bio": me.bio}, [(cryo, 3)], by=personas.technician)
+    assert found(colleague, "cryo-electron microscopy") == [me.full_name]
+    # And gone once it is taken off the profile.
+    services.update_profile(me, {"bio": me.bio}, [], by=personas.technician)
+    assert found(colleague, "cryo-electron") == []
+
+
+@pytest.mark.postgres
+def test_profile_fields_edited_are_found_at_once(personas, colleague):
+    me = personas.technician_profile
+    services.update_profile(
+        me, {"expertise": "Zebrafish husbandry", "equipment": "Rheometer"}, by=personas.technician
+    )
+    assert found(colleague, "zebrafish") == [me.full_name]
+    assert found(colleague, "rheometer") == [me.full_name]
+
+
+@pytest.mark.postgres
+def test_a_skill_wanted_and_a_skill_renamed_are_found(personas, colleague):
+    me = personas.technician_profile
+    skill = factories.SkillFactory(name="Glassblowing", category="Workshop")
+    skill_services.set_wants_to_learn(me, skill, wants=True, by=personas.technician)
+    assert found(colleague, "glassblowing") == [me.full_name]
+    skill.name = "Scientific glassblowing"
+    skill.save()
+    assert found(colleague, "scientific") == [me.full_name]
+
+
+@pytest.mark.postgres
+def test_rows_saved_one_by_one_through_the_orm_are_found(personas, colleague):
+    tom = factories.TechnicianFactory(first_name="Tom", last_name="Baxter", job_title="Welder")
+    assert found(colleague, "welder") == ["Tom Baxter"]
+    TechnicianSkill.objects.create(
+        technician=tom, skill=factories.SkillFactory(name="Brazing"), level=2
+    )
+    assert found(colleague, "brazing") == ["Tom Baxter"]
+    TechnicianSkill.objects.filter(technician=tom).delete()
+    assert found(colleague, "brazing") == []
+
+
+@pytest.mark.postgres
+def test_the_staff_list_keeps_names_and_job_titles_found(personas, colleague):
+    report = personas.technician_profile
+    text = csv_text(
+        *as_rows(report, **{report.staff_number: {"job_title": "Cleanroom Supervisor"}}),
+        row(staff_number="S9001", email="new.person@example.ac.uk", first_name="Quilla"),
+    )
+    services.apply_staff_import(text, partial=True)
+    assert found(colleague, "cleanroom") == [report.full_name]
+    assert found(colleague, "quilla") == ["Quilla Reece"]
+
+
+@pytest.mark.postgres
+def test_the_demo_data_is_found_by_its_skills(personas, colleague):
+    seed_demo(technicians=30)
+    holder = TechnicianSkill.objects.select_related("technician", "skill").first()
+    assert holder is not None
+    stored = Technician.objects.filter(search_vector__isnull=True).count()
+    assert stored == 0
+    matches = selectors.search_technicians(Technician.objects.all(), f'"{holder.skill.name}"')
+    assert holder.technician in matches
+
+
+@pytest.mark.postgres
+def test_the_search_reads_the_stored_vector_through_a_gin_index(personas):
+    sql = str(selectors.search_technicians(Technician.objects.all(), "welding").query)
+    assert '"search_vector" @@' in sql and "to_tsvector" not in sql
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["technician_search_gin"]
+        )
+        [(definition,)] = cursor.fetchall()
+    assert "USING gin (search_vector)" in definition
+
+
+def test_elsewhere_the_column_stays_empty_and_the_fields_are_searched(personas, colleague):
+    if search.uses_stored_vector():
+        pytest.skip("SQLite's fallback")
+    me = personas.technician_profile
+    services.update_profile(me, {"expertise": "Zebrafish husbandry"}, by=personas.technician)
+    me.refresh_from_db()
+    assert me.search_vector is None
+    assert found(colleague, "zebrafish") == [me.full_name]
+    assert search.refresh_search_vectors() == 0
