@@ -72,6 +72,7 @@ def owned_action(plan, personas):
 
 # --- evidence files ------------------------------------------------------------------------
 
+
 def one_page_pdf() -> bytes:
     """A real PDF (pypdf opens it): evidence PDFs are parsed, not only sniffed."""
     from pypdf import PdfWriter
