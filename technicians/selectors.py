@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
+from portal.imports.pending import count_summary
+from portal.models import ImportRun
 from technicians.models import Department, Technician, TechnicianSkill
 from technicians.permissions import visible_technicians_filter
 from technicians.search import SEARCH_CONFIG
@@ -207,17 +209,6 @@ def _academic_year_today():
     return year, academic_year_label(year), academic_year_bounds(year)
 
 
-def _import_runs():
-    """HR's staff-list import runs (None where the portal has no import history yet)."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("portal", "ImportRun")
-    except LookupError:
-        return None
-    return model.objects.filter(kind=STAFF_LIST_IMPORT_KIND)
-
-
 def hr_dashboard() -> dict:
     """HR's numbers: active technicians, joiners and leavers this academic year, profile
     completeness, and the last staff-list import. At most four queries."""
@@ -225,20 +216,13 @@ def hr_dashboard() -> dict:
     active = Technician.objects.filter(is_active=True)
     numbers = _completeness(active)
     numbers["joiners"] = active.filter(started_on__range=(first_day, last_day)).count()
-    runs = _import_runs()
-    last_run, leavers = None, None
-    if runs is not None:
-        this_year = list(
-            runs.filter(created__date__range=(first_day, last_day))
-            .select_related("by")
-            .order_by("-created", "-pk")
-        )
-        leavers = sum(int((run.counts or {}).get("leavers", 0) or 0) for run in this_year)
-        last_run = (
-            this_year[0]
-            if this_year
-            else runs.select_related("by").order_by("-created", "-pk").first()
-        )
+    # The import history kept by portal.imports: this year's runs, else the last one ever.
+    runs = ImportRun.objects.filter(kind=STAFF_LIST_IMPORT_KIND).select_related("by")
+    this_year = list(
+        runs.filter(created__date__range=(first_day, last_day)).order_by("-created", "-pk")
+    )
+    leavers = sum(int((run.counts or {}).get("leavers", 0) or 0) for run in this_year)
+    last_run = this_year[0] if this_year else runs.order_by("-created", "-pk").first()
     return {
         "year_label": label,
         "active": numbers["total"],
@@ -247,7 +231,7 @@ def hr_dashboard() -> dict:
         "completeness": numbers,
         "complete": numbers["total"] - numbers["incomplete"],
         "last_import": last_run,
-        "last_import_counts": sorted((last_run.counts or {}).items()) if last_run else [],
+        "last_import_summary": count_summary(last_run.counts or {}) if last_run else "",
     }
 
 

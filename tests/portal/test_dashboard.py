@@ -322,7 +322,7 @@ def test_the_hr_panel_counts_technicians_joiners_leavers_completeness_and_the_la
     html = html_of(response)
     assert "2025–26" in html
     assert "spring.csv" in html
-    assert "Created 1, Leavers 1, Updated 4" in html
+    assert "spring.csv: 1 created, 4 updated, 1 made leavers." in html
     assert 'href="/technicians/import/"' in html
     assert 'href="/technicians/export.csv"' in html
 
