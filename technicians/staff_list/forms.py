@@ -16,11 +16,17 @@ from technicians.staff_list.columns import STAFF_COLUMNS
 from technicians.staff_list.mapping import MAPPED_COLUMNS, MAY_KEEP, MUST_MAP
 
 NOT_IN_FILE = "Not in the file"
-RULE_FIELDS = ("role_family_default", "technician_column", "technician_values")
+RULE_FIELDS = ("technician_column", "technician_values")
+LABELS = {
+    "line_manager_staff_number": "Line manager's staff number",
+    "is_apprentice": "Apprentice (yes/no)",
+    "is_active": "Active (yes/no)",
+    "fte": "FTE",
+}
 
 
 def _label(name: str) -> str:
-    return STAFF_COLUMNS[name].label.capitalize()
+    return LABELS.get(name) or STAFF_COLUMNS[name].label.capitalize()
 
 
 def _help(name: str) -> str:
@@ -91,6 +97,10 @@ class StaffListMappingForm(forms.Form):
     @property
     def column_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in MAPPED_COLUMNS]
+
+    @property
+    def default_field(self) -> forms.BoundField:
+        return self["role_family_default"]
 
     @property
     def rule_fields(self) -> list[forms.BoundField]:
