@@ -221,8 +221,11 @@ class FundingApplication(models.Model):
         related_name="applications",
         help_text="The licensed body or institution you will apply through.",
     )
-    application_fee = models.DecimalField(max_digits=8, decimal_places=2)
-    annual_fee = models.DecimalField("first year's fee", max_digits=8, decimal_places=2)
+    # The register's fees when the application was made (services copy them).
+    application_fee = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    annual_fee = models.DecimalField(
+        "first year's fee", max_digits=8, decimal_places=2, default=Decimal("0.00")
+    )
     amount_requested = models.DecimalField(
         max_digits=8,
         decimal_places=2,
