@@ -133,3 +133,19 @@ def test_the_staff_list_preview_fits_a_phone(phone, live_server, log_in, persona
     phone.get_by_role("button", name="Preview the import").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Staff list preview")
     assert_fits(phone, "the staff-list preview")
+
+
+def test_the_skills_table_on_my_profile_fits_without_scrolling(
+    phone, live_server, log_in, personas, world
+):
+    log_in(personas.technician)
+    phone.goto(f"{live_server.url}/technicians/me/")
+    table = phone.locator("table.skills-edit")
+    expect(table).to_be_visible()
+    box = table.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    wrap_scrolls = phone.evaluate(
+        "() => { const w = document.querySelector('table.skills-edit').parentElement;"
+        " return w.scrollWidth > w.clientWidth; }"
+    )
+    assert not wrap_scrolls
