@@ -328,6 +328,14 @@ def test_the_hr_panel_counts_technicians_joiners_leavers_completeness_and_the_la
 
 
 @pytest.mark.django_db
+def test_the_hr_panel_names_the_command_line_for_an_import_made_there(login, personas):
+    from portal.models import ImportRun
+
+    ImportRun.objects.create(kind="staff-list", by=None, file_name="hr.csv", counts={})
+    assert "by the command line, hr.csv" in html_of(dashboard(login, personas.hr))
+
+
+@pytest.mark.django_db
 def test_the_hr_panel_before_any_import(login, personas):
     assert "The staff list has not been imported yet." in html_of(dashboard(login, personas.hr))
 
