@@ -71,12 +71,29 @@ def test_apply_endorse_approve(page, live_server, log_in, personas, funding):
     assert application.status == "approved"
 
 
-def test_the_registration_pages_fit_a_phone(page, live_server, log_in, personas, funding):
+PAGES = {
+    "technician": ("/registration/", "/registration/apply/", "/registration/cpd/new/"),
+    "hr": (
+        "/registration/review/",
+        "/registration/budget/",
+        "/registration/fees/",
+        "/registration/summary/",
+        "/registration/import/",
+    ),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(PAGES))
+def test_the_registration_pages_fit_a_phone_and_pass_a_scan(
+    persona, page, live_server, log_in, personas, funding
+):
     page.set_viewport_size({"width": 375, "height": 800})
-    _as(page, log_in, personas.technician)
-    for path in ("/registration/", "/registration/apply/"):
+    _as(page, log_in, getattr(personas, persona))
+    for path in PAGES[persona]:
         page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         overflow = page.evaluate(
             "document.documentElement.scrollWidth > document.documentElement.clientWidth"
         )
         assert not overflow, f"{path} scrolls sideways at 375 px"
+        assert_no_serious_accessibility_violations(page)
