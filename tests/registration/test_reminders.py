@@ -164,3 +164,15 @@ def test_proof_uploaded_stops_the_reminder(make_application, frozen):
         application = make_application(S.REGISTERED)
     assert application.status == FundingApplication.Status.REGISTERED
     assert reminders.queue_no_proof_reminders(D(2026, 8, 1)) == 0
+
+
+def test_the_periodic_pass_runs_them_on_londons_date(registration, personas, frozen):
+    from portal.reminders import run_all
+
+    with frozen(D(2026, 7, 2), hour=23, minute=30):  # still 61 days before, in London
+        assert run_all()["registration.renewals"] == 0
+    with frozen(D(2026, 7, 3), hour=0, minute=30):  # the first pass of the 60-day window
+        assert run_all()["registration.renewals"] == 1
+    with frozen(D(2026, 7, 3), hour=13):
+        assert run_all()["registration.renewals"] == 0
+    assert sent("registration_renewal_due", personas.technician) == 1
