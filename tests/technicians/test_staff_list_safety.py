@@ -553,3 +553,18 @@ def test_hrs_directory_filters_by_status_including_leavers(login, personas, depa
     page = login(personas.technician).get("/technicians/", {"status": "leavers"})
     assert 'name="status"' not in page.content.decode()
     assert "Gone" not in [t.last_name for t in page.context["page_obj"]]
+
+
+@pytest.mark.parametrize("runs", [1, 30])
+def test_the_staff_list_page_runs_a_fixed_number_of_queries(
+    hr, personas, runs, django_assert_max_num_queries
+):
+    for n in range(runs):
+        ImportRun.objects.create(
+            kind="staff-list", by=personas.hr, file_name=f"f{n}.csv", counts={"created": n}
+        )
+    with django_assert_max_num_queries(8):
+        page = hr.get(URL)
+    text = page.content.decode()
+    assert page.status_code == 200 and f"f{runs - 1}.csv" in text  # the newest first
+    assert text.count('<td data-label="File">') == min(runs, 20)
