@@ -147,7 +147,7 @@ def count_summary(counts: dict) -> str:
 def recent_runs(kind: str, *, limit: int = 20) -> list[ImportRun]:
     """The latest applied imports of a kind, newest first, with who applied them (one query)."""
     runs = list(
-        ImportRun.objects.filter(kind=kind).select_related("by").order_by("-created")[:limit]
+        ImportRun.objects.filter(kind=kind).select_related("by").order_by("-created", "-pk")[:limit]
     )
     for run in runs:
         run.summary = count_summary(run.counts or {})
