@@ -49,3 +49,15 @@ def test_a_pending_import_may_be_deleted_with_its_file(
     assert response.status_code == 302
     assert not PendingImport.objects.exists()
     assert not storage.exists(name)
+
+
+def test_an_import_runs_counts_read_in_a_fixed_order():
+    from portal.imports.pending import count_summary
+
+    counts = {"unchanged": 4, "leavers": 1, "created": 2, "ignored": 7, "updated": 0, "odd_one": 3}
+    assert count_summary(counts) == (
+        "2 created, 0 updated, 1 made leavers, 4 unchanged, 7 rows ignored, 3 odd one"
+    )
+    assert (
+        count_summary({"unchanged": 1, "changed": 2, "new": 3}) == "3 new, 2 changed, 1 unchanged"
+    )
