@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?= $(PYTEST_ARGS)
 
-.PHONY: run test lint pytest lock format migrate demo worker beat clean
+.PHONY: run test lint pytest lock format migrate demo worker beat bench clean
 
 # The exact versions of requirements.lock (what CI tested), then the portal itself.
 $(STAMP): requirements.lock pyproject.toml
@@ -60,6 +60,12 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A portal beat --loglevel INFO
+
+# The performance harness (bench/run.py; never part of `make test`): PostgreSQL, gunicorn, wrk,
+# Redis database 7. Writes bench/RESULTS.md. BENCH_ARGS="--keep --duration 5" to rerun faster.
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal_bench)
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

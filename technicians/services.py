@@ -214,17 +214,21 @@ def link_line_managers(manager_of: Mapping[str, str]) -> int:
         list(numbers), field_name="staff_number"
     )
     now = timezone.now()
-    changed = []
+    # One UPDATE per manager: much faster than bulk_update's CASE over every row (12,500
+    # technicians have about a tenth as many managers).
+    team_of: dict[int | None, list[int]] = {}
     for number, manager_number in manager_of.items():
         technician = by_number.get(number)
         manager = by_number.get(manager_number)
         manager_id = manager.pk if manager is not None else None
         if technician is not None and technician.line_manager_id != manager_id:
-            technician.line_manager_id = manager_id
-            technician.updated = now
-            changed.append(technician)
-    Technician.objects.bulk_update(changed, ["line_manager", "updated"], batch_size=500)
-    return len(changed)
+            team_of.setdefault(manager_id, []).append(technician.pk)
+    for manager_id, team in team_of.items():
+        for start in range(0, len(team), 1000):
+            Technician.objects.filter(pk__in=team[start : start + 1000]).update(
+                line_manager_id=manager_id, updated=now
+            )
+    return sum(len(team) for team in team_of.values())
 
 
 # --- HR's staff list ----------------------------------------------------------------------------

@@ -47,11 +47,20 @@ def _seed_reviews(today: datetime.date) -> int:
             row.validated_level = row.level - 1 if lower else row.level
             row.validated_by = manager.user
             row.validated_on = row.confirmed_on
-    TechnicianSkill.objects.bulk_update(
-        rows,
-        ["confirmed_on", "validated_level", "validated_by", "validated_on"],
-        batch_size=1000,
-    )
+    # One UPDATE per distinct set of values (a few thousand), not bulk_update's CASE over
+    # every row: 12,500 technicians' ~50,000 ratings in seconds instead of minutes.
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        values = (row.confirmed_on, row.validated_level, row.validated_by_id, row.validated_on)
+        groups.setdefault(values, []).append(row.pk)
+    for (confirmed_on, level, by_id, validated_on), pks in groups.items():
+        for start in range(0, len(pks), 1000):
+            TechnicianSkill.objects.filter(pk__in=pks[start : start + 1000]).update(
+                confirmed_on=confirmed_on,
+                validated_level=level,
+                validated_by_id=by_id,
+                validated_on=validated_on,
+            )
     return len(rows)
 
 
