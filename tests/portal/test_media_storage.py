@@ -1,0 +1,66 @@
+"""MEDIA_STORAGE: uploads on this machine's disk, or in an S3-compatible bucket shared by every
+web and worker replica (django-storages)."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import storages
+from django.test import override_settings
+
+from tests.portal.test_settings import load_settings  # noqa: F401  (the fixture)
+
+S3 = {
+    "MEDIA_STORAGE": "s3",
+    "MEDIA_S3_BUCKET": "portal-media",
+    "MEDIA_S3_ENDPOINT_URL": "https://objects.example.ac.uk",
+    "MEDIA_S3_REGION": "eu-west-2",
+    "MEDIA_S3_ACCESS_KEY_ID": "portal",
+    "MEDIA_S3_SECRET_ACCESS_KEY": "not-a-real-secret",
+}
+
+
+def test_uploads_are_on_the_filesystem_by_default(load_settings):  # noqa: F811
+    settings = load_settings()
+    assert settings.MEDIA_STORAGE == "filesystem"
+    assert settings.STORAGES["default"]["BACKEND"] == (
+        "django.core.files.storage.FileSystemStorage"
+    )
+
+
+def test_media_storage_s3_selects_the_s3_backend_with_the_bucket(load_settings):  # noqa: F811
+    settings = load_settings(**S3)
+    default = settings.STORAGES["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = default["OPTIONS"]
+    assert options["bucket_name"] == "portal-media"
+    assert options["endpoint_url"] == "https://objects.example.ac.uk"
+    assert options["region_name"] == "eu-west-2"
+    # Private files: no public ACL, signed URLs only, never one upload over another.
+    assert options["default_acl"] is None
+    assert options["querystring_auth"] is True
+    assert options["file_overwrite"] is False
+    # The static files stay with WhiteNoise either way.
+    assert "staticfiles" in settings.STORAGES
+
+
+def test_the_s3_backend_is_what_files_are_stored_with(load_settings):  # noqa: F811
+    from storages.backends.s3 import S3Storage
+
+    configured = load_settings(**S3).STORAGES
+    with override_settings(STORAGES=configured):  # Django re-reads its storages on change
+        storage = storages["default"]
+        assert isinstance(storage, S3Storage)
+        assert storage.bucket_name == "portal-media"
+        assert storage.location == "media"
+    assert not isinstance(storages["default"], S3Storage)
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"MEDIA_STORAGE": "s3"}, "MEDIA_S3_BUCKET"),
+        ({"MEDIA_STORAGE": "ftp"}, "filesystem or s3"),
+    ],
+)
+def test_a_bad_media_storage_is_refused_at_start(load_settings, env, message):  # noqa: F811
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load_settings(**env)
