@@ -64,6 +64,12 @@ def can_use_admin(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_enter_admin_site(user: Any) -> bool:
+    """Administrators, and HR for the few models whose admin grants HR (the registers'
+    fees): the admin shows each person only the models they may use."""
+    return is_admin(user) or is_hr(user)
+
+
 def can_request_annual_report(user: Any) -> bool:
     """HR requests the annual report (and sees every version on /reports/)."""
     return is_hr(user)

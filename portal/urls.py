@@ -4,9 +4,10 @@ from django.urls import include, path
 from portal import permissions, views
 
 # The admin logs in through allauth, so its rate limits and SSO apply there too; superusers
-# and members of the Administrator group get in (not Django's is_staff flag).
+# and members of the Administrator group get in (not Django's is_staff flag), and HR, who see
+# only the models whose admin grants them (the registers' fees).
 admin.site.login = views.admin_login(admin.site.login)
-admin.site.has_permission = lambda request: permissions.can_use_admin(request.user)
+admin.site.has_permission = lambda request: permissions.can_enter_admin_site(request.user)
 admin.site.site_header = "Technician Commitment Portal administration"
 
 urlpatterns = [

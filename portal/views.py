@@ -49,14 +49,14 @@ def greeting_name(user) -> str:
 def admin_login(login_view):
     """Wrap the admin's login view: the admin logs in through allauth (its rate limits and
     single sign-on apply there too); a logged-in user who is no administrator (superuser or
-    Administrator group, `permissions.can_use_admin`) is refused."""
+    Administrator group, `permissions.can_enter_admin_site`: administrators and HR) is refused."""
 
     @wraps(login_view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
             return redirect_to_login(next_url)
-        if not permissions.can_use_admin(request.user):
+        if not permissions.can_enter_admin_site(request.user):
             raise PermissionDenied
         return login_view(request, *args, **kwargs)
 

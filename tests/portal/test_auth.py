@@ -338,10 +338,28 @@ def test_the_admin_sends_anonymous_visitors_to_the_allauth_login(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["technician", "manager", "steering", "coordinator", "hr"])
+@pytest.mark.parametrize("persona", ["technician", "manager", "steering", "coordinator"])
 def test_the_admin_refuses_staff_who_are_not_administrators(login, personas, persona):
     response = login(getattr(personas, persona)).get("/admin/", follow=True)
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_hr_see_only_the_registers_in_the_admin_and_edit_their_fees(login, personas):
+    from registration.models import Register
+
+    client = login(personas.hr)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert "/admin/registration/register/" in html
+    for hidden in ("/admin/auth/user/", "/admin/portal/notification/", "/admin/technicians/"):
+        assert hidden not in html
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/registration/fundingbudget/").status_code == 403
+    register = Register.objects.get(code="RSciTech")
+    page = client.get(f"/admin/registration/register/{register.pk}/change/")
+    assert page.status_code == 200
 
 
 @pytest.mark.django_db
