@@ -213,3 +213,24 @@ def test_the_settings_env_parser_sees_the_variables_of_the_design():
         "SSO_OIDC_CLIENT_ID",
         "SSO_SAML_IDP_METADATA_URL",
     }
+
+
+def test_web_and_worker_run_as_replicas_and_the_singletons_once(services):
+    """Scaling out: several stateless web and e-mail worker replicas; one beat, one reports
+    worker (a report at a time)."""
+    for name in ("web", "worker"):
+        assert int(services[name]["deploy"]["replicas"]) >= 2
+    for name in ("beat", "reports-worker"):
+        assert int(services[name].get("deploy", {}).get("replicas", 1)) == 1
+    # Each web replica gets its own host port: a range as wide as the replicas.
+    [published] = services["web"]["ports"]
+    host, _, container = interpolate(published).rpartition(":")
+    first, _, last = host.partition("-")
+    assert container == "8000"
+    assert int(last or first) - int(first) + 1 == int(services["web"]["deploy"]["replicas"])
+
+
+def test_replicas_on_many_hosts_can_share_media_through_a_bucket(services, settings):
+    env = environment(services["web"])
+    assert env["MEDIA_STORAGE"] == "filesystem"  # one host by default: the media volume
+    assert {"MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL"} <= set(env)
