@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.functions import Lower
 
@@ -28,7 +27,8 @@ from actionplan import permissions, services
 from actionplan.history import Reason
 from actionplan.models import Action, ActionPlan, Pillar
 from portal.actors import is_command_line
-from portal.imports import ImportFileError, Preview, RowError
+from portal.imports import ImportFileError, RowError
+from portal.imports.changes import UpsertPreview, apply_previewed, plain, sentence
 from portal.imports.columns import (
     ChoiceColumn,
     Column,
@@ -37,7 +37,6 @@ from portal.imports.columns import (
     ReferenceColumn,
     TextColumn,
 )
-from portal.imports.pending import check_fingerprint, record_run
 
 KIND = "actions"
 STALE = "The plan has changed since your preview: review it again"
@@ -194,60 +193,21 @@ class RowChange:
     old_values: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    """Values as plain data, for the fingerprint: users by primary key, dates as text."""
-    plain: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "owner":
-            value = value.pk if value is not None else None
-        elif isinstance(value, date):
-            value = value.isoformat()
-        plain[name] = value
-    return plain
+class ActionImport(UpsertPreview):
+    """An UpsertPreview of RowChange rows, keyed by reference."""
 
-
-class ActionImport(Preview):
-    """A Preview whose `changes` holds RowChange lists under "new", "changed", "unchanged"."""
-
-    @property
-    def new(self) -> list[RowChange]:
-        return self.changes.get("new", [])
-
-    @property
-    def changed(self) -> list[RowChange]:
-        return self.changes.get("changed", [])
-
-    @property
-    def unchanged(self) -> list[RowChange]:
-        return self.changes.get("unchanged", [])
-
-    @property
-    def apply_count(self) -> int:
-        """How many actions applying the import adds or changes."""
-        return len(self.new) + len(self.changed)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "new": len(self.new),
-            "changed": len(self.changed),
-            "unchanged": len(self.unchanged),
-        }
+    kind = KIND
+    stale_message = STALE
 
     def fingerprint_data(self) -> dict[str, Any]:
         """What applying writes: each new action's values, each changed one's old and new."""
         return {
-            "new": {row.ref.lower(): _plain(row.values) for row in self.new},
+            "new": {row.ref.lower(): plain(row.values) for row in self.new},
             "changed": {
-                row.ref.lower(): {"old": _plain(row.old_values), "new": _plain(row.values)}
+                row.ref.lower(): {"old": plain(row.old_values), "new": plain(row.values)}
                 for row in self.changed
             },
         }
-
-
-def _sentence(problems: list[str]) -> str:
-    message = "; ".join(problems)
-    ending = "" if message.endswith((".", "?")) else "."
-    return message[:1].upper() + message[1:] + ending
 
 
 def _check(plan: ActionPlan, text: str) -> ActionImport:
@@ -270,7 +230,7 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
             for messages in services.action_value_errors(plan, due_on=values["due_on"]).values():
                 problems.extend(messages)
         if problems:
-            result.errors.append(RowError(row.line, _sentence(problems)))
+            result.errors.append(RowError(row.line, sentence(problems)))
             continue
         action = existing.get(ref.lower())
         status = values.get("status", action.status if action else Action.Status.NOT_STARTED)
@@ -328,24 +288,12 @@ def apply_import(
         # Lock the plan's actions too, so an update posted meanwhile is not overwritten.
         by_ref = {action.ref.lower(): action for action in locked.actions.select_for_update().all()}
         result = preview_import(locked, text)
-        if not result.is_valid:
-            return result
-        check_fingerprint(result, fingerprint, STALE)
-        for row in result.new:
-            try:
+
+        def write(row: RowChange) -> None:
+            if row.kind == "new":
                 services.create_action(user, locked, reason=Reason.IMPORT, **row.values)
-            except ValidationError as error:
-                result.errors.append(RowError(row.line, _sentence(error.messages)))
-        for row in result.changed:
-            try:
-                services.update_action(
-                    user, by_ref[row.ref.lower()], reason=Reason.IMPORT, **row.values
-                )
-            except ValidationError as error:
-                result.errors.append(RowError(row.line, _sentence(error.messages)))
-        if result.errors:
-            result.errors.sort(key=lambda error: error.line)
-            transaction.set_rollback(True)
-            return result
-        record_run(kind=KIND, by=user, file_name=file_name, counts=result.counts())
-    return result
+            else:
+                action = by_ref[row.ref.lower()]
+                services.update_action(user, action, reason=Reason.IMPORT, **row.values)
+
+        return apply_previewed(result, write, by=user, fingerprint=fingerprint, file_name=file_name)

@@ -25,7 +25,7 @@ from actionplan.models import PILLAR_AIMS, Action, ActionPlan
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
-from portal.imports.pending import ImportRefused, recent_runs
+from portal.imports.pending import recent_runs
 from portal.imports.views import ImportPage
 
 
@@ -194,6 +194,7 @@ class ActionImportPage(ImportPage):
 
     kind = importing.KIND
     template_name = "actionplan/import.html"
+    columns = importing.ACTION_COLUMNS
     upload_help = "The columns of the plan's export, as UTF-8 CSV, at most 5 MB."
     missing_message = "This preview has expired: please upload the file again."
 
@@ -212,21 +213,17 @@ class ActionImportPage(ImportPage):
         return self.plan.get_absolute_url()
 
     def context(self) -> dict:
-        return {
-            "plan": self.plan,
-            "columns": importing.ACTION_COLUMNS.documentation(),
-            "runs": recent_runs(importing.KIND, limit=10),
-        }
+        return {"plan": self.plan, "runs": recent_runs(importing.KIND, limit=10)}
 
     def preview(self, text: str):
         return importing.preview_import(self.plan, text)
 
-    def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
-        result = importing.apply_import(
+    def apply_import(self, text: str, *, fingerprint: str, file_name: str):
+        return importing.apply_import(
             self.request.user, self.plan, text, fingerprint=fingerprint, file_name=file_name
         )
-        if not result.is_valid:
-            raise ImportRefused(result, "Nothing was imported: the file no longer checks out.")
+
+    def done_message(self, result) -> str:
         return (
             f"Imported: {len(result.new)} new, {len(result.changed)} changed, "
             f"{len(result.unchanged)} unchanged."

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 
-from portal.imports import ImportFileError, Preview, RowError
+from portal.imports import ImportFileError, RowError
+from portal.imports.changes import UpsertPreview, apply_previewed, plain, sentence
 from portal.imports.columns import (
     ChoiceColumn,
     ColumnSet,
@@ -26,22 +25,15 @@ from portal.imports.columns import (
     ReferenceColumn,
     TextColumn,
 )
-from portal.imports.pending import check_fingerprint, record_run
 from registration import permissions, services
 from registration.models import ProfessionalBody, Register, Registration
 from technicians.models import Technician
+from technicians.selectors import technicians_by_staff_number
 
 KIND = "registrations"
 STALE = "The registrations have changed since your preview: review it again"
 FIELDS = ("body", "membership_number", "registered_on", "renewal_due_on", "status")
 _field = Registration._meta.get_field
-
-
-def technicians_by_staff_number(keys: set[str]) -> Mapping[str, Any]:
-    query = Q()
-    for key in keys:
-        query |= Q(staff_number__iexact=key)
-    return {t.staff_number.lower(): t for t in Technician.objects.filter(query)} if keys else {}
 
 
 def registers_by_code(keys: set[str]) -> Mapping[str, Any]:
@@ -132,58 +124,23 @@ class RowChange:
         return [labels[name] for name in self.values if name in self.old_values]
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    plain = {}
-    for name, value in values.items():
-        if isinstance(value, ProfessionalBody):
-            value = value.pk
-        elif isinstance(value, date):
-            value = value.isoformat()
-        plain[name] = value
-    return plain
+class RegistrationImport(UpsertPreview):
+    """An UpsertPreview of RowChange rows, keyed by technician and register."""
 
-
-class RegistrationImport(Preview):
-    @property
-    def new(self) -> list[RowChange]:
-        return self.changes.get("new", [])
-
-    @property
-    def changed(self) -> list[RowChange]:
-        return self.changes.get("changed", [])
-
-    @property
-    def unchanged(self) -> list[RowChange]:
-        return self.changes.get("unchanged", [])
-
-    @property
-    def apply_count(self) -> int:
-        return len(self.new) + len(self.changed)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "new": len(self.new),
-            "changed": len(self.changed),
-            "unchanged": len(self.unchanged),
-        }
+    kind = KIND
+    stale_message = STALE
 
     def fingerprint_data(self) -> dict[str, Any]:
         def key(row: RowChange) -> str:
             return f"{row.technician.pk}:{row.register.pk}"
 
         return {
-            "new": {key(row): _plain(row.values) for row in self.new},
+            "new": {key(row): plain(row.values) for row in self.new},
             "changed": {
-                key(row): {"old": _plain(row.old_values), "new": _plain(row.values)}
+                key(row): {"old": plain(row.old_values), "new": plain(row.values)}
                 for row in self.changed
             },
         }
-
-
-def _sentence(problems: list[str]) -> str:
-    message = "; ".join(problems)
-    ending = "" if message.endswith((".", "?")) else "."
-    return message[:1].upper() + message[1:] + ending
 
 
 def preview_import(text: str) -> RegistrationImport:
@@ -220,7 +177,7 @@ def preview_import(text: str) -> RegistrationImport:
             else:
                 seen[pair] = row.line
         if problems:
-            result.errors.append(RowError(row.line, _sentence(problems)))
+            result.errors.append(RowError(row.line, sentence(problems)))
             continue
         current = existing.get((technician.pk, register.pk))
         if current is None:
@@ -258,31 +215,19 @@ def apply_import(
             for r in Registration.objects.select_for_update().order_by("pk")
         }
         result = preview_import(text)
-        if not result.is_valid:
-            return result
-        check_fingerprint(result, fingerprint, STALE)
-        for row in result.new + result.changed:
+
+        def write(row: RowChange) -> None:
             current = locked.get((row.technician.pk, row.register.pk))
-            try:
-                services.save_registration(
-                    current,
-                    by=user,
-                    technician=row.technician,
-                    register=row.register,
-                    **(
-                        row.values
-                        if current is None
-                        else {name: getattr(current, name) for name in FIELDS} | row.values
-                    ),
-                )
-            except ValidationError as error:
-                result.errors.append(RowError(row.line, _sentence(error.messages)))
-        if result.errors:
-            result.errors.sort(key=lambda error: error.line)
-            transaction.set_rollback(True)
-            return result
-        record_run(kind=KIND, by=user, file_name=file_name, counts=result.counts())
-    return result
+            kept = {} if current is None else {name: getattr(current, name) for name in FIELDS}
+            services.save_registration(
+                current,
+                by=user,
+                technician=row.technician,
+                register=row.register,
+                **(kept | row.values),
+            )
+
+        return apply_previewed(result, write, by=user, fingerprint=fingerprint, file_name=file_name)
 
 
 __all__ = ["COLUMNS", "ImportFileError", "apply_import", "preview_import"]

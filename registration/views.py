@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
-from portal.imports.pending import ImportRefused
 from portal.imports.views import ImportPage
 from portal.periods import financial_year_of
 from registration import cpd_record, files, importing, permissions, selectors, services
@@ -515,6 +514,7 @@ def cpd_record_download(request, fmt: str):
 class RegistrationImportPage(ImportPage):
     kind = importing.KIND
     template_name = "registration/import.html"
+    columns = importing.COLUMNS
     upload_help = "UTF-8 CSV with the columns below, at most 5 MB."
 
     def page_url(self) -> str:
@@ -523,18 +523,15 @@ class RegistrationImportPage(ImportPage):
     def success_url(self) -> str:
         return reverse("registration:summary")
 
-    def context(self) -> dict:
-        return {"columns": importing.COLUMNS.documentation()}
-
     def preview(self, text: str):
         return importing.preview_import(text)
 
-    def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
-        result = importing.apply_import(
+    def apply_import(self, text: str, *, fingerprint: str, file_name: str):
+        return importing.apply_import(
             self.request.user, text, fingerprint=fingerprint, file_name=file_name
         )
-        if not result.is_valid:
-            raise ImportRefused(result, "Nothing was imported: the file no longer checks out.")
+
+    def done_message(self, result) -> str:
         return (
             f"Imported registrations: {len(result.new)} new, {len(result.changed)} changed, "
             f"{len(result.unchanged)} unchanged."

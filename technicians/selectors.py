@@ -38,6 +38,17 @@ def active_technician_with_email(email: str) -> Technician | None:
     return Technician.objects.filter(email__iexact=email.strip(), is_active=True).first()
 
 
+def technicians_by_staff_number(keys: set[str]) -> dict[str, Technician]:
+    """Technicians (leavers too) by lower-case staff number, for an import's staff number
+    column; one query."""
+    if not keys:
+        return {}
+    query = Q()
+    for key in keys:
+        query |= Q(staff_number__iexact=key)
+    return {t.staff_number.lower(): t for t in Technician.objects.filter(query)}
+
+
 def _with_post_nominals(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
     """The cards' post-nominals, in one more query per page (registration owns them)."""
     from registration.selectors import with_post_nominals

@@ -10,17 +10,16 @@ and skipped, so importing the same file twice adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from portal.imports import ImportFileError, Preview, RowError
+from portal.imports.changes import apply_previewed, sentence
 from portal.imports.columns import (
     ChoiceColumn,
     ColumnSet,
@@ -29,21 +28,14 @@ from portal.imports.columns import (
     ReferenceColumn,
     TextColumn,
 )
-from portal.imports.pending import check_fingerprint, record_run
 from technicians.models import Technician
+from technicians.selectors import technicians_by_staff_number
 from training import permissions, services
 from training.models import Category, TrainingRecord
 
 KIND = "training-records"
 STALE = "The training records have changed since your preview: review it again"
 _field = TrainingRecord._meta.get_field
-
-
-def technicians_by_staff_number(keys: set[str]) -> Mapping[str, Any]:
-    query = Q()
-    for key in keys:
-        query |= Q(staff_number__iexact=key)
-    return {t.staff_number.lower(): t for t in Technician.objects.filter(query)} if keys else {}
 
 
 COLUMNS = ColumnSet(
@@ -120,9 +112,12 @@ class TrainingRecordImport(Preview):
     def already(self) -> list[NewRecord]:
         return self.changes.get("already", [])
 
+    kind = KIND
+    stale_message = STALE
+
     @property
-    def apply_count(self) -> int:
-        return len(self.new)
+    def to_apply(self) -> list[NewRecord]:
+        return self.new
 
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "already_recorded": len(self.already)}
@@ -134,12 +129,6 @@ class TrainingRecordImport(Preview):
                 for row in sorted(self.new, key=lambda row: row.line)
             ]
         }
-
-
-def _sentence(problems: list[str]) -> str:
-    message = "; ".join(problems)
-    ending = "" if message.endswith((".", "?")) else "."
-    return message[:1].upper() + message[1:] + ending
 
 
 def _existing_keys(technician_ids: set[int]) -> set[tuple]:
@@ -176,7 +165,7 @@ def preview_import(text: str) -> TrainingRecordImport:
         if technician is not None and not technician.is_active:
             problems.append(f"{technician.staff_number} has left (on the staff list)")
         if problems:
-            result.errors.append(RowError(row.line, _sentence(problems)))
+            result.errors.append(RowError(row.line, sentence(problems)))
             continue
         values = {
             "date": row.values["date"],
@@ -215,20 +204,13 @@ def apply_import(
             .values_list("pk", flat=True)
         )
         result = preview_import(text)
-        if not result.is_valid:
-            return result
-        check_fingerprint(result, fingerprint, STALE)
-        for row in result.new:
-            try:
-                services.add_training_record(row.technician, by=user, **row.values)
-            except ValidationError as error:
-                result.errors.append(RowError(row.line, _sentence(error.messages)))
-        if result.errors:
-            result.errors.sort(key=lambda error: error.line)
-            transaction.set_rollback(True)
-            return result
-        record_run(kind=KIND, by=user, file_name=file_name, counts=result.counts())
-    return result
+        return apply_previewed(
+            result,
+            lambda row: services.add_training_record(row.technician, by=user, **row.values),
+            by=user,
+            fingerprint=fingerprint,
+            file_name=file_name,
+        )
 
 
 __all__ = ["COLUMNS", "ImportFileError", "apply_import", "preview_import"]

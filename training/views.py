@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
-from portal.imports.pending import ImportRefused
 from portal.imports.views import ImportPage
 from portal.periods import academic_year_label, academic_year_of
 from training import calendar, importing, permissions, selectors, services
@@ -637,23 +636,21 @@ def session_cancel(request, pk: int):
 class TrainingRecordImportPage(ImportPage):
     kind = importing.KIND
     template_name = "training/import.html"
+    columns = importing.COLUMNS
     upload_help = "UTF-8 CSV with the columns below, at most 5 MB."
 
     def page_url(self) -> str:
         return reverse("training:import")
 
-    def context(self) -> dict:
-        return {"columns": importing.COLUMNS.documentation()}
-
     def preview(self, text: str):
         return importing.preview_import(text)
 
-    def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
-        result = importing.apply_import(
+    def apply_import(self, text: str, *, fingerprint: str, file_name: str):
+        return importing.apply_import(
             self.request.user, text, fingerprint=fingerprint, file_name=file_name
         )
-        if not result.is_valid:
-            raise ImportRefused(result, "Nothing was imported: the file no longer checks out.")
+
+    def done_message(self, result) -> str:
         return (
             f"Imported training records: {len(result.new)} added, {len(result.already)} "
             "already recorded."

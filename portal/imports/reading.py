@@ -13,7 +13,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from portal.csv_export import unneutralise
 from portal.uploads import FileTooLarge, read_capped
@@ -172,6 +172,24 @@ class Preview:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    # The ImportRun kind, and the refusal when the changes differ from the preview's.
+    kind: ClassVar[str] = ""
+    stale_message: ClassVar[str] = "The data has changed since your preview: review it again"
+
+    @property
+    def to_apply(self) -> list[Any]:
+        """The rows applying writes (portal.imports.changes.apply_previewed)."""
+        return []
+
+    @property
+    def apply_count(self) -> int:
+        """How many rows applying the import writes."""
+        return len(self.to_apply)
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind of change, for the ImportRun."""
+        return {key: len(rows) for key, rows in self.changes.items()}
 
     def fingerprint_data(self) -> Any:
         """Plain data (dicts, lists, text) listing every change: creates, updates with

@@ -2,9 +2,11 @@
 previewed, or nothing), cancel. One URL, POST `action` = upload | apply | cancel (a POST with
 a `token` and no action applies).
 
-An app subclasses `ImportPage`, says its kind, templates and wording, and implements
-`preview(text)` and `apply(text, fingerprint=..., file_name=...)`; its view checks permission
-and returns `Page(request).handle()`.
+An app subclasses `ImportPage`, says its kind, templates, columns and wording, and implements
+`preview(text)` and either `apply_import(text, fingerprint=..., file_name=...)` (the app's
+apply service, returning its Preview) with `done_message(result)`, or `apply(...)` itself;
+its view checks permission and returns `Page(request).handle()`. The template
+`portal/imports/page.html` is the page most imports extend, filling its blocks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from portal.imports.columns import ColumnSet
 from portal.imports.pending import (
     ImportRefused,
     PreviewExpired,
@@ -83,6 +86,9 @@ class ImportPage:
         "cancelled. Nothing was changed: upload the file again."
     )
     cancelled_message = "Import cancelled: nothing was changed."
+    refused_message = "Nothing was imported: the file no longer checks out."
+    # The import's ColumnSet: its documentation is the page's table of columns.
+    columns: ColumnSet | None = None
 
     def __init__(self, request):
         self.request = request
@@ -104,13 +110,28 @@ class ImportPage:
         """What the file would change; raises ImportFileError for the file as a whole."""
         raise NotImplementedError
 
+    def apply_import(self, text: str, *, fingerprint: str, file_name: str) -> Preview:
+        """The app's apply service: the result, with errors when nothing was changed."""
+        raise NotImplementedError
+
+    def done_message(self, result: Preview) -> str:
+        """What applying did, in a sentence."""
+        raise NotImplementedError
+
     def apply(self, text: str, *, fingerprint: str, file_name: str) -> str:
         """Apply the file if its changes still have this fingerprint; return the message
         saying what was done. Raises StalePreview, ImportRefused or ImportFileError."""
-        raise NotImplementedError
+        result = self.apply_import(text, fingerprint=fingerprint, file_name=file_name)
+        if not result.is_valid:
+            raise ImportRefused(result, self.refused_message)
+        return self.done_message(result)
 
     def context(self) -> dict[str, Any]:
         return {}
+
+    def page_context(self) -> dict[str, Any]:
+        columns = {} if self.columns is None else {"columns": self.columns.documentation()}
+        return {**columns, **self.context()}
 
     # --- the page ---
 
@@ -134,11 +155,12 @@ class ImportPage:
         return self.upload()
 
     def form_page(self, form: ImportUploadForm) -> HttpResponse:
-        context = {"form": form, **self.context()}
+        context = {"form": form, **self.page_context()}
         return render(self.request, self.template_name, context)
 
     def preview_page(self, preview: Preview, token: Any) -> HttpResponse:
-        context = {"form": self.form(), "preview": preview, "token": token, **self.context()}
+        context = {"form": self.form(), "preview": preview, "token": token}
+        context |= self.page_context()
         return render(self.request, self.preview_template_name or self.template_name, context)
 
     def upload(self) -> HttpResponse:
