@@ -8,10 +8,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
-from actionplan import evidence, services
+from actionplan import services
 from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
 from actionplan.rag import Rag, rag_q
 from actionplan.selectors import display_name, owners_in_plan
+from portal import evidence
 
 PROGRESS_ERRORS = {
     "min_value": services.PROGRESS_RANGE,

@@ -28,10 +28,10 @@ from django.db import transaction
 from django.utils.dateformat import format as format_date
 from simple_history.utils import bulk_create_with_history
 
-from actionplan import evidence as evidence_files
 from actionplan import permissions
 from actionplan.history import Reason, format_reason
 from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
+from portal import evidence as evidence_files
 from portal.actors import is_command_line
 
 NOT_STEERING_GROUP = "Only members of the steering group can change action plans."

@@ -8,22 +8,22 @@ says otherwise).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.text import get_valid_filename
 
+from portal import evidence
+from portal.evidence import FileKind
 from portal.files import serve_private_file
 from portal.uploads import check_pdf, read_capped
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 ALLOWED_DESCRIPTION = "a PDF, or a PNG, JPEG or WebP image"
 ACCEPT_ATTRIBUTE = ".pdf,.png,.jpg,.jpeg,.webp"
+ACCEPTED_IMAGES = (evidence.PNG, evidence.JPEG, evidence.WEBP)
 
 
 @dataclass(frozen=True)
@@ -47,32 +47,13 @@ def _too_large(size: int | None) -> str:
     return f"The file is too large ({size / (1024 * 1024):.1f} MB): the limit is {max_size_text()}."
 
 
-def _image_is_sound(data: bytes) -> bool:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception:  # Pillow raises many kinds of error for broken or hostile images
-        return False
-    return True
-
-
-def _sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of these bytes, or None when they are none we accept."""
-    head = data[:16]
-    if head.startswith(b"%PDF-"):
+def _sniff(data: bytes) -> FileKind | None:
+    """The kind of these bytes, or None when it is none we accept (a damaged image included)."""
+    if data.startswith(b"%PDF-"):
         check_pdf(data)  # it must open: a PDF header in front of HTML is refused, saying so
-        return "application/pdf", "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind = ("image/png", "png")
-    elif head.startswith(b"\xff\xd8\xff"):
-        kind = ("image/jpeg", "jpg")
-    elif head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        kind = ("image/webp", "webp")
-    else:
-        return None
-    return kind if _image_is_sound(data) else None
+        return evidence.PDF
+    kind = evidence.image_kind(data[:16])
+    return kind if kind in ACCEPTED_IMAGES and evidence.image_is_sound(data) else None
 
 
 def check_upload(upload: Any, *, default_stem: str = "proof") -> CheckedFile:
@@ -87,18 +68,12 @@ def check_upload(upload: Any, *, default_stem: str = "proof") -> CheckedFile:
         raise ValidationError(
             f"This file is not {ALLOWED_DESCRIPTION}, whatever its name says.", code="bad_type"
         )
-    content_type, extension = kind
-    name = PurePosixPath(str(getattr(upload, "name", "") or default_stem).replace("\\", "/")).name
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    try:
-        stem = get_valid_filename(stem).strip("._") or default_stem
-    except SuspiciousFileOperation:
-        stem = default_stem
-    original = f"{stem[:150]}.{extension}"
+    extension = kind.extensions[0]
+    stem = evidence.safe_stem(evidence.upload_name(upload, default_stem), default_stem)
     return CheckedFile(
         content=ContentFile(data, name=f"{default_stem}.{extension}"),
-        original_name=original,
-        content_type=content_type,
+        original_name=f"{stem[:150]}.{extension}",
+        content_type=kind.content_type,
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from actionplan.evidence import ACCEPT_ATTRIBUTE
+from portal.evidence import ACCEPT_ATTRIBUTE
 from training.models import Category, Course, Session, TrainingRecord
 
 

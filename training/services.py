@@ -830,7 +830,7 @@ def log_training(
     )
     checked = None
     if evidence:
-        from actionplan.evidence import check_evidence_file
+        from portal.evidence import check_evidence_file
 
         try:
             checked = check_evidence_file(evidence)

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionplan import evidence
 from actionplan.models import ActionUpdate
+from portal import evidence
 from tests import factories
 from tests.actionplan.conftest import (
     EXE_BYTES,

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionplan import evidence
 from actionplan.models import ActionUpdate
+from portal import evidence
 from tests.actionplan.conftest import OLE2_BYTES, PDF_BYTES, odf_zip, office_zip
 
 CONTENT_TYPES = (

@@ -1,4 +1,6 @@
-"""Evidence files: what may be uploaded, checked by content, never by name.
+"""Evidence files (action updates, training records): what may be uploaded, checked by
+content, never by name. Kernel: apps call `check_evidence_file`; the signature, image and
+file-name helpers below serve every upload of a document (proofs of registration too).
 
 Accepted, at most `max_bytes()` bytes (20 MB unless the ACTION_EVIDENCE_MAX_BYTES setting says
 otherwise):
@@ -254,7 +256,7 @@ def _sniff_zip(data: bytes) -> FileKind | None:
     return kind
 
 
-def _image_is_sound(data: bytes) -> bool:
+def image_is_sound(data: bytes) -> bool:
     from PIL import Image
 
     try:
@@ -265,6 +267,19 @@ def _image_is_sound(data: bytes) -> bool:
     return True
 
 
+def image_kind(head: bytes) -> FileKind | None:
+    """PNG, JPEG, GIF or WebP, by the file's first bytes; None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return WEBP
+    return None
+
+
 def sniff(data: bytes, extension: str) -> FileKind | None:
     """The kind of file these bytes are, or None when it is none of the accepted kinds.
     Raises ValidationError, saying what is wrong, for a file of an accepted kind that fails
@@ -273,17 +288,9 @@ def sniff(data: bytes, extension: str) -> FileKind | None:
     if head.startswith(b"%PDF-"):
         check_pdf(data)
         return PDF
-    image = None
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        image = PNG
-    elif head.startswith(b"\xff\xd8\xff"):
-        image = JPEG
-    elif head.startswith((b"GIF87a", b"GIF89a")):
-        image = GIF
-    elif head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        image = WEBP
+    image = image_kind(head)
     if image is not None:
-        if not _image_is_sound(data):
+        if not image_is_sound(data):
             raise _refuse(
                 f"This file starts like {image.label} but is damaged or incomplete. Open it, "
                 "save it again and upload the copy.",
@@ -305,11 +312,18 @@ def sniff(data: bytes, extension: str) -> FileKind | None:
     return None
 
 
-def _safe_stem(stem: str) -> str:
+def upload_name(upload: Any, default: str) -> str:
+    """The uploaded file's own name, without any folder (Windows' too)."""
+    return PurePosixPath(str(getattr(upload, "name", "") or default).replace("\\", "/")).name
+
+
+def safe_stem(name: str, default: str) -> str:
+    """The name without its extension, safe for a Content-Disposition header."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
     try:
-        return get_valid_filename(stem).strip("._") or "evidence"
+        return get_valid_filename(stem).strip("._") or default
     except SuspiciousFileOperation:
-        return "evidence"
+        return default
 
 
 def check_evidence_file(upload: Any) -> CheckedEvidence:
@@ -324,7 +338,7 @@ def check_evidence_file(upload: Any) -> CheckedEvidence:
     data = read_capped(upload, limit, too_large=too_large)
     if not data:
         raise ValidationError("The file is empty.", code="empty")
-    name = PurePosixPath(str(getattr(upload, "name", "") or "evidence").replace("\\", "/")).name
+    name = upload_name(upload, "evidence")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension in MACRO_EXTENSIONS:
         raise ValidationError(
@@ -346,9 +360,8 @@ def check_evidence_file(upload: Any) -> CheckedEvidence:
             "please check you chose the right file.",
             code="name_mismatch",
         )
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    safe_stem = _safe_stem(stem)
-    original = f"{safe_stem[:150]}.{extension if named_as else kind.extensions[0]}"
+    stem = safe_stem(name, "evidence")
+    original = f"{stem[:150]}.{extension if named_as else kind.extensions[0]}"
     return CheckedEvidence(
         kind=kind, original_name=original, storage_name=f"evidence.{kind.extensions[0]}"
     )
