@@ -105,6 +105,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling mode a server-side cursor cannot outlive its
+# transaction's connection: DATABASE_PGBOUNCER=1 turns them off (README, Scaling out).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_PGBOUNCER", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache: login rate limits must keep working when Redis is unreachable.

@@ -1,5 +1,6 @@
-"""MEDIA_STORAGE: uploads on this machine's disk, or in an S3-compatible bucket shared by every
-web and worker replica (django-storages)."""
+"""The settings of scaling out: MEDIA_STORAGE (uploads on this machine's disk, or in an
+S3-compatible bucket shared by every web and worker replica, through django-storages) and
+DATABASE_PGBOUNCER."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -64,3 +65,9 @@ def test_the_s3_backend_is_what_files_are_stored_with(load_settings):  # noqa: F
 def test_a_bad_media_storage_is_refused_at_start(load_settings, env, message):  # noqa: F811
     with pytest.raises(ImproperlyConfigured, match=message):
         load_settings(**env)
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off(load_settings):  # noqa: F811
+    assert load_settings().DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
+    settings = load_settings(DATABASE_PGBOUNCER="1")
+    assert settings.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
