@@ -19,6 +19,7 @@ from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
 from actionplan.selectors import display_name
 from portal.periods import academic_year_bounds
 from portal.registry import ReportChart, ReportSection, ReportTable
+from portal.reports.builders import rows_table
 
 NOTE_LENGTH = 160
 # The chart's colours follow the ratings (the legend and the table name them too).
@@ -142,35 +143,35 @@ def figures(year: int) -> dict[str, Any]:
 
 def tables(figures: dict[str, Any]) -> list[ReportTable]:
     return [
-        ReportTable(
+        rows_table(
             "action-plan-pillars",
             f"Actions by pillar and RAG rating on {figures['as_of']}",
             ["Pillar", "Actions", *figures["rag_labels"], "Mean progress (%)"],
-            [list(row) for row in figures["pillars"]],
+            figures["pillars"],
         ),
-        ReportTable(
+        rows_table(
             "actions-completed",
             f"Actions completed this year ({len(figures['completed'])})",
             ["Reference", "Action", "Pillar"],
-            [list(row) for row in figures["completed"]],
+            figures["completed"],
         ),
-        ReportTable(
+        rows_table(
             "actions-overdue",
             f"Overdue actions ({len(figures['overdue'])})",
             ["Reference", "Action", "Pillar", "Owner", "Due on", "Days overdue"],
-            [list(row) for row in figures["overdue"]],
+            figures["overdue"],
         ),
-        ReportTable(
+        rows_table(
             "progress-updates",
             f"Progress updates this year ({figures['updates']})",
             ["Pillar", "Updates", "Actions updated", "With evidence"],
-            [list(row) for row in figures["updates_by_pillar"]],
+            figures["updates_by_pillar"],
         ),
-        ReportTable(
+        rows_table(
             "latest-progress-updates",
             "The latest progress updates",
             ["Date", "Action", "Note", "By"],
-            [list(row) for row in figures["latest_updates"]],
+            figures["latest_updates"],
         ),
     ]
 

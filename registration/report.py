@@ -16,6 +16,7 @@ from django.db.models import Count, Q, Sum
 
 from portal.periods import academic_year_bounds, financial_year_label
 from portal.registry import ReportChart, ReportSection, ReportTable
+from portal.reports.builders import bar_chart, rows_table
 from portal.reports.document import number
 from registration.models import (
     FundingApplication,
@@ -102,24 +103,24 @@ def figures(year: int) -> dict[str, Any]:
 
 def tables(figures: dict[str, Any]) -> list[ReportTable]:
     return [
-        ReportTable(
+        rows_table(
             "registrations-by-register",
             f"Registrations by register ({figures['registered']} of {figures['technicians']} "
             f"technicians registered, {number(figures['registered_percent'])} %)",
             ["Register", "Title", "Technicians"],
-            [list(row) for row in figures["by_register"]],
+            figures["by_register"],
         ),
-        ReportTable(
+        rows_table(
             "registrations-by-body",
             "Registrations by professional body",
             ["Body", "Technicians"],
-            [list(row) for row in figures["by_body"]],
+            figures["by_body"],
         ),
-        ReportTable(
+        rows_table(
             "new-registrations",
             f"New registrations this year ({figures['new_registrations']})",
             ["Register", "New registrations"],
-            [list(row) for row in figures["new_by_register"]],
+            figures["new_by_register"],
         ),
         ReportTable(
             "registration-funding",
@@ -143,15 +144,13 @@ def charts(figures: dict[str, Any]) -> list[ReportChart]:
     if not rows:
         return []
     return [
-        ReportChart(
+        bar_chart(
             slug="chart-registrations-by-register",
             title="Registrations by register",
-            kind="hbar",
-            labels=[row[0] for row in rows],
-            series={"Technicians": [row[2] for row in rows]},
-            description="Bar chart of registered technicians by register: "
-            + "; ".join(f"{row[0]} {row[2]}" for row in rows)
-            + ".",
+            about="registered technicians by register",
+            rows=rows,
+            series="Technicians",
+            value=2,
             table="registrations-by-register",
         )
     ]

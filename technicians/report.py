@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.models import ImportRun
 from portal.periods import academic_year_bounds
 from portal.registry import ReportChart, ReportSection, ReportTable
+from portal.reports.builders import bar_chart, rows_table
 from technicians import skills
 from technicians.models import Department, Technician, TechnicianSkill
 from technicians.selectors import PROFILE_PARTS, STAFF_LIST_IMPORT_KIND
@@ -87,23 +88,23 @@ def who_we_are_figures(year: int) -> dict[str, Any]:
 
 def who_we_are_tables(figures: dict[str, Any]) -> list[ReportTable]:
     return [
-        ReportTable(
+        rows_table(
             "headcount-by-faculty",
             "Technicians by faculty",
             ["Faculty", "Technicians"],
-            [list(row) for row in figures["by_faculty"]],
+            figures["by_faculty"],
         ),
-        ReportTable(
+        rows_table(
             "headcount-by-role-family",
             "Technicians by role family",
             ["Role family", "Technicians"],
-            [list(row) for row in figures["by_role_family"]],
+            figures["by_role_family"],
         ),
-        ReportTable(
+        rows_table(
             "headcount-by-department",
             "Technicians by department",
             ["Faculty", "Department", "Technicians"],
-            [list(row) for row in figures["by_department"]],
+            figures["by_department"],
         ),
         ReportTable(
             "joiners-and-leavers",
@@ -123,26 +124,20 @@ def who_we_are_charts(figures: dict[str, Any]) -> list[ReportChart]:
     faculties = figures["by_faculty"]
     families = figures["by_role_family"]
     return [
-        ReportChart(
+        bar_chart(
             slug="chart-headcount-by-faculty",
             title="Technicians by faculty",
-            kind="hbar",
-            labels=[name for name, _ in faculties],
-            series={"Technicians": [count for _, count in faculties]},
-            description="Bar chart of technicians by faculty: "
-            + "; ".join(f"{name} {count}" for name, count in faculties)
-            + ".",
+            about="technicians by faculty",
+            rows=faculties,
+            series="Technicians",
             table="headcount-by-faculty",
         ),
-        ReportChart(
+        bar_chart(
             slug="chart-headcount-by-role-family",
             title="Technicians by role family",
-            kind="hbar",
-            labels=[name for name, _ in families],
-            series={"Technicians": [count for _, count in families]},
-            description="Bar chart of technicians by role family: "
-            + "; ".join(f"{name} {count}" for name, count in families)
-            + ".",
+            about="technicians by role family",
+            rows=families,
+            series="Technicians",
             table="headcount-by-role-family",
         ),
     ]
@@ -221,18 +216,18 @@ def visibility_tables(figures: dict[str, Any]) -> list[ReportTable]:
                 ["All active technicians", total, 100.0 if total else 0.0],
             ],
         ),
-        ReportTable(
+        rows_table(
             "visibility-by-department",
             "Profiles by department",
             ["Department", "Technicians", "Complete", "Public", "With a photo"],
-            [list(row) for row in figures["by_department"]],
+            figures["by_department"],
         ),
-        ReportTable(
+        rows_table(
             "departments-without-helpdesk",
             f"Departments without a helpdesk address ({figures['departments_with_helpdesk']} "
             f"of {figures['departments']} have one)",
             ["Faculty", "Department"],
-            [list(row) for row in figures["departments_without_helpdesk"]],
+            figures["departments_without_helpdesk"],
         ),
     ]
 
@@ -325,23 +320,23 @@ def sustainability_figures(year: int) -> dict[str, Any]:
 
 def sustainability_tables(figures: dict[str, Any]) -> list[ReportTable]:
     return [
-        ReportTable(
+        rows_table(
             "apprentices-by-department",
             f"Apprentices by department ({figures['apprentices']} in all)",
             ["Department", "Apprentices"],
-            [list(row) for row in figures["apprentices_by_department"]],
+            figures["apprentices_by_department"],
         ),
-        ReportTable(
+        rows_table(
             "single-holder-skills",
             "Skills held by only one technician in the department (practitioner or above)",
             ["Department", "Skills", "Which"],
-            [list(row) for row in figures["single_holder_by_department"]],
+            figures["single_holder_by_department"],
         ),
-        ReportTable(
+        rows_table(
             "untaught-skills",
             "Skills nobody can train others in",
             ["Skill", "Category", "Holders (practitioner or above)"],
-            [list(row) for row in figures["untaught"]],
+            figures["untaught"],
         ),
     ]
 
@@ -351,14 +346,12 @@ def sustainability_charts(figures: dict[str, Any]) -> list[ReportChart]:
     if not rows:
         return []
     return [
-        ReportChart(
+        bar_chart(
             slug="chart-single-holder-skills",
             title="Skills held by only one technician, by department",
-            kind="hbar",
-            labels=[row[0] for row in rows],
-            series={"Skills": [row[1] for row in rows]},
-            description="Bar chart of the number of skills held by only one technician in each "
-            "department: " + "; ".join(f"{row[0]} {row[1]}" for row in rows) + ".",
+            about="the number of skills held by only one technician in each department",
+            rows=rows,
+            series="Skills",
             table="single-holder-skills",
         )
     ]

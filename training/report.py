@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from portal.periods import academic_year_bounds
 from portal.registry import ReportChart, ReportSection, ReportTable
+from portal.reports.builders import bar_chart, rows_table
 from training import selectors
 from training.models import Booking, Category, CourseInterest, Session
 
@@ -131,17 +132,17 @@ def tables(figures: dict[str, Any]) -> list[ReportTable]:
                 ["Meeting the pro-rata target (%)", figures["meeting_target_percent"]],
             ],
         ),
-        ReportTable(
+        rows_table(
             "training-mix",
             "The mix of training days against the {}/{}/{} target".format(*figures["split"]),
             ["Category", "Days", "Share (%)", "Target share (%)"],
-            [list(row) for row in figures["mix"]],
+            figures["mix"],
         ),
-        ReportTable(
+        rows_table(
             "training-by-faculty",
             "Training days by faculty",
             ["Faculty", "Technicians", "Days", "Days per technician", "Meeting the target (%)"],
-            [list(row) for row in figures["by_faculty"]],
+            figures["by_faculty"],
         ),
         ReportTable(
             "training-sessions",
@@ -157,11 +158,11 @@ def tables(figures: dict[str, Any]) -> list[ReportTable]:
                 ["Late cancellations", figures["late_cancellations"]],
             ],
         ),
-        ReportTable(
+        rows_table(
             "training-demand",
             "Waiting-list demand by course: where more sessions are needed",
             ["Course", "On waiting lists", "Asked to be told", "Sessions this year"],
-            [list(row) for row in figures["demand"]],
+            figures["demand"],
         ),
     ]
 
@@ -188,15 +189,12 @@ def charts(figures: dict[str, Any]) -> list[ReportChart]:
     demand = figures["demand"][:12]
     if demand:
         result.append(
-            ReportChart(
+            bar_chart(
                 slug="chart-training-demand",
                 title="Waiting-list demand by course",
-                kind="hbar",
-                labels=[row[0] for row in demand],
-                series={"On waiting lists": [row[1] for row in demand]},
-                description="Bar chart of technicians on waiting lists by course: "
-                + "; ".join(f"{row[0]} {row[1]}" for row in demand)
-                + ".",
+                about="technicians on waiting lists by course",
+                rows=demand,
+                series="On waiting lists",
                 table="training-demand",
             )
         )
