@@ -1,5 +1,6 @@
 """The directory's stored search vector: found at once after every kind of change."""
 
+import io
 import re
 
 import pytest
@@ -117,3 +118,14 @@ def test_elsewhere_the_column_stays_empty_and_the_fields_are_searched(personas, 
     assert me.search_vector is None
     assert found(colleague, "zebrafish") == [me.full_name]
     assert search.refresh_search_vectors() == 0
+
+
+@pytest.mark.postgres
+def test_the_command_rebuilds_vectors_changed_behind_the_portals_back(personas, colleague):
+    from django.core.management import call_command
+
+    me = personas.technician_profile
+    Technician.objects.filter(pk=me.pk).update(expertise="Cryostat sectioning")
+    assert found(colleague, "cryostat") == []
+    call_command("refresh_search_vectors", stdout=io.StringIO())
+    assert found(colleague, "cryostat") == [me.full_name]
