@@ -224,10 +224,7 @@ class ActionImportPage(ImportPage):
         )
 
     def done_message(self, result) -> str:
-        return (
-            f"Imported: {len(result.new)} new, {len(result.changed)} changed, "
-            f"{len(result.unchanged)} unchanged."
-        )
+        return f"Imported: {result.summary()}."
 
 
 @permission_required(permissions.is_staff_member)

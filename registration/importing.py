@@ -27,8 +27,8 @@ from portal.imports.columns import (
 )
 from registration import permissions, services
 from registration.models import ProfessionalBody, Register, Registration
+from technicians.import_columns import STAFF_NUMBER_COLUMN
 from technicians.models import Technician
-from technicians.selectors import technicians_by_staff_number
 
 KIND = "registrations"
 STALE = "The registrations have changed since your preview: review it again"
@@ -53,13 +53,7 @@ def bodies_by_name(keys: set[str]) -> Mapping[str, Any]:
 
 COLUMNS = ColumnSet(
     columns=(
-        ReferenceColumn(
-            name="staff number",
-            required=True,
-            load=technicians_by_staff_number,
-            help="The technician's staff number, as on the staff list.",
-            messages={"unknown": "unknown staff number “{value}”"},
-        ),
+        STAFF_NUMBER_COLUMN,
         ReferenceColumn(
             name="register",
             required=True,

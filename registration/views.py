@@ -532,10 +532,7 @@ class RegistrationImportPage(ImportPage):
         )
 
     def done_message(self, result) -> str:
-        return (
-            f"Imported registrations: {len(result.new)} new, {len(result.changed)} changed, "
-            f"{len(result.unchanged)} unchanged."
-        )
+        return f"Imported registrations: {result.summary()}."
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,9 +25,9 @@ from portal.imports.columns import (
     ColumnSet,
     DateColumn,
     DecimalColumn,
-    ReferenceColumn,
     TextColumn,
 )
+from technicians.import_columns import STAFF_NUMBER_COLUMN
 from technicians.models import Technician
 from technicians.selectors import technicians_by_staff_number
 from training import permissions, services
@@ -40,13 +40,7 @@ _field = TrainingRecord._meta.get_field
 
 COLUMNS = ColumnSet(
     columns=(
-        ReferenceColumn(
-            name="staff number",
-            required=True,
-            load=technicians_by_staff_number,
-            help="The technician's staff number, as on the staff list.",
-            messages={"unknown": "unknown staff number “{value}”"},
-        ),
+        STAFF_NUMBER_COLUMN,
         DateColumn(
             name="date",
             required=True,

@@ -70,6 +70,10 @@ class UpsertPreview(Preview):
             "unchanged": len(self.unchanged),
         }
 
+    def summary(self) -> str:
+        """ "2 new, 1 changed, 0 unchanged": what applying does (or did)."""
+        return ", ".join(f"{count} {name}" for name, count in self.counts().items())
+
 
 def apply_previewed(
     preview: AnyPreview,

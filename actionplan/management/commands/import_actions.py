@@ -10,18 +10,15 @@ imported change's history says "Imported from a CSV file".
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from actionplan import importing
 from actionplan.models import ActionPlan
 from portal.actors import COMMAND_LINE
-from portal.imports import ImportFileError, read_upload_text
-from portal.imports.pending import StalePreview
+from portal.imports.commands import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import a plan's actions from a CSV file in the format of the plan's export."
 
     def add_arguments(self, parser):
@@ -40,34 +37,12 @@ class Command(BaseCommand):
         plan = ActionPlan.objects.filter(pk=plan_id).first()
         if plan is None:
             raise CommandError(f"No action plan has the id {plan_id}.")
-        user = COMMAND_LINE
-        if as_email:
-            user = get_user_model().objects.filter(email__iexact=as_email).first()
-            if user is None:
-                raise CommandError(f"No user has the e-mail address {as_email}.")
-        try:
-            with file.open("rb") as handle:
-                text = read_upload_text(handle)
-            result = importing.preview_import(plan, text)
-            self.report_errors(result)
-            if result.is_valid and not dry_run:
-                result = importing.apply_import(
-                    user, plan, text, fingerprint=result.fingerprint, file_name=file.name
-                )
-                self.report_errors(result)
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror or error}.") from None
-        except (ImportFileError, PermissionDenied, StalePreview) as error:
-            reason = str(error).rstrip(".")
-            raise CommandError(f"{reason}. Nothing was imported.") from None
-        if not result.is_valid:
-            raise CommandError(f"{len(result.errors)} bad line(s): nothing was imported.")
-        verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(
-            f"{verb}: {len(result.new)} new, {len(result.changed)} changed, "
-            f"{len(result.unchanged)} unchanged."
+        user = self.user_with_email(as_email) if as_email else COMMAND_LINE
+        result = self.run_import(
+            file,
+            preview=lambda text: importing.preview_import(plan, text),
+            apply=lambda text, **kwargs: importing.apply_import(user, plan, text, **kwargs),
+            dry_run=dry_run,
         )
-
-    def report_errors(self, result: importing.ActionImport) -> None:
-        for error in result.errors:
-            self.stderr.write(str(error))
+        verb = "Would import" if dry_run else "Imported"
+        self.stdout.write(f"{verb}: {result.summary()}.")
