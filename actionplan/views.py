@@ -4,7 +4,6 @@ actionplan.services, shared queries from actionplan.selectors."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from actionplan.models import PILLAR_AIMS, Action, ActionPlan
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
+from portal.forms import call_service
 from portal.imports.pending import recent_runs
 from portal.imports.views import ImportPage
 
@@ -72,24 +72,6 @@ def _editable_plan(request, pk: int):
     return plan, _edit_refusal(request, plan, plan)
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _call_service(form, service, *args, **kwargs):
-    """The service's result, or None when it refused the values: its errors are then shown on
-    the form, by field where the field is on the form."""
-    try:
-        return service(*args, **kwargs)
-    except ValidationError as error:
-        _add_service_errors(form, error)
-        return None
-
-
 # --- plans ---------------------------------------------------------------------------------
 
 
@@ -105,7 +87,7 @@ def plan_list(request):
 def plan_create(request):
     form = NewPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = _call_service(form, services.create_plan, request.user, **form.cleaned_data)
+        plan = call_service(form, services.create_plan, request.user, **form.cleaned_data)
         if plan is not None:
             messages.success(
                 request,
@@ -153,7 +135,7 @@ def plan_edit(request, pk: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call_service(form, services.update_plan, request.user, plan, **form.cleaned_data)
+        and call_service(form, services.update_plan, request.user, plan, **form.cleaned_data)
     ):
         messages.success(request, "Plan saved.")
         return redirect(plan)
@@ -244,7 +226,7 @@ def plan_next(request, pk: int):
     existing = selectors.next_plan_of(plan)
     form = NextPlanForm(request.POST or None, initial={"title": services.suggest_next_title(plan)})
     if request.method == "POST" and form.is_valid():
-        new_plan = _call_service(
+        new_plan = call_service(
             form, services.start_next_plan, request.user, plan, title=form.cleaned_data["title"]
         )
         if new_plan is not None:
@@ -282,9 +264,7 @@ def action_create(request, pk: int):
         return refused
     form = ActionForm(request.POST or None, plan=plan, initial={"due_on": plan.ends_on})
     if request.method == "POST" and form.is_valid():
-        action = _call_service(
-            form, services.create_action, request.user, plan, **form.cleaned_data
-        )
+        action = call_service(form, services.create_action, request.user, plan, **form.cleaned_data)
         if action is not None:
             messages.success(request, f"Action {action.ref} added.")
             return redirect(action)
@@ -332,7 +312,7 @@ def action_edit(request, plan_pk: int, pk: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call_service(form, services.update_action, request.user, action, **form.cleaned_data)
+        and call_service(form, services.update_action, request.user, action, **form.cleaned_data)
     ):
         messages.success(request, f"Action {action.ref} saved.")
         return redirect(action)
@@ -355,7 +335,7 @@ def action_update(request, plan_pk: int, pk: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call_service(form, services.post_update, request.user, action, **form.cleaned_data)
+        and call_service(form, services.post_update, request.user, action, **form.cleaned_data)
     ):
         messages.success(request, f"Update posted on {action.ref}.")
         return redirect(action)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
+from portal.forms import add_service_errors, call_service
 from portal.imports.views import ImportPage
 from portal.periods import financial_year_of
 from registration import cpd_record, files, importing, permissions, selectors, services
@@ -31,22 +32,23 @@ from registration.forms import (
 from registration.models import CPDEntry, Register, Registration
 from technicians.permissions import technician_of
 
+APPLICATION_FIELDS = ("register", "body", "justification", "amount_requested", "amount_reason")
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+
+def _application_values(data: dict) -> dict:
+    return {name: data[name] for name in APPLICATION_FIELDS}
+
+
+def _saved(request, application, draft_message: str):
+    """After an application is saved: submitted too with the "submit" button, else a draft."""
+    if "submit" in request.POST:
+        services.submit_application(application, by=request.user)
+        messages.success(
+            request, "Application submitted: your line manager has been asked to endorse it."
+        )
     else:
-        form.add_error(None, error)
-
-
-def _call_service(form, service, *args, **kwargs):
-    """The service's result, or None when it refused: its errors are then shown on the form."""
-    try:
-        return service(*args, **kwargs)
-    except ValidationError as error:
-        _add_service_errors(form, error)
-        return None
+        messages.success(request, draft_message)
+    return redirect(application)
 
 
 def _my_technician(request):
@@ -84,27 +86,14 @@ def index(request):
 def apply(request):
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        application = _call_service(
+        application = call_service(
             form,
             services.create_application,
             by=request.user,
-            register=data["register"],
-            body=data["body"],
-            justification=data["justification"],
-            amount_requested=data["amount_requested"],
-            amount_reason=data["amount_reason"],
+            **_application_values(form.cleaned_data),
         )
         if application is not None:
-            if "submit" in request.POST:
-                services.submit_application(application, by=request.user)
-                messages.success(
-                    request,
-                    "Application submitted: your line manager has been asked to endorse it.",
-                )
-            else:
-                messages.success(request, "Draft saved: submit it when you are ready.")
-            return redirect(application)
+            return _saved(request, application, "Draft saved: submit it when you are ready.")
     return render(
         request,
         "registration/application_form.html",
@@ -166,29 +155,16 @@ def application_edit(request, pk: int):
     if request.method == "GET":
         form.initial["amount_requested"] = application.amount_requested
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         fresh = selectors.application_for_page(pk)
-        saved = _call_service(
+        saved = call_service(
             form,
             services.update_application,
             fresh,
             by=request.user,
-            register=data["register"],
-            body=data["body"],
-            justification=data["justification"],
-            amount_requested=data["amount_requested"],
-            amount_reason=data["amount_reason"],
+            **_application_values(form.cleaned_data),
         )
         if saved is not None:
-            if "submit" in request.POST:
-                services.submit_application(saved, by=request.user)
-                messages.success(
-                    request,
-                    "Application submitted: your line manager has been asked to endorse it.",
-                )
-            else:
-                messages.success(request, "Draft saved.")
-            return redirect(saved)
+            return _saved(request, saved, "Draft saved.")
     return render(
         request,
         "registration/application_form.html",
@@ -256,7 +232,7 @@ def application_transition(request, pk: int, action: str):
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect(application)
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(application)
@@ -301,7 +277,7 @@ def budget(request):
         request.POST or None, initial={"financial_year": financial_year_of(timezone.localdate())}
     )
     if request.method == "POST" and form.is_valid():
-        saved = _call_service(
+        saved = call_service(
             form,
             services.set_budget,
             by=request.user,
@@ -329,7 +305,7 @@ def fees(request):
         )
         if bound and form.is_valid():
             fresh = Register.objects.get(pk=register.pk)
-            saved = _call_service(
+            saved = call_service(
                 form, services.update_register_fees, fresh, by=request.user, **form.cleaned_data
             )
             if saved is not None:
@@ -397,7 +373,7 @@ def summary_csv(request, table: str):
 def registration_create(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _call_service(
+        saved = call_service(
             form, services.save_registration, None, by=request.user, **form.cleaned_data
         )
         if saved is not None:
@@ -422,7 +398,7 @@ def registration_edit(request, pk: int):
             return redirect("registration:index")
         if form.is_valid():
             fresh = Registration.objects.get(pk=pk)
-            saved = _call_service(
+            saved = call_service(
                 form, services.save_registration, fresh, by=request.user, **form.cleaned_data
             )
             if saved is not None:
@@ -442,7 +418,7 @@ def cpd_create(request):
     form = CPDEntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _call_service(
+        saved = call_service(
             form,
             services.add_cpd_entry,
             by=request.user,

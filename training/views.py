@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
+from portal.forms import add_service_errors
 from portal.imports.views import ImportPage
 from portal.periods import academic_year_label, academic_year_of
 from training import calendar, importing, permissions, selectors, services
@@ -26,14 +27,6 @@ from training.forms import (
     SessionForm,
 )
 from training.models import Booking, Category, Course, Session, TrainingRecord
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _refused(request, error: ValidationError, target):
@@ -134,7 +127,7 @@ def book(request, pk: int):
         try:
             booking = services.book_session(session, technician, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _booked_message(booking, own=technician == me))
             return redirect("training:me" if technician == me else session.course)
@@ -241,7 +234,7 @@ def decline(request, pk: int):
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 return _refused(request, error, "training:approvals")
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Declined; {booking.technician.full_name} is told why.")
             return redirect("training:approvals")
@@ -391,7 +384,7 @@ def log_days(request):
         try:
             services.log_training(me, by=request.user, **form.service_values())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your training days are logged.")
             return redirect("training:me")
@@ -570,7 +563,7 @@ def _course_form(request, course: Course | None):
                 **{name: form.cleaned_data[name] for name in services.COURSE_FIELDS},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved: {saved.title}.")
             return redirect(saved)
@@ -586,7 +579,7 @@ def session_create(request, slug: str):
         try:
             session = services.create_session(course, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Session added; everyone who asked to be told is told.")
             return redirect(session.get_absolute_url())
@@ -605,7 +598,7 @@ def session_edit(request, pk: int):
         try:
             services.update_session(original, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Session saved; anyone booked is sent the change.")
             return redirect(session.get_absolute_url())
