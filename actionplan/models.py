@@ -6,8 +6,6 @@ by django-simple-history (who, when, which field, old and new value).
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplan import rag
+from portal.uploads import random_upload_name
 
 
 class Pillar(models.TextChoices):
@@ -173,9 +172,7 @@ class Action(models.Model):
 
 
 def evidence_upload_to(instance, filename: str) -> str:
-    # The name is never the uploaded one: a random name with the suffix of the checked type.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"evidence/{uuid.uuid4().hex}.{suffix[:8]}"
+    return random_upload_name("evidence", filename)
 
 
 class ActionUpdate(models.Model):

@@ -5,7 +5,9 @@ the check every uploaded PDF passes (`check_pdf`)."""
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -72,3 +74,10 @@ def check_pdf(data: bytes) -> None:
             "or another kind of file. Save it again as a PDF and upload that.",
             code="bad_pdf",
         )
+
+
+def random_upload_name(folder: str, filename: str) -> str:
+    """Where an upload is stored: never under the uploaded name, but a random one in `folder`
+    keeping only the (checked) type's suffix, at most 8 characters ("bin" when none)."""
+    suffix = PurePosixPath(filename).suffix.lower().lstrip(".") or "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{suffix[:8]}"

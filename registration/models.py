@@ -9,7 +9,6 @@ year (1 April – 31 March) in which they are approved.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.periods import financial_year_label
+from portal.uploads import random_upload_name
 
 DEMO_FEES_NOTE = (
     "Demo values: the Science Council's published 2025 application fees for RSciTech, RSci "
@@ -96,18 +96,12 @@ class ProfessionalBody(models.Model):
         return self.short_name or self.name
 
 
-def _random_name(folder: str, filename: str) -> str:
-    # Never the uploaded name: a random one with the suffix of the checked type.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{folder}/{uuid.uuid4().hex}.{suffix[:8]}"
-
-
 def proof_upload_to(instance, filename: str) -> str:
-    return _random_name("registration-proofs", filename)
+    return random_upload_name("registration-proofs", filename)
 
 
 def cpd_evidence_upload_to(instance, filename: str) -> str:
-    return _random_name("cpd-evidence", filename)
+    return random_upload_name("cpd-evidence", filename)
 
 
 class Registration(models.Model):

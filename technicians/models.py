@@ -1,6 +1,4 @@
-import uuid
 from decimal import Decimal
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -9,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from portal.uploads import random_upload_name
 from technicians.search import SearchVectorIndex
 from technicians.validators import validate_orcid
 
@@ -31,14 +30,8 @@ class Department(models.Model):
         return reverse("technicians:department", args=[self.slug])
 
 
-def _random_upload_name(folder: str, filename: str) -> str:
-    # Never trust the uploaded name: a random one, keeping only a safe suffix.
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"{folder}/{uuid.uuid4().hex}{suffix}"
-
-
 def photo_upload_to(instance, filename: str) -> str:
-    return _random_upload_name("photos", filename)
+    return random_upload_name("photos", filename)
 
 
 class Technician(models.Model):

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import uuid
 from decimal import Decimal
-from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from portal.uploads import random_upload_name
 
 
 class Category(models.TextChoices):
@@ -236,8 +236,7 @@ class CourseInterest(models.Model):
 
 
 def evidence_upload_to(instance, filename: str) -> str:
-    suffix = PurePosixPath(filename).suffix.lower().lstrip(".") or "bin"
-    return f"training-evidence/{uuid.uuid4().hex}.{suffix[:8]}"
+    return random_upload_name("training-evidence", filename)
 
 
 class TrainingRecord(models.Model):
