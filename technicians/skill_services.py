@@ -146,6 +146,30 @@ def _refuse_unless(shadowing: ShadowingRequest, *allowed: str, action: str) -> N
         )
 
 
+def _move(
+    shadowing: ShadowingRequest,
+    allowed: tuple[str, ...],
+    to: str,
+    *,
+    action: str,
+    stamp: str = "decided_at",
+    note: str | None = None,
+) -> ShadowingRequest:
+    """Lock the request, refuse unless its status is one of `allowed` (saying it can no longer
+    be `action`), then move it to `to`, stamping `stamp` now and keeping a decision `note`."""
+    shadowing = _locked(shadowing)
+    _refuse_unless(shadowing, *allowed, action=action)
+    shadowing.status = to
+    setattr(shadowing, stamp, timezone.now())
+    fields = ["status", stamp]
+    if note is not None:
+        shadowing.decision_note = note.strip()
+        shadowing.full_clean(validate_constraints=False)
+        fields.append("decision_note")
+    shadowing.save(update_fields=fields)
+    return shadowing
+
+
 def request_shadowing(teacher: Technician, skill: Skill, *, by, note: str = "") -> ShadowingRequest:
     """The acting technician asks `teacher`, who can train others in `skill`, to let them
     shadow. The teacher and both line managers are told."""
@@ -200,13 +224,13 @@ def accept_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> Shad
     if not permissions.can_decide_shadowing(by, shadowing):
         raise PermissionDenied("Only the colleague who was asked can accept this request.")
     with transaction.atomic():
-        shadowing = _locked(shadowing)
-        _refuse_unless(shadowing, ShadowingRequest.Status.REQUESTED, action="accepted")
-        shadowing.status = ShadowingRequest.Status.ACCEPTED
-        shadowing.decision_note = (note or "").strip()
-        shadowing.decided_at = timezone.now()
-        shadowing.full_clean(validate_constraints=False)
-        shadowing.save(update_fields=["status", "decision_note", "decided_at"])
+        shadowing = _move(
+            shadowing,
+            (ShadowingRequest.Status.REQUESTED,),
+            ShadowingRequest.Status.ACCEPTED,
+            action="accepted",
+            note=note or "",
+        )
         teacher, skill = shadowing.teacher, shadowing.skill
         queue_notification(
             shadowing.learner.user,
@@ -231,13 +255,13 @@ def decline_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> Sha
     if not permissions.can_decide_shadowing(by, shadowing):
         raise PermissionDenied("Only the colleague who was asked can decline this request.")
     with transaction.atomic():
-        shadowing = _locked(shadowing)
-        _refuse_unless(shadowing, ShadowingRequest.Status.REQUESTED, action="declined")
-        shadowing.status = ShadowingRequest.Status.DECLINED
-        shadowing.decision_note = (note or "").strip()
-        shadowing.decided_at = timezone.now()
-        shadowing.full_clean(validate_constraints=False)
-        shadowing.save(update_fields=["status", "decision_note", "decided_at"])
+        shadowing = _move(
+            shadowing,
+            (ShadowingRequest.Status.REQUESTED,),
+            ShadowingRequest.Status.DECLINED,
+            action="declined",
+            note=note or "",
+        )
         queue_notification(
             shadowing.learner.user,
             "skills.shadowing_declined",
@@ -254,11 +278,12 @@ def cancel_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
     if not permissions.can_cancel_shadowing(by, shadowing):
         raise PermissionDenied("Only the technician who asked can cancel this request.")
     with transaction.atomic():
-        shadowing = _locked(shadowing)
-        _refuse_unless(shadowing, *ShadowingRequest.OPEN_STATUSES, action="cancelled")
-        shadowing.status = ShadowingRequest.Status.CANCELLED
-        shadowing.decided_at = timezone.now()
-        shadowing.save(update_fields=["status", "decided_at"])
+        shadowing = _move(
+            shadowing,
+            ShadowingRequest.OPEN_STATUSES,
+            ShadowingRequest.Status.CANCELLED,
+            action="cancelled",
+        )
         queue_notification(
             shadowing.teacher.user,
             "skills.shadowing_cancelled",
@@ -275,11 +300,13 @@ def complete_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
     if not permissions.can_complete_shadowing(by, shadowing):
         raise PermissionDenied("Only the learner or the teacher can mark shadowing as done.")
     with transaction.atomic():
-        shadowing = _locked(shadowing)
-        _refuse_unless(shadowing, ShadowingRequest.Status.ACCEPTED, action="marked as done")
-        shadowing.status = ShadowingRequest.Status.DONE
-        shadowing.completed_at = timezone.now()
-        shadowing.save(update_fields=["status", "completed_at"])
+        shadowing = _move(
+            shadowing,
+            (ShadowingRequest.Status.ACCEPTED,),
+            ShadowingRequest.Status.DONE,
+            action="marked as done",
+            stamp="completed_at",
+        )
         other = shadowing.teacher if by == shadowing.learner.user else shadowing.learner
         queue_notification(
             other.user,
