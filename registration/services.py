@@ -121,6 +121,14 @@ def _lock(application: FundingApplication) -> FundingApplication:
     )
 
 
+def _lock_for_applicant(application: FundingApplication, by) -> FundingApplication:
+    """The application locked, once `by` is known to be its applicant (else PermissionDenied)."""
+    locked = _lock(application)
+    if not permissions.is_applicant(by, locked):
+        raise PermissionDenied(NOT_APPLICANT)
+    return locked
+
+
 def _refuse_wrong_state(transition: str, application: FundingApplication) -> None:
     if application.status not in FROM_STATES[transition]:
         raise ValidationError(
@@ -335,9 +343,7 @@ def update_application(
     amount_requested: Decimal | None = None,
     amount_reason: str = "",
 ) -> FundingApplication:
-    locked = _lock(application)
-    if not permissions.is_applicant(by, locked):
-        raise PermissionDenied(NOT_APPLICANT)
+    locked = _lock_for_applicant(application, by)
     if locked.status != S.DRAFT:
         raise ValidationError("Only a draft can be edited: this application has been submitted.")
     values = _application_values(
@@ -357,9 +363,7 @@ def update_application(
 
 @transaction.atomic
 def submit_application(application: FundingApplication, *, by) -> FundingApplication:
-    locked = _lock(application)
-    if not permissions.is_applicant(by, locked):
-        raise PermissionDenied(NOT_APPLICANT)
+    locked = _lock_for_applicant(application, by)
     _refuse_wrong_state("submit", locked)
     event = _move(locked, S.SUBMITTED, by=by)
     _tell(
@@ -483,9 +487,7 @@ def reject_application(application: FundingApplication, *, by, note: str) -> Fun
 
 @transaction.atomic
 def withdraw_application(application: FundingApplication, *, by) -> FundingApplication:
-    locked = _lock(application)
-    if not permissions.is_applicant(by, locked):
-        raise PermissionDenied(NOT_APPLICANT)
+    locked = _lock_for_applicant(application, by)
     _refuse_wrong_state("withdraw", locked)
     was = locked.status
     event = _move(locked, S.WITHDRAWN, by=by)
@@ -508,9 +510,7 @@ def withdraw_application(application: FundingApplication, *, by) -> FundingAppli
 @transaction.atomic
 def record_registration(application: FundingApplication, *, by, proof) -> FundingApplication:
     """The applicant uploads proof of registration; their registration is recorded as active."""
-    locked = _lock(application)
-    if not permissions.is_applicant(by, locked):
-        raise PermissionDenied(NOT_APPLICANT)
+    locked = _lock_for_applicant(application, by)
     _refuse_wrong_state("record_registration", locked)
     try:
         checked = files.check_upload(proof, default_stem="proof")
