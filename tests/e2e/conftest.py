@@ -19,6 +19,42 @@ def allow_orm_beside_playwright(django_db_setup):
         yield
 
 
+# Playwright's loop must stop when the browser tests end, not when the session does: while it
+# runs, every later test's database teardown would be taken for async code. So its fixtures
+# (session-scoped in pytest-playwright) live for this package only, inside the fixture above.
+@pytest.fixture(scope="package")
+def playwright(_pw_api_request_contexts):
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    if _pw_api_request_contexts:
+        _pw_api_request_contexts.instrument(pw)
+    yield pw
+    pw.stop()
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args, browser_type):
+    return lambda **kwargs: browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser):
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args(base_url):
+    return {"base_url": base_url} if base_url else {}
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
