@@ -9,6 +9,7 @@ from django.conf import settings
 
 from portal.evidence import ACCEPT_ATTRIBUTE
 from training.models import Category, Course, Session, TrainingRecord
+from training.services import COURSE_FIELDS, SESSION_FIELDS
 
 
 class CatalogueFilter(forms.Form):
@@ -65,15 +66,7 @@ class DeclineForm(forms.Form):
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
-        fields = [
-            "title",
-            "slug",
-            "category",
-            "provider",
-            "description",
-            "days",
-            "requires_manager_approval",
-        ]
+        fields = list(COURSE_FIELDS)  # what the catalogue services save
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,15 +88,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = [
-            "starts_at",
-            "ends_at",
-            "location",
-            "online_url",
-            "capacity",
-            "booking_closes_at",
-            "cancellation_deadline",
-        ]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -218,6 +218,11 @@ def _lock_booking(booking: Booking) -> Booking:
     )
 
 
+def _lock_session_and_booking(booking: Booking) -> tuple[Session, Booking]:
+    """The booking's session then the booking, locked in that order (as booking does)."""
+    return _lock_session(booking.session), _lock_booking(booking)
+
+
 def seats_taken(session: Session) -> int:
     return Booking.objects.filter(session=session, status__in=Booking.HOLDS_SEAT).count()
 
@@ -435,8 +440,7 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
         raise PermissionDenied(NOT_YOURS_TO_CANCEL)
     now = timezone.now()
     with transaction.atomic():
-        session = _lock_session(booking.session)
-        locked = _lock_booking(booking)
+        session, locked = _lock_session_and_booking(booking)
         if locked.status not in OPEN:
             raise ValidationError(
                 NOT_OPEN.format(status=locked.get_status_display().lower()), code="not_open"
@@ -475,8 +479,7 @@ def approve_booking(booking: Booking, *, by) -> Booking:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
     now = timezone.now()
     with transaction.atomic():
-        session = _lock_session(booking.session)
-        locked = _lock_booking(booking)
+        session, locked = _lock_session_and_booking(booking)
         if locked.status != Booking.Status.REQUESTED:
             raise ValidationError(
                 NOT_REQUESTED.format(status=locked.get_status_display().lower()),
@@ -503,8 +506,7 @@ def decline_booking(booking: Booking, *, by, reason: str) -> Booking:
     if not reason:
         raise ValidationError({"reason": [REASON_REQUIRED]})
     with transaction.atomic():
-        session = _lock_session(booking.session)
-        locked = _lock_booking(booking)
+        session, locked = _lock_session_and_booking(booking)
         if locked.status != Booking.Status.REQUESTED:
             raise ValidationError(
                 NOT_REQUESTED.format(status=locked.get_status_display().lower()),
