@@ -186,11 +186,6 @@ def _staff_list_code() -> str:
 
 @pytest.fixture(scope="module")
 def sso(tmp_path_factory):
-    if XMLSEC1 is None:
-        reason = "the SAML identity provider signs with xmlsec1 (Debian package xmlsec1)"
-        if REQUIRE_SERVICES:
-            pytest.fail(reason)
-        pytest.skip(reason)
     directory = tmp_path_factory.mktemp("sso")
     portal_port, oidc_port, saml_port = _free_port(), _free_port(), _free_port()
     portal = f"http://127.0.0.1:{portal_port}"
@@ -264,6 +259,8 @@ def sso(tmp_path_factory):
     processes = []
     try:
         for name, (argv, env, ready_url) in servers.items():
+            if name == "saml" and XMLSEC1 is None:
+                continue  # its tests skip (or fail in CI): see `provider`
             log = directory / f"{name}.log"
             process = subprocess.Popen(  # noqa: S603
                 argv, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
@@ -279,6 +276,19 @@ def sso(tmp_path_factory):
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+NO_XMLSEC1 = "the SAML identity provider signs with xmlsec1 (Debian package xmlsec1)"
+
+
+@pytest.fixture(params=["oidc", "saml"])
+def kind(request):
+    """Each journey once per provider; without xmlsec1 the SAML ones skip (fail in CI)."""
+    if request.param == "saml" and XMLSEC1 is None:
+        if REQUIRE_SERVICES:
+            pytest.fail(NO_XMLSEC1)
+        pytest.skip(NO_XMLSEC1)
+    return request.param
 
 
 def _start_sign_in(page, sso: SSOWorld, kind: str) -> None:
@@ -303,11 +313,9 @@ def _sign_in(page, sso: SSOWorld, kind: str, who: str) -> None:
     _sign_in_at_provider(page, sso, kind, PEOPLE[kind][who][0])
 
 
-PROVIDERS = ["oidc", "saml"]
 SOCIAL_PROVIDER = {"oidc": "entra", "saml": "shibboleth"}
 
 
-@pytest.mark.parametrize("kind", PROVIDERS)
 def test_a_technician_on_the_staff_list_signs_in_for_the_first_time(page, sso, kind):
     _, email, _ = PEOPLE[kind]["newcomer"]
     assert sso.portal_state(email)["users"] == []
@@ -321,7 +329,6 @@ def test_a_technician_on_the_staff_list_signs_in_for_the_first_time(page, sso, k
     assert state["social"] == [SOCIAL_PROVIDER[kind]]
 
 
-@pytest.mark.parametrize("kind", PROVIDERS)
 def test_someone_the_provider_knows_but_the_staff_list_does_not_is_refused(page, sso, kind):
     _, email, _ = PEOPLE[kind]["student"]
     _sign_in(page, sso, kind, "student")
@@ -331,7 +338,6 @@ def test_someone_the_provider_knows_but_the_staff_list_does_not_is_refused(page,
     assert sso.portal_state(email)["users"] == []
 
 
-@pytest.mark.parametrize("kind", PROVIDERS)
 def test_a_password_account_signing_in_by_sso_lands_in_the_same_account(page, sso, kind):
     _, email, _ = PEOPLE[kind]["password_user"]
     before = sso.portal_state(email)["users"]
@@ -344,7 +350,6 @@ def test_a_password_account_signing_in_by_sso_lands_in_the_same_account(page, ss
     assert state["linked_to"] == before[0]
 
 
-@pytest.mark.parametrize("kind", PROVIDERS)
 def test_an_address_in_another_case_still_matches_the_staff_list(page, sso, kind):
     _, email, _ = PEOPLE[kind]["other_case"]
     _sign_in(page, sso, kind, "other_case")
@@ -355,7 +360,6 @@ def test_an_address_in_another_case_still_matches_the_staff_list(page, sso, kind
     assert state["groups"] == ["Technician"]
 
 
-@pytest.mark.parametrize("kind", PROVIDERS)
 def test_cancelling_at_the_provider_shows_a_clear_page_with_a_way_back(page, sso, kind):
     _start_sign_in(page, sso, kind)
     page.get_by_label("Username").fill(PEOPLE[kind]["newcomer"][0])
@@ -370,7 +374,6 @@ def test_cancelling_at_the_provider_shows_a_clear_page_with_a_way_back(page, sso
     expect(page).to_have_url(f"{sso.portal}/accounts/login/")
 
 
-@pytest.mark.parametrize("kind", PROVIDERS)
 def test_logging_out_ends_the_portal_session(page, sso, kind):
     _sign_in(page, sso, kind, "leaves")
     expect(page).to_have_url(f"{sso.portal}/")
