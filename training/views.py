@@ -630,18 +630,9 @@ class TrainingRecordImportPage(ImportPage):
     kind = importing.KIND
     template_name = "training/import.html"
     columns = importing.COLUMNS
+    importer = importing
+    url_name = "training:import"
     upload_help = "UTF-8 CSV with the columns below, at most 5 MB."
-
-    def page_url(self) -> str:
-        return reverse("training:import")
-
-    def preview(self, text: str):
-        return importing.preview_import(text)
-
-    def apply_import(self, text: str, *, fingerprint: str, file_name: str):
-        return importing.apply_import(
-            self.request.user, text, fingerprint=fingerprint, file_name=file_name
-        )
 
     def done_message(self, result) -> str:
         return (

@@ -2,11 +2,12 @@
 previewed, or nothing), cancel. One URL, POST `action` = upload | apply | cancel (a POST with
 a `token` and no action applies).
 
-An app subclasses `ImportPage`, says its kind, templates, columns and wording, and implements
-`preview(text)` and either `apply_import(text, fingerprint=..., file_name=...)` (the app's
-apply service, returning its Preview) with `done_message(result)`, or `apply(...)` itself;
-its view checks permission and returns `Page(request).handle()`. The template
-`portal/imports/page.html` is the page most imports extend, filling its blocks.
+An app subclasses `ImportPage`, says its kind, templates, columns, URL and wording, and
+either names its `importer` (a module with `preview_import(text)` and `apply_import(by, text,
+fingerprint=..., file_name=...)`), or implements `preview(text)` and `apply_import(...)`, or
+`apply(...)` itself; `done_message(result)` says what was done. Its view checks permission and
+returns `Page(request).handle()`. The template `portal/imports/page.html` is the page most
+imports extend, filling its blocks.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from portal.imports.columns import ColumnSet
 from portal.imports.pending import (
@@ -89,6 +91,11 @@ class ImportPage:
     refused_message = "Nothing was imported: the file no longer checks out."
     # The import's ColumnSet: its documentation is the page's table of columns.
     columns: ColumnSet | None = None
+    # The page's URL name, for a page whose URL takes no arguments.
+    url_name = ""
+    # For an import of the file alone: the module with its services
+    # `preview_import(text)` and `apply_import(by, text, *, fingerprint, file_name)`.
+    importer: Any = None
 
     def __init__(self, request):
         self.request = request
@@ -101,18 +108,20 @@ class ImportPage:
         return ""
 
     def page_url(self) -> str:
-        raise NotImplementedError
+        return reverse(self.url_name)
 
     def success_url(self) -> str:
         return self.page_url()
 
     def preview(self, text: str) -> Preview:
         """What the file would change; raises ImportFileError for the file as a whole."""
-        raise NotImplementedError
+        return self.importer.preview_import(text)
 
     def apply_import(self, text: str, *, fingerprint: str, file_name: str) -> Preview:
         """The app's apply service: the result, with errors when nothing was changed."""
-        raise NotImplementedError
+        return self.importer.apply_import(
+            self.request.user, text, fingerprint=fingerprint, file_name=file_name
+        )
 
     def done_message(self, result: Preview) -> str:
         """What applying did, in a sentence."""
