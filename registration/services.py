@@ -403,11 +403,22 @@ def endorse_application(
     return application
 
 
-def _require_decider(by, application: FundingApplication) -> None:
+def _lock_for_decider(application: FundingApplication, by) -> FundingApplication:
+    """The application locked, once `by` may decide it: HR, and not their own."""
+    locked = _lock(application)
     if not permissions.can_manage_funding(by):
         raise PermissionDenied(NOT_HR)
-    if permissions.is_applicant(by, application):
+    if permissions.is_applicant(by, locked):
         raise PermissionDenied(OWN_APPLICATION)
+    return locked
+
+
+def _required(value: str | None, field: str, message: str) -> str:
+    """The text given, stripped; a ValidationError on `field` when there is none."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value
 
 
 @transaction.atomic
@@ -415,8 +426,7 @@ def approve_application(
     application: FundingApplication, *, by, note: str = ""
 ) -> FundingApplication:
     """Approve against this financial year's budget, under a lock on the budget row."""
-    locked = _lock(application)
-    _require_decider(by, locked)
+    locked = _lock_for_decider(application, by)
     _refuse_wrong_state("approve", locked)
     year = financial_year_of(timezone.localdate())
     label = financial_year_label(year)
@@ -460,12 +470,9 @@ def approve_application(
 
 @transaction.atomic
 def reject_application(application: FundingApplication, *, by, note: str) -> FundingApplication:
-    locked = _lock(application)
-    _require_decider(by, locked)
+    locked = _lock_for_decider(application, by)
     _refuse_wrong_state("reject", locked)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [NOTE_REQUIRED]})
+    note = _required(note, "note", NOTE_REQUIRED)
     event = _move(
         locked,
         S.REJECTED,
@@ -571,12 +578,9 @@ def _one_year_after(day: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def mark_paid(application: FundingApplication, *, by, reference: str) -> FundingApplication:
-    locked = _lock(application)
-    _require_decider(by, locked)
+    locked = _lock_for_decider(application, by)
     _refuse_wrong_state("mark_paid", locked)
-    reference = (reference or "").strip()
-    if not reference:
-        raise ValidationError({"reference": [REFERENCE_REQUIRED]})
+    reference = _required(reference, "reference", REFERENCE_REQUIRED)
     event = _move(
         locked, S.PAID, by=by, note=f"Payment reference {reference}.", payment_reference=reference
     )
