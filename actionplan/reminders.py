@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.dateformat import format as format_date
 
 from actionplan.models import Action, ActionPlan
+from portal.periods import in_days
 from portal.reminders import within_days
 from portal.services import queue_notification
 
@@ -63,7 +64,7 @@ def queue_action_reminders(today: datetime.date) -> int:
         if within_days(action.due_on, today, DUE_SOON_REMINDER_DAYS):
             kind = DUE_SOON
             days = (action.due_on - today).days
-            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            when = in_days(days)
             subject = f"Action {action.ref} is due {when}"
             opening = (
                 f"An action you own is due on {format_date(action.due_on, 'l j F Y')}, {when}."

@@ -18,6 +18,7 @@ from django.utils.dateformat import format as format_date
 
 from actionplan import history, permissions, rag
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
+from portal.periods import due_phrase
 
 
 def display_name(user: Any) -> str:
@@ -398,16 +399,6 @@ def plan_order(action: Action) -> tuple:
 # The owner panel lists actions due within this many days (and every overdue one).
 DASHBOARD_DUE_WITHIN_DAYS = 30
 DASHBOARD_LIST_LENGTH = 10
-
-
-def due_phrase(due_on: datetime.date, today: datetime.date) -> str:
-    """How late or how soon: "overdue by 12 days", "due today", "due in 3 days"."""
-    days = (due_on - today).days
-    if days < 0:
-        return f"overdue by {-days} day{'s' if days != -1 else ''}"
-    if days == 0:
-        return "due today"
-    return f"due in {days} day{'s' if days != 1 else ''}"
 
 
 @dataclass

@@ -72,3 +72,23 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+# --- how late or how soon, in words (lists, panels and reminders say it the same way) -------
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def in_days(days: int) -> str:
+    """ "today", "in 1 day", "in 3 days": how soon something `days` ahead is."""
+    return "today" if days == 0 else f"in {_days(days)}"
+
+
+def due_phrase(due_on: datetime.date, today: datetime.date) -> str:
+    """How late or how soon: "overdue by 12 days", "due today", "due in 3 days"."""
+    days = (due_on - today).days
+    if days < 0:
+        return f"overdue by {_days(-days)}"
+    return f"due {in_days(days)}"

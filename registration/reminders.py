@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from portal.periods import working_days_between
+from portal.periods import in_days, working_days_between
 from portal.services import queue_notification
 from registration.models import FundingApplication, Registration
 from registration.services import endorsers, hr_users
@@ -69,7 +69,7 @@ def queue_renewal_reminders(today: datetime.date) -> int:
     queued = 0
     for registration in registrations:
         days = (registration.renewal_due_on - today).days
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        when = in_days(days)
         subject = f"Your {registration.register.code} registration is due for renewal {when}"
         body = (
             f"Your registration as {registration.register.title} "

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import template
 
-from actionplan import rag, selectors
+from actionplan import rag
+from portal.periods import due_phrase
 
 register = template.Library()
 
@@ -13,4 +14,4 @@ def due_text(action) -> str:
     empty for a complete one."""
     if action.status == rag.COMPLETE or action.due_on is None:
         return ""
-    return selectors.due_phrase(action.due_on, rag.today())
+    return due_phrase(action.due_on, rag.today())
