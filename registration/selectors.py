@@ -289,30 +289,21 @@ def hr_summary(today: datetime.date | None = None) -> dict[str, Any]:
     active = Registration.objects.filter(
         status=Registration.Status.ACTIVE, technician__is_active=True
     )
+    # Active registrations of technicians still on the staff list, counted per register/body.
+    current_registrations = Q(
+        registrations__status=Registration.Status.ACTIVE,
+        registrations__technician__is_active=True,
+    )
     total = current.count()
     registered = current.filter(registrations__status=Registration.Status.ACTIVE).distinct().count()
     by_register = list(
-        Register.objects.annotate(
-            count=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status=Registration.Status.ACTIVE,
-                    registrations__technician__is_active=True,
-                ),
-            )
-        )
+        Register.objects.annotate(count=Count("registrations", filter=current_registrations))
         .order_by("order", "code")
         .values("code", "title", "count")
     )
     by_body = list(
         ProfessionalBody.objects.annotate(
-            count=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status=Registration.Status.ACTIVE,
-                    registrations__technician__is_active=True,
-                ),
-            )
+            count=Count("registrations", filter=current_registrations)
         )
         .filter(count__gt=0)
         .order_by("-count", "name")

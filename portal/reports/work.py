@@ -119,6 +119,11 @@ def _finish(report_id: int, *, pdf: bytes | None, pages: int, headlines: dict, e
     return pdf is not None
 
 
+def _failed(report_id: int, error: str) -> bool:
+    """Mark the report failed with `error`, a sentence for the page."""
+    return _finish(report_id, pdf=None, pages=0, headlines={}, error=error)
+
+
 def render(report_id: int) -> bool:
     """Render one report (see the module's docstring). True when this call made the PDF."""
     report = _claim(report_id)
@@ -130,22 +135,15 @@ def render(report_id: int) -> bool:
         return _finish(report_id, pdf=None, pages=0, headlines={}, error=str(error))
     except SoftTimeLimitExceeded:
         logger.error("Annual report %s took longer than the task's time limit", report_id)
-        return _finish(
-            report_id,
-            pdf=None,
-            pages=0,
-            headlines={},
-            error="Rendering took longer than the time limit of the reports worker.",
+        return _failed(
+            report_id, "Rendering took longer than the time limit of the reports worker."
         )
     except Exception:
         # The details go to the worker's log; the page shows a sentence.
         logger.exception("Annual report %s could not be rendered", report_id)
-        return _finish(
+        return _failed(
             report_id,
-            pdf=None,
-            pages=0,
-            headlines={},
-            error="Something went wrong while making the PDF. The details are in the reports "
+            "Something went wrong while making the PDF. The details are in the reports "
             "worker's log; please try again, or tell the portal's administrators.",
         )
     return _finish(
