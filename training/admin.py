@@ -13,6 +13,15 @@ def _reason(error: Exception) -> str:
     return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
+def _apply_to_each(model_admin, request, queryset, service) -> None:
+    """Run `service(obj, by=user)` on each selected row; say which were refused and why."""
+    for obj in queryset:
+        try:
+            service(obj, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            model_admin.message_user(request, f"{obj}: {_reason(error)}", messages.ERROR)
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
@@ -67,11 +76,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected sessions (everyone booked is told)")
     def cancel_sessions(self, request, queryset):
-        for session in queryset:
-            try:
-                services.cancel_session(session, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{session}: {_reason(error)}", messages.ERROR)
+        _apply_to_each(self, request, queryset, services.cancel_session)
 
 
 @admin.register(Booking)
@@ -95,11 +100,7 @@ class BookingAdmin(admin.ModelAdmin):
         description="Cancel the selected bookings (a freed seat goes to the waiting list)"
     )
     def cancel_bookings(self, request, queryset):
-        for booking in queryset:
-            try:
-                services.cancel_booking(booking, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{booking}: {_reason(error)}", messages.ERROR)
+        _apply_to_each(self, request, queryset, services.cancel_booking)
 
 
 @admin.register(CourseInterest)
