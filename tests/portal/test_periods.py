@@ -56,3 +56,21 @@ def test_working_days_between_counts_after_the_start_up_to_the_end():
     assert periods.working_days_between(D(2026, 11, 30), D(2026, 12, 14)) == 10
     assert periods.working_days_between(D(2026, 12, 14), D(2026, 12, 14)) == 0
     assert periods.working_days_between(D(2026, 12, 14), D(2026, 12, 1)) == 0
+
+
+@pytest.mark.parametrize(
+    ("due_on", "phrase"),
+    [
+        (D(2026, 3, 1), "overdue by 9 days"),
+        (D(2026, 3, 9), "overdue by 1 day"),
+        (D(2026, 3, 10), "due today"),
+        (D(2026, 3, 11), "due in 1 day"),
+        (D(2026, 3, 24), "due in 14 days"),
+    ],
+)
+def test_how_late_or_how_soon_in_words(due_on, phrase):
+    assert periods.due_phrase(due_on, D(2026, 3, 10)) == phrase
+
+
+def test_how_soon_in_words():
+    assert [periods.in_days(days) for days in (0, 1, 2)] == ["today", "in 1 day", "in 2 days"]
