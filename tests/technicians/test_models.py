@@ -124,4 +124,5 @@ def test_the_admin_lists_searches_and_edits_technicians(personas, login, setting
         f"/admin/technicians/technician/{personas.technician_profile.pk}/change/"
     ).content.decode()
     assert "technician_skills-0-skill" in html  # the skills inline
-    assert login(personas.hr).get("/admin/technicians/technician/").status_code == 302
+    # HR enter the admin for the registers' fees only; profiles are edited in the portal.
+    assert login(personas.hr).get("/admin/technicians/technician/").status_code == 403
