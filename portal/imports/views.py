@@ -39,6 +39,7 @@ from portal.imports.reading import (
     decode_csv_text,
     read_upload_bytes,
 )
+from portal.models import PendingImport
 
 
 class ImportUploadForm(forms.Form):
@@ -196,24 +197,34 @@ class ImportPage:
             ).pk
         return self.preview_page(preview, token)
 
-    def _pending(self):
+    def _pending(self, target: str | None = None):
         return find_pending(
             self.request.POST.get("token", ""),
             kind=self.kind,
-            target=self.target,
+            target=self.target if target is None else target,
             by=self.request.user,
         )
 
+    def waiting_pending(
+        self, target: str | None = None
+    ) -> tuple[PendingImport | None, HttpResponse | None]:
+        """The posted token's pending import (of `target`, else the page's), or the redirect
+        back to the page saying it has expired or is no longer waiting."""
+        try:
+            pending = self._pending(target)
+        except PreviewExpired as expired:
+            messages.error(self.request, str(expired))
+            return None, redirect(self.page_url())
+        if pending is None:
+            messages.error(self.request, self.missing_message)
+            return None, redirect(self.page_url())
+        return pending, None
+
     def apply_pending(self) -> HttpResponse:
         request = self.request
-        try:
-            pending = self._pending()
-        except PreviewExpired as expired:
-            messages.error(request, str(expired))
-            return redirect(self.page_url())
-        if pending is None:
-            messages.error(request, self.missing_message)
-            return redirect(self.page_url())
+        pending, refused = self.waiting_pending()
+        if refused is not None:
+            return refused
         text = pending_text(pending)
         try:
             done = self.apply(text, fingerprint=pending.fingerprint, file_name=pending.file_name)
