@@ -445,7 +445,8 @@ def pages_table(hello: dict, rows: list[dict]) -> list[str]:
     for row in rows:
         target = SEARCH_SHARE_TARGET if row["path"].startswith("/technicians/?q=") else SHARE_TARGET
         ok = row["share"] >= target and row["p95_ms"] <= P95_TARGET_MS and row["status"] == 200
-        errors = f" ({row['errors']} errors)" if row["errors"] else ""
+        plural = "" if row["errors"] == 1 else "s"
+        errors = f" ({row['errors']} error{plural})" if row["errors"] else ""
         status = "" if row["status"] == 200 else f" (HTTP {row['status']})"
         lines.append(
             f"| {row['label']}{status} | {row['role']} | {row['rps']:.0f}{errors} | "
