@@ -75,6 +75,8 @@ def log_in(page, live_server):
     """`log_in(user)`: logs in through the real login form."""
 
     def _log_in(user):
+        # Whoever was signed in before is signed out: the sign-in page redirects a session.
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password").fill(PASSWORD)

@@ -93,6 +93,7 @@ def test_find_who_can_teach_me_ask_and_be_accepted(
     expect(page.get_by_text("You have asked Nadia")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
     log_in(skills_world["teacher_user"])
     page.goto(f"{live_server.url}/technicians/skills/shadowing/")
     request = page.locator(".request-list li").filter(has_text="Alex Tech: NMR spectroscopy")
