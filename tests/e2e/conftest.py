@@ -55,6 +55,16 @@ def browser_context_args(base_url):
     return {"base_url": base_url} if base_url else {}
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(django_db_blocker):
+    """Every browser test signs in from 127.0.0.1: start each with allauth's rate limits (kept
+    in the database cache, which no test's flush empties) at zero."""
+    from django.core.cache import cache
+
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
