@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied
 from portal import registry
 
 
-def permission_required(check: Callable[..., bool] | str):
+def permission_required(check: Callable[..., bool] | str, *, reason: str = ""):
     """Guard a view with a user-level check: a function of an app's `permissions.py`, or the
-    name of a check registered in `portal.registry` (read when the view is called)."""
+    name of a check registered in `portal.registry` (read when the view is called). `reason`,
+    when given, is the sentence the 403 page shows a logged-in user who is refused."""
 
     def allowed(user) -> bool:
         return registry.check(check, user) if isinstance(check, str) else bool(check(user))
@@ -23,7 +24,7 @@ def permission_required(check: Callable[..., bool] | str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not allowed(request.user):
-                raise PermissionDenied
+                raise PermissionDenied(reason)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -82,7 +82,11 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(permissions.can_apply)
+@permission_required(
+    permissions.can_apply,
+    reason="Funding applications are made by technicians: your account is not linked to a "
+    "current technician's profile.",
+)
 def apply(request):
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

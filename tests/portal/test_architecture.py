@@ -123,3 +123,25 @@ def test_a_registered_check_is_asked_by_the_can_tag_and_the_decorator(rf, monkey
 def test_an_unknown_check_name_is_a_clear_error():
     with pytest.raises(KeyError, match="No permission check named 'nope'"):
         registry.check("nope", None)
+
+
+def test_a_refusing_decorator_gives_its_reason_to_the_403_page(rf):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.decorators import permission_required
+
+    @permission_required(lambda user: False, reason="Only technicians apply.")
+    def view(request):
+        return "served"
+
+    request = rf.get("/")
+    request.user = type("U", (), {"is_authenticated": True})()
+    with pytest.raises(PermissionDenied, match="Only technicians apply."):
+        view(request)
+
+
+@pytest.mark.django_db
+def test_hr_without_a_profile_is_told_why_they_cannot_apply_for_funding(login, personas):
+    response = login(personas.hr).get("/registration/apply/")
+    assert response.status_code == 403
+    assert "Funding applications are made by technicians" in response.content.decode()
