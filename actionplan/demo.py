@@ -93,7 +93,7 @@ ACTIONS = [
     (
         Pillar.VISIBILITY,
         "V2.1",
-        "Set up a departmental technical helpdesk e-mail address for each school",
+        "Set up a departmental technical helpdesk email address for each school",
         "manager",
         "Heads of Technical Services",
         D(2026, 1, 30),

@@ -176,7 +176,7 @@ class TextColumn(Column):
 
 @dataclass(frozen=True, kw_only=True)
 class EmailColumn(TextColumn):
-    default_messages: ClassVar[dict[str, str]] = {"invalid": 'invalid e-mail address "{value}"'}
+    default_messages: ClassVar[dict[str, str]] = {"invalid": 'invalid email address "{value}"'}
 
     def convert(self, cell: str) -> str:
         cell = super().convert(cell)
@@ -187,7 +187,7 @@ class EmailColumn(TextColumn):
         return cell
 
     def describe(self) -> str:
-        return "An e-mail address." if not self.help else super().describe()
+        return "An email address." if not self.help else super().describe()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ class ImportCommand(BaseCommand):
     def user_with_email(self, email: str):
         user = get_user_model().objects.filter(email__iexact=email).first()
         if user is None:
-            raise CommandError(f"No user has the e-mail address {email}.")
+            raise CommandError(f"No user has the email address {email}.")
         return user
 
     def run_import(

@@ -44,7 +44,7 @@ def report_list(request):
             messages.success(
                 request,
                 f"The report for {academic_year_label(report.year)} (version {report.version}) "
-                "is queued. This page shows when it is ready, and you will get an e-mail.",
+                "is queued. This page shows when it is ready, and you will get an email.",
             )
         return redirect("reports:list")
     context = _list_context(request)

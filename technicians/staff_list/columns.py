@@ -64,7 +64,7 @@ STAFF_COLUMNS = ColumnSet(
             name="email",
             required=True,
             model_field=_field("email"),
-            help="Work e-mail address, unique. People log in with it.",
+            help="Work email address, unique. People log in with it.",
         ),
         TextColumn(
             name="job_title",

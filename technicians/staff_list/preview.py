@@ -471,7 +471,7 @@ def preview_staff_import(
         if email:
             if email.lower() in first_line_of_email:
                 problems.append(
-                    f'duplicate e-mail "{email}": also on line {first_line_of_email[email.lower()]}'
+                    f'duplicate email "{email}": also on line {first_line_of_email[email.lower()]}'
                 )
                 row = None
             else:
@@ -504,7 +504,7 @@ def preview_staff_import(
             preview.errors.append(
                 RowError(
                     line,
-                    f'duplicate e-mail "{email}": it belongs to another technician in the '
+                    f'duplicate email "{email}": it belongs to another technician in the '
                     f"directory ({owner['first_name']} {owner['last_name']}, staff number "
                     f"{owner['staff_number']})",
                 )

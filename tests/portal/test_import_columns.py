@@ -91,7 +91,7 @@ def test_email_good(cell):
 
 @pytest.mark.parametrize("cell", ["ada.example.ac.uk", "ada@", "@example.ac.uk", "a b@x.uk"])
 def test_email_bad(cell):
-    assert message_of(EmailColumn(name="email"), cell) == f'invalid e-mail address "{cell}"'
+    assert message_of(EmailColumn(name="email"), cell) == f'invalid email address "{cell}"'
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_a_set_reads_every_row_through_its_columns():
     }  # no is_active: the column is not in the file
     assert second.problems == [
         "the name column is empty",
-        'invalid e-mail address "bad"',
+        'invalid email address "bad"',
         'invalid started_on date "3rd May": use YYYY-MM-DD or DD/MM/YYYY',
     ]
 

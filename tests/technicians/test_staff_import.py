@@ -365,7 +365,7 @@ BAD_ROWS = [
     (
         "bad e-mail",
         csv_text(row(email="jordan.reece.example.ac.uk")),
-        'Line 2: invalid e-mail address "jordan.reece.example.ac.uk"',
+        'Line 2: invalid email address "jordan.reece.example.ac.uk"',
     ),
     (
         "unknown department",
@@ -385,12 +385,12 @@ BAD_ROWS = [
     (
         "duplicate e-mail in the file",
         csv_text(row(), row(staff_number="S1002", email="Jordan.Reece@example.ac.uk")),
-        'Line 3: duplicate e-mail "Jordan.Reece@example.ac.uk": also on line 2',
+        'Line 3: duplicate email "Jordan.Reece@example.ac.uk": also on line 2',
     ),
     (
         "e-mail of another technician in the directory",
         csv_text(row(email="dev.patel@example.ac.uk")),
-        'Line 2: duplicate e-mail "dev.patel@example.ac.uk": it belongs to another technician',
+        'Line 2: duplicate email "dev.patel@example.ac.uk": it belongs to another technician',
     ),
     (
         "impossible ISO date",
@@ -676,7 +676,7 @@ def test_blank_lines_and_multi_line_cells_keep_line_numbers_right(staff):
     )
     preview = preview_staff_import(text)
     assert [str(error) for error in preview.errors] == [
-        'Line 5: invalid e-mail address "not-an-email"'
+        'Line 5: invalid email address "not-an-email"'
     ]
 
 
@@ -746,7 +746,7 @@ def test_the_command_fails_on_a_bad_file_with_line_numbers_and_changes_nothing(
         call_command("import_technicians", path)
 
     err = capsys.readouterr().err
-    assert 'Line 3: invalid e-mail address "x"' in err
+    assert 'Line 3: invalid email address "x"' in err
     assert 'Line 3: unknown department "Alchemy"' in err
     assert snapshot() == before
     # --dry-run fails the same way.
