@@ -5,8 +5,8 @@ names of their skills (C), so a search reads one GIN-indexed column instead of b
 technician's vector for every query. Whatever changes those fields or a technician's skills
 calls `refresh_search_vectors` in the same transaction: the profile and skills services, the
 staff list's bulk paths and the demo seeders; single rows saved or deleted through the ORM (the
-admin, a factory) refresh through the signals below. Elsewhere (SQLite) the column stays empty and the
-directory searches the fields themselves (technicians.selectors).
+admin, a factory) refresh through the signals below. Elsewhere (SQLite) the column stays
+empty and the directory searches the fields themselves (technicians.selectors).
 """
 
 from __future__ import annotations
