@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from portal import permissions
-from technicians.permissions import is_staff_member, technician_of
+from portal import permissions, registry
 
 
 def portal(request):
@@ -13,11 +12,12 @@ def portal(request):
         "institution_name": settings.PORTAL_INSTITUTION_NAME,
         "password_login": settings.PORTAL_PASSWORD_LOGIN,
         "nav": {
-            "staff": is_staff_member(user),
+            "staff": permissions.is_staff_member(user),
             "hr": permissions.is_hr(user),
             "steering_group": permissions.is_steering_group(user),
             "training_coordinator": permissions.is_training_coordinator(user),
             "admin": permissions.is_admin(user),
-            "technician": technician_of(user),
+            # What the apps add, e.g. `technician` (the user's profile) from technicians.
+            **registry.nav_for(user),
         },
     }

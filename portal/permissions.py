@@ -31,21 +31,20 @@ def can_log_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _is_staff_member(user: Any) -> bool:
+def is_staff_member(user: Any) -> bool:
+    """Still a member of staff: the check the technicians app registers (a leaver is not)."""
     if registry.has_check(STAFF_MEMBER_CHECK):
         return registry.check(STAFF_MEMBER_CHECK, user)
     return can_log_in(user)
 
 
 def is_admin(user: Any) -> bool:
-    return _is_staff_member(user) and (
-        user.is_superuser or roles.ADMINISTRATOR in group_names(user)
-    )
+    return is_staff_member(user) and (user.is_superuser or roles.ADMINISTRATOR in group_names(user))
 
 
 def has_role(user: Any, role: str) -> bool:
     """In the role's group (or an administrator), and still a member of staff."""
-    return _is_staff_member(user) and (role in group_names(user) or is_admin(user))
+    return is_staff_member(user) and (role in group_names(user) or is_admin(user))
 
 
 def is_hr(user: Any) -> bool:

@@ -180,6 +180,20 @@ def seeders() -> list[SeederEntry]:
     return sorted(_seeders.values(), key=lambda entry: (entry.order, entry.name))
 
 
+# --- nav entries -------------------------------------------------------------------------
+
+_nav: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_nav(name: str, value_of: Callable[[Any], Any]) -> None:
+    _put(_nav, name, value_of, lambda a, b: a is b)
+
+
+def nav_for(user: Any) -> dict[str, Any]:
+    """Every registered nav entry for this user."""
+    return {name: value_of(user) for name, value_of in _nav.items()}
+
+
 # --- e-mail attachments ------------------------------------------------------------------
 
 Attachment = tuple[str, bytes, str]  # (filename, content, mimetype)

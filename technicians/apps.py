@@ -7,17 +7,19 @@ class TechniciansConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from technicians import permissions, signals  # noqa: F401  (signals: linking on login)
+        from technicians import (
+            panels,
+            permissions,
+            report,
+            signals,  # noqa: F401  (linking a user to their profile at login)
+        )
         from technicians.demo import seed_demo
 
         registry.register_checks(permissions.CHECKS)
-        from technicians import report  # the annual report's sections
-
-        for section in report.SECTIONS:
-            registry.register_report_section(section)
+        registry.register_nav("technician", permissions.technician_of)  # nav.technician
         registry.register_seeder("technicians", seed_demo, order=10)
-        from technicians import panels
-
+        for section in report.SECTIONS:  # the annual report's sections
+            registry.register_report_section(section)
         for panel in panels.PANELS:
             registry.register_panel(panel)
         self._register_skills(registry)

@@ -19,7 +19,6 @@ SHELL = {
     "portal/wsgi.py",
     "portal/celery.py",
     "portal/views.py",
-    "portal/context_processors.py",
 }
 
 
@@ -82,6 +81,15 @@ def test_each_app_registers_its_permission_checks_from_ready():
     assert registry.get_check("view_technician") is people.can_view_technician
     assert registry.get_check("staff_member") is people.is_staff_member
     assert registry.get_check("edit_action_plan") is plan_rules.can_edit_action_plan
+
+
+def test_the_technicians_app_gives_every_page_the_users_profile_as_nav_technician(personas):
+    from technicians.permissions import technician_of
+
+    nav = registry.nav_for(personas.technician)
+    assert nav["technician"] == personas.technician_profile
+    assert registry.nav_for(personas.hr)["technician"] is None
+    assert technician_of in registry._nav.values()
 
 
 def test_each_app_registers_its_reminder_producers_from_ready():
