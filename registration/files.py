@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 
 from portal import evidence
 from portal.evidence import FileKind
-from portal.files import serve_private_file
 from portal.uploads import check_pdf, read_capped
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -75,9 +74,3 @@ def check_upload(upload: Any, *, default_stem: str = "proof") -> CheckedFile:
         original_name=f"{stem[:150]}.{extension}",
         content_type=kind.content_type,
     )
-
-
-def private_file_response(field_file, *, filename: str, content_type: str):
-    """A stored proof or evidence file as a download, through the portal's one private-file
-    answer (never inline, never cached)."""
-    return serve_private_file(field_file, content_type=content_type, filename=filename)

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
+from portal.files import serve_private_file
 from portal.forms import add_service_errors, call_service
 from portal.imports.views import ImportPage
 from portal.periods import financial_year_of
-from registration import cpd_record, files, importing, permissions, selectors, services
+from registration import cpd_record, importing, permissions, selectors, services
 from registration.forms import (
     ApplicationForm,
     BudgetForm,
@@ -253,7 +254,7 @@ def proof(request, pk: int):
     application = _visible_application(request, pk)
     if not permissions.can_view_proof(request.user, application) or not application.proof:
         raise Http404
-    return files.private_file_response(
+    return serve_private_file(
         application.proof,
         filename=application.proof_name,
         content_type=application.proof_content_type,
@@ -455,7 +456,7 @@ def cpd_evidence(request, pk: int):
     entry = get_object_or_404(CPDEntry, pk=pk)
     if not permissions.can_view_cpd_entry(request.user, entry) or not entry.evidence:
         raise Http404
-    return files.private_file_response(
+    return serve_private_file(
         entry.evidence, filename=entry.evidence_name, content_type=entry.evidence_content_type
     )
 
