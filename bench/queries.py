@@ -5,12 +5,15 @@
 Run by bench/run.py after seeding, under the production settings the portal is served with.
 Prints JSON: every page (label, role, path, status, queries per request), the session cookie
 of each role (kept in the database's sessions, so gunicorn accepts them), and the data size.
-Each page is requested once to warm up, then once more with its queries counted.
+Each page is requested once to warm up, then once more with its queries counted as it is
+built (the page cache off; the fastest of three builds is timed), and once more as the page
+cache serves it.
 """
 
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,7 +28,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from actionplan.models import ActionPlan  # noqa: E402
 from portal.reports.selectors import current_year  # noqa: E402
@@ -86,6 +89,12 @@ def pages() -> list[tuple[str, str, str]]:
     return listed
 
 
+def timed(client: Client, path: str) -> float:
+    started = time.perf_counter()
+    client.get(path)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     users = get_user_model().objects
     clients = {"anonymous": Client(**HEADERS)}
@@ -99,15 +108,26 @@ def main() -> None:
     for label, role, path in pages():
         client = clients[role]
         client.get(path)  # warm: the session read once, caches filled
+        # What building the page costs, then what serving it from the page cache costs.
+        # (Counted at once: the next request clears the connection's log of queries.)
+        with override_settings(PORTAL_PAGE_CACHE=False):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            built = len(queries)
+            build_ms = 1000 * min(timed(client, path) for _ in range(3))
+        client.get(path)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
+            client.get(path)
+        cached = len(queries)
         results.append(
             {
                 "label": label,
                 "role": role,
                 "path": path,
                 "status": response.status_code,
-                "queries": len(queries),
+                "queries": built,
+                "cached_queries": cached,
+                "build_ms": build_ms,
             }
         )
     json.dump(

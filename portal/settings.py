@@ -342,6 +342,33 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery. No REDIS_URL: tasks run in-process, so the portal needs no server running.
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+# The page cache (portal/pagecache.py): shared by every web and worker process, so Redis in
+# production (REDIS_URL's unless PAGE_CACHE_URL names another); local memory for one process.
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", True)
+PAGE_CACHE_URL = env("PAGE_CACHE_URL", REDIS_URL or "locmem://")
+if PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES["pages"] = {
+        "BACKEND": "portal.cache_backends.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": "portal",
+        # A page cache that does not answer at once is skipped, not waited for.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+elif PAGE_CACHE_URL == "locmem://":
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "portal-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+else:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_URL must be redis://…, rediss://…, unix://… or locmem://"
+    )
+# Sessions: the database is the record, the page cache holds a copy that a request reads
+# instead of a query (portal/sessions.py: a cache failure falls back to the database).
+SESSION_ENGINE = "portal.sessions"
+SESSION_CACHE_ALIAS = "pages"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True

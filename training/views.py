@@ -16,6 +16,7 @@ from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.forms import add_service_errors
 from portal.imports.views import ImportPage
+from portal.pagecache import cached_page
 from portal.periods import academic_year_label, academic_year_of
 from training import calendar, importing, permissions, selectors, services
 from training.forms import (
@@ -48,6 +49,7 @@ def _next(request, default: str) -> str:
 # --- the catalogue ---------------------------------------------------------------------------
 
 
+@cached_page
 @permission_required(permissions.can_view_training)
 def catalogue(request):
     form = CatalogueFilter(request.GET or None, providers=selectors.providers())
@@ -65,6 +67,7 @@ def catalogue(request):
     )
 
 
+@cached_page
 @permission_required(permissions.can_view_training)
 def course_detail(request, slug: str):
     course = get_object_or_404(Course, slug=slug)
@@ -190,6 +193,7 @@ def cancel(request, pk: int):
     )
 
 
+@cached_page
 @permission_required(permissions.can_view_training)
 def approvals(request):
     deny_unless(
@@ -326,6 +330,7 @@ def renew_calendar(request):
 # --- my training -----------------------------------------------------------------------------
 
 
+@cached_page
 @permission_required(permissions.can_view_training)
 def me(request):
     technician = permissions.technician_of(request.user)
@@ -420,6 +425,7 @@ def record_evidence(request, pk: int):
 # --- line managers and HR --------------------------------------------------------------------
 
 
+@cached_page
 @permission_required(permissions.can_view_team_training)
 def team(request):
     me = permissions.technician_of(request.user)
@@ -479,6 +485,7 @@ def _year_param(request) -> int | None:
         return None
 
 
+@cached_page
 @permission_required(permissions.can_view_training_totals)
 def totals(request):
     today = timezone.localdate()

@@ -15,6 +15,7 @@ from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from portal.models import AnnualReport
+from portal.pagecache import cached_page
 from portal.periods import academic_year_label
 from portal.reports import document as report_document
 from portal.reports import selectors
@@ -75,6 +76,7 @@ def _document(year: int, *, with_charts: bool):
     return report_document.build(year, with_charts=with_charts)
 
 
+@cached_page
 @require_GET
 @permission_required(permissions.can_read_annual_report)
 def figures(request, year: int):
