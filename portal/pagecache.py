@@ -56,6 +56,8 @@ PAGE_TIMEOUT = 120
 # Apps whose tables never feed a cached page: sessions are written on almost every request,
 # the admin's log and allauth's addresses and tokens on logins.
 UNWATCHED_APPS = frozenset({"sessions", "admin", "contenttypes", "account", "socialaccount"})
+# The outbox is written for every e-mail sent, and no page shows it (the admin's is not cached).
+UNWATCHED_TABLES = frozenset({"portal_notification"})
 # What pages show or check beyond their data (SECRET_KEY: sessions signed with an old key).
 FINGERPRINTED_SETTINGS = ("PORTAL_", "SSO_", "SITE_URL", "LANGUAGE_CODE", "TIME_ZONE", "SECRET_KEY")
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-Boosted")
@@ -90,6 +92,7 @@ def tables() -> dict[str, str]:
             model._meta.db_table: model._meta.app_label
             for model in apps.get_models(include_auto_created=True)
             if model._meta.app_label not in UNWATCHED_APPS
+            and model._meta.db_table not in UNWATCHED_TABLES
         }
     return _tables
 

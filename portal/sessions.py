@@ -32,6 +32,10 @@ class SessionStore(CachedDBStore):
             logger.warning("Sessions: the cache is unavailable, not keeping a copy there")
         return data
 
+    def exists(self, session_key):
+        # The database is the record: a key is free when no row has it.
+        return super(CachedDBStore, self).exists(session_key)
+
     def delete(self, session_key=None):
         # The database row first (Django's DB store), then the cached copy.
         super(CachedDBStore, self).delete(session_key)

@@ -1,0 +1,42 @@
+"""Sessions (portal/sessions.py): the database is the record, the shared cache a copy that
+saves a query on every request, and a cache that fails or is emptied signs nobody out."""
+
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+DIRECTORY = "/technicians/"
+
+
+def test_a_session_is_read_from_the_cache_and_kept_in_the_database(personas, login):
+    client = login(personas.steering)
+    assert Session.objects.filter(session_key=client.session.session_key).exists()
+    client.get(DIRECTORY)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DIRECTORY).status_code == 200
+    assert not [query for query in queries if "django_session" in query["sql"]]
+
+
+def test_an_emptied_cache_signs_nobody_out(personas, login):
+    client = login(personas.steering)
+    caches["pages"].clear()  # Redis restarted, say
+    assert client.get(DIRECTORY).status_code == 200
+
+
+def test_a_cache_that_fails_signs_nobody_out(settings, personas, login):
+    client = login(personas.steering)
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "portal.cache_backends.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    assert client.get(DIRECTORY).status_code == 200
+    # Logging out still ends the session, in the database.
+    key = client.session.session_key
+    client.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(DIRECTORY).status_code == 302
