@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://… .venv/bin/python bench/queries.py > pages.json
 
 Run by bench/run.py after seeding, under the production settings the portal is served with.
-Prints JSON: every page (label, role, path, status, queries per request), the session cookie
-of each role (kept in the database's sessions, so gunicorn accepts them), and the data size.
+Prints JSON: every page (label, role, path, status, queries per request), the cookies of each
+role (session and CSRF, as a browser holds them; the session is kept in the database, so
+gunicorn accepts it), and the data size.
 Each page is requested once to warm up, then once more with its queries counted as it is
 built (the page cache off; the fastest of three builds is timed), and once more as the page
 cache serves it.
@@ -103,7 +104,12 @@ def main() -> None:
         client = Client(**HEADERS)
         client.force_login(users.get(email=email))
         clients[role] = client
-        cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client.get("/")  # the CSRF cookie a browser holds after its first page
+        cookies[role] = "; ".join(
+            f"{name}={client.cookies[name].value}"
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+            if name in client.cookies
+        )
     results = []
     for label, role, path in pages():
         client = clients[role]
@@ -135,7 +141,6 @@ def main() -> None:
             "technicians": Technician.objects.count(),
             "pages": results,
             "cookies": cookies,
-            "session_cookie": settings.SESSION_COOKIE_NAME,
         },
         sys.stdout,
         indent=1,

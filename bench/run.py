@@ -302,10 +302,8 @@ def bench_pages(env: dict, pages: dict, options) -> tuple[dict, list[dict]]:
     portal = Gunicorn("portal.wsgi:application", env)
     rows = []
     try:
-        name = pages["session_cookie"]
         for page in pages["pages"]:
-            token = pages["cookies"][page["role"]]
-            cookie = f"{name}={token}" if token else ""
+            cookie = pages["cookies"][page["role"]]  # the session's and CSRF cookies
             url = portal.url(page["path"])
             wrk(url, cookie=cookie, duration=1, connections=options.connections)  # warm
             figures = wrk(
@@ -479,7 +477,8 @@ def write_results(results: dict, options) -> str:
         "- " + ", ".join(f"{name} {value}" for name, value in results["versions"].items()),
         f"- gunicorn: 2 sync workers on 127.0.0.1, production settings (DEBUG=0); "
         f"wrk: 2 threads, {options.connections} connections, {options.duration} s a page "
-        "after a 1 s warm-up; queries counted with the test client in a separate pass",
+        "after a 1 s warm-up, with the session and CSRF cookies a signed-in browser holds; "
+        "queries counted with the test client in a separate pass",
         "- *queries*: SQL per request as served, from the page cache (portal/pagecache.py); "
         "*built in* and *queries to build*: the same page built with the page cache off, "
         "in-process through the test client (the fastest of three), what a first visit or "

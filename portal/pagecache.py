@@ -1,32 +1,36 @@
-"""Whole pages cached per viewer, and invalidated by the data they are built from.
+"""Whole pages kept per viewer, and rebuilt as soon as anything they are built from changes.
 
-The busiest pages cost 10–300 ms of Python to build and about a millisecond to serve from the
-cache (bench/RESULTS.md). `cached_page` stores the answer of a view under a key made of:
+The busiest pages cost 10–300 ms of Python to build and under a millisecond to serve from the
+cache (bench/RESULTS.md). `cached_page` keeps a view's answer under a key made of:
 
 - the viewer: the session's user id, authentication backend and session hash, or "anonymous";
-- the URL, path and query, and the htmx headers that change what a view returns;
-- a version of each app's data. Every INSERT, UPDATE or DELETE that reaches one of an app's
-  tables changes that app's version (`_watch_writes`, installed on every database
-  connection), whether it came from a service, the admin, a bulk update, an import or raw SQL:
-  at once, and again when the transaction commits, so no other process can cache what it read
-  before the commit under the new version;
+- the URL (scheme, host, path and query) and the htmx headers that change what a view returns;
 - the minute, so that what depends on the clock (overdue, closing, "in 3 days") is never more
-  than a minute old, and a version lost with a crashed process costs a minute at most;
+  than a minute old, and a change lost with a crashed process costs a minute at most;
 - the portal's settings.
 
-A hit runs none of the view's code, permission checks included: the entry was stored by a full
-run for the same user and session under the same data, and whatever those checks read (groups,
-roles, line managers, the account itself) is data, so a change to it is a new version. A
-password change or a deactivated account changes `auth`; a new session is a new viewer.
+With the page it keeps the versions of the data it was built from: one version per app,
+changed by every INSERT, UPDATE or DELETE that reaches one of the app's tables
+(`_watch_writes`, installed on every database connection), whether it came from a service,
+the admin, a bulk update, an import or raw SQL. The version changes at once, and again when the
+transaction commits, so no other process keeps what it read before the commit under the new
+version. A page is served only while every version is the one it was built from; the page
+and the versions are read in one round trip.
 
-Only a 200 answer to a GET is stored, and only when no flash message was waiting or added and
-the view did not change the session. The CSRF tokens in a stored page are replaced by a
-placeholder and filled in afresh for each request, so a cached page never hands one visitor's
-token to another.
+A hit runs none of the view's code, permission checks included: the page was kept by a full
+run for the same user and session under the same data, and whatever those checks read
+(groups, roles, line managers, the account itself) is data, so a change to it is a new
+version. A password change or a deactivated account changes `auth`; a new session is a new
+viewer.
+
+Only a 200 answer to a GET is kept, and only when no flash message was waiting or added and
+the view did not change the session. The CSRF tokens in a kept page are replaced by a
+placeholder and masked afresh for each request, so a page never hands one visitor's token to
+another.
 
 The cache is `CACHES["pages"]` (PAGE_CACHE_URL: Redis in production, shared by every web and
-worker process; local memory for one process). If it fails, pages are built as if there were
-no cache, and the failure is logged.
+worker process; local memory when one process runs everything). If it fails, pages are built
+as if there were no cache, and the failure is logged. PORTAL_PAGE_CACHE=0 turns it off.
 """
 
 from __future__ import annotations
@@ -207,6 +211,9 @@ def page_key(request, view_name: str) -> str:
     parts = (
         view_name,
         viewer(request),
+        # The scheme and host too: a page may hold absolute links (a calendar feed's address).
+        request.scheme,
+        request.get_host(),
         request.get_full_path(),
         tuple(request.headers.get(name, "") for name in HTMX_HEADERS),
         int(timezone.now().timestamp() // 60),
@@ -274,11 +281,7 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if (
-            not settings.PORTAL_PAGE_CACHE
-            or request.method != "GET"
-            or _messages_waiting(request)
-        ):
+        if not settings.PORTAL_PAGE_CACHE or request.method != "GET" or _messages_waiting(request):
             return view(request, *args, **kwargs)
         try:
             key, current, entry = lookup(request, view_name)
