@@ -234,3 +234,16 @@ def test_replicas_on_many_hosts_can_share_media_through_a_bucket(services, setti
     env = environment(services["web"])
     assert env["MEDIA_STORAGE"] == "filesystem"  # one host by default: the media volume
     assert {"MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL"} <= set(env)
+
+
+def test_every_replica_shares_one_page_cache_beside_the_broker(services):
+    """A change written by one process must make every other rebuild its pages: web and
+    workers name the same Redis page cache, in a database of its own beside the broker's."""
+    urls = {
+        interpolate(environment(services[name])["PAGE_CACHE_URL"])
+        for name in ("web", "worker", "beat", "reports-worker")
+    }
+    assert len(urls) == 1
+    [url] = urls
+    assert url.startswith("redis://redis:6379/")
+    assert url != interpolate(environment(services["web"])["REDIS_URL"])
