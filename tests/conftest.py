@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
-from portal import roles
+from portal import pagecache, roles
 from tests import factories
 from tests.celery_helpers import celery_config
 
@@ -65,6 +65,7 @@ def _test_settings(settings, tmp_path):
     # which the worker tests share with Celery).
     settings.CACHES = {**settings.CACHES, "pages": PAGE_CACHE_IN_MEMORY}
     caches["pages"].clear()
+    pagecache.forget_local_copies()
 
 
 @pytest.fixture

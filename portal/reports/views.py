@@ -4,6 +4,8 @@ portal.services, the figures in portal.reports.document."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,7 +17,7 @@ from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from portal.models import AnnualReport
-from portal.pagecache import cached_page
+from portal.pagecache import cached_page, memoized
 from portal.periods import academic_year_label
 from portal.reports import document as report_document
 from portal.reports import selectors
@@ -73,7 +75,13 @@ def download(request, pk: int):
 def _document(year: int, *, with_charts: bool):
     if not selectors.is_reportable(year):
         raise Http404("There is no report for that year.")
-    return report_document.build(year, with_charts=with_charts)
+    # The same for every reader, and built from every table: once a day or per change.
+    return memoized(
+        "reports.document",
+        partial(report_document.build, year, with_charts=with_charts),
+        args=(year, with_charts),
+        by_day=True,
+    )
 
 
 @cached_page

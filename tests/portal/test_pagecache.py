@@ -233,3 +233,64 @@ def test_the_page_cache_can_be_turned_off(settings, colleague):
     settings.PORTAL_PAGE_CACHE = False
     colleague.get(DIRECTORY)
     assert queries_for(colleague, DIRECTORY)[0] > 3
+
+
+def test_a_shared_value_is_built_once_until_its_data_changes(personas):
+    built = []
+
+    def count_technicians():
+        built.append(1)
+        return Technician.objects.count()
+
+    assert pagecache.memoized("test.count", count_technicians) == 2
+    assert pagecache.memoized("test.count", count_technicians) == 2
+    assert len(built) == 1
+    factories.TechnicianFactory()
+    assert pagecache.memoized("test.count", count_technicians) == 3
+    assert len(built) == 2
+    # Arguments are part of the key.
+    pagecache.memoized("test.count", count_technicians, args=(2026,))
+    assert len(built) == 3
+
+
+def test_a_value_that_depends_on_the_date_is_rebuilt_each_day(db):
+    days = []
+    with time_machine.travel(dt.datetime(2026, 12, 1, 23, 59, tzinfo=dt.UTC), tick=False):
+        pagecache.memoized("test.today", lambda: days.append(1), by_day=True)
+        pagecache.memoized("test.today", lambda: days.append(1), by_day=True)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 0, 1, tzinfo=dt.UTC), tick=False):
+        pagecache.memoized("test.today", lambda: days.append(1), by_day=True)
+    assert len(days) == 2
+
+
+def test_shared_values_are_built_each_time_with_the_cache_off(settings, db):
+    settings.PORTAL_PAGE_CACHE = False
+    built = []
+    pagecache.memoized("test.off", lambda: built.append(1))
+    pagecache.memoized("test.off", lambda: built.append(1))
+    assert len(built) == 2
+
+
+def test_a_process_serves_its_own_copy_only_while_the_shared_versions_match(personas, colleague):
+    me = personas.technician_profile
+    url = f"/technicians/{me.pk}/"
+    colleague.get(url)
+    # The shared copy is gone (another replica's Redis eviction, say): this process's own
+    # copy still serves, under the same versions.
+    pagecache.cache().delete_many(
+        [key for key in pagecache.cache()._cache if key.startswith(":1:pagecache:page:")]
+    )
+    assert queries_for(colleague, url)[0] == 0
+    # A change written by any process gives new versions: the own copy is not served.
+    pagecache.bump("technicians")
+    assert queries_for(colleague, url)[0] > 1
+
+
+def test_the_local_copies_keep_to_their_size():
+    copies = pagecache.LocalCopies(max_bytes=1000)
+    for number in range(10):
+        copies.put(f"page{number}", (["v"], b"x" * 200, []))
+    assert copies.get("page0") is None
+    assert copies.get("page9") is not None
+    copies.put("huge", (["v"], b"x" * 900, []))  # over a quarter of the room: not kept
+    assert copies.get("huge") is None
