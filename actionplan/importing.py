@@ -261,6 +261,11 @@ def _check(plan: ActionPlan, text: str) -> ActionImport:
     return result
 
 
+def import_target(plan: ActionPlan) -> str:
+    """The ImportRun (and PendingImport) target of an import into `plan`."""
+    return str(plan.pk)
+
+
 def preview_import(plan: ActionPlan, text: str) -> ActionImport:
     """What importing `text` into `plan` would do. Raises ImportFileError if the file as a
     whole is unreadable (no header, a missing column, …)."""
@@ -296,4 +301,11 @@ def apply_import(
                 action = by_ref[row.ref.lower()]
                 services.update_action(user, action, reason=Reason.IMPORT, **row.values)
 
-        return apply_previewed(result, write, by=user, fingerprint=fingerprint, file_name=file_name)
+        return apply_previewed(
+            result,
+            write,
+            by=user,
+            fingerprint=fingerprint,
+            file_name=file_name,
+            target=import_target(plan),
+        )

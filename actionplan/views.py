@@ -189,7 +189,7 @@ class ActionImportPage(ImportPage):
 
     @property
     def target(self) -> str:
-        return str(self.plan.pk)
+        return importing.import_target(self.plan)
 
     def page_url(self) -> str:
         return reverse("actionplan:import", args=[self.plan.pk])
@@ -198,7 +198,10 @@ class ActionImportPage(ImportPage):
         return self.plan.get_absolute_url()
 
     def context(self) -> dict:
-        return {"plan": self.plan, "runs": recent_runs(importing.KIND, limit=10)}
+        return {
+            "plan": self.plan,
+            "runs": recent_runs(importing.KIND, target=self.target, limit=10),
+        }
 
     def preview(self, text: str):
         return importing.preview_import(self.plan, text)

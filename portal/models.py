@@ -84,6 +84,8 @@ class ImportRun(models.Model):
     kind of change (`counts`, e.g. {"created": 2, "updated": 1, "leavers": 0})."""
 
     kind = models.CharField(max_length=50)
+    # What the import was for, when a kind has several (the plan of an action import).
+    target = models.CharField(max_length=50, blank=True, default="")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

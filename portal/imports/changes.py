@@ -82,6 +82,7 @@ def apply_previewed(
     by,
     fingerprint: str | None,
     file_name: str,
+    target: str = "",
 ) -> AnyPreview:
     """Write each of `preview.to_apply` with `write(row)`, inside the caller's transaction
     (which holds the locks the preview was recomputed under).
@@ -90,7 +91,7 @@ def apply_previewed(
     raises StalePreview with `preview.stale_message` when the changes differ, writing
     nothing. A row the service refuses (ValidationError) becomes an error of its line in the
     service's words, and the whole transaction is rolled back; otherwise the ImportRun of
-    `preview.kind` is recorded with `preview.counts()`.
+    `preview.kind` (and `target`, what it was for) is recorded with `preview.counts()`.
     """
     if not preview.is_valid:
         return preview
@@ -105,5 +106,7 @@ def apply_previewed(
         preview.errors.sort(key=lambda error: error.line)
         transaction.set_rollback(True)
         return preview
-    record_run(kind=preview.kind, by=by, file_name=file_name, counts=preview.counts())
+    record_run(
+        kind=preview.kind, target=target, by=by, file_name=file_name, counts=preview.counts()
+    )
     return preview

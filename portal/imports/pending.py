@@ -113,11 +113,17 @@ def delete_expired_pending(now: datetime.datetime | None = None) -> int:
     return len(expired)
 
 
-def record_run(*, kind: str, by, file_name: str, counts: dict[str, int]) -> ImportRun:
+def record_run(
+    *, kind: str, by, file_name: str, counts: dict[str, int], target: str = ""
+) -> ImportRun:
     """The record of an applied import; call it in the apply's transaction."""
     user = by if getattr(by, "is_authenticated", False) else None
     return ImportRun.objects.create(
-        kind=kind, by=user, file_name=(file_name or "")[:255], counts=dict(counts)
+        kind=kind,
+        target=target,
+        by=user,
+        file_name=(file_name or "")[:255],
+        counts=dict(counts),
     )
 
 
@@ -144,11 +150,13 @@ def count_summary(counts: dict) -> str:
     )
 
 
-def recent_runs(kind: str, *, limit: int = 20) -> list[ImportRun]:
-    """The latest applied imports of a kind, newest first, with who applied them (one query)."""
-    runs = list(
-        ImportRun.objects.filter(kind=kind).select_related("by").order_by("-created", "-pk")[:limit]
-    )
+def recent_runs(kind: str, *, target: str | None = None, limit: int = 20) -> list[ImportRun]:
+    """The latest applied imports of a kind (for `target` only, when given), newest first,
+    with who applied them (one query)."""
+    runs = ImportRun.objects.filter(kind=kind)
+    if target is not None:
+        runs = runs.filter(target=target)
+    runs = list(runs.select_related("by").order_by("-created", "-pk")[:limit])
     for run in runs:
         run.summary = count_summary(run.counts or {})
     return runs

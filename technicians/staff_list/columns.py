@@ -123,9 +123,10 @@ COLUMNS = tuple(STAFF_COLUMNS.header_names)
 # Columns the file may leave out: is_active ("no" keeps a listed technician inactive; the
 # export writes it, so that importing an export changes nothing) and fte.
 OPTIONAL_COLUMNS = tuple(c.name for c in STAFF_COLUMNS.columns if c.optional)
-# The export adds visibility and user_linked, which the import ignores (the technician and the
-# login own these).
-EXPORT_COLUMNS = (*COLUMNS, "visibility", "is_active", "user_linked")
+# The export adds fte and is_active (read back by the import, so that importing an export
+# changes nothing), and visibility and user_linked, which the import ignores (the technician
+# and the login own these).
+EXPORT_COLUMNS = (*COLUMNS, "fte", "visibility", "is_active", "user_linked")
 
 # The fields an import compares and writes, with the label the preview shows.
 FIELD_LABELS = {

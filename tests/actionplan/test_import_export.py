@@ -586,3 +586,14 @@ def test_the_plans_import_page_shows_the_action_import_runs(login, personas, pla
     importing.apply_import(personas.steering, plan, text, file_name="plan-import.csv")
     page = login(personas.steering).get(f"/action-plans/{plan.pk}/import/").content.decode()
     assert "plan-import.csv" in page and "1 new, 0 changed, 0 unchanged" in page
+
+
+def test_a_plans_import_page_shows_only_the_imports_into_that_plan(login, personas, plan):
+    other = factories.ActionPlanFactory(title="Next plan", starts_on=STARTS, ends_on=ENDS)
+    text = "pillar,ref,action,due\nVisibility,V1.1,Profiles,2026-01-31\n"
+    importing.apply_import(personas.steering, plan, text, file_name="this-plan.csv")
+    importing.apply_import(personas.steering, other, text, file_name="other-plan.csv")
+    assert ImportRun.objects.get(file_name="this-plan.csv").target == str(plan.pk)
+    page = login(personas.steering).get(f"/action-plans/{plan.pk}/import/").content.decode()
+    assert "this-plan.csv" in page
+    assert "other-plan.csv" not in page

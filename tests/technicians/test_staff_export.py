@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -45,6 +46,7 @@ def test_hr_downloads_every_technician_with_the_import_columns(hr, personas, dep
         is_apprentice=True,
         is_active=False,
         visibility=Technician.Visibility.PRIVATE,
+        fte=Decimal("0.60"),
     )
 
     response = hr.get(URL)
@@ -68,6 +70,7 @@ def test_hr_downloads_every_technician_with_the_import_columns(hr, personas, dep
         "line_manager_staff_number": personas.manager_profile.staff_number,
         "started_on": "2012-09-01",
         "is_apprentice": "yes",
+        "fte": "0.60",
         "visibility": "private",
         "is_active": "no",
         "user_linked": "no",
