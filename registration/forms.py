@@ -97,6 +97,15 @@ class NoteForm(forms.Form):
     )
 
 
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label="What to change",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please say what the applicant should change."},
+    )
+
+
 class RejectForm(forms.Form):
     note = forms.CharField(
         label="Why it is not approved",

@@ -139,6 +139,7 @@ STEP_ACTORS = {
     "withdraw": is_applicant,
     "record": is_applicant,
     "endorse": is_endorser,
+    "send_back": is_endorser,
     "approve": is_decider,
     "reject": is_decider,
     "pay": is_decider,

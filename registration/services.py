@@ -48,6 +48,7 @@ CENTS = Decimal("0.01")
 FROM_STATES: dict[str, tuple[str, ...]] = {
     "submit": (S.DRAFT,),
     "endorse": (S.SUBMITTED,),
+    "send_back": (S.SUBMITTED,),
     "approve": (S.ENDORSED,),
     "reject": (S.ENDORSED,),
     "withdraw": (S.DRAFT, S.SUBMITTED, S.ENDORSED),
@@ -58,6 +59,7 @@ FROM_STATES: dict[str, tuple[str, ...]] = {
 WRONG_STATE = {
     "submit": "Only a draft can be submitted; this application is {status}.",
     "endorse": "Only a submitted application can be endorsed; this one is {status}.",
+    "send_back": "Only a submitted application can be sent back; this one is {status}.",
     "approve": "Only an endorsed application can be approved; this one is {status}.",
     "reject": "Only an endorsed application can be rejected; this one is {status}.",
     "withdraw": "An application can be withdrawn only before a decision; this one is {status}.",
@@ -73,6 +75,7 @@ NOT_HR = "Only HR can decide on applications and record payments."
 OWN_APPLICATION = "You cannot decide on or pay your own application: another member of HR must."
 NO_RECORDS = "Only technicians on the staff list can keep registrations and apply for funding."
 NOTE_REQUIRED = "Please write a note saying why."
+CHANGES_REQUIRED = "Please say what the applicant should change."
 REFERENCE_REQUIRED = "Please give the payment reference."
 NO_BUDGET = "No budget is set for {year}: set one on the budget page before approving."
 OVER_BUDGET = (
@@ -398,6 +401,27 @@ def endorse_application(
         event,
         "Your registration funding application was endorsed",
         "Your line manager endorsed your application; HR will decide on it next.",
+    )
+    _copy_back(application, locked)
+    return application
+
+
+@transaction.atomic
+def send_back_application(application: FundingApplication, *, by, note: str) -> FundingApplication:
+    """The endorser does not endorse it as it stands: back to a draft, with a note saying
+    what to change; the applicant edits it and submits it again."""
+    locked = _lock(application)
+    if not permissions.is_endorser(by, locked):
+        raise PermissionDenied(NOT_ENDORSER)
+    _refuse_wrong_state("send_back", locked)
+    note = _required(note, "note", CHANGES_REQUIRED)
+    event = _move(locked, S.DRAFT, by=by, note=note)
+    _tell(
+        [_applicant_user(locked)],
+        event,
+        "Your registration funding application was sent back",
+        "Your application was not endorsed as it stands: the note says what to change. Edit "
+        "the draft and submit it again.",
     )
     _copy_back(application, locked)
     return application

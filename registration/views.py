@@ -30,6 +30,7 @@ from registration.forms import (
     RegisterFeesForm,
     RegistrationForm,
     RejectForm,
+    SendBackForm,
 )
 from registration.models import CPDEntry, Register, Registration
 from technicians.permissions import technician_of
@@ -133,6 +134,7 @@ def _detail_context(request, application) -> dict:
         },
         "note_form": NoteForm(),
         "reject_form": RejectForm(),
+        "send_back_form": SendBackForm(),
         "proof_form": ProofForm(),
         "payment_form": PaymentForm(),
         "figures": services.year_figures(financial_year_of(timezone.localdate()))
@@ -188,6 +190,11 @@ TRANSITIONS = {
     ),
     "withdraw": (None, "withdraw_application", "Application withdrawn."),
     "endorse": (NoteForm, "endorse_application", "Endorsed: HR has been asked to decide."),
+    "send_back": (
+        SendBackForm,
+        "send_back_application",
+        "Sent back: the applicant has been told what to change.",
+    ),
     "approve": (NoteForm, "approve_application", "Approved: the applicant has been told."),
     "reject": (RejectForm, "reject_application", "Rejected: the applicant has been told."),
     "record": (
@@ -202,6 +209,7 @@ WRONG_PERSON = {
     "withdraw": services.NOT_APPLICANT,
     "record": services.NOT_APPLICANT,
     "endorse": services.NOT_ENDORSER,
+    "send_back": services.NOT_ENDORSER,
     "approve": services.NOT_HR,
     "reject": services.NOT_HR,
     "pay": services.NOT_HR,
@@ -209,6 +217,7 @@ WRONG_PERSON = {
 FORM_CONTEXT_NAMES = {
     NoteForm: "note_form",
     RejectForm: "reject_form",
+    SendBackForm: "send_back_form",
     ProofForm: "proof_form",
     PaymentForm: "payment_form",
 }

@@ -20,6 +20,7 @@ ALL_STATES = list(S.values)
 ALLOWED = {
     "submit": {S.DRAFT},
     "endorse": {S.SUBMITTED},
+    "send_back": {S.SUBMITTED},
     "approve": {S.ENDORSED},
     "reject": {S.ENDORSED},
     "withdraw": {S.DRAFT, S.SUBMITTED, S.ENDORSED},
@@ -34,6 +35,10 @@ def run(transition, application, personas):
         return services.submit_application(application, by=applicant)
     if transition == "endorse":
         return services.endorse_application(application, by=personas.manager)
+    if transition == "send_back":
+        return services.send_back_application(
+            application, by=personas.manager, note="Add the CPD you did this year."
+        )
     if transition == "approve":
         return services.approve_application(application, by=personas.hr)
     if transition == "reject":
@@ -199,6 +204,43 @@ def test_only_the_applicant_submits_withdraws_and_uploads_proof(who, make_applic
 @pytest.mark.parametrize("who", ["technician", "hr", "steering", "coordinator", "admin"])
 def test_only_the_line_manager_endorses(who, make_application, personas):
     _refused(services.endorse_application, make_application(S.SUBMITTED), getattr(personas, who))
+
+
+@pytest.mark.parametrize("who", ["technician", "hr", "steering", "coordinator", "admin"])
+def test_only_the_line_manager_sends_back(who, make_application, personas):
+    _refused(
+        services.send_back_application,
+        make_application(S.SUBMITTED),
+        getattr(personas, who),
+        note="Change it.",
+    )
+
+
+def test_the_line_manager_sends_an_application_back_and_it_is_submitted_again(
+    make_application, personas
+):
+    application = make_application(S.SUBMITTED)
+    with pytest.raises(ValidationError) as refused:
+        services.send_back_application(application, by=personas.manager, note="  ")
+    assert refused.value.message_dict == {"note": ["Please say what the applicant should change."]}
+    services.send_back_application(
+        application, by=personas.manager, note="Say which body you will join."
+    )
+    assert application.status == S.DRAFT
+    event = application.events.order_by("-created", "-pk").first()
+    assert (event.from_status, event.to_status, event.actor, event.note) == (
+        S.SUBMITTED,
+        S.DRAFT,
+        personas.manager,
+        "Say which body you will join.",
+    )
+    told = Notification.objects.get(recipient=personas.technician, kind="funding_draft")
+    assert "Say which body you will join." in told.body
+    assert told.subject == "Your registration funding application was sent back"
+    # The applicant edits the draft and submits it; the line manager can endorse it now.
+    services.submit_application(application, by=personas.technician)
+    services.endorse_application(application, by=personas.manager)
+    assert application.status == S.ENDORSED
 
 
 def test_hr_endorses_when_the_applicant_has_no_line_manager(make_application, personas):
