@@ -27,6 +27,36 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class BodySelect(forms.Select):
+    """Each body's option names the registers it awards (`data-registers`), so that the page
+    offers only the bodies of the chosen register (static/js/portal.js). Without JavaScript
+    every body is listed, and the service refuses a body that does not award the register."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attrs["data-narrowed-by"] = "register"
+        self.awards: dict[int, list[int]] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pk = getattr(value, "value", value)  # a ModelChoiceIteratorValue
+        if pk in self.awards:
+            option["attrs"]["data-registers"] = " ".join(str(r) for r in self.awards[pk])
+        return option
+
+
+def _narrow_bodies(form: forms.ModelForm) -> None:
+    """The body list of `form`, ordered by name, each option naming the registers it awards
+    (one query for all of them)."""
+    field = form.fields["body"]
+    field.queryset = ProfessionalBody.objects.order_by("name")
+    awards: dict[int, list[int]] = {}
+    through = ProfessionalBody.registers.through.objects.order_by("register_id")
+    for body_id, register_id in through.values_list("professionalbody_id", "register_id"):
+        awards.setdefault(body_id, []).append(register_id)
+    field.widget.awards = awards
+
+
 class ApplicationForm(forms.ModelForm):
     amount_requested = forms.DecimalField(
         label="Amount requested (£)",
@@ -40,7 +70,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = FundingApplication
         fields = ["register", "body", "amount_requested", "amount_reason", "justification"]
-        widgets = {"justification": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"justification": forms.Textarea(attrs={"rows": 6}), "body": BodySelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +79,7 @@ class ApplicationForm(forms.ModelForm):
             f"{r.title} ({r.code}) — £{r.first_year_cost} "
             f"(£{r.application_fee} application + £{r.annual_fee} first year)"
         )
-        self.fields["body"].queryset = ProfessionalBody.objects.order_by("name")
+        _narrow_bodies(self)
         self.fields["body"].label_from_instance = lambda b: (
             f"{b.name} ({b.short_name})" if b.short_name else b.name
         )
@@ -66,12 +96,16 @@ class RegistrationForm(forms.ModelForm):
             "renewal_due_on",
             "status",
         ]
-        widgets = {"registered_on": DateInput(), "renewal_due_on": DateInput()}
+        widgets = {
+            "registered_on": DateInput(),
+            "renewal_due_on": DateInput(),
+            "body": BodySelect,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = Register.objects.order_by("order", "code")
-        self.fields["body"].queryset = ProfessionalBody.objects.order_by("name")
+        _narrow_bodies(self)
 
     def validate_unique(self):
         # The technician is set by the service: it checks the one-registration-per-register rule.

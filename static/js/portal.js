@@ -15,3 +15,29 @@ document.addEventListener("change", (event) => {
     progress.dispatchEvent(new Event("input", { bubbles: true }));
   }
 });
+// A body list narrowed by a register list (registration's forms) offers only the bodies that
+// award the chosen register; without JavaScript every body is listed and the server refuses a
+// wrong pair with a message.
+function narrowBodies(form) {
+  const register = form.querySelector("select[name=register]");
+  const body = form.querySelector("select[name=body][data-narrowed-by=register]");
+  if (!register || !body) return;
+  for (const option of body.options) {
+    if (!option.value) continue;
+    const awards = (option.dataset.registers || "").split(" ");
+    const offered = !register.value || awards.includes(register.value);
+    option.hidden = !offered;
+    option.disabled = !offered;
+  }
+  const chosen = body.selectedOptions[0];
+  if (chosen && chosen.disabled) body.value = "";
+}
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.name === "register" && select.form) {
+    narrowBodies(select.form);
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach(narrowBodies);
+});

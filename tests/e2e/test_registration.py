@@ -97,3 +97,22 @@ def test_the_registration_pages_fit_a_phone_and_pass_a_scan(
         )
         assert not overflow, f"{path} scrolls sideways at 375 px"
         assert_no_serious_accessibility_violations(page)
+
+
+def test_the_body_list_offers_only_the_bodies_of_the_chosen_register(
+    page, live_server, log_in, personas, funding
+):
+    from registration.models import ProfessionalBody, Register
+
+    _as(page, log_in, personas.technician)
+    page.goto(f"{live_server.url}/registration/apply/")
+    register = Register.objects.get(code="RSciTech")
+    page.get_by_label("Register").select_option(value=str(register.pk))
+    offered = set(register.bodies.values_list("name", flat=True))
+    assert offered and set(ProfessionalBody.objects.values_list("name", flat=True)) - offered
+    options = page.locator("select[name=body] option:not([value=''])")
+    expect(options.first).to_be_attached()
+    shown = page.locator("select[name=body] option:not([value='']):not([hidden])")
+    expect(shown).to_have_count(len(offered))
+    labels = shown.all_inner_texts()  # settled: the count above waited for the narrowing
+    assert sorted(label.split(" (")[0] for label in labels) == sorted(offered)

@@ -559,3 +559,14 @@ def test_the_dashboard_shows_the_registration_panels(personas, login, make_appli
     assert "Alex Tech, RSciTech" in manager_page
     hr_page = login(personas.hr).get("/").content.decode()
     assert "Registration funding" in hr_page and "Budget" in hr_page
+
+
+def test_each_body_on_the_forms_names_the_registers_it_awards(personas, login, registers, ist):
+    client = login(personas.technician)
+    for url in ("/registration/apply/", "/registration/registrations/new/"):
+        page = client.get(url).content.decode()
+        assert 'name="body"' in page and 'data-narrowed-by="register"' in page
+        awarded = " ".join(str(pk) for pk in sorted(ist.registers.values_list("pk", flat=True)))
+        assert f'data-registers="{awarded}" value="{ist.pk}"' in page or (
+            f'value="{ist.pk}" data-registers="{awarded}"' in page
+        )
