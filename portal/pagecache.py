@@ -39,6 +39,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -88,6 +89,35 @@ _settings_fingerprint: str | None = None
 
 def cache():
     return caches[CACHE_ALIAS]
+
+
+# --- when the cache fails ----------------------------------------------------------------------
+# After a failure this process leaves the cache alone for a few seconds: a Redis that hangs
+# costs its timeout once, not in every request. Changes are still recorded (`bump`) all along,
+# so that the processes that do reach it never serve what a change here replaced.
+
+RETRY_AFTER_SECONDS = 5.0
+_unavailable_until = 0.0
+
+
+def available() -> bool:
+    return time.monotonic() >= _unavailable_until
+
+
+def failed(what: str, *args) -> None:
+    """Log the failure, and leave the cache alone for RETRY_AFTER_SECONDS."""
+    global _unavailable_until
+    _unavailable_until = time.monotonic() + RETRY_AFTER_SECONDS
+    logger.warning(
+        "The page cache is unavailable (left alone for %s s): " + what, RETRY_AFTER_SECONDS, *args
+    )
+
+
+def reset() -> None:
+    """Forget this process's copies and any failure (tests start each from nothing)."""
+    global _unavailable_until
+    _unavailable_until = 0.0
+    _local.clear()
 
 
 # --- versions --------------------------------------------------------------------------------
@@ -291,10 +321,6 @@ class LocalCopies:
 _local = LocalCopies(max_bytes=LOCAL_COPIES_BYTES)
 
 
-def forget_local_copies() -> None:
-    _local.clear()
-
-
 def _read(key: str) -> tuple[list[str], tuple | None]:
     """The current versions, and what is kept under `key` if it was built from them: one
     round trip to the cache."""
@@ -315,10 +341,12 @@ def memoized(name: str, build: Callable[[], T], *, args: tuple = (), by_day: boo
     day = timezone.localdate().isoformat() if by_day else None
     parts = (name, args, day, settings_fingerprint())
     key = "pagecache:value:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    if not available():
+        return build()
     try:
         current, entry = _read(key)
     except Exception:
-        logger.exception("The page cache is unavailable: building %s", name)
+        failed("building %s", name)
         return build()
     if entry is not None:
         return entry[1]
@@ -326,7 +354,7 @@ def memoized(name: str, build: Callable[[], T], *, args: tuple = (), by_day: boo
     try:
         cache().set(key, (current, value), timeout=VALUE_TIMEOUT)
     except Exception:
-        logger.exception("The page cache could not keep %s", name)
+        failed("could not keep %s", name)
     return value
 
 
@@ -379,10 +407,12 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not settings.PORTAL_PAGE_CACHE or request.method != "GET" or _messages_waiting(request):
             return view(request, *args, **kwargs)
+        if not available():
+            return view(request, *args, **kwargs)
         try:
             key, current, entry = lookup(request, view_name)
         except Exception:
-            logger.exception("The page cache is unavailable: building %s", request.path)
+            failed("building %s", request.path)
             return view(request, *args, **kwargs)
         if entry is not None:
             return _response(request, entry)
@@ -396,7 +426,7 @@ def cached_page(view):
                 _local.put(key, entry)
                 cache().set(key, entry, timeout=PAGE_TIMEOUT)
             except Exception:
-                logger.exception("The page cache could not store %s", request.path)
+                failed("could not keep %s", request.path)
         return response
 
     return wrapper

@@ -65,7 +65,7 @@ def _test_settings(settings, tmp_path):
     # which the worker tests share with Celery).
     settings.CACHES = {**settings.CACHES, "pages": PAGE_CACHE_IN_MEMORY}
     caches["pages"].clear()
-    pagecache.forget_local_copies()
+    pagecache.reset()
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
 """Sessions (portal/sessions.py): the database is the record, the shared cache a copy that
 saves a query on every request, and a cache that fails or is emptied signs nobody out."""
 
+import time
+
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from portal import pagecache
 
 DIRECTORY = "/technicians/"
 
@@ -40,3 +44,34 @@ def test_a_cache_that_fails_signs_nobody_out(settings, personas, login):
     client.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(DIRECTORY).status_code == 302
+
+
+def test_a_cached_copy_lives_an_hour_at_most(personas, login):
+    client = login(personas.steering)
+    client.get(DIRECTORY)
+    cache = caches["pages"]
+    key = "django.contrib.sessions.cached_db" + client.session.session_key
+    expires_at = cache._expire_info[cache.make_key(key)]
+    assert expires_at - time.time() <= 3600 + 1
+
+
+def test_after_a_failure_the_cache_is_left_alone_for_a_few_seconds(settings, personas, login):
+    client = login(personas.steering)
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "portal.cache_backends.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    assert client.get(DIRECTORY).status_code == 200
+    assert not pagecache.available()
+    # Left alone: not even tried, until the few seconds are over.
+    calls = []
+    original = caches["pages"].get_many
+    caches["pages"].get_many = lambda *a, **k: calls.append(1) or original(*a, **k)
+    assert client.get(DIRECTORY).status_code == 200
+    assert calls == []
+    pagecache._unavailable_until = 0.0
+    assert pagecache.available()
