@@ -93,11 +93,13 @@ def cache():
 
 # --- when the cache fails ----------------------------------------------------------------------
 # After a failure this process leaves the cache alone for a few seconds: a Redis that hangs
-# costs its timeout once, not in every request. Changes are still recorded (`bump`) all along,
-# so that the processes that do reach it never serve what a change here replaced.
+# costs its timeout once, not in every request or every write. The changes written meanwhile
+# are recorded as soon as the cache answers again (`_record_missed_changes`); until then the
+# minute in every page's key keeps what other processes serve at most a minute old.
 
 RETRY_AFTER_SECONDS = 5.0
 _unavailable_until = 0.0
+_missed_changes: set[str] = set()
 
 
 def available() -> bool:
@@ -117,6 +119,7 @@ def reset() -> None:
     """Forget this process's copies and any failure (tests start each from nothing)."""
     global _unavailable_until
     _unavailable_until = 0.0
+    _missed_changes.clear()
     _local.clear()
 
 
@@ -165,10 +168,23 @@ def version_keys() -> list[str]:
 
 def bump(app_label: str) -> None:
     """A new version of an app's data: every page built from it is built afresh."""
+    if not available():
+        _missed_changes.add(app_label)
+        return
     try:
+        _record_missed_changes()
         cache().set(_version_key(app_label), uuid.uuid4().hex, timeout=None)
     except Exception:
-        logger.exception("The page cache could not record a change to %s", app_label)
+        _missed_changes.add(app_label)
+        failed("could not record a change to %s", app_label)
+
+
+def _record_missed_changes() -> None:
+    """New versions for the apps changed while the cache did not answer."""
+    while _missed_changes:
+        app_label = next(iter(_missed_changes))
+        cache().set(_version_key(app_label), uuid.uuid4().hex, timeout=None)
+        _missed_changes.discard(app_label)
 
 
 def data_changed(app_label: str, connection) -> None:
@@ -266,6 +282,7 @@ def lookup(request, view_name: str) -> tuple[str, list[str], tuple | None]:
     was built from those versions. A page this process served last is taken from its own
     copy, and only the versions are read from the shared cache."""
     key = page_key(request, view_name)
+    _record_missed_changes()
     local = _local.get(key)
     if local is not None:
         current = versions()
@@ -324,6 +341,7 @@ _local = LocalCopies(max_bytes=LOCAL_COPIES_BYTES)
 def _read(key: str) -> tuple[list[str], tuple | None]:
     """The current versions, and what is kept under `key` if it was built from them: one
     round trip to the cache."""
+    _record_missed_changes()
     found = cache().get_many([key, *version_keys()])
     current = versions(found)
     entry = found.get(key)

@@ -294,3 +294,17 @@ def test_the_local_copies_keep_to_their_size():
     assert copies.get("page9") is not None
     copies.put("huge", (["v"], b"x" * 900, []))  # over a quarter of the room: not kept
     assert copies.get("huge") is None
+
+
+def test_a_change_written_while_the_cache_was_left_alone_is_recorded_when_it_answers(
+    personas, colleague
+):
+    me = personas.technician_profile
+    url = f"/technicians/{me.pk}/"
+    colleague.get(url)
+    pagecache.failed("a test")  # as after a timeout: the cache is left alone for a while
+    Technician.objects.filter(pk=me.pk).update(job_title="Glass technologist")
+    assert "Glass technologist" in colleague.get(url).content.decode()  # built, uncached
+    pagecache._unavailable_until = 0.0  # the few seconds are over
+    assert "Glass technologist" in colleague.get(url).content.decode()
+    assert queries_for(colleague, url)[0] == 0
