@@ -84,6 +84,7 @@ _LAST_LOGIN_ONLY = re.compile(
 )
 
 _tables: dict[str, str] | None = None
+_version_keys: list[str] | None = None
 _settings_fingerprint: str | None = None
 
 
@@ -163,7 +164,10 @@ def versions(found: dict | None = None) -> list[str]:
 
 
 def version_keys() -> list[str]:
-    return [_version_key(label) for label in watched_apps()]
+    global _version_keys
+    if _version_keys is None:
+        _version_keys = [_version_key(label) for label in watched_apps()]
+    return _version_keys
 
 
 def bump(app_label: str) -> None:
@@ -235,10 +239,10 @@ def install() -> None:
 
 
 def _forget_settings(**kwargs) -> None:
-    global _settings_fingerprint, _tables
+    global _settings_fingerprint, _tables, _version_keys
     _settings_fingerprint = None
     if kwargs.get("setting") == "INSTALLED_APPS":
-        _tables = None
+        _tables = _version_keys = None
 
 
 def settings_fingerprint() -> str:
@@ -282,9 +286,9 @@ def lookup(request, view_name: str) -> tuple[str, list[str], tuple | None]:
     was built from those versions. A page this process served last is taken from its own
     copy, and only the versions are read from the shared cache."""
     key = page_key(request, view_name)
-    _record_missed_changes()
     local = _local.get(key)
     if local is not None:
+        _record_missed_changes()
         current = versions()
         if local[0] == current:
             return key, current, local
@@ -354,13 +358,11 @@ def memoized(name: str, build: Callable[[], T], *, args: tuple = (), by_day: boo
     """A value every viewer shares (an aggregate over many rows, a report's figures), built
     once and kept while the data it is built from is unchanged; `by_day`: rebuilt each day
     too, for a value that depends on the date. Picklable values only."""
-    if not settings.PORTAL_PAGE_CACHE:
+    if not settings.PORTAL_PAGE_CACHE or not available():
         return build()
     day = timezone.localdate().isoformat() if by_day else None
     parts = (name, args, day, settings_fingerprint())
     key = "pagecache:value:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    if not available():
-        return build()
     try:
         current, entry = _read(key)
     except Exception:

@@ -132,6 +132,9 @@ class NoteForm(forms.Form):
 
 
 class SendBackForm(forms.Form):
+    # Beside the endorsement's own note field on the same page: its own ids.
+    prefix = "send_back"
+
     note = forms.CharField(
         label="What to change",
         max_length=5000,

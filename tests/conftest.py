@@ -69,6 +69,24 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def page_cache_down(settings):
+    """page_cache_down(): from now on the page cache (and the sessions' copies) is a Redis that
+    refuses every connection."""
+
+    def _down():
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "portal.cache_backends.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            },
+        }
+
+    return _down
+
+
+@pytest.fixture
 def django_assert_max_num_queries(django_assert_max_num_queries, settings):
     """What building a page costs: a query-count test reads each page twice, and the second
     read would come from the page cache (portal/pagecache.py, tested on its own)."""

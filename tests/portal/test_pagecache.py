@@ -209,15 +209,8 @@ def test_the_version_changes_at_once_and_again_on_commit(personas):
     assert pagecache.versions()[index] not in (before, during)
 
 
-def test_pages_are_built_when_the_cache_is_down(settings, personas, login, caplog):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "portal.cache_backends.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        },
-    }
+def test_pages_are_built_when_the_cache_is_down(page_cache_down, personas, login, caplog):
+    page_cache_down()
     client = login(personas.steering)
     assert client.get(DIRECTORY).status_code == 200
     assert client.get(DIRECTORY).status_code == 200

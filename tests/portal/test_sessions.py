@@ -28,16 +28,9 @@ def test_an_emptied_cache_signs_nobody_out(personas, login):
     assert client.get(DIRECTORY).status_code == 200
 
 
-def test_a_cache_that_fails_signs_nobody_out(settings, personas, login):
+def test_a_cache_that_fails_signs_nobody_out(page_cache_down, personas, login):
     client = login(personas.steering)
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "portal.cache_backends.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        },
-    }
+    page_cache_down()
     assert client.get(DIRECTORY).status_code == 200
     # Logging out still ends the session, in the database.
     key = client.session.session_key
@@ -55,16 +48,11 @@ def test_a_cached_copy_lives_an_hour_at_most(personas, login):
     assert expires_at - time.time() <= 3600 + 1
 
 
-def test_after_a_failure_the_cache_is_left_alone_for_a_few_seconds(settings, personas, login):
+def test_after_a_failure_the_cache_is_left_alone_for_a_few_seconds(
+    page_cache_down, personas, login
+):
     client = login(personas.steering)
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "portal.cache_backends.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        },
-    }
+    page_cache_down()
     assert client.get(DIRECTORY).status_code == 200
     assert not pagecache.available()
     # Left alone: not even tried, until the few seconds are over.

@@ -106,12 +106,12 @@ def test_the_line_manager_sends_an_application_back_on_the_page(personas, login,
     manager = login(personas.manager)
     assert "Send back for changes" in manager.get(url).content.decode()
     # No note: the page again, saying what is missing, nothing changed.
-    response = manager.post(url + "send_back/", {"note": ""})
+    response = manager.post(url + "send_back/", {"send_back-note": ""})
     assert response.status_code == 400
     assert "Please say what the applicant should change." in response.content.decode()
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
-    response = manager.post(url + "send_back/", {"note": "Add last year's CPD."})
+    response = manager.post(url + "send_back/", {"send_back-note": "Add last year's CPD."})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == S.DRAFT
@@ -120,10 +120,8 @@ def test_the_line_manager_sends_an_application_back_on_the_page(personas, login,
     assert "Edit the draft" in page
     # Nobody else sends it back.
     services.submit_application(application, by=personas.technician)
-    assert login(personas.steering).post(url + "send_back/", {"note": "x"}).status_code in (
-        403,
-        404,
-    )
+    stranger = login(personas.steering)
+    assert stranger.post(url + "send_back/", {"send_back-note": "x"}).status_code in (403, 404)
 
 
 def test_a_refused_step_says_why(personas, login, make_application, budget):
