@@ -56,10 +56,10 @@ test: lint pytest
 
 # The reports queue is the annual report's (its render task runs there, one at a time).
 worker: $(STAMP)
-	$(BIN)/celery -A portal worker -Q celery,reports --loglevel INFO
+	$(BIN)/celery -A config worker -Q celery,reports --loglevel INFO
 
 beat: $(STAMP)
-	$(BIN)/celery -A portal beat --loglevel INFO
+	$(BIN)/celery -A config beat --loglevel INFO
 
 # The performance harness (bench/run.py; never part of `make test`): PostgreSQL, gunicorn, wrk,
 # Redis database 7. Writes bench/RESULTS.md. BENCH_ARGS="--keep --duration 5" to rerun faster.

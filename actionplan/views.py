@@ -27,7 +27,6 @@ from portal.files import serve_private_file
 from portal.forms import call_service
 from portal.imports.pending import recent_runs
 from portal.imports.views import ImportPage
-from portal.pagecache import cached_page
 
 
 def export_file_stem(title: str) -> str:
@@ -76,7 +75,6 @@ def _editable_plan(request, pk: int):
 # --- plans ---------------------------------------------------------------------------------
 
 
-@cached_page
 @permission_required(permissions.is_staff_member)
 def plan_list(request):
     plans = list(selectors.visible_plans(request.user))
@@ -100,7 +98,6 @@ def plan_create(request):
     return render(request, "actionplan/plan_form.html", {"form": form, "plan": None})
 
 
-@cached_page
 @permission_required(permissions.is_staff_member)
 def plan_detail(request, pk: int):
     plan = _visible_plan(request, pk)

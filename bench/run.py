@@ -299,7 +299,7 @@ def bench_pages(env: dict, pages: dict, options) -> tuple[dict, list[dict]]:
     finally:
         hello_server.stop()
     log(f"hello: {hello['rps']:.0f} req/s")
-    portal = Gunicorn("portal.wsgi:application", env)
+    portal = Gunicorn("config.wsgi:application", env)
     rows = []
     try:
         for page in pages["pages"]:
@@ -328,7 +328,7 @@ def bench_pages(env: dict, pages: dict, options) -> tuple[dict, list[dict]]:
 def annual_report(env: dict) -> dict:
     """render_annual_report YEAR --output: seconds, pages and the process's peak memory."""
     year_script = (
-        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
         "django.setup(); from portal.reports.selectors import current_year; print(current_year())"
     )
     year = subprocess.run(

@@ -6,10 +6,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from portal import pagecache, permissions, registry
+        from portal import permissions, registry
         from portal.reports import panels as report_panels
 
-        pagecache.install()
         registry.register_panel(report_panels.PANEL)
         registry.register_checks(permissions.CHECKS)
         # The shell's own panel (the kernel registers no app's).

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 class PermissionRefusalFilter(logging.Filter):
     """On the `django.request` logger: a refusal (403) is not an error. Django logs each one as
-    a warning with the full traceback; the 403 handler (portal.views.permission_denied) logs it
+    a warning with the full traceback; the 403 handler (config.views.permission_denied) logs it
     at INFO instead, with the user, path and reason, so those records are dropped here. Any
     other 403 (a view returning one itself) is kept, at INFO and without a traceback."""
 

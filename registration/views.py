@@ -16,7 +16,6 @@ from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.forms import add_service_errors, call_service
 from portal.imports.views import ImportPage
-from portal.pagecache import cached_page
 from portal.periods import financial_year_of
 from registration import cpd_record, importing, permissions, selectors, services
 from registration.forms import (
@@ -62,7 +61,6 @@ def _my_technician(request):
 # --- my registration page ------------------------------------------------------------------
 
 
-@cached_page
 @require_GET
 @permission_required(permissions.can_use_registration)
 def index(request):
@@ -275,7 +273,6 @@ def proof(request, pk: int):
 # --- review --------------------------------------------------------------------------------
 
 
-@cached_page
 @require_GET
 @permission_required(permissions.can_review)
 def review(request):
@@ -287,7 +284,6 @@ def review(request):
     )
 
 
-@cached_page
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_manage_funding)
 def budget(request):
@@ -364,7 +360,6 @@ def _summary_rows(summary: dict, table: str) -> list[list]:
     ]
 
 
-@cached_page
 @require_GET
 @permission_required(permissions.can_manage_funding)
 def summary(request):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.pagecache import memoized
 from portal.permissions import is_hr, is_steering_group
 from portal.registry import Panel
 from technicians import permissions, skills_selectors
 
 
 def _at_risk_context(request) -> dict[str, Any]:
-    # The same for everyone who sees it, and an aggregate of every rating: built once.
-    faculties = memoized("skills.at_risk_by_faculty", skills_selectors.skills_at_risk_by_faculty)
+    faculties = skills_selectors.skills_at_risk_by_faculty()
     return {"faculties": faculties}
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.decorators import permission_required
 from portal.files import serve_private_file
-from portal.pagecache import cached_page
 from technicians import permissions, photos, selectors, services
 from technicians.filters import PublicTechnicianFilter, TechnicianFilter
 from technicians.forms import ProfileForm, SkillFormSet
@@ -42,7 +41,6 @@ def _render_list(request, full_template: str, partial_template: str, context: di
     return response
 
 
-@cached_page
 @require_GET
 @permission_required(permissions.can_view_directory)
 def directory(request):
@@ -72,7 +70,6 @@ PROFILE_NOT_FOUND = (
 )
 
 
-@cached_page
 @require_GET
 def detail(request, pk: int):
     """One profile. Public ones are open to anyone (without the e-mail address)."""
@@ -94,7 +91,6 @@ def detail(request, pk: int):
     return render(request, "technicians/detail.html", context)
 
 
-@cached_page
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_open_my_profile)
 def my_profile(request):
@@ -153,7 +149,6 @@ def photo(request, pk: int, size: str):
     )
 
 
-@cached_page
 @require_GET
 def department(request, slug: str):
     """A department's technicians (those the user may see: public profiles for visitors) and
@@ -167,7 +162,6 @@ def department(request, slug: str):
     )
 
 
-@cached_page
 @require_GET
 def public_directory(request):
     """Meet our technicians: public profiles only, no e-mail addresses, open to anyone."""

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
-from portal.pagecache import cached_page
 from technicians import permissions, skill_services, skills, skills_selectors
 from technicians.skills_forms import (
     MatrixFilterForm,
@@ -43,7 +42,6 @@ def _matrix(request):
     return form, matrix
 
 
-@cached_page
 @require_GET
 @permission_required(permissions.can_view_skills)
 def matrix(request):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from portal.celery import app
+from config.celery import app
 
 
 def _reset_pools() -> None:
@@ -20,7 +20,7 @@ def _reset_pools() -> None:
 
 @contextmanager
 def celery_config(**changes: Any) -> Iterator[None]:
-    """Change `portal.celery.app.conf` for the duration (e.g. broker_url, task_always_eager)."""
+    """Change `config.celery.app.conf` for the duration (e.g. broker_url, task_always_eager)."""
     saved = {name: app.conf[name] for name in changes}
     _reset_pools()
     app.conf.update(changes)

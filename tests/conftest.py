@@ -8,17 +8,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 
-from portal import pagecache, roles
+from portal import roles
 from tests import factories
 from tests.celery_helpers import celery_config
 
 PASSWORD = "correct-horse-battery-staple"
-PAGE_CACHE_IN_MEMORY = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "portal-pages-tests",
-}
 # CI sets this so that "PostgreSQL / Redis / browser not available" fails instead of skipping.
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES", "") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -61,43 +56,6 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # PBKDF2 costs about half a second per persona; tests need no strong hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The page cache in this process's memory, empty for each test (never REDIS_URL's database,
-    # which the worker tests share with Celery).
-    settings.CACHES = {**settings.CACHES, "pages": PAGE_CACHE_IN_MEMORY}
-    caches["pages"].clear()
-    pagecache.reset()
-
-
-@pytest.fixture
-def page_cache_down(settings):
-    """page_cache_down(): from now on the page cache (and the sessions' copies) is a Redis that
-    refuses every connection."""
-
-    def _down():
-        settings.CACHES = {
-            **settings.CACHES,
-            "pages": {
-                "BACKEND": "portal.cache_backends.RedisCache",
-                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-            },
-        }
-
-    return _down
-
-
-@pytest.fixture
-def django_assert_max_num_queries(django_assert_max_num_queries, settings):
-    """What building a page costs: a query-count test reads each page twice, and the second
-    read would come from the page cache (portal/pagecache.py, tested on its own)."""
-    settings.PORTAL_PAGE_CACHE = False
-    return django_assert_max_num_queries
-
-
-@pytest.fixture
-def django_assert_num_queries(django_assert_num_queries, settings):
-    settings.PORTAL_PAGE_CACHE = False
-    return django_assert_num_queries
 
 
 @pytest.fixture(autouse=True)

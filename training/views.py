@@ -16,7 +16,6 @@ from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.forms import add_service_errors
 from portal.imports.views import ImportPage
-from portal.pagecache import cached_page
 from portal.periods import academic_year_label, academic_year_of
 from training import calendar, importing, permissions, selectors, services
 from training.forms import (
@@ -49,7 +48,6 @@ def _next(request, default: str) -> str:
 # --- the catalogue ---------------------------------------------------------------------------
 
 
-@cached_page
 @permission_required(permissions.can_view_training)
 def catalogue(request):
     form = CatalogueFilter(request.GET or None, providers=selectors.providers())
@@ -67,7 +65,6 @@ def catalogue(request):
     )
 
 
-@cached_page
 @permission_required(permissions.can_view_training)
 def course_detail(request, slug: str):
     course = get_object_or_404(Course, slug=slug)
@@ -193,7 +190,6 @@ def cancel(request, pk: int):
     )
 
 
-@cached_page
 @permission_required(permissions.can_view_training)
 def approvals(request):
     deny_unless(
@@ -330,7 +326,6 @@ def renew_calendar(request):
 # --- my training -----------------------------------------------------------------------------
 
 
-@cached_page
 @permission_required(permissions.can_view_training)
 def me(request):
     technician = permissions.technician_of(request.user)
@@ -425,7 +420,6 @@ def record_evidence(request, pk: int):
 # --- line managers and HR --------------------------------------------------------------------
 
 
-@cached_page
 @permission_required(permissions.can_view_team_training)
 def team(request):
     me = permissions.technician_of(request.user)
@@ -485,7 +479,6 @@ def _year_param(request) -> int | None:
         return None
 
 
-@cached_page
 @permission_required(permissions.can_view_training_totals)
 def totals(request):
     today = timezone.localdate()

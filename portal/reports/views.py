@@ -4,8 +4,6 @@ portal.services, the figures in portal.reports.document."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,7 +15,6 @@ from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from portal.models import AnnualReport
-from portal.pagecache import cached_page, memoized
 from portal.periods import academic_year_label
 from portal.reports import document as report_document
 from portal.reports import selectors
@@ -75,16 +72,9 @@ def download(request, pk: int):
 def _document(year: int, *, with_charts: bool):
     if not selectors.is_reportable(year):
         raise Http404("There is no report for that year.")
-    # The same for every reader, and built from every table: once a day or per change.
-    return memoized(
-        "reports.document",
-        partial(report_document.build, year, with_charts=with_charts),
-        args=(year, with_charts),
-        by_day=True,
-    )
+    return report_document.build(year, with_charts=with_charts)
 
 
-@cached_page
 @require_GET
 @permission_required(permissions.can_read_annual_report)
 def figures(request, year: int):

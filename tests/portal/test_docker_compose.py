@@ -1,4 +1,4 @@
-"""docker-compose.yml and the Dockerfile agree with each other and with portal/settings.py.
+"""docker-compose.yml and the Dockerfile agree with each other and with config/settings.py.
 
 There is no Docker engine here, so the files are read, not run."""
 
@@ -78,7 +78,7 @@ def test_postgres_and_redis(services):
 def test_the_web_server_is_gunicorn_on_the_wsgi_application(services):
     argv = command(services["web"])
     assert argv[0] == "gunicorn"
-    assert argv[1] in {"portal.wsgi", "portal.wsgi:application"}
+    assert argv[1] in {"config.wsgi", "config.wsgi:application"}
     assert "0.0.0.0:8000" in argv
     assert any(port.endswith(":8000") for port in services["web"]["ports"])
 
@@ -234,16 +234,3 @@ def test_replicas_on_many_hosts_can_share_media_through_a_bucket(services, setti
     env = environment(services["web"])
     assert env["MEDIA_STORAGE"] == "filesystem"  # one host by default: the media volume
     assert {"MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL"} <= set(env)
-
-
-def test_every_replica_shares_one_page_cache_beside_the_broker(services):
-    """A change written by one process must make every other rebuild its pages: web and
-    workers name the same Redis page cache, in a database of its own beside the broker's."""
-    urls = {
-        interpolate(environment(services[name])["PAGE_CACHE_URL"])
-        for name in ("web", "worker", "beat", "reports-worker")
-    }
-    assert len(urls) == 1
-    [url] = urls
-    assert url.startswith("redis://redis:6379/")
-    assert url != interpolate(environment(services["web"])["REDIS_URL"])

@@ -60,7 +60,7 @@ def test_a_request_that_is_too_large_gets_a_400_page_in_the_layout(personas, log
 def test_the_403_page_gives_the_services_reason_when_there_is_one(personas, rf):
     from django.core.exceptions import PermissionDenied
 
-    from portal.views import permission_denied
+    from config.views import permission_denied
 
     request = rf.get("/action-plans/1/edit/")
     request.user = personas.technician

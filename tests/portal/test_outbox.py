@@ -15,8 +15,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from portal import outbox, tasks
-from portal.celery import app as celery_app
 from portal.models import Notification
 from portal.services import queue_notification
 from tests import factories

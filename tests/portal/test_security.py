@@ -343,7 +343,7 @@ def test_an_unknown_host_gets_the_400_page(settings):
     ],
 )
 def test_every_error_page_renders_without_a_user(rf, handler, status):
-    from portal import views
+    from config import views
 
     request = rf.get("/somewhere/")
     assert not hasattr(request, "user")
@@ -396,7 +396,7 @@ def test_a_refusal_is_logged_at_info_with_user_path_and_reason(login, personas, 
 def test_a_refusal_logs_the_services_reason(login, personas, caplog, rf):
     from django.core.exceptions import PermissionDenied
 
-    from portal import views
+    from config import views
 
     caplog.set_level(logging.INFO)
     request = rf.get("/action-plans/1/edit/")

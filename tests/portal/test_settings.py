@@ -1,4 +1,4 @@
-"""portal/settings.py: every deployment value from the environment, safe by default."""
+"""config/settings.py: every deployment value from the environment, safe by default."""
 
 import ast
 import importlib.util
@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from tests.portal.html_checks import inspect
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-SETTINGS_FILE = BASE_DIR / "portal" / "settings.py"
+SETTINGS_FILE = BASE_DIR / "config" / "settings.py"
 PRODUCTION_KEY = "k3x!q9-a-long-random-production-secret-key-for-the-deploy-check-0123456789"
 
 

@@ -1,6 +1,6 @@
 """A real Celery worker (a separate process) on the test database and a test-only Redis DB.
 
-The worker is started with `.venv/bin/celery -A portal worker`, exactly as `make worker` and
+The worker is started with `.venv/bin/celery -A config worker`, exactly as `make worker` and
 docker-compose start it, with DATABASE_URL pointing at pytest's test database (the tests are
 transaction=True, so what they write is committed and visible to it) and REDIS_URL at a Redis
 database number of its own, flushed before and after. On SQLite another process cannot see

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from portal.models import Notification
 from portal.services import queue_notification
 from portal.tasks import send_notification

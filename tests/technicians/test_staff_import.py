@@ -774,7 +774,7 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         timeout=60,
     )
     assert completed.returncode != 0

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import permissions, views
+from config import views
+from portal import permissions
 
 # The admin logs in through allauth, so its rate limits and SSO apply there too; superusers
 # and members of the Administrator group get in (not Django's is_staff flag), and HR, who see
@@ -25,6 +26,6 @@ urlpatterns = [
     path("reports/", include("portal.reports.urls")),
 ]
 
-handler400 = "portal.views.bad_request"
-handler403 = "portal.views.permission_denied"
-handler404 = "portal.views.page_not_found"
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"

@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -129,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -154,7 +154,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 # Addresses come from HR's staff list: an account never adds or changes its e-mail address
-# (the /accounts/email/ page is replaced in portal/urls.py), so nobody can take over a
+# (the /accounts/email/ page is replaced in config/urls.py), so nobody can take over a
 # colleague's profile by confirming the colleague's address on their own account.
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_CHANGE_EMAIL = False
@@ -343,32 +343,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 
-# The page cache (portal/pagecache.py): shared by every web and worker process, so Redis in
-# production (REDIS_URL's unless PAGE_CACHE_URL names another); local memory for one process.
-PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", True)
-PAGE_CACHE_URL = env("PAGE_CACHE_URL", REDIS_URL or "locmem://")
-if PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES["pages"] = {
-        "BACKEND": "portal.cache_backends.RedisCache",
-        "LOCATION": PAGE_CACHE_URL,
-        "KEY_PREFIX": "portal",
-        # A page cache that does not answer at once is skipped, not waited for.
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
-elif PAGE_CACHE_URL == "locmem://":
-    CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "portal-pages",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
-else:
-    raise ImproperlyConfigured(
-        "PAGE_CACHE_URL must be redis://…, rediss://…, unix://… or locmem://"
-    )
-# Sessions: the database is the record, the page cache holds a copy that a request reads
-# instead of a query (portal/sessions.py: a cache failure falls back to the database).
-SESSION_ENGINE = "portal.sessions"
-SESSION_CACHE_ALIAS = "pages"
+# Sessions live in the database: logging out, or deleting a user's sessions, signs them out at
+# once, whatever state Redis is in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
@@ -488,7 +465,7 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Refusals (403) are logged at INFO by portal.views.permission_denied, without a traceback.
+    # Refusals (403) are logged at INFO by config.views.permission_denied, without a traceback.
     "filters": {"permission_refusals": {"()": "portal.logs.PermissionRefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},

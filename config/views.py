@@ -16,14 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import permissions, registry
-from portal.pagecache import cached_page
 from technicians.permissions import is_staff_member, technician_of
 
 logger = logging.getLogger(__name__)
 refusals_logger = logging.getLogger("portal.refusals")
 
 
-@cached_page
 def home(request):
     """The dashboard: a greeting, then the panels the apps registered for this person
     (`portal.registry.panels_for`), what needs them first. Anonymous visitors go to the login
