@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from actionplan.models import ActionPlan  # noqa: E402
-from portal.reports.selectors import current_year  # noqa: E402
+from commitment.reports.selectors import current_year  # noqa: E402
 from technicians.models import Skill, Technician  # noqa: E402
 from training.models import Course  # noqa: E402
 

@@ -28,8 +28,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from portal.reports import document, rendering  # noqa: E402
-from portal.reports.selectors import current_year  # noqa: E402
+from commitment.reports import document, rendering  # noqa: E402
+from commitment.reports.selectors import current_year  # noqa: E402
 from technicians.models import Technician  # noqa: E402
 
 

@@ -329,7 +329,8 @@ def annual_report(env: dict) -> dict:
     """render_annual_report YEAR --output: seconds, pages and the process's peak memory."""
     year_script = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
-        "django.setup(); from portal.reports.selectors import current_year; print(current_year())"
+        "django.setup(); from commitment.reports.selectors import current_year;"
+        "print(current_year())"
     )
     year = subprocess.run(
         [PYTHON, "-c", year_script], cwd=ROOT, env=env, check=True, capture_output=True, text=True

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "actionplan",
     "training",
     "registration",
+    "commitment",
 ]
 
 MIDDLEWARE = [
@@ -377,7 +378,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Reports run on their own queue, one at a time, so a long render never delays e-mail.
-CELERY_TASK_ROUTES = {"portal.tasks.render_annual_report": {"queue": "reports"}}
+CELERY_TASK_ROUTES = {"commitment.tasks.render_annual_report": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox sweep: notifications still pending a minute after they were written.
@@ -388,7 +389,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reminders derived from the data (each app registers its producers); re-runs are harmless.
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
     # Annual reports: reset renders whose worker died, queue requests the broker never got.
-    "sweep-annual-reports": {"task": "portal.tasks.sweep_annual_reports", "schedule": 60.0},
+    "sweep-annual-reports": {"task": "commitment.tasks.sweep_annual_reports", "schedule": 60.0},
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }

@@ -23,7 +23,7 @@ urlpatterns = [
     path("action-plans/", include("actionplan.urls")),
     path("training/", include("training.urls")),
     path("registration/", include("registration.urls")),
-    path("reports/", include("portal.reports.urls")),
+    path("reports/", include("commitment.reports.urls")),
 ]
 
 handler400 = "config.views.bad_request"

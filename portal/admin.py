@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from portal import outbox
 from portal.imports.pending import discard_pending
-from portal.models import AnnualReport, ImportRun, Notification, PendingImport
+from portal.models import ImportRun, Notification, PendingImport
 
 
 @admin.register(Notification)
@@ -100,33 +100,3 @@ class PendingImportAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for pending in queryset:
             discard_pending(pending)
-
-
-@admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
-    """Every version of the annual report, read-only: HR requests them on /reports/, and the
-    PDF is downloaded there (a permission-checking view), never from the admin."""
-
-    list_display = ("year", "version", "status", "requested_by", "created", "finished", "pages")
-    list_filter = ("status", "year")
-    list_select_related = ("requested_by",)
-    exclude = ("file",)
-    readonly_fields = (
-        "year",
-        "version",
-        "status",
-        "requested_by",
-        "pages",
-        "headlines",
-        "error",
-        "attempts",
-        "created",
-        "started",
-        "finished",
-    )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,9 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import permissions, registry
-        from portal.reports import panels as report_panels
 
-        registry.register_panel(report_panels.PANEL)
         registry.register_checks(permissions.CHECKS)
         # The shell's own panel (the kernel registers no app's).
         registry.register_panel(

@@ -118,8 +118,6 @@ def sweep(batch_size: int = SWEEP_BATCH_SIZE, limit: int = SWEEP_MAX_PER_RUN) ->
         last_pk = batch[-1]
     if tried:
         logger.info("Outbox sweep: %s of %s pending notifications sent", sent, tried)
-    # When the annual report exists (portal.AnnualReport), reports stuck in "rendering" past
-    # the hard time limit are reset here too, so a killed render is retried.
     return {"tried": tried, "sent": sent}
 
 

@@ -69,21 +69,9 @@ def can_enter_admin_site(user: Any) -> bool:
     return is_admin(user) or is_hr(user)
 
 
-def can_request_annual_report(user: Any) -> bool:
-    """HR requests the annual report (and sees every version on /reports/)."""
-    return is_hr(user)
-
-
-def can_read_annual_report(user: Any) -> bool:
-    """HR and the steering group download the report and read its figures and CSVs."""
-    return is_hr(user) or is_steering_group(user)
-
-
 # The kernel's own named checks; PortalConfig.ready() registers them.
 CHECKS = {
     "use_admin": can_use_admin,
-    "request_annual_report": can_request_annual_report,
-    "read_annual_report": can_read_annual_report,
     "hr": is_hr,
     "steering_group": is_steering_group,
     "training_coordinator": is_training_coordinator,

@@ -1,13 +1,10 @@
-"""Changes owned by the portal app: the notification outbox and the annual report."""
+"""Changes owned by the kernel: the notification outbox."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from portal.models import AnnualReport, Notification
-
-# The first academic year the portal can report on.
-FIRST_REPORT_YEAR = 2000
+from portal.models import Notification
 
 
 def queue_notification(
@@ -32,49 +29,3 @@ def queue_notification(
     # robust: a broker that is down must not fail the request; the sweep sends it later.
     transaction.on_commit(lambda: send_notification.delay(notification.pk), robust=True)
     return notification
-
-
-def request_annual_report(year: int, *, by) -> AnnualReport:
-    """Queue a new version of the annual report of academic year `year` (2025 means 2025–26).
-
-    HR only. Returns at once: the `reports` worker renders it, and tells `by` through the
-    outbox when it is ready. A broker that is down does not fail the request; the sweep of
-    `portal.reports.work` queues the report when the broker is back.
-    """
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils import timezone
-
-    from portal import permissions
-    from portal.periods import academic_year_label, academic_year_of
-    from portal.reports import work
-
-    if not permissions.can_request_annual_report(by):
-        raise PermissionDenied("Only HR can request the annual report.")
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ValidationError("Choose an academic year.") from None
-    current = academic_year_of(timezone.localdate())
-    if year > current:
-        raise ValidationError(
-            f"The {academic_year_label(year)} academic year has not started yet: "
-            "choose this year or an earlier one."
-        )
-    if year < FIRST_REPORT_YEAR:
-        raise ValidationError(
-            f"Reports start with the {academic_year_label(FIRST_REPORT_YEAR)} year."
-        )
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                latest = AnnualReport.objects.filter(year=year).order_by("-version").first()
-                report = AnnualReport(
-                    year=year, version=(latest.version + 1) if latest else 1, requested_by=by
-                )
-                report.full_clean()
-                report.save()
-                work.enqueue(report.pk)
-                return report
-        except IntegrityError:  # two requests for the same year at once: take the next number
-            continue
-    raise ValidationError("Too many requests for this year at once: please try again.")

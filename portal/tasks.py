@@ -44,30 +44,6 @@ def send_reminders() -> dict[str, int]:
     return reminders.run_all()
 
 
-# Routed to the `reports` queue (CELERY_TASK_ROUTES). The soft limit turns a render that runs
-# away into a failed report with a reason; the sweep resets one whose worker died.
-@shared_task(
-    name="portal.tasks.render_annual_report",
-    ignore_result=True,
-    soft_time_limit=600,
-    time_limit=660,
-    **RETRY,
-)
-def render_annual_report(report_id: int) -> bool:
-    """Render one annual report (a no-op when it is ready already or being rendered)."""
-    from portal.reports import work
-
-    return work.render(report_id)
-
-
-@shared_task(name="portal.tasks.sweep_annual_reports", ignore_result=True, **RETRY)
-def sweep_annual_reports() -> dict[str, int]:
-    """The periodic pass: reset renders whose worker died, re-queue lost requests."""
-    from portal.reports import work
-
-    return work.sweep()
-
-
 @shared_task(name="portal.tasks.delete_expired_imports", ignore_result=True, **RETRY)
 def delete_expired_imports() -> int:
     """The periodic cleanup: previews of imports over an hour old, with their files."""

@@ -16,8 +16,7 @@ from django.db.models import Count, Q, Sum
 
 from portal.periods import academic_year_bounds, financial_year_label
 from portal.registry import ReportChart, ReportSection, ReportTable
-from portal.reports.builders import bar_chart, rows_table
-from portal.reports.document import number
+from portal.reports.builders import bar_chart, number, rows_table
 from registration.models import (
     FundingApplication,
     FundingBudget,

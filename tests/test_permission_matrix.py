@@ -2,15 +2,23 @@
 
 import importlib
 import pkgutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests.matrix
 from tests.conftest import PERSONA_NAMES
 
-OUR_APPS = ("portal", "technicians", "actionplan", "training", "registration")
+# The project shell and every app whose folder sits in the project: a new app is walked too.
+OUR_APPS = ("config",) + tuple(
+    config.name
+    for config in apps.get_app_configs()
+    if Path(config.path).resolve().parent == Path(settings.BASE_DIR).resolve()
+)
 MATRIX_MODULES = [
     importlib.import_module(f"tests.matrix.{info.name}")
     for info in pkgutil.iter_modules(tests.matrix.__path__)
@@ -31,6 +39,10 @@ def our_url_names(patterns=None, namespace=""):
                 assert pattern.name, f"unnamed URL {pattern.pattern} in {module}"
                 names.add(f"{namespace}{pattern.name}")
     return names
+
+
+def test_every_app_of_ours_is_walked():
+    assert {"config", "portal", "technicians", "commitment"} <= set(OUR_APPS)
 
 
 def test_every_url_of_ours_is_in_the_matrix():

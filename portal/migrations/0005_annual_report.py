@@ -1,8 +1,13 @@
 import django.db.models.deletion
 import portal.imports.storage
-import portal.models
+import uuid
 from django.conf import settings
 from django.db import migrations, models
+
+
+def _annual_report_name(instance, filename):
+    # Was portal.models._annual_report_name; the model now lives in commitment.models.
+    return f"reports/{uuid.uuid4().hex}.pdf"
 
 
 class Migration(migrations.Migration):
@@ -20,7 +25,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(help_text='The academic year\'s first year: 2025 means 1 August 2025 to 31 July 2026.')),
                 ('version', models.PositiveSmallIntegerField(default=1)),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('rendering', 'Rendering'), ('ready', 'Ready'), ('failed', 'Failed')], db_index=True, default='queued', max_length=10)),
-                ('file', models.FileField(blank=True, storage=portal.imports.storage.PrivateStorage(), upload_to=portal.models._annual_report_name)),
+                ('file', models.FileField(blank=True, storage=portal.imports.storage.PrivateStorage(), upload_to=_annual_report_name)),
                 ('pages', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('headlines', models.JSONField(blank=True, default=dict)),
                 ('error', models.TextField(blank=True, help_text='Why rendering failed, for the people who asked.')),

@@ -1,5 +1,2 @@
-"""The annual progress report: figures from every app's registered sections, rendered to a
-PDF by a worker (`portal.reports.work`), and shown on the HR figures page.
-
-Nothing here imports an app: each app registers its `ReportSection`s in `portal.registry`.
-"""
+"""Building documents: the tables and charts of PDFs and pages (`builders`, `charts`), for every
+app that renders one. Knows no app."""

@@ -41,3 +41,12 @@ def bar_chart(
         + ".",
         table=table,
     )
+
+
+def number(value: Any) -> str:
+    """12, 12.5, 1,250: whole numbers without decimals, others with one."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    if isinstance(value, int | float):
+        return f"{int(value):,}"
+    return str(value)

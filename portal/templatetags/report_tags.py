@@ -1,6 +1,6 @@
 from django import template
 
-from portal.reports.document import number
+from portal.reports.builders import number
 
 register = template.Library()
 

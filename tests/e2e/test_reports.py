@@ -5,9 +5,9 @@ pass an axe scan."""
 import pytest
 from playwright.sync_api import expect
 
-from portal.models import AnnualReport
-from portal.reports import work
-from portal.reports.selectors import current_year
+from commitment.models import AnnualReport
+from commitment.reports import work
+from commitment.reports.selectors import current_year
 from tests import factories
 from tests.celery_helpers import celery_config
 from tests.e2e.conftest import assert_no_serious_accessibility_violations

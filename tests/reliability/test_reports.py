@@ -14,10 +14,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from commitment.models import AnnualReport
+from commitment.reports import work
+from commitment.services import request_annual_report
 from portal import roles
-from portal.models import AnnualReport, Notification
-from portal.reports import work
-from portal.services import request_annual_report
+from portal.models import Notification
 from tests.celery_helpers import celery_config
 from tests.conftest import make_user
 from tests.reliability.conftest import wait_until
@@ -63,7 +64,7 @@ def test_a_real_worker_renders_the_report_and_tells_the_requester(start_worker, 
     )
     assert report.status == Status.READY, report.error
     assert report.file.read(5) == b"%PDF-"
-    assert "portal.tasks.render_annual_report" in worker.log()
+    assert "commitment.tasks.render_annual_report" in worker.log()
     notification = Notification.objects.get(recipient=user, kind="annual_report_ready")
     wait_until(
         lambda: status_of_notification(notification) == "sent",

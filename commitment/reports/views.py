@@ -1,6 +1,6 @@
 """The reports pages: request and list (HR), download, the figures page and its CSVs (HR and
 the steering group). Thin: the rules are in portal.permissions, the data change in
-portal.services, the figures in portal.reports.document."""
+portal.services, the figures in commitment.reports.document."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import permissions, services
+from commitment import permissions, services
+from commitment.models import AnnualReport
+from commitment.reports import document as report_document
+from commitment.reports import selectors
 from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.files import serve_private_file
-from portal.models import AnnualReport
 from portal.periods import academic_year_label
-from portal.reports import document as report_document
-from portal.reports import selectors
 
 POLL_SECONDS = 3
 
@@ -49,9 +49,9 @@ def report_list(request):
         return redirect("reports:list")
     context = _list_context(request)
     if request.htmx and request.htmx.target == "report-versions":
-        return render(request, "portal/reports/_versions.html", context)
+        return render(request, "commitment/reports/_versions.html", context)
     context["years"] = selectors.reportable_years()
-    return render(request, "portal/reports/list.html", context)
+    return render(request, "commitment/reports/list.html", context)
 
 
 @require_GET
@@ -81,7 +81,7 @@ def figures(request, year: int):
     document = _document(year, with_charts=True)
     return render(
         request,
-        "portal/reports/figures.html",
+        "commitment/reports/figures.html",
         {
             "document": document,
             "year": year,

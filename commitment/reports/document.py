@@ -15,11 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from commitment.models import AnnualReport
 from portal import registry
-from portal.models import AnnualReport
 from portal.periods import academic_year_bounds, academic_year_label
 from portal.registry import ReportSection, ReportTable
 from portal.reports import charts as chart_rendering
+from portal.reports.builders import number
 
 SUMMARY_TABLE = "summary"
 
@@ -127,15 +128,6 @@ class ReportDocument:
     def headlines(self) -> dict[str, dict[str, float]]:
         """What a ready report stores: section name -> {label: value}."""
         return {section.name: dict(section.headlines) for section in self.sections}
-
-
-def number(value: Any) -> str:
-    """12, 12.5, 1,250: whole numbers without decimals, others with one."""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    if isinstance(value, int | float):
-        return f"{int(value):,}"
-    return str(value)
 
 
 def section_figures(year: int) -> dict[str, dict[str, Any]]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.models import AnnualReport
+from commitment.models import FIRST_REPORT_YEAR, AnnualReport
 from portal.periods import academic_year_label, academic_year_of
-from portal.services import FIRST_REPORT_YEAR
 
 # How many years back the reports page offers.
 YEARS_OFFERED = 10

@@ -12,7 +12,7 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def setup(world) -> None:
-    from portal.models import AnnualReport
+    from commitment.models import AnnualReport
     from portal.periods import academic_year_of
 
     world.report_year = academic_year_of(timezone.localdate())

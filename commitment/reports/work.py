@@ -23,9 +23,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import AnnualReport
+from commitment.models import AnnualReport
+from commitment.reports import rendering
 from portal.periods import academic_year_label
-from portal.reports import rendering
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def requeue_after() -> timedelta:
 def enqueue(report_id: int) -> None:
     """Queue the render once the current transaction commits; a broker that is down is
     logged, never raised (the sweep queues the report again)."""
-    from portal.tasks import render_annual_report
+    from commitment.tasks import render_annual_report
 
     transaction.on_commit(lambda: render_annual_report.delay(report_id), robust=True)
 

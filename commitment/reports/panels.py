@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.cache import cache
 
-from portal import permissions, registry
+from commitment import permissions
+from commitment.reports import selectors
+from portal import registry
 from portal.periods import academic_year_label
-from portal.reports import selectors
 
 # This year's figures change slowly; working them out on every dashboard view would cost
 # every section's queries. They are kept this long (the figures page is always fresh).
@@ -49,7 +50,7 @@ def _context(request) -> dict[str, Any]:
 
 PANEL = registry.Panel(
     name="portal.annual_report",
-    template="portal/panels/annual_report.html",
+    template="commitment/annual_report_panel.html",
     applies=permissions.can_read_annual_report,
     context=_context,
     order=60,

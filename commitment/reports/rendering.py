@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from portal.reports.document import ReportDocument, build
+from commitment.reports.document import ReportDocument, build
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class RenderedReport:
 
 def report_html(document: ReportDocument, *, version: int | None = None) -> str:
     return render_to_string(
-        "portal/reports/pdf/report.html", {"document": document, "version": version}
+        "commitment/reports/pdf/report.html", {"document": document, "version": version}
     )
 
 

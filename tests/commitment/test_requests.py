@@ -12,14 +12,15 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from commitment.models import AnnualReport
+from commitment.reports import rendering, work
+from commitment.services import request_annual_report
 from portal import roles
-from portal.models import AnnualReport, Notification
-from portal.reports import rendering, work
-from portal.services import request_annual_report
+from portal.models import Notification
 from tests import factories
 from tests.celery_helpers import celery_config
+from tests.commitment.conftest import NOW, YEAR
 from tests.conftest import make_user
-from tests.reports.conftest import NOW, YEAR
 
 Status = AnnualReport.Status
 CLOSED_PORT = 1  # nothing listens on port 1: connecting is refused at once

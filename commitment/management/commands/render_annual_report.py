@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commitment.reports import rendering
 from portal.periods import academic_year_label
-from portal.reports import rendering
 
 
 class Command(BaseCommand):

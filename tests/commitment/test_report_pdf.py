@@ -1,4 +1,4 @@
-"""The PDF, the figures page and the CSVs of a small known data set (tests/reports/conftest.py)
+"""The PDF, the figures page and the CSVs of a small known data set (tests/commitment/conftest.py)
 give the same figures, section by section."""
 
 import csv
@@ -9,13 +9,13 @@ import pypdf
 import pytest
 from django.core.management import call_command
 
+from commitment.models import AnnualReport
+from commitment.reports import document, rendering, work
+from commitment.services import request_annual_report
 from portal import roles
 from portal.csv_export import unneutralise
-from portal.models import AnnualReport
-from portal.reports import document, rendering, work
-from portal.services import request_annual_report
+from tests.commitment.conftest import YEAR
 from tests.conftest import make_user
-from tests.reports.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CommitmentConfig(AppConfig):
+    name = "commitment"
+    verbose_name = "Commitment"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from commitment import permissions
+        from commitment.reports import panels
+        from portal import registry
+
+        registry.register_checks(permissions.CHECKS)
+        registry.register_panel(panels.PANEL)

@@ -1,0 +1,31 @@
+"""Celery tasks of the annual report: thin, idempotent, taking primary keys."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from portal.tasks import RETRY
+
+
+# Routed to the `reports` queue (CELERY_TASK_ROUTES). The soft limit turns a render that runs
+# away into a failed report with a reason; the sweep resets one whose worker died.
+@shared_task(
+    name="commitment.tasks.render_annual_report",
+    ignore_result=True,
+    soft_time_limit=600,
+    time_limit=660,
+    **RETRY,
+)
+def render_annual_report(report_id: int) -> bool:
+    """Render one annual report (a no-op when it is ready already or being rendered)."""
+    from commitment.reports import work
+
+    return work.render(report_id)
+
+
+@shared_task(name="commitment.tasks.sweep_annual_reports", ignore_result=True, **RETRY)
+def sweep_annual_reports() -> dict[str, int]:
+    """The periodic pass: reset renders whose worker died, re-queue lost requests."""
+    from commitment.reports import work
+
+    return work.sweep()
