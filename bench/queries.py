@@ -33,7 +33,8 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 
 from actionplan.models import ActionPlan  # noqa: E402
 from commitment.reports.selectors import current_year  # noqa: E402
-from technicians.models import Skill, Technician  # noqa: E402
+from skills.models import Skill  # noqa: E402
+from technicians.models import Technician  # noqa: E402
 from training.models import Course  # noqa: E402
 
 DOMAIN = "example.ac.uk"

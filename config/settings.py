@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "technicians",
+    "skills",
     "actionplan",
     "training",
     "registration",
@@ -413,7 +414,7 @@ TRAINING_PROMOTION_CUTOFF_HOURS = int(env("TRAINING_PROMOTION_CUTOFF_HOURS", "24
 # No-shows in 12 months after which new bookings only join the waiting list (0: off).
 TRAINING_NO_SHOW_LIMIT = int(env("TRAINING_NO_SHOW_LIMIT", "3"))
 
-# The skills matrix (technicians.skills): a skill is covered in a unit with at least this many
+# The skills matrix (skills.risk): a skill is covered in a unit with at least this many
 # active holders at practitioner level or above, one of whom can train others; ratings
 # unconfirmed for this many months are stale; units smaller than this show no people.
 SKILLS_MIN_HOLDERS = int(env("SKILLS_MIN_HOLDERS", "2"))

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from config import views
 from portal import permissions
+from skills import urls as skills_urls
+from technicians import urls as technicians_urls
 
 # The admin logs in through allauth, so its rate limits and SSO apply there too; superusers
 # and members of the Administrator group get in (not Django's is_staff flag), and HR, who see
@@ -18,7 +20,13 @@ urlpatterns = [
     path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("technicians/", include("technicians.urls")),
+    # The skills matrix keeps its addresses and names under /technicians/ (skills.urls).
+    path(
+        "technicians/",
+        include(
+            (skills_urls.urlpatterns + technicians_urls.urlpatterns, technicians_urls.app_name)
+        ),
+    ),
     path("meet-our-technicians/", include("technicians.urls_public")),
     path("action-plans/", include("actionplan.urls")),
     path("training/", include("training.urls")),

@@ -11,7 +11,15 @@ The kernel never names an app. An app registers:
 - dashboard panels, shown on `/` to the users they apply to
   (`register_panel(Panel(name=..., template=..., applies=..., context=...))`);
 - sections of the annual report, rendered in `order` into the PDF and the HR figures page
-  (`register_report_section(ReportSection(name=..., title=..., figures=..., ...))`).
+  (`register_report_section(ReportSection(name=..., title=..., figures=..., ...))`);
+- what one app shows inside the people directory of another, which names neither:
+  directory filters (`register_directory_filter(DirectoryFilter(...))`), what the directory
+  search reads (`register_search_field(SearchField(...))`), the data a person's card needs
+  (`register_card_data(name, add)`) and the letters after their name
+  (`register_post_nominals(name, letters_of)`), blocks of a profile page
+  (`register_profile_block(ProfileBlock(...))`), parts of the "my profile" form
+  (`register_profile_form_part(ProfileFormPart(...))`), and what a leaver takes with them
+  (`register_leaver_watch(LeaverWatch(...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -239,3 +247,166 @@ def register_report_section(section: ReportSection) -> None:
 
 def report_sections() -> list[ReportSection]:
     return sorted(_report_sections.values(), key=lambda section: (section.order, section.name))
+
+
+# --- the people directory: what other apps add to it --------------------------------------
+#
+# The directory app (people, departments, the staff list) imports no app that builds on it.
+# Those apps add their filters, search terms, card details, profile blocks, profile form parts
+# and leaver warnings here, and the directory asks the registry.
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    """Filters an app adds to the directory's filter form.
+
+    `filters(request)` returns new django-filter `Filter`s by form field name (shown in
+    `order` after the directory's own, before its status and sort); their own `method`
+    should do nothing. `apply(queryset, cleaned_data)` then narrows the technicians by
+    what was chosen (cleaned_data holds every field of the form).
+    """
+
+    name: str
+    filters: Callable[[Any], dict[str, Any]]
+    apply: Callable[[Any, dict[str, Any]], Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """Text of an app that the directory search reads besides the person's own fields.
+
+    `vector_text()`: an expression of the text of the technician `OuterRef("pk")`, added to
+    the stored PostgreSQL vector (weight C). `word_filter(word)`: a Q or Exists matching
+    technicians with `word` in that text (the search off PostgreSQL). `prefetch(queryset)`:
+    the results with what `reasons` reads, in a constant number of queries.
+    `reasons(technician, words, highlight)`: why the technician matched, as short marked-up
+    strings (`highlight(text)` marks the searched words). The app keeps the stored vector
+    current when that text changes (technicians.search.refresh_search_vectors).
+    """
+
+    name: str
+    vector_text: Callable[[], Any]
+    word_filter: Callable[[str], Any]
+    prefetch: Callable[[Any], Any] = field(default=lambda queryset: queryset)
+    reasons: Callable[[Any, list[str], Callable[[str], str]], list[str]] = field(
+        default=lambda technician, words, highlight: []
+    )
+
+
+@dataclass(frozen=True)
+class ProfileBlock:
+    """A section of a person's profile page, after the directory's own.
+
+    `context(request, technician)` returns what `template` needs (a constant number of
+    queries), or None to show nothing.
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ProfileFormPart:
+    """A part of the "my profile" form, saved with the profile in one transaction.
+
+    `build(technician, data)` returns the bound (`data` from the POST) or unbound part: an
+    object with `template`, `is_valid()` and `save(technician, *, by)` (called through the
+    profile's service, inside its transaction; a ValidationError it raises undoes the lot).
+    """
+
+    name: str
+    build: Callable[[Any, Any], Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class LeaverWatch:
+    """What people take with them when they leave, seen before the staff list makes them
+    leavers.
+
+    `losses(staff_numbers)` lists what goes with the current technicians with these staff
+    numbers (each item has a `message`, shown as a warning of the staff-list preview);
+    `tell(losses, key=...)` tells whoever must know once the leavers are written (`key`
+    makes the notifications idempotent).
+    """
+
+    name: str
+    losses: Callable[[Any], list[Any]]
+    tell: Callable[..., Any] = field(default=lambda losses, key="": None)
+
+
+_directory_filters: dict[str, DirectoryFilter] = {}
+_search_fields: dict[str, SearchField] = {}
+_card_data: dict[str, Callable[[Any], Any]] = {}
+_post_nominals: dict[str, Callable[[Any], str]] = {}
+_profile_blocks: dict[str, ProfileBlock] = {}
+_profile_form_parts: dict[str, ProfileFormPart] = {}
+_leaver_watches: dict[str, LeaverWatch] = {}
+
+
+def register_directory_filter(entry: DirectoryFilter) -> None:
+    _put(_directory_filters, entry.name, entry, lambda a, b: a.apply is b.apply)
+
+
+def directory_filters() -> list[DirectoryFilter]:
+    return sorted(_directory_filters.values(), key=lambda entry: (entry.order, entry.name))
+
+
+def register_search_field(entry: SearchField) -> None:
+    _put(_search_fields, entry.name, entry, lambda a, b: a.vector_text is b.vector_text)
+
+
+def search_fields() -> list[SearchField]:
+    return [_search_fields[name] for name in sorted(_search_fields)]
+
+
+def register_card_data(name: str, add: Callable[[Any], Any]) -> None:
+    """`add(queryset)` returns the technicians with what the app's part of a card reads
+    (a prefetch or an annotation: a constant number of queries for a page of cards)."""
+    _put(_card_data, name, add, lambda a, b: a is b)
+
+
+def with_card_data(queryset: Any) -> Any:
+    for name in sorted(_card_data):
+        queryset = _card_data[name](queryset)
+    return queryset
+
+
+def register_post_nominals(name: str, letters_of: Callable[[Any], str]) -> None:
+    """`letters_of(technician)` gives the letters after their name ("RSciTech"), or ""."""
+    _put(_post_nominals, name, letters_of, lambda a, b: a is b)
+
+
+def post_nominals(technician: Any) -> str:
+    """Every app's letters after the technician's name, joined ("RSciTech, EngTech")."""
+    if technician is None:
+        return ""
+    parts = (_post_nominals[name](technician) for name in sorted(_post_nominals))
+    return ", ".join(part for part in parts if part)
+
+
+def register_profile_block(block: ProfileBlock) -> None:
+    _put(_profile_blocks, block.name, block, lambda a, b: a.template == b.template)
+
+
+def profile_blocks() -> list[ProfileBlock]:
+    return sorted(_profile_blocks.values(), key=lambda block: (block.order, block.name))
+
+
+def register_profile_form_part(part: ProfileFormPart) -> None:
+    _put(_profile_form_parts, part.name, part, lambda a, b: a.build is b.build)
+
+
+def profile_form_parts() -> list[ProfileFormPart]:
+    return sorted(_profile_form_parts.values(), key=lambda part: (part.order, part.name))
+
+
+def register_leaver_watch(watch: LeaverWatch) -> None:
+    _put(_leaver_watches, watch.name, watch, lambda a, b: a.losses is b.losses)
+
+
+def leaver_watches() -> list[LeaverWatch]:
+    return [_leaver_watches[name] for name in sorted(_leaver_watches)]

@@ -7,7 +7,7 @@ class RegistrationConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from registration import demo, panels, permissions, reminders, report
+        from registration import demo, directory, panels, permissions, reminders, report
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)  # the annual report's section
@@ -17,3 +17,5 @@ class RegistrationConfig(AppConfig):
         registry.register_seeder("registration", demo.seed_demo, order=40)
         for panel in panels.PANELS:
             registry.register_panel(panel)
+        # The directory's register filters and the post-nominals on its cards and profiles.
+        directory.register_in_directory(registry)

@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from technicians.models import (
-    Department,
-    ShadowingRequest,
-    Skill,
-    Technician,
-    TechnicianSkill,
-)
+from technicians.models import Department, Technician
 
 
 @admin.register(Department)
@@ -15,21 +9,6 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ["faculty"]
     search_fields = ["name", "faculty", "helpdesk_email"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "category"]
-    list_filter = ["category"]
-    search_fields = ["name", "category"]
-
-
-class TechnicianSkillInline(admin.TabularInline):
-    model = TechnicianSkill
-    extra = 1
-    autocomplete_fields = ["skill"]
-    # Validation is the line manager's, on the skill reviews page.
-    readonly_fields = ["validated_level", "validated_by", "validated_on"]
 
 
 @admin.register(Technician)
@@ -66,7 +45,6 @@ class TechnicianAdmin(admin.ModelAdmin):
     autocomplete_fields = ["department", "line_manager", "user"]
     # Photos are only changed through the profile page, which checks and re-encodes them.
     readonly_fields = ["photo", "photo_thumbnail", "created", "updated"]
-    inlines = [TechnicianSkillInline]
     fieldsets = [
         (
             "From the staff list (HR)",
@@ -91,27 +69,3 @@ class TechnicianAdmin(admin.ModelAdmin):
         ),
         ("Account", {"fields": ["user", "photo_thumbnail", "created", "updated"]}),
     ]
-
-
-@admin.register(ShadowingRequest)
-class ShadowingRequestAdmin(admin.ModelAdmin):
-    """Shadowing requests, to look into; their transitions are the learner's and teacher's."""
-
-    list_display = ["learner", "teacher", "skill", "status", "created", "decided_at"]
-    list_filter = ["status", "skill__category"]
-    list_select_related = ["learner", "teacher", "skill"]
-    search_fields = ["learner__last_name", "teacher__last_name", "skill__name"]
-    readonly_fields = [
-        "learner",
-        "teacher",
-        "skill",
-        "status",
-        "note",
-        "decision_note",
-        "created",
-        "decided_at",
-        "completed_at",
-    ]
-
-    def has_add_permission(self, request) -> bool:
-        return False

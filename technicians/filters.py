@@ -1,20 +1,16 @@
-"""Search, filters and sort of the directory and of Meet our technicians (django-filter)."""
+"""Search, filters and sort of the directory and of Meet our technicians (django-filter).
+
+Other apps add their own filters to the directory (by skill, by register) through
+`portal.registry.register_directory_filter`; this module names none of them."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 
-from registration.models import Register, Registration
+from portal import registry
 from technicians import permissions, selectors
-from technicians.models import Department, Skill, Technician, TechnicianSkill
-
-
-def active_registrations():
-    """Active registrations of the technician of the outer query (registration owns them)."""
-    return Registration.objects.filter(technician=OuterRef("pk"), status=Registration.Status.ACTIVE)
-
+from technicians.models import Department, Technician
 
 SORT_CHOICES = [
     ("relevance", "Best match"),
@@ -71,30 +67,6 @@ class TechnicianFilter(_DirectoryFilterSet):
         choices=Technician.RoleFamily.choices,
         empty_label="Any role family",
     )
-    skill = django_filters.ModelChoiceFilter(
-        label="Skill",
-        queryset=Skill.objects.order_by("name"),
-        method="filter_nothing",  # applied with min_level in filter_queryset
-        empty_label="Any skill",
-    )
-    min_level = django_filters.ChoiceFilter(
-        label="Skill level at least",
-        choices=[(value, f"{value}: {label}") for value, label in TechnicianSkill.Level.choices],
-        method="filter_nothing",
-        empty_label="Any level",
-    )
-    registered = django_filters.BooleanFilter(
-        label="Professionally registered",
-        method="filter_registered",
-        widget=forms.CheckboxInput,
-    )
-    register = django_filters.ModelChoiceFilter(
-        label="Register",
-        queryset=Register.objects.order_by("order", "code"),
-        to_field_name="code",
-        method="filter_register",
-        empty_label="Any register",
-    )
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=STATUS_CHOICES,
@@ -115,19 +87,31 @@ class TechnicianFilter(_DirectoryFilterSet):
             "faculty",
             "department",
             "role_family",
-            "skill",
-            "min_level",
-            "registered",
-            "register",
             "status",
             "sort",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_registered_filters()
         # Only HR sees leavers in the directory: nobody else is offered the status filter.
         if not permissions.can_manage_staff_list(getattr(self.request, "user", None)):
             del self.filters["status"]
+
+    def _add_registered_filters(self) -> None:
+        """Other apps' filters (portal.registry), after the directory's own and before the
+        status and the sort."""
+        added = {}
+        for entry in registry.directory_filters():
+            for name, filter_ in entry.filters(self.request).items():
+                filter_.model = self._meta.model
+                filter_.parent = self
+                added[name] = filter_
+        if not added:
+            return
+        tail = {name: self.filters.pop(name) for name in ("status", "sort")}
+        self.filters.update(added)
+        self.filters.update(tail)
 
     def filter_status(self, queryset, name, value):
         if value == "active":
@@ -135,17 +119,6 @@ class TechnicianFilter(_DirectoryFilterSet):
         if value == "leavers":
             return queryset.filter(is_active=False)
         return queryset
-
-    def filter_registered(self, queryset, name, value):
-        """With an active professional registration (on any register)."""
-        if not value:
-            return queryset
-        return queryset.filter(Exists(active_registrations()))
-
-    def filter_register(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(Exists(active_registrations().filter(register=value)))
 
     @property
     def form(self):
@@ -165,15 +138,8 @@ class TechnicianFilter(_DirectoryFilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        skill = data.get("skill")
-        min_level = int(data["min_level"]) if data.get("min_level") else None
-        if skill or min_level:
-            matching = TechnicianSkill.objects.filter(technician=OuterRef("pk"))
-            if skill:
-                matching = matching.filter(skill=skill)
-            if min_level:
-                matching = matching.filter(level__gte=min_level)
-            queryset = queryset.filter(Exists(matching))
+        for entry in registry.directory_filters():
+            queryset = entry.apply(queryset, data)
         query = data.get("q") or ""
         queryset = selectors.search_technicians(queryset, query)
         return selectors.sort_technicians(queryset, self.sort_order())

@@ -1,5 +1,6 @@
-"""The technicians app's sections of the annual report: who we are, visibility and
-sustainability (registered in TechniciansConfig.ready()).
+"""The technicians app's sections of the annual report: who we are and visibility
+(registered in TechniciansConfig.ready(); sustainability, with the skills, is the skills
+app's: skills.report).
 
 Headcounts are of active technicians who had started by the end of the year (or by today,
 for the year under way): the staff list keeps leavers but not their leaving date, so leavers
@@ -19,8 +20,7 @@ from portal.models import ImportRun
 from portal.periods import academic_year_bounds
 from portal.registry import ReportChart, ReportSection, ReportTable
 from portal.reports.builders import bar_chart, rows_table
-from technicians import skills
-from technicians.models import Department, Technician, TechnicianSkill
+from technicians.models import Department, Technician
 from technicians.selectors import PROFILE_PARTS, STAFF_LIST_IMPORT_KIND
 
 
@@ -29,7 +29,7 @@ def _as_of(year: int) -> tuple[datetime.date, datetime.date, datetime.date]:
     return first_day, last_day, min(last_day, timezone.localdate())
 
 
-def _staff(year: int) -> QuerySet[Technician]:
+def staff_of_year(year: int) -> QuerySet[Technician]:
     """Active technicians who had started by the end of the year."""
     _, _, as_of = _as_of(year)
     return Technician.objects.filter(is_active=True).filter(
@@ -50,7 +50,7 @@ def _missing(name: str) -> Q:
 
 def who_we_are_figures(year: int) -> dict[str, Any]:
     first_day, last_day, _ = _as_of(year)
-    staff = _staff(year)
+    staff = staff_of_year(year)
     by_department = list(
         staff.values("department__faculty", "department__name")
         .order_by("department__faculty", "department__name")
@@ -155,7 +155,7 @@ def who_we_are_headlines(figures: dict[str, Any]) -> list[tuple[str, float]]:
 
 
 def visibility_figures(year: int) -> dict[str, Any]:
-    staff = _staff(year)
+    staff = staff_of_year(year)
     incomplete = Q()
     for name in PROFILE_PARTS:
         incomplete |= _missing(name)
@@ -265,106 +265,6 @@ def visibility_headlines(figures: dict[str, Any]) -> list[tuple[str, float]]:
     ]
 
 
-# --- sustainability ------------------------------------------------------------------------
-
-
-def sustainability_figures(year: int) -> dict[str, Any]:
-    staff = _staff(year)
-    apprentices = list(
-        staff.filter(is_apprentice=True)
-        .values("department__name")
-        .order_by("department__name")
-        .annotate(count=Count("pk"))
-    )
-    held = TechnicianSkill.objects.filter(technician__in=staff.values("pk"))
-    per_department = (
-        held.values("technician__department__name", "skill__name")
-        .order_by("technician__department__name", "skill__name")
-        .annotate(
-            holders=Count("pk", filter=Q(level__gte=skills.PRACTITIONER)),
-            trainers=Count("pk", filter=Q(level__gte=skills.TRAINER)),
-        )
-    )
-    single: dict[str, list[str]] = defaultdict(list)
-    for row in per_department:
-        if skills.risk_from_counts(row["holders"], row["trainers"]) == skills.SINGLE_POINT:
-            single[row["technician__department__name"]].append(row["skill__name"])
-    per_skill = list(
-        held.values("skill__name", "skill__category")
-        .order_by("skill__category", "skill__name")
-        .annotate(
-            holders=Count("pk", filter=Q(level__gte=skills.PRACTITIONER)),
-            trainers=Count("pk", filter=Q(level__gte=skills.TRAINER)),
-        )
-    )
-    untaught = [
-        [row["skill__name"], row["skill__category"], row["holders"]]
-        for row in per_skill
-        if row["holders"] and skills.is_untaught(row["trainers"])
-    ]
-    one_holder = [row["skill__name"] for row in per_skill if row["holders"] == 1]
-    return {
-        "apprentices": sum(row["count"] for row in apprentices),
-        "apprentices_by_department": [
-            [row["department__name"], row["count"]] for row in apprentices
-        ],
-        "single_holder_by_department": [
-            [department, len(names), ", ".join(names)]
-            for department, names in sorted(single.items())
-        ],
-        "single_holder_in_a_department": sum(len(names) for names in single.values()),
-        "single_holder_university": len(one_holder),
-        "untaught": untaught,
-    }
-
-
-def sustainability_tables(figures: dict[str, Any]) -> list[ReportTable]:
-    return [
-        rows_table(
-            "apprentices-by-department",
-            f"Apprentices by department ({figures['apprentices']} in all)",
-            ["Department", "Apprentices"],
-            figures["apprentices_by_department"],
-        ),
-        rows_table(
-            "single-holder-skills",
-            "Skills held by only one technician in the department (practitioner or above)",
-            ["Department", "Skills", "Which"],
-            figures["single_holder_by_department"],
-        ),
-        rows_table(
-            "untaught-skills",
-            "Skills nobody can train others in",
-            ["Skill", "Category", "Holders (practitioner or above)"],
-            figures["untaught"],
-        ),
-    ]
-
-
-def sustainability_charts(figures: dict[str, Any]) -> list[ReportChart]:
-    rows = figures["single_holder_by_department"]
-    if not rows:
-        return []
-    return [
-        bar_chart(
-            slug="chart-single-holder-skills",
-            title="Skills held by only one technician, by department",
-            about="the number of skills held by only one technician in each department",
-            rows=rows,
-            series="Skills",
-            table="single-holder-skills",
-        )
-    ]
-
-
-def sustainability_headlines(figures: dict[str, Any]) -> list[tuple[str, float]]:
-    return [
-        ("Apprentices", figures["apprentices"]),
-        ("Skills held by one technician only", figures["single_holder_university"]),
-        ("Skills nobody can train others in", len(figures["untaught"])),
-    ]
-
-
 SECTIONS = [
     ReportSection(
         name="who_we_are",
@@ -385,15 +285,5 @@ SECTIONS = [
         tables=visibility_tables,
         charts=visibility_charts,
         headlines=visibility_headlines,
-    ),
-    ReportSection(
-        name="sustainability",
-        title="Sustainability",
-        figures=sustainability_figures,
-        template="technicians/report/sustainability.html",
-        order=50,
-        tables=sustainability_tables,
-        charts=sustainability_charts,
-        headlines=sustainability_headlines,
     ),
 ]

@@ -1,12 +1,14 @@
 """The directory's stored search vector (PostgreSQL): what each technician is found by.
 
-`Technician.search_vector` holds names (weight A), job title (B), expertise, equipment and the
-names of their skills (C), so a search reads one GIN-indexed column instead of building every
-technician's vector for every query. Whatever changes those fields or a technician's skills
-calls `refresh_search_vectors` in the same transaction: the profile and skills services, the
-staff list's bulk paths and the demo seeders; single rows saved or deleted through the ORM (the
-admin, a factory) refresh through the signals below. Elsewhere (SQLite) the column stays
-empty and the directory searches the fields themselves (technicians.selectors).
+`Technician.search_vector` holds names (weight A), job title (B), expertise, equipment and
+whatever text other apps add (C: the names of their skills, registered through
+`portal.registry.register_search_field`), so a search reads one GIN-indexed column instead of
+building every technician's vector for every query. Whatever changes those fields calls
+`refresh_search_vectors` in the same transaction: the profile service, the staff list's bulk
+paths, the demo seeders and the other apps' own services; single rows saved or deleted through
+the ORM (the admin, a factory) refresh through signals (below, and each app's `watch()`).
+Elsewhere (SQLite) the column stays empty and the directory searches the fields themselves
+(technicians.selectors).
 """
 
 from __future__ import annotations
@@ -34,23 +36,15 @@ class SearchVectorIndex(GinIndex):
 
 def search_vector():
     """The stored vector's expression, for an UPDATE of technicians (one query)."""
-    from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchVector
-    from django.db.models import OuterRef, Subquery
 
-    from technicians.models import TechnicianSkill
+    from portal import registry
 
-    skill_names = Subquery(
-        TechnicianSkill.objects.filter(technician=OuterRef("pk"))
-        .order_by()
-        .values("technician")
-        .annotate(names=StringAgg("skill__name", delimiter=" "))
-        .values("names")[:1]
-    )
+    extra = [field.vector_text() for field in registry.search_fields()]
     return (
         SearchVector("first_name", "last_name", weight="A", config=SEARCH_CONFIG)
         + SearchVector("job_title", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("expertise", "equipment", skill_names, weight="C", config=SEARCH_CONFIG)
+        + SearchVector("expertise", "equipment", *extra, weight="C", config=SEARCH_CONFIG)
     )
 
 
@@ -79,18 +73,6 @@ def refresh_search_vectors(technician_ids: Iterable[int] | None = None) -> int:
     return written
 
 
-def refresh_holders_of(skill_ids: Iterable[int]) -> int:
-    """After a skill is renamed: the vectors of everyone who lists it."""
-    from technicians.models import TechnicianSkill
-
-    if not uses_stored_vector(router.db_for_write(TechnicianSkill)):
-        return 0
-    holders = TechnicianSkill.objects.filter(skill_id__in=list(skill_ids)).values_list(
-        "technician_id", flat=True
-    )
-    return refresh_search_vectors(set(holders))
-
-
 # --- single rows saved through the ORM (the admin, a factory, a service's own save) -----------
 
 SEARCHED_FIELDS = frozenset({"first_name", "last_name", "job_title", "expertise", "equipment"})
@@ -101,31 +83,11 @@ def technician_saved(sender, instance, created, update_fields=None, **kwargs) ->
         refresh_search_vectors([instance.pk])
 
 
-def technician_skill_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
-    # Only which skill a row names is searched (not its level or review).
-    if created or update_fields is None or "skill" in update_fields:
-        refresh_search_vectors([instance.technician_id])
-
-
-def technician_skill_deleted(sender, instance, **kwargs) -> None:
-    refresh_search_vectors([instance.technician_id])
-
-
-def skill_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
-    if not created and (update_fields is None or "name" in update_fields):
-        refresh_holders_of([instance.pk])
-
-
 def connect_signals() -> None:
     """Bulk paths (bulk_create, bulk_update, update) send no signals: they call
     refresh_search_vectors themselves."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_save
 
-    from technicians.models import Skill, Technician, TechnicianSkill
+    from technicians.models import Technician
 
     post_save.connect(technician_saved, sender=Technician, dispatch_uid="search:technician")
-    post_save.connect(technician_skill_saved, sender=TechnicianSkill, dispatch_uid="search:ts")
-    post_delete.connect(
-        technician_skill_deleted, sender=TechnicianSkill, dispatch_uid="search:ts-deleted"
-    )
-    post_save.connect(skill_saved, sender=Skill, dispatch_uid="search:skill")

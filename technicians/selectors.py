@@ -8,11 +8,8 @@ from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -20,9 +17,10 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
+from portal import registry
 from portal.imports.pending import count_summary
 from portal.models import ImportRun
-from technicians.models import Department, Technician, TechnicianSkill
+from technicians.models import Department, Technician
 from technicians.permissions import visible_technicians_filter
 from technicians.search import SEARCH_CONFIG
 
@@ -50,10 +48,9 @@ def technicians_by_staff_number(keys: set[str]) -> dict[str, Technician]:
 
 
 def _with_post_nominals(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
-    """The cards' post-nominals, in one more query per page (registration owns them)."""
-    from registration.selectors import with_post_nominals
-
-    return with_post_nominals(queryset)
+    """What other apps show on the cards (post-nominals: portal.registry.with_card_data), in
+    a constant number of queries per page."""
+    return registry.with_card_data(queryset)
 
 
 def visible_technicians(user) -> QuerySet[Technician]:
@@ -84,7 +81,8 @@ def _uses_postgres(queryset: QuerySet) -> bool:
 
 
 def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Technician]:
-    """Technicians matching `text` in name, job title, expertise, equipment or skills.
+    """Technicians matching `text` in name, job title, expertise, equipment or what other
+    apps add to the search (skills: portal.registry.search_fields).
 
     Adds a `rank` annotation (higher is more relevant). PostgreSQL: full-text search with
     websearch syntax ("quoted phrases", or, -exclusions), ranked with names weighted above
@@ -93,15 +91,9 @@ def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Te
     text = (text or "").strip()
     if not text:
         return queryset
-    # The cards say why each person matched (their matching skills): one query a page.
-    queryset = queryset.prefetch_related(
-        Prefetch(
-            "technician_skills",
-            queryset=TechnicianSkill.objects.select_related("skill").order_by(
-                "-level", "skill__name"
-            ),
-        )
-    )
+    # The cards say why each person matched (their matching skills): one query a page each.
+    for extra in registry.search_fields():
+        queryset = extra.prefetch(queryset)
     if _uses_postgres(queryset):
         return _full_text_search(queryset, text)
     return _simple_search(queryset, text)
@@ -122,16 +114,15 @@ def _simple_search(queryset: QuerySet[Technician], text: str) -> QuerySet[Techni
     rank = Value(0, output_field=IntegerField())
     for word in words:
         in_name = Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        in_skills = Exists(
-            TechnicianSkill.objects.filter(technician=OuterRef("pk"), skill__name__icontains=word)
-        )
-        queryset = queryset.filter(
+        anywhere = (
             in_name
             | Q(job_title__icontains=word)
             | Q(expertise__icontains=word)
             | Q(equipment__icontains=word)
-            | in_skills
         )
+        for extra in registry.search_fields():
+            anywhere |= extra.word_filter(word)
+        queryset = queryset.filter(anywhere)
         rank = rank + Case(
             When(in_name, then=Value(3)),
             When(job_title__icontains=word, then=Value(2)),
@@ -149,14 +140,9 @@ def sort_technicians(queryset: QuerySet[Technician], sort: str) -> QuerySet[Tech
 
 
 def technician_profile(pk: int) -> Technician | None:
-    """One technician with everything the profile page shows, in two queries."""
-    skills = TechnicianSkill.objects.select_related("skill").order_by("-level", "skill__name")
-    return (
-        Technician.objects.select_related("department", "line_manager")
-        .prefetch_related(Prefetch("technician_skills", queryset=skills))
-        .filter(pk=pk)
-        .first()
-    )
+    """One technician with their department and line manager, in one query (other apps'
+    profile blocks read their own parts: portal.registry.profile_blocks)."""
+    return Technician.objects.select_related("department", "line_manager").filter(pk=pk).first()
 
 
 def profile_to_edit(technician: Technician) -> Technician:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from portal import roles
 from technicians import permissions, photos, search
-from technicians.models import Skill, StaffListMapping, Technician, TechnicianSkill
+from technicians.models import StaffListMapping, Technician
 
 if TYPE_CHECKING:
     from technicians.staff_list import StaffImportResult
@@ -70,43 +70,6 @@ def _join_technician_group(user) -> None:
 SELF_EDITABLE_FIELDS = ("bio", "expertise", "equipment", "orcid", "visibility")
 
 
-def _check_skills(skills: Iterable[tuple[Skill, int]]) -> dict[int, int]:
-    wanted: dict[int, int] = {}
-    for skill, level in skills:
-        if int(level) not in TechnicianSkill.Level.values:
-            raise ValidationError(
-                f"“{skill}”: choose a level from 1 (aware) to 4 (can train others).",
-                code="bad_level",
-            )
-        if skill.pk in wanted:
-            raise ValidationError(
-                f"You listed “{skill}” more than once: keep one row per skill.",
-                code="duplicate_skill",
-            )
-        wanted[skill.pk] = int(level)
-    return wanted
-
-
-def _replace_skills(technician: Technician, wanted: dict[int, int]) -> None:
-    current = {ts.skill_id: ts for ts in TechnicianSkill.objects.filter(technician=technician)}
-    TechnicianSkill.objects.filter(technician=technician).exclude(
-        skill_id__in=list(wanted)
-    ).delete()
-    # A level set or changed is a level confirmed (the skills matrix's yearly review).
-    today = timezone.localdate()
-    for skill_id, level in wanted.items():
-        row = current.get(skill_id)
-        if row is not None and row.level != level:
-            row.level = level
-            row.confirmed_on = today
-            row.save(update_fields=["level", "confirmed_on"])
-    TechnicianSkill.objects.bulk_create(
-        TechnicianSkill(technician=technician, skill_id=skill_id, level=level, confirmed_on=today)
-        for skill_id, level in wanted.items()
-        if skill_id not in current
-    )
-
-
 def _delete_files_on_commit(storage, names: list[str]) -> None:
     def delete() -> None:
         for name in names:
@@ -118,18 +81,20 @@ def _delete_files_on_commit(storage, names: list[str]) -> None:
 def update_profile(
     technician: Technician,
     data: Mapping[str, object],
-    skills: Iterable[tuple[Skill, int]] | None = None,
     photo: UploadedFile | photos.ProcessedPhoto | None = None,
     *,
     remove_photo: bool = False,
+    also: Iterable[Callable[[Technician], object]] = (),
     by,
 ) -> Technician:
     """Save what a technician (or HR) changed on a profile: the self-editable fields in
-    `data`, the skills with their levels (replacing the old list; None leaves it alone), and
-    a new photo (checked and re-encoded here unless already processed) or its removal.
+    `data`, and a new photo (checked and re-encoded here unless already processed) or its
+    removal. `also`: the other apps' parts of the profile form (their skills:
+    portal.registry.ProfileFormPart), each called with the technician in the same
+    transaction, after the profile is saved; one that raises undoes everything.
 
     Checks everything before changing anything: PermissionDenied when `by` may not edit this
-    profile, ValidationError for a bad field, level, duplicate skill or unusable photo.
+    profile, ValidationError for a bad field or unusable photo (or whatever a part refuses).
     Replaced or removed photo files are deleted once the change is committed.
     """
     if not permissions.can_edit_technician(by, technician):
@@ -139,7 +104,6 @@ def update_profile(
         raise ValidationError(
             f"These fields are kept by HR: {', '.join(sorted(not_editable))}.", code="hr_field"
         )
-    wanted = _check_skills(skills) if skills is not None else None
     processed = (
         photo
         if isinstance(photo, photos.ProcessedPhoto) or photo is None
@@ -172,9 +136,8 @@ def update_profile(
                 fields += ["photo", "photo_thumbnail"]
                 _delete_files_on_commit(storage, old_files)
             technician.save(update_fields=fields)
-            if wanted is not None:
-                _replace_skills(technician, wanted)
-                search.refresh_search_vectors([technician.pk])  # skills added in bulk
+            for save_part in also:
+                save_part(technician)
     except BaseException:
         for name in new_files:
             storage.delete(name)
@@ -190,7 +153,7 @@ def create_technicians_in_bulk(
 ) -> dict[str, int]:
     """Insert new technicians at once, without their line managers (`link_line_managers` sets
     those once everyone exists). Returns each one's staff number -> primary key.
-    `refresh_search=False`: the caller adds their skills and refreshes the search vectors."""
+    `refresh_search=False`: the caller refreshes the search vectors itself."""
     Technician.objects.bulk_create(new, batch_size=500)
     if any(technician.pk is None for technician in new):  # a database without RETURNING
         pk_of = dict(

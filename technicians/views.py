@@ -4,20 +4,24 @@ technicians.selectors, changes through technicians.services."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal import registry
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from technicians import permissions, photos, selectors, services
 from technicians.filters import PublicTechnicianFilter, TechnicianFilter
-from technicians.forms import ProfileForm, SkillFormSet
+from technicians.forms import ProfileForm
 
 PER_PAGE = 24
 PHOTO_SIZES = {"full": "photo", "thumb": "photo_thumbnail"}
@@ -80,7 +84,7 @@ def detail(request, pk: int):
     manager = technician.line_manager
     context = {
         "technician": technician,
-        "skills": technician.technician_skills.all(),
+        "profile_blocks": _profile_blocks(request, technician),
         # E-mail, grade, line manager, department page: for staff, never on a public view.
         "show_staff_details": permissions.is_staff_member(user),
         "manager_visible": bool(manager and permissions.can_view_technician(user, manager)),
@@ -89,6 +93,18 @@ def detail(request, pk: int):
         "show_hr_details": permissions.can_manage_staff_list(user),
     }
     return render(request, "technicians/detail.html", context)
+
+
+def _profile_blocks(request, technician) -> list[str]:
+    """Other apps' sections of the profile (their skills: portal.registry.profile_blocks),
+    rendered in order; a block with nothing to show is left out."""
+    blocks = []
+    for block in registry.profile_blocks():
+        context = block.context(request, technician)
+        if context is not None:
+            context = {"technician": technician, **context}
+            blocks.append(render_to_string(block.template, context, request=request))
+    return blocks
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,17 +117,19 @@ def my_profile(request):
     technician = selectors.profile_to_edit(mine)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=technician)
-        formset = SkillFormSet(request.POST, instance=technician, prefix="skills")
-        if form.is_valid() and formset.is_valid():
+        # Other apps' parts of the form (their skills), saved with the profile.
+        parts = [part.build(technician, request.POST) for part in registry.profile_form_parts()]
+        parts_valid = [part.is_valid() for part in parts]  # every part checked, for its errors
+        if form.is_valid() and all(parts_valid):
             # A fresh copy: the form has already written its values onto `technician`.
             fresh = selectors.profile_to_edit(technician)
             try:
                 services.update_profile(
                     fresh,
                     form.profile_data(),
-                    formset.chosen_skills(),
                     photo=form.cleaned_data["new_photo"],
                     remove_photo=form.cleaned_data["remove_photo"],
+                    also=[partial(part.save, by=request.user) for part in parts],
                     by=request.user,
                 )
             except ValidationError as error:
@@ -121,11 +139,16 @@ def my_profile(request):
                 return redirect("technicians:me")
     else:
         form = ProfileForm(instance=technician)
-        formset = SkillFormSet(instance=technician, prefix="skills")
+        parts = [part.build(technician, None) for part in registry.profile_form_parts()]
     return render(
         request,
         "technicians/me.html",
-        {"technician": technician, "form": form, "formset": formset},
+        {
+            "technician": technician,
+            "form": form,
+            "parts": parts,
+            "parts_have_errors": any(part.error_count for part in parts),
+        },
     )
 
 

@@ -3,7 +3,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from technicians.models import Department, Skill, Technician, TechnicianSkill
+from skills.models import Skill, TechnicianSkill
+from technicians.models import Department, Technician
 
 
 class UserFactory(factory.django.DjangoModelFactory):

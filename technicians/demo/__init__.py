@@ -3,7 +3,8 @@
 - `data.py`: the word lists and structure (faculties, departments, names, titles, skills, kit,
   the demo logins), data only;
 - `people.py`: draws the technicians from them with a fixed seed (no database access), so two
-  runs give the same people and technician i is the same whatever the count;
+  runs give the same people and technician i is the same whatever the count (each with the
+  names and levels of their skills, which the skills app's seeder writes);
 - `seed.py`: `seed_demo(technicians=N, stdout=...)`, which writes whatever is missing. It is
   registered as the "technicians" seeder that `manage.py seed_demo` runs first.
 """
@@ -26,7 +27,7 @@ from technicians.demo.people import (
     generate_technicians,
     staff_number_for,
 )
-from technicians.demo.seed import SeedResult, seed_demo
+from technicians.demo.seed import SeedResult, demo_people, seed_demo
 
 __all__ = [
     "DEFAULT_TECHNICIANS",
@@ -42,6 +43,7 @@ __all__ = [
     "DemoTechnician",
     "SeedResult",
     "demo_login_technicians",
+    "demo_people",
     "generate_technicians",
     "seed_demo",
     "staff_number_for",

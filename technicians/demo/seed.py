@@ -1,6 +1,6 @@
 """Writes the demo data: whatever of it is missing, so running it again creates nothing.
 
-Rows are matched by department slug, skill name, staff number and e-mail, and existing rows are
+Rows are matched by department slug, staff number and e-mail, and existing rows are
 left as they are. Technicians go in through the bulk paths the staff list uses
 (`services.create_technicians_in_bulk`, `services.link_line_managers`), and demo logins are
 linked to their technicians by `services.link_user_to_technician`, as at a first login.
@@ -17,32 +17,28 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from technicians import search, services
+from technicians import services
 from technicians.demo.data import (
     DEFAULT_TECHNICIANS,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DEPARTMENTS,
     DOMAIN,
-    SKILLS,
 )
 from technicians.demo.people import DemoTechnician, demo_login_technicians, generate_technicians
-from technicians.models import Department, Skill, Technician, TechnicianSkill
+from technicians.models import Department, Technician
 
 
 @dataclass
 class SeedResult:
     departments: int = 0
-    skills: int = 0
     technicians: int = 0
-    technician_skills: int = 0
     users: int = 0
 
     def summary(self) -> str:
         return (
-            f"{self.departments} departments, {self.skills} skills, {self.technicians} "
-            f"technicians, {self.technician_skills} skill levels and {self.users} demo logins "
-            "created"
+            f"{self.departments} departments, {self.technicians} technicians and {self.users} "
+            "demo logins created"
         )
 
 
@@ -57,18 +53,6 @@ def _seed_departments() -> tuple[dict[str, int], int]:
     ]
     Department.objects.bulk_create(new, ignore_conflicts=True)
     return dict(Department.objects.values_list("slug", "pk")), len(new)
-
-
-def _seed_skills() -> tuple[dict[str, int], int]:
-    existing = set(Skill.objects.values_list("name", flat=True))
-    new = [
-        Skill(name=name, category=category)
-        for category, names in SKILLS.items()
-        for name in names
-        if name not in existing
-    ]
-    Skill.objects.bulk_create(new, ignore_conflicts=True)
-    return dict(Skill.objects.values_list("name", "pk")), len(new)
 
 
 def _technician(person: DemoTechnician, department_id: int) -> Technician:
@@ -92,9 +76,7 @@ def _technician(person: DemoTechnician, department_id: int) -> Technician:
     )
 
 
-def _seed_technicians(
-    people: list[DemoTechnician], departments: dict[str, int], skills: dict[str, int]
-) -> tuple[int, int]:
+def _seed_technicians(people: list[DemoTechnician], departments: dict[str, int]) -> int:
     known = dict(Technician.objects.values_list("staff_number", "email"))
     taken_emails = {email.lower() for email in known.values()}
     new: list[DemoTechnician] = []
@@ -105,22 +87,14 @@ def _seed_technicians(
             continue  # someone real has this address: leave them alone
         taken_emails.add(person.email.lower())
         new.append(person)
-    pk_of = services.create_technicians_in_bulk(
-        [_technician(person, departments[person.department_slug]) for person in new],
-        refresh_search=False,  # once, below, with their skills
+    services.create_technicians_in_bulk(
+        [_technician(person, departments[person.department_slug]) for person in new]
     )
     # Only the new technicians get a manager: an existing one keeps whatever HR gave them.
     services.link_line_managers(
         {person.staff_number: person.line_manager_staff_number for person in new}
     )
-    links = [
-        TechnicianSkill(technician_id=pk_of[person.staff_number], skill_id=skills[name], level=lvl)
-        for person in new
-        for name, lvl in person.skills
-    ]
-    TechnicianSkill.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
-    search.refresh_search_vectors(pk_of.values())
-    return len(new), len(links)
+    return len(new)
 
 
 def _seed_logins() -> int:
@@ -157,6 +131,13 @@ def _seed_logins() -> int:
     return created
 
 
+def demo_people(technicians: int = DEFAULT_TECHNICIANS) -> list[DemoTechnician]:
+    """The demo's people, the same every time for the same count: `technicians` in all, the
+    demo logins' own three among them (the skills seeder reads their skills from here)."""
+    login_people = demo_login_technicians()
+    return generate_technicians(max(technicians - len(login_people), 0)) + login_people
+
+
 @transaction.atomic
 def seed_demo(*, technicians: int = DEFAULT_TECHNICIANS, stdout: IO | None = None) -> SeedResult:
     """Create whatever of the demo data is missing. Safe to run again and again.
@@ -166,10 +147,7 @@ def seed_demo(*, technicians: int = DEFAULT_TECHNICIANS, stdout: IO | None = Non
     """
     result = SeedResult()
     departments, result.departments = _seed_departments()
-    skills, result.skills = _seed_skills()
-    login_people = demo_login_technicians()
-    people = generate_technicians(max(technicians - len(login_people), 0)) + login_people
-    result.technicians, result.technician_skills = _seed_technicians(people, departments, skills)
+    result.technicians = _seed_technicians(demo_people(technicians), departments)
     result.users = _seed_logins()
     if stdout is not None:
         stdout.write(f"Demo data: {result.summary()}.\n")

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal import registry
 from portal.imports.pending import check_fingerprint, record_run
-from technicians import search, services, skill_services
+from technicians import search, services
 from technicians.models import Technician
-from technicians.skills import leaver_skill_losses
 from technicians.staff_list.columns import FIELD_LABELS, KIND
 from technicians.staff_list.preview import (
     StaffImportRefused,
@@ -76,8 +76,10 @@ def apply_staff_import(
             raise LeaversNotConfirmed(
                 LEAVERS_NOT_CONFIRMED.format(count=len(preview.leavers)), code="confirm_leavers"
             )
-        # Before anyone leaves: the skills their departments would lose (told after the writes).
-        skill_losses = leaver_skill_losses(leaving_numbers(preview))
+        # Before anyone leaves: what they take with them, such as the last holder of a skill
+        # in a department (other apps' watches, portal.registry), told after the writes.
+        leaving = leaving_numbers(preview)
+        losses = [(watch, watch.losses(leaving)) for watch in registry.leaver_watches()]
 
         now = timezone.now()
         listed = {row.staff_number: row for row in preview.rows}
@@ -126,7 +128,8 @@ def apply_staff_import(
             partial=partial,
         )
         run = record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
-        skill_services.tell_about_leaver_skill_losses(skill_losses, key=f"import-run:{run.pk}")
+        for watch, lost in losses:
+            watch.tell(lost, key=f"import-run:{run.pk}")
     logger.info(
         "Staff list imported by %s: %s", getattr(by, "email", None) or "a command", result.summary()
     )

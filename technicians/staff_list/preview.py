@@ -23,11 +23,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from portal import registry
 from portal.imports import CsvRows, Preview, RowError, parse_csv
 from portal.imports.columns import CleanRow, yes_no
 from portal.imports.pending import ImportRefused
 from technicians.models import Department, StaffListMapping, Technician
-from technicians.skills import leaver_skill_losses
 from technicians.staff_list.columns import FIELD_LABELS, STAFF_COLUMNS
 from technicians.staff_list.mapping import HeaderPlan, plan_header
 
@@ -542,8 +542,11 @@ def preview_staff_import(
             )
     preview.active_count = active_count
     _warn(preview, rows, directory, active_count)
-    # The skills matrix: a leaver who is the last holder of a skill in their department.
-    preview.warnings.extend(loss.message for loss in leaver_skill_losses(leaving_numbers(preview)))
+    # What leavers take with them, from other apps (portal.registry.leaver_watches): the last
+    # holder of a skill in their department, for one.
+    leaving = leaving_numbers(preview)
+    for watch in registry.leaver_watches():
+        preview.warnings.extend(loss.message for loss in watch.losses(leaving))
     return preview
 
 

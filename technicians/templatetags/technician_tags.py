@@ -8,7 +8,16 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 
+from portal import registry
+
 register = template.Library()
+
+
+@register.filter
+def post_nominals(technician) -> str:
+    """`{{ technician|post_nominals }}`: the letters after the name that other apps give
+    (professional registers: portal.registry.post_nominals), "" for none."""
+    return registry.post_nominals(technician)
 
 
 @register.simple_tag
@@ -47,18 +56,16 @@ def _highlight(text: str, words: list[str]) -> str:
 
 @register.simple_tag
 def match_reasons(technician, query: str) -> list[str]:
-    """Why `technician` matched the search `query`: their matching skills with the level
-    ("Confocal microscopy, expert") and the matching part of their expertise or equipment,
-    the searched words highlighted. Skills come from the prefetch the search adds."""
+    """Why `technician` matched the search `query`: what other apps' search fields say
+    (their matching skills with the level: "Confocal microscopy, expert") and the matching
+    part of their expertise or equipment, the searched words highlighted. The other apps'
+    parts come from the prefetches the search adds."""
     words = [word.lower() for word in _WORD.findall(query or "") if len(word) > 1][:10]
     if not words:
         return []
     reasons = []
-    for held in technician.technician_skills.all():
-        name = held.skill.name
-        if any(word in name.lower() for word in words):
-            level = held.get_level_display().lower()
-            reasons.append(format_html("{}, {}", _highlight(name, words), level))
+    for extra in registry.search_fields():
+        reasons.extend(extra.reasons(technician, words, lambda text: _highlight(text, words)))
     for text in (technician.expertise or "", technician.equipment or ""):
         for segment in _SEGMENT.findall(text):
             segment = segment.strip()

@@ -1,7 +1,7 @@
 """The skills matrix's URLs: the matrix and its CSV, one skill's page, reviews and validation,
 skills to learn, demand, and shadowing requests with their transitions."""
 
-from technicians.models import ShadowingRequest
+from skills.models import ShadowingRequest
 from tests import factories
 from tests.matrix import Row, everyone, staff
 

@@ -1,6 +1,6 @@
 """The kernel knows no app: every module of `portal/` imports no app (the project shell,
 `config/`, may import every one), and each app plugs itself in through `portal.registry` from
-its `AppConfig.ready()`."""
+its `AppConfig.ready()`. Apps depend on each other one way only: no cycle among them."""
 
 import ast
 from pathlib import Path
@@ -38,8 +38,72 @@ def imported_packages(path: Path) -> set[str]:
     return names
 
 
+def app_modules(app: str) -> list[Path]:
+    root = Path(settings.BASE_DIR) / app
+    return sorted(path for path in root.rglob("*.py") if "migrations" not in path.parts)
+
+
+def app_graph() -> dict[str, set[str]]:
+    """Which of our apps each app imports (module level or inside functions; migrations left
+    out, as their dependencies are Django's, not code)."""
+    ours = our_apps()
+    return {
+        app: {
+            imported
+            for path in app_modules(app)
+            for imported in imported_packages(path) & ours
+            if imported != app
+        }
+        for app in ours
+    }
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of `graph` as [a, b, ..., a], or [] when there is none."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = "open"
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                return path[path.index(target) :] + [target]
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        state[node] = "done"
+        path.pop()
+        return []
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []
+
+
 def test_the_apps_are_found():
-    assert {"technicians", "actionplan", "training", "registration"} <= our_apps()
+    assert {"technicians", "skills", "actionplan", "training", "registration"} <= our_apps()
+
+
+def test_no_cycle_among_our_apps():
+    cycle = find_cycle(app_graph())
+    assert not cycle, f"Apps import each other in a cycle: {' -> '.join(cycle)}"
+
+
+def test_the_directory_imports_neither_skills_nor_registration():
+    """They appear in the directory through the registry (filters, search, cards, profile
+    blocks, the profile form, leaver warnings), never by name."""
+    assert not app_graph()["technicians"] & {"skills", "registration"}
+
+
+def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+    assert find_cycle({"skills": {"technicians"}, "technicians": set()}) == []
 
 
 def test_the_kernel_is_found():

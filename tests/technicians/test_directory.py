@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from skills.models import TechnicianSkill
 from technicians import search, selectors
-from technicians.models import Technician, TechnicianSkill
+from technicians.models import Technician
 from tests import factories
 
 URL = "/technicians/"

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from technicians.models import Technician, TechnicianSkill, photo_upload_to
+from skills.models import TechnicianSkill
+from technicians.models import Technician, photo_upload_to
 from technicians.validators import orcid_checksum_ok, validate_orcid
 from tests import factories
 
@@ -117,7 +118,7 @@ def test_the_admin_lists_searches_and_edits_technicians(personas, login, setting
         "/admin/technicians/technician/?q=alex&is_active__exact=1&role_family=laboratory",
         f"/admin/technicians/technician/{personas.technician_profile.pk}/change/",
         "/admin/technicians/department/?q=chem",
-        "/admin/technicians/skill/?q=hplc",
+        "/admin/skills/skill/?q=hplc",
     ]:
         assert client.get(url).status_code == 200, url
     html = client.get(

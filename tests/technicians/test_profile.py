@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from skills.models import TechnicianSkill
 from technicians import services
-from technicians.models import Technician, TechnicianSkill
+from technicians.models import Technician
 from tests import factories
 
 
@@ -460,10 +461,16 @@ def test_the_service_refuses_hr_owned_fields(personas):
     ],
 )
 def test_the_service_checks_skills_itself(personas, skills, chosen, message):
+    """The skills part of the profile is saved with it: a refused list undoes the lot."""
+    from skills.services import set_skills
+
     before = snapshot(personas.technician_profile)
     with pytest.raises(ValidationError, match=message):
         services.update_profile(
-            personas.technician_profile, {"bio": "x"}, chosen(skills), by=personas.technician
+            personas.technician_profile,
+            {"bio": "x"},
+            also=[lambda technician: set_skills(technician, chosen(skills), by=personas.hr)],
+            by=personas.technician,
         )
     assert snapshot(personas.technician_profile) == before
 

@@ -6,9 +6,12 @@ import re
 import pytest
 from django.db import connection
 
-from technicians import search, selectors, services, skill_services
+from skills import services as skill_services
+from skills.demo import seed_skills_demo
+from skills.models import TechnicianSkill
+from technicians import search, selectors, services
 from technicians.demo import seed_demo
-from technicians.models import Technician, TechnicianSkill
+from technicians.models import Technician
 from tests import factories
 from tests.technicians.test_staff_import import as_rows, csv_text, row
 
@@ -34,10 +37,10 @@ def test_a_skill_added_to_a_profile_is_found_at_once(personas, colleague):
     me = personas.technician_profile
     cryo = factories.SkillFactory(name="Cryo-electron microscopy", category="Imaging")
     assert found(colleague, "cryo-electron") == []
-    services.update_profile(me, {"bio": me.bio}, [(cryo, 3)], by=personas.technician)
+    skill_services.set_skills(me, [(cryo, 3)], by=personas.technician)
     assert found(colleague, "cryo-electron microscopy") == [me.full_name]
     # And gone once it is taken off the profile.
-    services.update_profile(me, {"bio": me.bio}, [], by=personas.technician)
+    skill_services.set_skills(me, [], by=personas.technician)
     assert found(colleague, "cryo-electron") == []
 
 
@@ -89,6 +92,7 @@ def test_the_staff_list_keeps_names_and_job_titles_found(personas, colleague):
 @pytest.mark.postgres
 def test_the_demo_data_is_found_by_its_skills(personas, colleague):
     seed_demo(technicians=30)
+    seed_skills_demo(technicians=30)  # the skills seeder gives the demo people their skills
     holder = TechnicianSkill.objects.select_related("technician", "skill").first()
     assert holder is not None
     stored = Technician.objects.filter(search_vector__isnull=True).count()

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from portal.models import Notification
-from technicians import skill_services, skills_reminders
-from technicians.models import ShadowingRequest, Technician, TechnicianSkill
+from skills import reminders as skills_reminders
+from skills import services as skill_services
+from skills.models import ShadowingRequest, TechnicianSkill
+from technicians.models import Technician
 from tests import factories
 from tests.conftest import make_user
 
@@ -316,19 +318,17 @@ def test_no_review_reminder_for_leavers(people, skill):
 
 
 def test_setting_a_level_on_the_profile_confirms_it(people, skill):
-    from technicians import services
-
     me = people.technician_profile
     old = factories.SkillFactory(name="GC-MS")
     kept = factories.TechnicianSkillFactory(
         technician=me, skill=old, level=2, confirmed_on=datetime.date(2020, 1, 1)
     )
-    services.update_profile(me, {}, [(skill, 3), (old, 2)], by=people.technician)
+    skill_services.set_skills(me, [(skill, 3), (old, 2)], by=people.technician)
     assert TechnicianSkill.objects.get(technician=me, skill=skill).confirmed_on == (
         timezone.localdate()
     )
     kept.refresh_from_db()
     assert kept.confirmed_on == datetime.date(2020, 1, 1)  # unchanged level: not reconfirmed
-    services.update_profile(me, {}, [(skill, 3), (old, 3)], by=people.technician)
+    skill_services.set_skills(me, [(skill, 3), (old, 3)], by=people.technician)
     kept.refresh_from_db()
     assert kept.confirmed_on == timezone.localdate()

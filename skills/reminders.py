@@ -14,8 +14,9 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 
 from portal.services import queue_notification
-from technicians import skills
-from technicians.models import Technician, TechnicianSkill
+from skills import risk as rules
+from skills.models import TechnicianSkill
+from technicians.models import Technician
 
 KIND = "skills.review_due"
 
@@ -25,7 +26,7 @@ def queue_skill_review_reminders(today: datetime.date) -> int:
     reminders were queued (none for those already asked about the same ratings)."""
     stale = (
         TechnicianSkill.objects.filter(
-            skills.stale_filter(today),
+            rules.stale_filter(today),
             technician__is_active=True,
             technician__user__isnull=False,
         )
@@ -52,7 +53,7 @@ def queue_skill_review_reminders(today: datetime.date) -> int:
             f"Dear {technician.first_name},\n\n"
             f"{count} of the skill levels on your profile "
             f"{'has' if count == 1 else 'have'} not been confirmed for over "
-            f"{skills.review_months()} months. Please check they are still right, and confirm "
+            f"{rules.review_months()} months. Please check they are still right, and confirm "
             f"or change them: {url}\n\n"
             "Up-to-date skills let colleagues find who can help, and the university see where "
             "a skill rests on one person."

@@ -11,22 +11,23 @@ from typing import Any
 
 from portal.permissions import is_hr, is_steering_group
 from portal.registry import Panel
-from technicians import permissions, skills_selectors
+from skills import permissions, selectors
+from technicians import permissions as directory_rules
 
 
 def _at_risk_context(request) -> dict[str, Any]:
-    faculties = skills_selectors.skills_at_risk_by_faculty()
+    faculties = selectors.skills_at_risk_by_faculty()
     return {"faculties": faculties}
 
 
 def _team_context(request) -> dict[str, Any]:
-    me = permissions.technician_of(request.user)
-    return {"team_review": skills_selectors.team_review_summary(me)}
+    me = directory_rules.technician_of(request.user)
+    return {"team_review": selectors.team_review_summary(me)}
 
 
 def _mine_context(request) -> dict[str, Any]:
-    me = permissions.technician_of(request.user)
-    return {"my_review": skills_selectors.review_summary(me)}
+    me = directory_rules.technician_of(request.user)
+    return {"my_review": selectors.review_summary(me)}
 
 
 def _sees_risk(user) -> bool:
@@ -36,21 +37,21 @@ def _sees_risk(user) -> bool:
 PANELS = [
     Panel(
         name="skills.mine",
-        template="technicians/skills/panels/mine.html",
+        template="skills/panels/mine.html",
         applies=permissions.can_review_own_skills,
         context=_mine_context,
         order=30,
     ),
     Panel(
         name="skills.team",
-        template="technicians/skills/panels/team.html",
-        applies=permissions.is_line_manager,
+        template="skills/panels/team.html",
+        applies=directory_rules.is_line_manager,
         context=_team_context,
         order=35,
     ),
     Panel(
         name="skills.at_risk",
-        template="technicians/skills/panels/at_risk.html",
+        template="skills/panels/at_risk.html",
         applies=_sees_risk,
         context=_at_risk_context,
         order=40,

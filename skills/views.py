@@ -1,6 +1,6 @@
 """The skills matrix, one skill's page (who holds it, who can teach it), reviews, demand and
-shadowing requests. Rules come from technicians.permissions and technicians.skills; changes
-from technicians.skill_services; queries from technicians.skills_selectors."""
+shadowing requests. Rules come from skills.permissions and skills.risk; changes from
+skills.services; queries from skills.selectors."""
 
 from __future__ import annotations
 
@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
-from technicians import permissions, skill_services, skills, skills_selectors
-from technicians.skills_forms import (
+from skills import permissions, selectors, services
+from skills import risk as rules
+from skills.forms import (
     MatrixFilterForm,
     ShadowingDecisionForm,
     ShadowingRequestForm,
     ValidateSkillForm,
 )
+from technicians import permissions as directory_rules
 
 
 def _error_text(error: ValidationError) -> str:
@@ -34,7 +36,7 @@ KEPT_FILTERS = ("category", "levels", "at_risk")
 
 def _matrix(request):
     form = MatrixFilterForm(request.GET or None)
-    matrix = skills_selectors.skills_matrix(request.user, **form.matrix_options())
+    matrix = selectors.skills_matrix(request.user, **form.matrix_options())
     if matrix.department is not None and form.data.get("faculty") != matrix.faculty:
         # The faculty select shows the department's faculty (the form is only redisplayed).
         form.data = form.data.copy()
@@ -55,18 +57,18 @@ def matrix(request):
     unit_keep = [(name, value) for name, value in query.items() if name in MATRIX_FILTERS]
     return render(
         request,
-        "technicians/skills/matrix.html",
+        "skills/matrix.html",
         {
             "form": form,
             "matrix": matrix,
             "query": query.urlencode(),
             "keep": urlencode(keep),
             "unit_keep": unit_keep,
-            "colspan": len(matrix.units) + (2 if matrix.mode == skills_selectors.PEOPLE else 1),
-            "risk_labels": skills.RISK_LABELS,
-            "risk_explanations": skills.RISK_EXPLANATIONS,
-            "min_holders": skills.min_holders(),
-            "level_choices": skills_selectors.LEVELS,
+            "colspan": len(matrix.units) + (2 if matrix.mode == selectors.PEOPLE else 1),
+            "risk_labels": rules.RISK_LABELS,
+            "risk_explanations": rules.RISK_EXPLANATIONS,
+            "min_holders": rules.min_holders(),
+            "level_choices": selectors.LEVELS,
         },
     )
 
@@ -79,13 +81,13 @@ def matrix_csv(request):
     filename = f"skills-matrix-{matrix.mode}-{timezone.localdate().isoformat()}.csv"
     return csv_response(
         filename,
-        skills_selectors.matrix_csv_header(matrix),
-        skills_selectors.matrix_csv_rows(matrix),
+        selectors.matrix_csv_header(matrix),
+        selectors.matrix_csv_rows(matrix),
     )
 
 
 def _skill_or_404(skill_id: int):
-    skill = skills_selectors.skill_by_pk(skill_id)
+    skill = selectors.skill_by_pk(skill_id)
     if skill is None:
         raise Http404("No such skill.")
     return skill
@@ -96,14 +98,14 @@ def _skill_or_404(skill_id: int):
 def skill_detail(request, skill_id: int):
     """One skill: its risk in each faculty and department, who holds it, who can teach me."""
     skill = _skill_or_404(skill_id)
-    page = skills_selectors.skill_page(skill, request.user)
+    page = selectors.skill_page(skill, request.user)
     return render(
         request,
-        "technicians/skills/skill.html",
+        "skills/skill.html",
         {
             "page": page,
             "skill": skill,
-            "asked": skills_selectors.open_request_teacher_ids(page),
+            "asked": selectors.open_request_teacher_ids(page),
             "can_ask": permissions.can_review_own_skills(request.user),
         },
     )
@@ -125,8 +127,8 @@ def want_to_learn(request, skill_id: int):
     skill = _skill_or_404(skill_id)
     wants = request.POST.get("wants") == "1"
     try:
-        skill_services.set_wants_to_learn(
-            permissions.technician_of(request.user), skill, wants=wants, by=request.user
+        services.set_wants_to_learn(
+            directory_rules.technician_of(request.user), skill, wants=wants, by=request.user
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
@@ -146,16 +148,12 @@ def request_shadowing(request, skill_id: int):
     """Ask a colleague who can train others in this skill to let me shadow them."""
     skill = _skill_or_404(skill_id)
     form = ShadowingRequestForm(request.POST)
-    teacher = (
-        skills_selectors.technician_by_pk(form.cleaned_data["teacher"]) if form.is_valid() else None
-    )
+    teacher = selectors.technician_by_pk(form.cleaned_data["teacher"]) if form.is_valid() else None
     # A colleague the user may not see does not exist, as far as they can tell.
-    if teacher is None or not permissions.can_view_technician(request.user, teacher):
+    if teacher is None or not directory_rules.can_view_technician(request.user, teacher):
         raise Http404("No such colleague.")
     try:
-        skill_services.request_shadowing(
-            teacher, skill, by=request.user, note=form.cleaned_data["note"]
-        )
+        services.request_shadowing(teacher, skill, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -170,12 +168,10 @@ def request_shadowing(request, skill_id: int):
 @permission_required(permissions.can_review_own_skills)
 def shadowing(request):
     """Shadowing asked of me (waiting first) and asked by me."""
-    asked_of_me, asked_by_me = skills_selectors.shadowing_for(
-        permissions.technician_of(request.user)
-    )
+    asked_of_me, asked_by_me = selectors.shadowing_for(directory_rules.technician_of(request.user))
     return render(
         request,
-        "technicians/skills/shadowing.html",
+        "skills/shadowing.html",
         {
             "asked_of_me": asked_of_me,
             "asked_by_me": asked_by_me,
@@ -185,10 +181,10 @@ def shadowing(request):
 
 
 SHADOWING_TRANSITIONS = {
-    "accept": (skill_services.accept_shadowing, "You accepted the request.", True),
-    "decline": (skill_services.decline_shadowing, "You declined the request.", True),
-    "cancel": (skill_services.cancel_shadowing, "You cancelled your request.", False),
-    "done": (skill_services.complete_shadowing, "The shadowing is recorded as done.", False),
+    "accept": (services.accept_shadowing, "You accepted the request.", True),
+    "decline": (services.decline_shadowing, "You declined the request.", True),
+    "cancel": (services.cancel_shadowing, "You cancelled your request.", False),
+    "done": (services.complete_shadowing, "The shadowing is recorded as done.", False),
 }
 
 
@@ -197,10 +193,10 @@ SHADOWING_TRANSITIONS = {
 def shadowing_transition(request, pk: int, action: str):
     """accept | decline (the teacher), cancel (the learner), done (either of them)."""
     transition = SHADOWING_TRANSITIONS.get(action)
-    shadowing_request = skills_selectors.shadowing_by_pk(pk)
+    shadowing_request = selectors.shadowing_by_pk(pk)
     if transition is None or shadowing_request is None:
         raise Http404("No such request.")
-    me = permissions.technician_of(request.user)
+    me = directory_rules.technician_of(request.user)
     if me is None or me.pk not in (shadowing_request.learner_id, shadowing_request.teacher_id):
         raise Http404("No such request.")  # other people's requests are not to be probed
     service, success, takes_note = transition
@@ -222,28 +218,28 @@ def shadowing_transition(request, pk: int, action: str):
 @permission_required(permissions.can_view_skills)
 def review(request):
     """My skills, stale ones first, to confirm; my team's skills to validate."""
-    me = permissions.technician_of(request.user)
+    me = directory_rules.technician_of(request.user)
     mine = me if me is not None and permissions.can_review_own_skills(request.user) else None
     if request.method == "POST":
         deny_unless(request, mine is not None)
-        count = skill_services.confirm_skills(mine, by=request.user)
+        count = services.confirm_skills(mine, by=request.user)
         messages.success(
             request,
             f"You confirmed {count} skill{'s' if count != 1 else ''}. "
             "Thank you: they are up to date for another year.",
         )
         return redirect("technicians:skills_review")
-    my_rows = skills_selectors.my_skills(mine) if mine is not None else []
-    team_rows = skills_selectors.team_skills(mine) if mine is not None else []
+    my_rows = selectors.my_skills(mine) if mine is not None else []
+    team_rows = selectors.team_skills(mine) if mine is not None else []
     return render(
         request,
-        "technicians/skills/review.html",
+        "skills/review.html",
         {
             "me": mine,
             "my_rows": my_rows,
             "stale_count": sum(1 for row in my_rows if row.is_stale),
             "team_rows": team_rows,
-            "level_choices": skills_selectors.LEVEL_CHOICES,
+            "level_choices": selectors.LEVEL_CHOICES,
         },
     )
 
@@ -252,15 +248,15 @@ def review(request):
 @permission_required(permissions.can_view_skills)
 def validate(request, pk: int):
     """A line manager validates a team member's level."""
-    row = skills_selectors.technician_skill_by_pk(pk)
-    if row is None or not permissions.manages(request.user, row.technician):
+    row = selectors.technician_skill_by_pk(pk)
+    if row is None or not directory_rules.manages(request.user, row.technician):
         raise Http404("No such skill rating in your team.")
     form = ValidateSkillForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a level from 1 (aware) to 4 (can train others).")
         return redirect("technicians:skills_review")
     try:
-        skill_services.validate_skill(row, level=form.cleaned_data["level"], by=request.user)
+        services.validate_skill(row, level=form.cleaned_data["level"], by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -276,6 +272,6 @@ def demand(request):
     """The skills most wanted, against the people able to teach them."""
     return render(
         request,
-        "technicians/skills/demand.html",
-        {"skills": skills_selectors.skill_demand()},
+        "skills/demand.html",
+        {"skills": selectors.skill_demand()},
     )

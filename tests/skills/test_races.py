@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from technicians import skill_services
-from technicians.models import ShadowingRequest
+from skills import services as skill_services
+from skills.models import ShadowingRequest
 from tests import factories
 from tests.conftest import make_user
 

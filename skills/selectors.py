@@ -2,7 +2,7 @@
 
 Every count is aggregated in the database (one GROUP BY per grid, never a query per cell),
 so each page runs a constant number of queries whatever the number of technicians.
-The risk of a cell always comes from `technicians.skills`.
+The risk of a cell always comes from `skills.risk`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from technicians import permissions, skills
-from technicians.models import Department, ShadowingRequest, Skill, Technician, TechnicianSkill
+from skills import risk as rules
+from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from technicians import permissions as directory_rules
+from technicians.models import Department, Technician
 
 LEVELS = tuple(TechnicianSkill.Level.values)  # 1..4
 LEVEL_CHOICES = tuple(TechnicianSkill.Level.choices)
@@ -46,11 +48,11 @@ class Cell:
 
     @property
     def holders(self) -> int:
-        return sum(n for level, n in self.counts.items() if level >= skills.PRACTITIONER)
+        return sum(n for level, n in self.counts.items() if level >= rules.PRACTITIONER)
 
     @property
     def trainers(self) -> int:
-        return sum(n for level, n in self.counts.items() if level >= skills.TRAINER)
+        return sum(n for level, n in self.counts.items() if level >= rules.TRAINER)
 
     @property
     def total(self) -> int:
@@ -58,11 +60,11 @@ class Cell:
 
     @property
     def risk(self) -> str:
-        return skills.risk_from_counts(self.holders, self.trainers)
+        return rules.risk_from_counts(self.holders, self.trainers)
 
     @property
     def risk_label(self) -> str:
-        return skills.RISK_LABELS[self.risk]
+        return rules.RISK_LABELS[self.risk]
 
     @property
     def level_counts(self) -> list[tuple[int, str, int]]:
@@ -85,8 +87,8 @@ class SkillRow:
     def at_risk(self) -> bool:
         return (
             bool(self.untaught_faculties)
-            or any(cell.risk in skills.AT_RISK for cell in self.cells)
-            or self.total.risk in skills.AT_RISK
+            or any(cell.risk in rules.AT_RISK for cell in self.cells)
+            or self.total.risk in rules.AT_RISK
         )
 
 
@@ -136,7 +138,7 @@ def _aggregate(rows, unit_field: str | None, level_field: str, today: datetime.d
         .order_by()
         .annotate(
             n=Count("pk"),
-            stale=Count("pk", filter=skills.stale_filter(today)),
+            stale=Count("pk", filter=rules.stale_filter(today)),
             differ=Count("pk", filter=differs),
         )
     )
@@ -165,7 +167,7 @@ def skills_matrix(
     people of `department` (only those `user` may see, and only when the department is large
     enough). Seven queries at most, whatever the number of technicians or skills."""
     today = today or timezone.localdate()
-    level_field = skills.level_field(validated)
+    level_field = rules.level_field(validated)
     departments = _departments()
     active_rows = TechnicianSkill.objects.filter(technician__is_active=True)
     if category:
@@ -178,10 +180,10 @@ def skills_matrix(
         faculty = department.faculty
         size = next((d.active_count for d in departments if d.pk == department.pk), 0)
         scope = active_rows.filter(technician__department=department)
-        if skills.unit_shows_people(size):
+        if rules.unit_shows_people(size):
             people = list(
                 Technician.objects.filter(
-                    permissions.visible_technicians_filter(user),
+                    directory_rules.visible_technicians_filter(user),
                     department=department,
                     is_active=True,
                 ).order_by("last_name", "first_name", "pk")
@@ -211,7 +213,7 @@ def skills_matrix(
                 cell.add(
                     counted,
                     1,
-                    stale=int(skills.is_stale(confirmed_on, today)),
+                    stale=int(rules.is_stale(confirmed_on, today)),
                     differ=int(validated_level is not None and validated_level != level),
                 )
         # The department as a whole: counts are open to all staff.
@@ -223,7 +225,7 @@ def skills_matrix(
             active_rows.filter(technician__department__faculty=faculty)
             .values("skill_id")
             .order_by()
-            .annotate(trainers=Count("pk", filter=Q(**{f"{level_field}__gte": skills.TRAINER})))
+            .annotate(trainers=Count("pk", filter=Q(**{f"{level_field}__gte": rules.TRAINER})))
         )
         faculty_trainers = {(g["skill_id"], faculty): g["trainers"] for g in faculty_grouped}
         faculty_of_unit = {}
@@ -279,7 +281,7 @@ def skills_matrix(
         else:
             for unit_, cell in zip(units, row_cells, strict=True):
                 trainers_by_faculty[faculty_of_unit[unit_.key]] += cell.trainers
-        untaught = [name for name, n in trainers_by_faculty.items() if skills.is_untaught(n)]
+        untaught = [name for name, n in trainers_by_faculty.items() if rules.is_untaught(n)]
         row = SkillRow(skill, row_cells, total, untaught)
         if at_risk_only and not row.at_risk:
             continue
@@ -304,7 +306,7 @@ def skills_matrix(
 
 def _own_unit_index(user, mode: str, keys: list[str]) -> int:
     """On a phone the matrix opens at the viewer's own faculty, department or self."""
-    me = permissions.technician_of(user)
+    me = directory_rules.technician_of(user)
     if me is None:
         return 0
     own = {
@@ -437,14 +439,14 @@ def skill_page(skill: Skill, user, *, today: datetime.date | None = None) -> Ski
         TechnicianSkill.objects.filter(skill=skill)
         .filter(
             technician__in=Technician.objects.filter(
-                permissions.visible_technicians_filter(user), is_active=True
+                directory_rules.visible_technicians_filter(user), is_active=True
             ).values("pk")
         )
         .select_related("technician__department")
         .order_by("-level", "technician__last_name", "technician__first_name", "pk")
     )
-    me = permissions.technician_of(user)
-    teachers = [row for row in holders if row.level >= skills.TRAINER]
+    me = directory_rules.technician_of(user)
+    teachers = [row for row in holders if row.level >= rules.TRAINER]
     if me is not None:
         teachers = [row for row in teachers if row.technician_id != me.pk]
 
@@ -495,8 +497,8 @@ def my_skills(technician: Technician, *, today: datetime.date | None = None):
         .order_by("skill__category", "skill__name")
     )
     for row in rows:
-        row.is_stale = skills.is_stale(row.confirmed_on, today)
-        row.due_on = skills.review_due_on(row.confirmed_on)
+        row.is_stale = rules.is_stale(row.confirmed_on, today)
+        row.due_on = rules.review_due_on(row.confirmed_on)
     rows.sort(key=lambda row: not row.is_stale)
     return rows
 
@@ -510,8 +512,8 @@ def team_skills(manager: Technician, *, today: datetime.date | None = None):
         .order_by("technician__last_name", "technician__first_name", "skill__name")
     )
     for row in rows:
-        row.is_stale = skills.is_stale(row.confirmed_on, today)
-        row.waiting = row.validated_level is None and row.level >= skills.PRACTITIONER
+        row.is_stale = rules.is_stale(row.confirmed_on, today)
+        row.waiting = row.validated_level is None and row.level >= rules.PRACTITIONER
     rows.sort(key=lambda row: (not row.waiting, not row.is_stale))
     return rows
 
@@ -541,8 +543,8 @@ def skills_at_risk_by_faculty(limit: int = 5) -> list[dict]:
         .values("technician__department__faculty", "skill_id", "skill__name")
         .order_by()
         .annotate(
-            holders=Count("pk", filter=Q(level__gte=skills.PRACTITIONER)),
-            trainers=Count("pk", filter=Q(level__gte=skills.TRAINER)),
+            holders=Count("pk", filter=Q(level__gte=rules.PRACTITIONER)),
+            trainers=Count("pk", filter=Q(level__gte=rules.TRAINER)),
         )
     )
     faculties: dict[str, dict] = {}
@@ -551,18 +553,18 @@ def skills_at_risk_by_faculty(limit: int = 5) -> list[dict]:
         entry = faculties.setdefault(
             name, {"faculty": name, "single_point": 0, "thin": 0, "untaught": 0, "items": []}
         )
-        risk = skills.risk_from_counts(item["holders"], item["trainers"])
-        if risk in skills.AT_RISK:
+        risk = rules.risk_from_counts(item["holders"], item["trainers"])
+        if risk in rules.AT_RISK:
             entry[risk] += 1
             entry["items"].append((risk, item["skill__name"], item["skill_id"]))
-        if item["holders"] and skills.is_untaught(item["trainers"]):
+        if item["holders"] and rules.is_untaught(item["trainers"]):
             entry["untaught"] += 1
     result = []
     for entry in sorted(faculties.values(), key=lambda e: e["faculty"]):
-        entry["items"] = sorted(entry["items"], key=lambda i: (i[0] != skills.SINGLE_POINT, i[1]))
+        entry["items"] = sorted(entry["items"], key=lambda i: (i[0] != rules.SINGLE_POINT, i[1]))
         entry["total"] = len(entry["items"])
         entry["items"] = [
-            {"risk": skills.RISK_LABELS[r], "name": n, "pk": pk} for r, n, pk in entry["items"]
+            {"risk": rules.RISK_LABELS[r], "name": n, "pk": pk} for r, n, pk in entry["items"]
         ][:limit]
         result.append(entry)
     result.sort(key=lambda e: -e["total"])
@@ -579,7 +581,7 @@ def skill_demand(limit: int = 20) -> list[Skill]:
             ),
             teachers=Count(
                 "technician_skills",
-                filter=active & Q(technician_skills__level__gte=skills.TRAINER),
+                filter=active & Q(technician_skills__level__gte=rules.TRAINER),
             ),
         )
         .filter(wanted__gt=0)
@@ -590,9 +592,7 @@ def skill_demand(limit: int = 20) -> list[Skill]:
 def review_summary(technician: Technician, *, today: datetime.date | None = None) -> dict:
     """For the technician's panel: stale skills and shadowing waiting. Two queries."""
     today = today or timezone.localdate()
-    stale = TechnicianSkill.objects.filter(
-        skills.stale_filter(today), technician=technician
-    ).count()
+    stale = TechnicianSkill.objects.filter(rules.stale_filter(today), technician=technician).count()
     shadowing = ShadowingRequest.objects.filter(
         Q(teacher=technician, status=ShadowingRequest.Status.REQUESTED)
         | Q(learner=technician, status__in=ShadowingRequest.OPEN_STATUSES)
@@ -609,6 +609,6 @@ def team_review_summary(manager: Technician, *, today: datetime.date | None = No
     return TechnicianSkill.objects.filter(
         technician__line_manager=manager, technician__is_active=True
     ).aggregate(
-        stale=Count("pk", filter=skills.stale_filter(today)),
-        waiting=Count("pk", filter=Q(validated_level__isnull=True, level__gte=skills.PRACTITIONER)),
+        stale=Count("pk", filter=rules.stale_filter(today)),
+        waiting=Count("pk", filter=Q(validated_level__isnull=True, level__gte=rules.PRACTITIONER)),
     )

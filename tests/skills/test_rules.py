@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from technicians import skills
+from skills import risk as rules
 from technicians.models import Technician
 from tests import factories
 
@@ -29,7 +29,7 @@ def holders(unit, skill, *levels, **extra):
 
 
 def unit_risk(unit, skill, **kwargs):
-    return skills.risk(skill, Technician.objects.filter(department=unit), **kwargs)
+    return rules.risk(skill, Technician.objects.filter(department=unit), **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -93,9 +93,9 @@ def test_risk_can_count_validated_levels(unit, skill):
 def test_untaught_when_nobody_can_train_others(unit, skill):
     holders(unit, skill, 3, 3)
     faculty = Technician.objects.filter(department__faculty="Faculty of Science")
-    assert skills.untaught(skill, faculty)
+    assert rules.untaught(skill, faculty)
     holders(unit, skill, 4)
-    assert not skills.untaught(skill, faculty)
+    assert not rules.untaught(skill, faculty)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_untaught_when_nobody_can_train_others(unit, skill):
     ],
 )
 def test_risk_from_counts(holders_, trainers, expected):
-    assert skills.risk_from_counts(holders_, trainers) == expected
+    assert rules.risk_from_counts(holders_, trainers) == expected
 
 
 D = datetime.date
@@ -128,29 +128,29 @@ D = datetime.date
     ],
 )
 def test_stale_boundaries(confirmed_on, today, stale):
-    assert skills.is_stale(confirmed_on, today) is stale
+    assert rules.is_stale(confirmed_on, today) is stale
 
 
 def test_review_due_on_is_the_first_stale_day():
     confirmed = D(2025, 3, 31)
-    due = skills.review_due_on(confirmed)
+    due = rules.review_due_on(confirmed)
     assert due == D(2026, 4, 1)
-    assert not skills.is_stale(confirmed, due - datetime.timedelta(days=1))
-    assert skills.is_stale(confirmed, due)
-    assert skills.review_due_on(None) is None
+    assert not rules.is_stale(confirmed, due - datetime.timedelta(days=1))
+    assert rules.is_stale(confirmed, due)
+    assert rules.review_due_on(None) is None
 
 
 def test_review_months_setting(settings):
     settings.SKILLS_REVIEW_MONTHS = 6
-    assert skills.is_stale(D(2026, 1, 1), D(2026, 7, 2))
-    assert not skills.is_stale(D(2026, 1, 1), D(2026, 7, 1))
+    assert rules.is_stale(D(2026, 1, 1), D(2026, 7, 2))
+    assert not rules.is_stale(D(2026, 1, 1), D(2026, 7, 1))
 
 
 def test_months_before_clamps_to_the_end_of_the_month():
-    assert skills.months_before(D(2026, 3, 31), 1) == D(2026, 2, 28)
-    assert skills.months_before(D(2026, 1, 15), 13) == D(2024, 12, 15)
+    assert rules.months_before(D(2026, 3, 31), 1) == D(2026, 2, 28)
+    assert rules.months_before(D(2026, 1, 15), 13) == D(2024, 12, 15)
 
 
 def test_unit_shows_people_from_three(settings):
-    assert not skills.unit_shows_people(2)
-    assert skills.unit_shows_people(3)
+    assert not rules.unit_shows_people(2)
+    assert rules.unit_shows_people(3)

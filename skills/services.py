@@ -1,5 +1,6 @@
-"""Every change of the skills matrix goes through a function here: confirming and validating
-ratings, marking skills to learn, and shadowing requests with their transitions.
+"""Every change of the skills matrix goes through a function here: a technician's list of
+skills, confirming and validating ratings, marking skills to learn, and shadowing requests
+with their transitions.
 
 Keyword-only after the object; `by` is the acting user, checked here. A refusal raises
 PermissionDenied (wrong person) or ValidationError (wrong state, bad input), with a sentence
@@ -18,9 +19,66 @@ from django.utils import timezone
 
 from portal import roles
 from portal.services import queue_notification
-from technicians import permissions
-from technicians.models import ShadowingRequest, Skill, Technician, TechnicianSkill
-from technicians.skills import SkillLoss
+from skills import permissions
+from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.risk import SkillLoss
+from technicians import permissions as directory_rules
+from technicians.models import Technician
+from technicians.search import refresh_search_vectors
+
+# --- a technician's own list of skills (on "my profile") -----------------------------------
+
+
+def _check_skills(skills: Iterable[tuple[Skill, int]]) -> dict[int, int]:
+    """{skill id: level}, or a ValidationError for a bad level or a skill listed twice."""
+    wanted: dict[int, int] = {}
+    for skill, level in skills:
+        if int(level) not in TechnicianSkill.Level.values:
+            raise ValidationError(
+                f"“{skill}”: choose a level from 1 (aware) to 4 (can train others).",
+                code="bad_level",
+            )
+        if skill.pk in wanted:
+            raise ValidationError(
+                f"You listed “{skill}” more than once: keep one row per skill.",
+                code="duplicate_skill",
+            )
+        wanted[skill.pk] = int(level)
+    return wanted
+
+
+def _replace_skills(technician: Technician, wanted: dict[int, int]) -> None:
+    current = {ts.skill_id: ts for ts in TechnicianSkill.objects.filter(technician=technician)}
+    TechnicianSkill.objects.filter(technician=technician).exclude(
+        skill_id__in=list(wanted)
+    ).delete()
+    # A level set or changed is a level confirmed (the skills matrix's yearly review).
+    today = timezone.localdate()
+    for skill_id, level in wanted.items():
+        row = current.get(skill_id)
+        if row is not None and row.level != level:
+            row.level = level
+            row.confirmed_on = today
+            row.save(update_fields=["level", "confirmed_on"])
+    TechnicianSkill.objects.bulk_create(
+        TechnicianSkill(technician=technician, skill_id=skill_id, level=level, confirmed_on=today)
+        for skill_id, level in wanted.items()
+        if skill_id not in current
+    )
+
+
+def set_skills(technician: Technician, skills: Iterable[tuple[Skill, int]], *, by) -> None:
+    """Replace the technician's list of skills with these (skill, level) pairs: rows left out
+    are removed, a level set or changed is a level confirmed today, and the directory's search
+    finds the new list at once. The profile's own editor (the technician, or HR) only.
+    PermissionDenied or ValidationError (a bad level, a skill listed twice) change nothing."""
+    if not directory_rules.can_edit_technician(by, technician):
+        raise PermissionDenied("You can only edit your own profile.")
+    wanted = _check_skills(skills)
+    with transaction.atomic():
+        _replace_skills(technician, wanted)
+        refresh_search_vectors([technician.pk])  # skills added and removed in bulk
+
 
 # --- reviews --------------------------------------------------------------------------------
 
@@ -28,7 +86,9 @@ from technicians.skills import SkillLoss
 def confirm_skills(technician: Technician, *, by, skill_ids: Iterable[int] | None = None) -> int:
     """The technician confirms that their levels still hold (all of them, or `skill_ids`):
     their ratings are fresh again for SKILLS_REVIEW_MONTHS. Returns how many were confirmed."""
-    if not (permissions.can_review_own_skills(by) and permissions.is_own_profile(by, technician)):
+    if not (
+        permissions.can_review_own_skills(by) and directory_rules.is_own_profile(by, technician)
+    ):
         raise PermissionDenied("You can only confirm your own skills.")
     rows = TechnicianSkill.objects.filter(technician=technician)
     if skill_ids is not None:
@@ -39,7 +99,7 @@ def confirm_skills(technician: Technician, *, by, skill_ids: Iterable[int] | Non
 def validate_skill(technician_skill: TechnicianSkill, *, level: int, by) -> TechnicianSkill:
     """The line manager records the level they agree for a team member's skill (which may
     differ from the self-rating). Nobody validates their own skills."""
-    if permissions.technician_of(by) == technician_skill.technician:
+    if directory_rules.technician_of(by) == technician_skill.technician:
         raise PermissionDenied("You cannot validate your own skills: your line manager does.")
     if not permissions.can_validate_skill(by, technician_skill):
         raise PermissionDenied("Only the technician's line manager can validate their skills.")
@@ -65,7 +125,9 @@ def set_wants_to_learn(technician: Technician, skill: Skill, *, wants: bool, by)
     """Mark (or unmark) a skill the technician wants to learn. A skill they do not hold yet is
     added at level 1, "aware"; unmarking leaves held levels alone and removes only such a
     placeholder. Returns the TechnicianSkill, or None when the placeholder was removed."""
-    if not (permissions.can_review_own_skills(by) and permissions.is_own_profile(by, technician)):
+    if not (
+        permissions.can_review_own_skills(by) and directory_rules.is_own_profile(by, technician)
+    ):
         raise PermissionDenied("You can only choose the skills you want to learn yourself.")
     with transaction.atomic():
         row = (
@@ -175,7 +237,7 @@ def request_shadowing(teacher: Technician, skill: Skill, *, by, note: str = "") 
     shadow. The teacher and both line managers are told."""
     if not permissions.can_ask_for_shadowing(by, teacher):
         raise PermissionDenied("You can ask colleagues for shadowing from your own profile only.")
-    learner = permissions.technician_of(by)
+    learner = directory_rules.technician_of(by)
     teaches = TechnicianSkill.objects.filter(
         technician=teacher, skill=skill, level=TechnicianSkill.Level.TRAINER
     ).exists()

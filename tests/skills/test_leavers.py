@@ -8,7 +8,7 @@ import io
 import pytest
 
 from portal.models import Notification
-from technicians import skills
+from skills import risk as rules
 from technicians.models import Technician
 from technicians.staff_list import EXPORT_COLUMNS, apply_staff_import, preview_staff_import
 from technicians.staff_list.export import staff_export_rows
@@ -80,7 +80,7 @@ def test_a_holder_in_another_department_does_not_keep_it_in_the_department(chemi
     factories.TechnicianSkillFactory(
         technician=factories.TechnicianFactory(department=elsewhere), skill=nmr, level=4
     )
-    (loss,) = skills.leaver_skill_losses([leaver.staff_number])
+    (loss,) = rules.leaver_skill_losses([leaver.staff_number])
     assert (loss.department, loss.skill, loss.nobody_at_all) == (
         "Chemistry",
         "NMR spectroscopy",
@@ -92,7 +92,7 @@ def test_an_aware_leaver_with_practitioners_staying_is_no_loss(personas, chemist
     leaver = factories.TechnicianFactory(department=chemistry)
     factories.TechnicianSkillFactory(technician=leaver, skill=nmr, level=1)
     factories.TechnicianSkillFactory(technician=personas.technician_profile, skill=nmr, level=2)
-    assert skills.leaver_skill_losses([leaver.staff_number]) == []
+    assert rules.leaver_skill_losses([leaver.staff_number]) == []
 
 
 def test_after_the_import_managers_and_steering_group_are_told_once(personas, chemistry, nmr):

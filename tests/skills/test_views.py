@@ -12,7 +12,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from portal import registry
-from technicians.models import Department, ShadowingRequest, Skill, Technician, TechnicianSkill
+from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from technicians.models import Department, Technician
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -387,11 +388,9 @@ def test_admin_lists_shadowing_requests_read_only(personas, login, chemistry, nm
         learner=personas.technician_profile, teacher=personas.manager_profile, skill=nmr
     )
     client = login(personas.admin)
-    assert client.get("/admin/technicians/shadowingrequest/").status_code == 200
-    assert (
-        client.get(f"/admin/technicians/shadowingrequest/{shadowing.pk}/change/").status_code == 200
-    )
-    assert client.get("/admin/technicians/shadowingrequest/add/").status_code == 403
+    assert client.get("/admin/skills/shadowingrequest/").status_code == 200
+    assert client.get(f"/admin/skills/shadowingrequest/{shadowing.pk}/change/").status_code == 200
+    assert client.get("/admin/skills/shadowingrequest/add/").status_code == 403
 
 
 @pytest.mark.parametrize(

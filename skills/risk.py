@@ -17,7 +17,8 @@ from typing import Literal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from technicians.models import Skill, Technician, TechnicianSkill
+from skills.models import Skill, TechnicianSkill
+from technicians.models import Technician
 
 Risk = Literal["covered", "thin", "single_point", "none"]
 

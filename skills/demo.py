@@ -1,5 +1,8 @@
 """Demo data of the skills matrix (the "skills" seeder, order 15, after the technicians):
 
+- the skills and each demo technician's levels, as the directory's demo people list them
+  (technicians.demo: a technician the demo created gets their levels once, while they have
+  none);
 - when each demo skill level was last confirmed: about a third are stale (over a year old);
 - line managers' validations of about half their team's levels, some a level lower (self-
   ratings run high);
@@ -19,8 +22,10 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 
+from skills.models import ShadowingRequest, Skill, TechnicianSkill
 from technicians import search
-from technicians.models import ShadowingRequest, Skill, Technician, TechnicianSkill
+from technicians.demo import DEFAULT_TECHNICIANS, SKILLS, demo_people
+from technicians.models import Technician
 
 DEMO_TECHNICIAN = "DEMO002"  # the technician login
 DEMO_MANAGER = "DEMO001"  # the line manager login
@@ -29,6 +34,40 @@ DEMO_MANAGER = "DEMO001"  # the line manager login
 def _score(*parts: object) -> int:
     """A stable number from 0 to 999 for these parts."""
     return zlib.crc32("|".join(str(part) for part in parts).encode()) % 1000
+
+
+def _seed_skills() -> dict[str, int]:
+    existing = set(Skill.objects.values_list("name", flat=True))
+    new = [
+        Skill(name=name, category=category)
+        for category, names in SKILLS.items()
+        for name in names
+        if name not in existing
+    ]
+    Skill.objects.bulk_create(new, ignore_conflicts=True)
+    return dict(Skill.objects.values_list("name", "pk"))
+
+
+def _seed_levels(technicians: int, skills: dict[str, int]) -> int:
+    """Each demo person's levels, for their technician (same staff number and e-mail) while it
+    lists no skill at all. Returns how many levels were written."""
+    people = {person.staff_number: person for person in demo_people(technicians)}
+    holders = set(TechnicianSkill.objects.values_list("technician_id", flat=True).distinct())
+    links = []
+    for pk, number, email in Technician.objects.filter(staff_number__in=list(people)).values_list(
+        "pk", "staff_number", "email"
+    ):
+        person = people[number]
+        if pk in holders or email.lower() != person.email.lower():
+            continue
+        links += [
+            TechnicianSkill(technician_id=pk, skill_id=skills[name], level=level)
+            for name, level in person.skills
+            if name in skills
+        ]
+    TechnicianSkill.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+    search.refresh_search_vectors({link.technician_id for link in links})
+    return len(links)
 
 
 def _seed_reviews(today: datetime.date) -> int:
@@ -186,15 +225,16 @@ def _asked_of_demo_manager(trainers: dict[int, list[int]]) -> list[ShadowingRequ
 
 
 @transaction.atomic
-def seed_skills_demo(*, technicians: int = 0, stdout: IO | None = None) -> None:
+def seed_skills_demo(*, technicians: int = DEFAULT_TECHNICIANS, stdout: IO | None = None) -> None:
     """Fill review dates, validations, skills to learn and shadowing requests (only what is
     still missing). Registered with `portal.registry` as the "skills" seeder."""
     today = timezone.localdate()
+    levels = _seed_levels(technicians, _seed_skills())
     reviewed = _seed_reviews(today)
     wants = _seed_wants(today)
     requests = _seed_shadowing()
     if stdout is not None:
         stdout.write(
-            f"Skills demo: {reviewed} review dates, {wants} skills to learn and {requests} "
-            "shadowing requests created.\n"
+            f"Skills demo: {levels} skill levels, {reviewed} review dates, {wants} skills to "
+            f"learn and {requests} shadowing requests created.\n"
         )

@@ -6,9 +6,11 @@ import datetime
 import pytest
 
 from portal import registry
-from technicians import skills, skills_demo, skills_selectors
+from skills import demo as skills_demo
+from skills import risk as rules
+from skills import selectors as skills_selectors
+from skills.models import ShadowingRequest, TechnicianSkill
 from technicians.demo import seed_demo
-from technicians.models import ShadowingRequest, TechnicianSkill
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def test_realistic_deterministic_and_idempotent():
 
     today = datetime.date.today()
     rows = TechnicianSkill.objects.all()
-    stale = rows.filter(skills.stale_filter(today)).count()
+    stale = rows.filter(rules.stale_filter(today)).count()
     assert 0.15 * rows.count() < stale < 0.6 * rows.count()
     assert rows.filter(validated_level__isnull=False).exists()
     assert rows.filter(wants_to_learn=True).exists()

@@ -1,0 +1,63 @@
+"""What professional registration shows in the people directory, through the registry
+(RegistrationConfig.ready()): the "professionally registered" and "register" filters, and
+the post-nominals on cards and profiles. The directory names none of this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from portal.registry import DirectoryFilter
+from registration import selectors
+from registration.models import Register, Registration
+
+
+def active_registrations():
+    """Active registrations of the technician of the outer query."""
+    return Registration.objects.filter(technician=OuterRef("pk"), status=Registration.Status.ACTIVE)
+
+
+def _nothing(queryset, name, value):
+    return queryset  # applied by `apply`, below
+
+
+def directory_filters(request) -> dict[str, Any]:
+    return {
+        "registered": django_filters.BooleanFilter(
+            label="Professionally registered", method=_nothing, widget=forms.CheckboxInput
+        ),
+        "register": django_filters.ModelChoiceFilter(
+            label="Register",
+            queryset=Register.objects.order_by("order", "code"),
+            to_field_name="code",
+            method=_nothing,
+            empty_label="Any register",
+        ),
+    }
+
+
+def apply_directory_filters(queryset, data: dict[str, Any]):
+    """With an active registration (on any register), or on the register chosen."""
+    register = data.get("register")
+    if register is not None:
+        return queryset.filter(Exists(active_registrations().filter(register=register)))
+    if data.get("registered"):
+        return queryset.filter(Exists(active_registrations()))
+    return queryset
+
+
+DIRECTORY_FILTER = DirectoryFilter(
+    name="registration",
+    filters=directory_filters,
+    apply=apply_directory_filters,
+    order=20,
+)
+
+
+def register_in_directory(registry) -> None:
+    registry.register_directory_filter(DIRECTORY_FILTER)
+    registry.register_card_data("registration", selectors.with_post_nominals)
+    registry.register_post_nominals("registration", selectors.post_nominals)

@@ -1,0 +1,182 @@
+"""Forms of the skills matrix: its filters, validation by a line manager, shadowing requests."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from skills import selectors
+from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from technicians.models import Department, Technician
+
+
+class MatrixFilterForm(forms.Form):
+    """Faculty, department, category, self-rated or validated levels, at risk only. A bad
+    value is ignored (the matrix falls back to the wider view), never an error page."""
+
+    faculty = forms.ChoiceField(required=False, label="Faculty")
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.order_by("faculty", "name"),
+        required=False,
+        label="Department",
+        empty_label="All departments",
+        help_text="Choose a department to see its people.",
+    )
+    category = forms.ChoiceField(required=False, label="Skill category")
+    levels = forms.ChoiceField(
+        required=False,
+        label="Levels",
+        choices=[("self", "Self-rated"), ("validated", "Validated by line managers")],
+    )
+    at_risk = forms.BooleanField(required=False, label="At risk only")
+    unit = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["faculty"].choices = [("", "All faculties")] + [
+            (name, name) for name in selectors.faculty_names()
+        ]
+        self.fields["category"].choices = [("", "All categories")] + [
+            (name, name) for name in selectors.skill_categories()
+        ]
+
+    def matrix_options(self) -> dict:
+        """The keyword arguments of `selectors.skills_matrix` (valid values only)."""
+        data: dict = {}
+        if self.is_bound:
+            self.is_valid()  # an invalid field is left out of cleaned_data; the rest apply
+            data = self.cleaned_data
+        return {
+            "faculty": data.get("faculty") or "",
+            "department": data.get("department"),
+            "category": data.get("category") or "",
+            "at_risk_only": bool(data.get("at_risk")),
+            "validated": data.get("levels") == "validated",
+            "unit": data.get("unit") or "",
+        }
+
+
+class ValidateSkillForm(forms.Form):
+    level = forms.TypedChoiceField(
+        choices=TechnicianSkill.Level.choices, coerce=int, label="Validated level"
+    )
+
+
+class ShadowingRequestForm(forms.Form):
+    teacher = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        required=False,
+        max_length=ShadowingRequest._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note (optional)",
+        help_text=ShadowingRequest._meta.get_field("note").help_text,
+    )
+
+
+class ShadowingDecisionForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=ShadowingRequest._meta.get_field("decision_note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Note (optional)",
+    )
+
+
+# --- the skills part of "my profile" (portal.registry.ProfileFormPart) ----------------------
+
+LEVEL_HELP = "Choose a level from 1 (aware) to 4 (can train others)."
+
+
+class TechnicianSkillForm(forms.ModelForm):
+    class Meta:
+        model = TechnicianSkill
+        fields = ["skill", "level"]
+
+    def __init__(self, *args, skill_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        skill = self.fields["skill"]
+        skill.queryset = Skill.objects.order_by("name")
+        skill.empty_label = "Choose a skill"
+        if skill_choices is not None:
+            # Shared by every row of the formset: the skill list is read once, not per row.
+            skill.widget.choices = skill_choices
+        skill.error_messages["required"] = "Choose a skill for this row, or leave the row empty."
+        skill.error_messages["invalid_choice"] = "That skill is not on the list."
+        level = self.fields["level"]
+        level.choices = [("", "Choose a level")] + [
+            (value, f"{value}: {label}") for value, label in TechnicianSkill.Level.choices
+        ]
+        level.error_messages["required"] = f"Choose a level for this skill. {LEVEL_HELP}"
+        level.error_messages["invalid_choice"] = LEVEL_HELP
+
+
+def grouped_skill_choices() -> list:
+    """Skills grouped by category, for a <select> with <optgroup>s."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, category in Skill.objects.order_by("category", "name").values_list(
+        "pk", "name", "category"
+    ):
+        groups.setdefault(category, []).append((pk, name))
+    return [("", "Choose a skill"), *groups.items()]
+
+
+class BaseSkillFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._skill_choices = None
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self._skill_choices is None:
+            self._skill_choices = grouped_skill_choices()
+        kwargs["skill_choices"] = self._skill_choices
+        return kwargs
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen: dict[int, Skill] = {}
+        duplicates: list[str] = []
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            skill = form.cleaned_data.get("skill")
+            if skill is None:
+                continue
+            if skill.pk in seen and skill.name not in duplicates:
+                duplicates.append(skill.name)
+            seen[skill.pk] = skill
+        if duplicates:
+            names = ", ".join(f"“{name}”" for name in duplicates)
+            raise ValidationError(
+                f"You listed {names} more than once: keep one row per skill, with one level.",
+                code="duplicate_skill",
+            )
+        super().clean()
+
+    def chosen_skills(self) -> list[tuple[Skill, int]]:
+        """The (skill, level) pairs the technician wants, removed rows left out."""
+        chosen = []
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            skill, level = form.cleaned_data.get("skill"), form.cleaned_data.get("level")
+            if skill is not None and level:
+                chosen.append((skill, int(level)))
+        return chosen
+
+
+SkillFormSet = inlineformset_factory(
+    Technician,
+    TechnicianSkill,
+    form=TechnicianSkillForm,
+    formset=BaseSkillFormSet,
+    fields=["skill", "level"],
+    extra=3,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
+)
