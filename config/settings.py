@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "training",
     "registration",
     "commitment",
+    "voice",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +341,9 @@ else:
     EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "technician-commitment@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The technician voice: survey results are shown only for groups of at least this many people.
+VOICE_MIN_GROUP = int(env("VOICE_MIN_GROUP", "5"))
 
 # Celery. No REDIS_URL: tasks run in-process, so the portal needs no server running.
 REDIS_URL = env("REDIS_URL")

@@ -1,0 +1,55 @@
+"""The individual development report: its person's, and their line manager's once shared."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests import factories
+from tests.voice.conftest import make_survey
+from voice import services
+from voice.models import Invitation, Question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(personas):
+    skill = factories.SkillFactory(name="Confocal microscopy")
+    factories.TechnicianSkillFactory(technician=personas.technician_profile, skill=skill, level=3)
+    survey = make_survey(anonymous=False, title="Development survey")
+    skills = Question.objects.create(survey=survey, order=1, kind="skills", text="Your skills")
+    days = Question.objects.create(survey=survey, order=2, kind="number", text="Days wanted?")
+    invitation = Invitation.objects.create(survey=survey, technician=personas.technician_profile)
+    return services.answer(
+        services.token_for(invitation),
+        {
+            skills.pk: [{"skill": skill.pk, "level": 4, "wants_to_learn": True}],
+            days.pk: "12",
+        },
+    )
+
+
+def test_the_report_holds_confirmed_skills_wishes_training_and_answers(report, personas, login):
+    response = login(personas.technician).get(f"/voice/reports/{report.pk}.pdf")
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("Confocal microscopy", "4 of 4", "What I want to learn", "Days wanted?", "12"):
+        assert expected in text
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
+
+
+def test_the_line_manager_reads_it_only_once_shared(report, personas, login):
+    url = f"/voice/reports/{report.pk}.pdf"
+    assert login(personas.manager).get(url).status_code == 403
+    login(personas.technician).post(f"/voice/reports/{report.pk}/share/", {"shared": "1"})
+    assert login(personas.manager).get(url).status_code == 200
+    assert login(personas.hr).get(url).status_code == 403
+    login(personas.technician).post(f"/voice/reports/{report.pk}/share/", {"shared": "0"})
+    assert login(personas.manager).get(url).status_code == 403
+    assert (
+        login(personas.manager)
+        .post(f"/voice/reports/{report.pk}/share/", {"shared": "1"})
+        .status_code
+        == 403
+    )

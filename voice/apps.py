@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class VoiceConfig(AppConfig):
+    name = "voice"
+    verbose_name = "Technician voice"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal import registry
+        from voice import demo, panels, permissions, report, services
+
+        registry.register_checks(permissions.CHECKS)
+        registry.register_reminder("voice.surveys", services.queue_survey_reminders)
+        registry.register_report_section(report.SECTION)
+        registry.register_seeder("voice", demo.seed_demo, order=70)
+        for panel in panels.PANELS:
+            registry.register_panel(panel)
