@@ -36,8 +36,10 @@ def setup(world) -> None:
     )
     world.shared = Response.objects.create(
         survey=Survey.objects.create(
-            title="Last year", opens_on=today - datetime.timedelta(days=400),
-            closes_on=today - datetime.timedelta(days=390), anonymous=False,
+            title="Last year",
+            opens_on=today - datetime.timedelta(days=400),
+            closes_on=today - datetime.timedelta(days=390),
+            anonymous=False,
         ),
         anonymous=False,
         technician=world.technician_profile,
