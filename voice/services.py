@@ -27,6 +27,7 @@ from voice import permissions
 from voice.models import Answer, Invitation, Question, Response, ResultAction, Survey
 
 TOKEN_SALT = "voice.answer"  # noqa: S105  (a signing salt, not a secret)
+REMINDER_KIND = "voice.reminder"
 MAX_REMINDERS = 2
 REMINDER_GAP_DAYS = 7
 LIKERT = range(1, 6)
@@ -48,7 +49,8 @@ QUESTION_FIELDS = ("order", "kind", "text", "help_text", "pillar", "choices", "r
 
 
 def token_for(invitation: Invitation) -> str:
-    return signing.dumps([invitation.pk, invitation.nonce], salt=TOKEN_SALT, compress=False)
+    # No timestamp: the same invitation always has the same link (reminders repeat it).
+    return signing.Signer(salt=TOKEN_SALT).sign_object([invitation.pk, invitation.nonce])
 
 
 def answer_url(invitation: Invitation) -> str:
@@ -59,7 +61,7 @@ def answer_url(invitation: Invitation) -> str:
 def invitation_for_token(token: str) -> Invitation:
     """The invitation a token names, or ValidationError in a sentence."""
     try:
-        pk, nonce = signing.loads(token, salt=TOKEN_SALT)
+        pk, nonce = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         raise ValidationError(
             "This survey link is not valid. Use the link in your e-mail."
@@ -325,6 +327,7 @@ def queue_survey_reminders(today: datetime.date) -> int:
                 f"survey:{invitation.survey_id}:reminder:{number}",
                 f"Reminder: {invitation.survey.title}",
                 _invitation_body(invitation, reminder=True),
+                reminder_kind=REMINDER_KIND,
             )
             Invitation.objects.filter(pk=locked.pk).update(
                 reminders_sent=number, last_sent_on=today
