@@ -29,6 +29,7 @@ from django.utils.dateformat import format as format_date
 from portal import roles
 from portal.periods import financial_year_label, financial_year_of
 from portal.services import queue_notification
+from portal.workflow import Transition, lock, transition
 from registration import files, permissions
 from registration.models import (
     CPDEntry,
@@ -116,28 +117,46 @@ def _applicant_user(application: FundingApplication):
     return application.applicant.user
 
 
+APPLICATION_RELATED = ("applicant__line_manager", "register", "body")
+
+
 def _lock(application: FundingApplication) -> FundingApplication:
-    return (
-        FundingApplication.objects.select_for_update(of=("self",))
-        .select_related("applicant__line_manager", "register", "body")
-        .get(pk=application.pk)
-    )
+    return lock(application, select_related=APPLICATION_RELATED)
+
+
+def _applicant_only(by):
+    def refuse(locked: FundingApplication) -> None:
+        if not permissions.is_applicant(by, locked):
+            raise PermissionDenied(NOT_APPLICANT)
+
+    return refuse
+
+
+def _endorser_only(by):
+    def refuse(locked: FundingApplication) -> None:
+        if not permissions.is_endorser(by, locked):
+            raise PermissionDenied(NOT_ENDORSER)
+
+    return refuse
+
+
+def _decider_only(by):
+    """HR may decide and pay, and never on their own application."""
+
+    def refuse(locked: FundingApplication) -> None:
+        if not permissions.can_manage_funding(by):
+            raise PermissionDenied(NOT_HR)
+        if permissions.is_applicant(by, locked):
+            raise PermissionDenied(OWN_APPLICATION)
+
+    return refuse
 
 
 def _lock_for_applicant(application: FundingApplication, by) -> FundingApplication:
     """The application locked, once `by` is known to be its applicant (else PermissionDenied)."""
     locked = _lock(application)
-    if not permissions.is_applicant(by, locked):
-        raise PermissionDenied(NOT_APPLICANT)
+    _applicant_only(by)(locked)
     return locked
-
-
-def _refuse_wrong_state(transition: str, application: FundingApplication) -> None:
-    if application.status not in FROM_STATES[transition]:
-        raise ValidationError(
-            WRONG_STATE[transition].format(status=application.get_status_display().lower()),
-            code="wrong_state",
-        )
 
 
 def _copy_back(target: FundingApplication, source: FundingApplication) -> None:
@@ -146,25 +165,51 @@ def _copy_back(target: FundingApplication, source: FundingApplication) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _move(
-    application: FundingApplication, to_status: str, *, by, note: str = "", **changes: Any
-) -> FundingEvent:
-    from_status = application.status
-    now = timezone.now()
-    for name, value in changes.items():
-        setattr(application, name, value)
-    application.status = to_status
-    application.status_changed_at = now
-    application.full_clean()
-    application.save()
+def _record_event(step: Transition) -> FundingEvent:
+    """The application's timeline: one FundingEvent per move, naming the actor."""
     return FundingEvent.objects.create(
-        application=application,
-        from_status=from_status,
-        to_status=to_status,
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        note=note,
-        created=now,
+        application=step.obj,
+        from_status=step.from_state,
+        to_status=step.to_state,
+        actor=step.actor,
+        note=step.note,
+        created=step.at,
     )
+
+
+def _step(
+    application: FundingApplication,
+    name: str,
+    to_status: str,
+    *,
+    by,
+    who,
+    note: str = "",
+    check=None,
+    changes=None,
+    also_save: tuple[str, ...] = (),
+) -> tuple[FundingApplication, FundingEvent]:
+    """One move of the funding workflow through the kernel's step (portal.workflow): lock the
+    application, refuse the wrong person (`who`), a state not in FROM_STATES[name] (with
+    WRONG_STATE[name]) and whatever `check` refuses; then move, stamp status_changed_at and
+    record the FundingEvent, in one transaction."""
+    moved = transition(
+        application,
+        to=to_status,
+        allowed_from=FROM_STATES[name],
+        actor=by,
+        refusal=WRONG_STATE[name],
+        record=_record_event,
+        note=note,
+        precheck=who,
+        check=check,
+        changes=changes,
+        stamp="status_changed_at",
+        full_clean=True,
+        also_save=also_save,
+        select_related=APPLICATION_RELATED,
+    )
+    return moved.obj, moved.event
 
 
 def _summary(application: FundingApplication) -> str:
@@ -366,9 +411,7 @@ def update_application(
 
 @transaction.atomic
 def submit_application(application: FundingApplication, *, by) -> FundingApplication:
-    locked = _lock_for_applicant(application, by)
-    _refuse_wrong_state("submit", locked)
-    event = _move(locked, S.SUBMITTED, by=by)
+    locked, event = _step(application, "submit", S.SUBMITTED, by=by, who=_applicant_only(by))
     _tell(
         endorsers(locked),
         event,
@@ -384,11 +427,15 @@ def submit_application(application: FundingApplication, *, by) -> FundingApplica
 def endorse_application(
     application: FundingApplication, *, by, note: str = ""
 ) -> FundingApplication:
-    locked = _lock(application)
-    if not permissions.is_endorser(by, locked):
-        raise PermissionDenied(NOT_ENDORSER)
-    _refuse_wrong_state("endorse", locked)
-    event = _move(locked, S.ENDORSED, by=by, note=(note or "").strip(), endorsed_by=by)
+    locked, event = _step(
+        application,
+        "endorse",
+        S.ENDORSED,
+        by=by,
+        who=_endorser_only(by),
+        note=(note or "").strip(),
+        changes={"endorsed_by": by},
+    )
     _tell(
         hr_users(),
         event,
@@ -410,12 +457,15 @@ def endorse_application(
 def send_back_application(application: FundingApplication, *, by, note: str) -> FundingApplication:
     """The endorser does not endorse it as it stands: back to a draft, with a note saying
     what to change; the applicant edits it and submits it again."""
-    locked = _lock(application)
-    if not permissions.is_endorser(by, locked):
-        raise PermissionDenied(NOT_ENDORSER)
-    _refuse_wrong_state("send_back", locked)
-    note = _required(note, "note", CHANGES_REQUIRED)
-    event = _move(locked, S.DRAFT, by=by, note=note)
+    locked, event = _step(
+        application,
+        "send_back",
+        S.DRAFT,
+        by=by,
+        who=_endorser_only(by),
+        note=(note or "").strip(),
+        check=lambda _locked: _required(note, "note", CHANGES_REQUIRED),
+    )
     _tell(
         [_applicant_user(locked)],
         event,
@@ -425,16 +475,6 @@ def send_back_application(application: FundingApplication, *, by, note: str) -> 
     )
     _copy_back(application, locked)
     return application
-
-
-def _lock_for_decider(application: FundingApplication, by) -> FundingApplication:
-    """The application locked, once `by` may decide it: HR, and not their own."""
-    locked = _lock(application)
-    if not permissions.can_manage_funding(by):
-        raise PermissionDenied(NOT_HR)
-    if permissions.is_applicant(by, locked):
-        raise PermissionDenied(OWN_APPLICATION)
-    return locked
 
 
 def _required(value: str | None, field: str, message: str) -> str:
@@ -450,35 +490,41 @@ def approve_application(
     application: FundingApplication, *, by, note: str = ""
 ) -> FundingApplication:
     """Approve against this financial year's budget, under a lock on the budget row."""
-    locked = _lock_for_decider(application, by)
-    _refuse_wrong_state("approve", locked)
     year = financial_year_of(timezone.localdate())
-    label = financial_year_label(year)
-    budget = FundingBudget.objects.select_for_update().filter(financial_year=year).first()
-    if budget is None:
-        raise ValidationError(NO_BUDGET.format(year=label), code="no_budget")
-    figures = year_figures(year)  # read under the lock: no other approval can change it now
-    remaining = budget.amount - figures["committed"] - figures["spent"]
-    if locked.amount_requested > remaining:
-        raise ValidationError(
-            OVER_BUDGET.format(
-                amount=locked.amount_requested,
-                year=label,
-                remaining=max(remaining, Decimal(0)),
-                budget=budget.amount,
-            ),
-            code="over_budget",
-        )
-    now = timezone.now()
-    event = _move(
-        locked,
+    note = (note or "").strip()
+
+    def within_budget(locked: FundingApplication) -> None:
+        label = financial_year_label(year)
+        budget = FundingBudget.objects.select_for_update().filter(financial_year=year).first()
+        if budget is None:
+            raise ValidationError(NO_BUDGET.format(year=label), code="no_budget")
+        figures = year_figures(year)  # read under the lock: no other approval can change it now
+        remaining = budget.amount - figures["committed"] - figures["spent"]
+        if locked.amount_requested > remaining:
+            raise ValidationError(
+                OVER_BUDGET.format(
+                    amount=locked.amount_requested,
+                    year=label,
+                    remaining=max(remaining, Decimal(0)),
+                    budget=budget.amount,
+                ),
+                code="over_budget",
+            )
+
+    locked, event = _step(
+        application,
+        "approve",
         S.APPROVED,
         by=by,
-        note=(note or "").strip(),
-        decided_by=by,
-        decided_at=now,
-        decision_note=(note or "").strip(),
-        financial_year=year,
+        who=_decider_only(by),
+        note=note,
+        check=within_budget,
+        changes={
+            "decided_by": by,
+            "decided_at": timezone.now(),
+            "decision_note": note,
+            "financial_year": year,
+        },
     )
     _tell(
         [_applicant_user(locked)],
@@ -494,17 +540,16 @@ def approve_application(
 
 @transaction.atomic
 def reject_application(application: FundingApplication, *, by, note: str) -> FundingApplication:
-    locked = _lock_for_decider(application, by)
-    _refuse_wrong_state("reject", locked)
-    note = _required(note, "note", NOTE_REQUIRED)
-    event = _move(
-        locked,
+    note = (note or "").strip()
+    locked, event = _step(
+        application,
+        "reject",
         S.REJECTED,
         by=by,
+        who=_decider_only(by),
         note=note,
-        decided_by=by,
-        decided_at=timezone.now(),
-        decision_note=note,
+        check=lambda _locked: _required(note, "note", NOTE_REQUIRED),
+        changes={"decided_by": by, "decided_at": timezone.now(), "decision_note": note},
     )
     _tell(
         [_applicant_user(locked)],
@@ -518,10 +563,8 @@ def reject_application(application: FundingApplication, *, by, note: str) -> Fun
 
 @transaction.atomic
 def withdraw_application(application: FundingApplication, *, by) -> FundingApplication:
-    locked = _lock_for_applicant(application, by)
-    _refuse_wrong_state("withdraw", locked)
-    was = locked.status
-    event = _move(locked, S.WITHDRAWN, by=by)
+    locked, event = _step(application, "withdraw", S.WITHDRAWN, by=by, who=_applicant_only(by))
+    was = event.from_status
     if was == S.SUBMITTED:
         recipients = endorsers(locked)
     elif was == S.ENDORSED:
@@ -541,24 +584,35 @@ def withdraw_application(application: FundingApplication, *, by) -> FundingAppli
 @transaction.atomic
 def record_registration(application: FundingApplication, *, by, proof) -> FundingApplication:
     """The applicant uploads proof of registration; their registration is recorded as active."""
-    locked = _lock_for_applicant(application, by)
-    _refuse_wrong_state("record_registration", locked)
+    checked, stored = [], []
+
+    def check_proof(locked: FundingApplication) -> None:
+        try:
+            checked.append(files.check_upload(proof, default_stem="proof"))
+        except ValidationError as error:
+            raise ValidationError({"proof": error.messages}) from None
+
+    def store_proof(locked: FundingApplication) -> dict[str, Any]:
+        upload = checked[0]
+        locked.proof.save(upload.content.name, upload.content, save=False)
+        stored.append(locked.proof)
+        return {"proof_name": upload.original_name, "proof_content_type": upload.content_type}
+
     try:
-        checked = files.check_upload(proof, default_stem="proof")
-    except ValidationError as error:
-        raise ValidationError({"proof": error.messages}) from None
-    locked.proof.save(checked.content.name, checked.content, save=False)
-    try:
-        event = _move(
-            locked,
+        locked, event = _step(
+            application,
+            "record_registration",
             S.REGISTERED,
             by=by,
-            proof_name=checked.original_name,
-            proof_content_type=checked.content_type,
+            who=_applicant_only(by),
+            check=check_proof,
+            changes=store_proof,
+            also_save=("proof",),
         )
         _record_active_registration(locked)
     except Exception:
-        locked.proof.storage.delete(locked.proof.name)  # the row was not saved: no orphan file
+        for proof_file in stored:  # the row was not saved: no orphan file
+            proof_file.storage.delete(proof_file.name)
         raise
     _tell(
         hr_users(),
@@ -602,11 +656,16 @@ def _one_year_after(day: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def mark_paid(application: FundingApplication, *, by, reference: str) -> FundingApplication:
-    locked = _lock_for_decider(application, by)
-    _refuse_wrong_state("mark_paid", locked)
-    reference = _required(reference, "reference", REFERENCE_REQUIRED)
-    event = _move(
-        locked, S.PAID, by=by, note=f"Payment reference {reference}.", payment_reference=reference
+    reference = (reference or "").strip()
+    locked, event = _step(
+        application,
+        "mark_paid",
+        S.PAID,
+        by=by,
+        who=_decider_only(by),
+        note=f"Payment reference {reference}.",
+        check=lambda _locked: _required(reference, "reference", REFERENCE_REQUIRED),
+        changes={"payment_reference": reference},
     )
     _tell(
         [_applicant_user(locked)],

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from portal.periods import add_working_days
 from portal.services import queue_notification
+from portal.workflow import Transition, transition
 from training import calendar
 from training import permissions as rules
 from training.models import (
@@ -210,17 +211,18 @@ def _lock_session(session: Session) -> Session:
     )
 
 
-def _lock_booking(booking: Booking) -> Booking:
-    return (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("technician__user", "technician__line_manager__user")
-        .get(pk=booking.pk)
-    )
+BOOKING_RELATED = ("technician__user", "technician__line_manager__user")
 
 
-def _lock_session_and_booking(booking: Booking) -> tuple[Session, Booking]:
-    """The booking's session then the booking, locked in that order (as booking does)."""
-    return _lock_session(booking.session), _lock_booking(booking)
+def _move_booking(booking: Booking, **step) -> Transition:
+    """The kernel's workflow step (portal.workflow.transition) on a booking: locked with its
+    technician and their line manager; the caller has locked the session first, if at all."""
+    return transition(booking, actor=step.pop("by"), select_related=BOOKING_RELATED, **step)
+
+
+def _status_refusal(message: str):
+    """A refusal sentence naming the booking's status ("cancelled")."""
+    return lambda locked: message.format(status=locked.get_status_display().lower())
 
 
 def seats_taken(session: Session) -> int:
@@ -440,18 +442,28 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
         raise PermissionDenied(NOT_YOURS_TO_CANCEL)
     now = timezone.now()
     with transaction.atomic():
-        session, locked = _lock_session_and_booking(booking)
-        if locked.status not in OPEN:
-            raise ValidationError(
-                NOT_OPEN.format(status=locked.get_status_display().lower()), code="not_open"
-            )
-        if now >= session.starts_at:
-            raise ValidationError(CANCEL_STARTED, code="started")
-        held_seat = locked.status == Booking.Status.CONFIRMED
-        locked.status = Booking.Status.CANCELLED
-        locked.cancelled_at = now
-        locked.cancelled_late = held_seat and is_late_cancellation(session, now)
-        locked.save(update_fields=["status", "cancelled_at", "cancelled_late", "updated"])
+        session = _lock_session(booking.session)
+
+        def not_started(locked: Booking) -> None:
+            if now >= session.starts_at:
+                raise ValidationError(CANCEL_STARTED, code="started")
+
+        moved = _move_booking(
+            booking,
+            by=by,
+            to=Booking.Status.CANCELLED,
+            allowed_from=OPEN,
+            refusal=_status_refusal(NOT_OPEN),
+            code="not_open",
+            check=not_started,
+            changes=lambda locked: {
+                "cancelled_at": now,
+                "cancelled_late": locked.status == Booking.Status.CONFIRMED
+                and is_late_cancellation(session, now),
+            },
+        )
+        locked = moved.obj
+        held_seat = moved.from_state == Booking.Status.CONFIRMED
         locked.session = session
         if held_seat:
             _bump_sequence(session)
@@ -479,19 +491,30 @@ def approve_booking(booking: Booking, *, by) -> Booking:
         raise PermissionDenied(NOT_YOURS_TO_DECIDE)
     now = timezone.now()
     with transaction.atomic():
-        session, locked = _lock_session_and_booking(booking)
-        if locked.status != Booking.Status.REQUESTED:
-            raise ValidationError(
-                NOT_REQUESTED.format(status=locked.get_status_display().lower()),
-                code="not_requested",
-            )
-        if session.is_cancelled:
-            raise ValidationError(SESSION_CANCELLED, code="cancelled")
-        if now >= session.starts_at:
-            raise ValidationError(SESSION_STARTED, code="started")
-        locked.status, limited = _seat_or_waiting_list(session, locked.technician, now)
-        locked.decided_by = by
-        locked.save(update_fields=["status", "decided_by", "updated"])
+        session = _lock_session(booking.session)
+        placed: dict[str, bool] = {}
+
+        def session_open(locked: Booking) -> None:
+            if session.is_cancelled:
+                raise ValidationError(SESSION_CANCELLED, code="cancelled")
+            if now >= session.starts_at:
+                raise ValidationError(SESSION_STARTED, code="started")
+
+        def seat_or_waiting_list(locked: Booking) -> str:
+            status, placed["limited"] = _seat_or_waiting_list(session, locked.technician, now)
+            return status
+
+        locked = _move_booking(
+            booking,
+            by=by,
+            to=seat_or_waiting_list,
+            allowed_from=(Booking.Status.REQUESTED,),
+            refusal=_status_refusal(NOT_REQUESTED),
+            code="not_requested",
+            check=session_open,
+            changes={"decided_by": by},
+        ).obj
+        limited = placed["limited"]
         locked.session = session
         _tell_placed(locked, by=None, limited=limited, kind_confirmed=APPROVED)
     booking.refresh_from_db()
@@ -506,17 +529,17 @@ def decline_booking(booking: Booking, *, by, reason: str) -> Booking:
     if not reason:
         raise ValidationError({"reason": [REASON_REQUIRED]})
     with transaction.atomic():
-        session, locked = _lock_session_and_booking(booking)
-        if locked.status != Booking.Status.REQUESTED:
-            raise ValidationError(
-                NOT_REQUESTED.format(status=locked.get_status_display().lower()),
-                code="not_requested",
-            )
-        locked.status = Booking.Status.DECLINED
-        locked.decided_by = by
-        locked.decline_reason = reason
-        locked.full_clean(exclude=["session", "technician", "booked_by", "decided_by"])
-        locked.save(update_fields=["status", "decided_by", "decline_reason", "updated"])
+        session = _lock_session(booking.session)
+        locked = _move_booking(
+            booking,
+            by=by,
+            to=Booking.Status.DECLINED,
+            allowed_from=(Booking.Status.REQUESTED,),
+            refusal=_status_refusal(NOT_REQUESTED),
+            code="not_requested",
+            changes={"decided_by": by, "decline_reason": reason},
+            full_clean=["session", "technician", "booked_by", "decided_by"],
+        ).obj
         locked.session = session
         _tell(
             locked.technician,
@@ -537,19 +560,30 @@ def mark_attendance(booking: Booking, *, attended: bool, by) -> Booking:
         raise PermissionDenied(NOT_COORDINATOR)
     now = timezone.now()
     with transaction.atomic():
-        locked = _lock_booking(booking)
-        session = Session.objects.select_related("course").get(pk=locked.session_id)
-        if session.is_cancelled:
-            raise ValidationError(SESSION_CANCELLED, code="cancelled")
-        if now < session.starts_at:
-            raise ValidationError(NOT_STARTED_YET, code="not_started")
-        if locked.status not in Booking.HOLDS_SEAT:
-            raise ValidationError(
-                NO_SEAT.format(status=locked.get_status_display().lower()), code="no_seat"
-            )
-        was_limited = is_no_show_limited(locked.technician, now)
-        locked.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
-        locked.save(update_fields=["status", "updated"])
+        found: dict[str, Any] = {}
+
+        def session_started(locked: Booking) -> None:
+            session = Session.objects.select_related("course").get(pk=locked.session_id)
+            if session.is_cancelled:
+                raise ValidationError(SESSION_CANCELLED, code="cancelled")
+            if now < session.starts_at:
+                raise ValidationError(NOT_STARTED_YET, code="not_started")
+            found["session"] = session
+
+        def note_limit(locked: Booking) -> None:
+            found["was_limited"] = is_no_show_limited(locked.technician, now)
+
+        locked = _move_booking(
+            booking,
+            by=by,
+            to=Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW,
+            allowed_from=Booking.HOLDS_SEAT,
+            refusal=_status_refusal(NO_SEAT),
+            code="no_seat",
+            precheck=session_started,
+            check=note_limit,
+        ).obj
+        session, was_limited = found["session"], found["was_limited"]
         course = session.course
         if attended:
             TrainingRecord.objects.get_or_create(
@@ -741,14 +775,22 @@ def cancel_session(session: Session, *, by) -> Session:
     """Cancel a whole session: every open booking is cancelled (never late) and told."""
     _require_coordinator(by)
     with transaction.atomic():
-        locked = _lock_session(session)
-        if locked.is_cancelled:
-            raise ValidationError("This session is already cancelled.", code="cancelled")
-        if timezone.now() >= locked.starts_at:
-            raise ValidationError("The session has started, so it can no longer be cancelled.")
-        locked.status = Session.Status.CANCELLED
-        locked.sequence += 1
-        locked.save(update_fields=["status", "sequence"])
+
+        def not_started(locked: Session) -> None:
+            if timezone.now() >= locked.starts_at:
+                raise ValidationError("The session has started, so it can no longer be cancelled.")
+
+        locked = transition(
+            session,
+            to=Session.Status.CANCELLED,
+            allowed_from=(Session.Status.SCHEDULED,),
+            actor=by,
+            refusal="This session is already cancelled.",
+            code="cancelled",
+            check=not_started,
+            changes=lambda locked: {"sequence": locked.sequence + 1},
+            select_related=("course",),
+        ).obj
         bookings = list(
             locked.bookings.select_for_update(of=("self",))
             .filter(status__in=OPEN)
