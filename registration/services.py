@@ -108,13 +108,16 @@ def hr_users():
 
 
 def endorsers(application: FundingApplication) -> list:
+    """Who endorses: the applicant's line manager (the person, told at their staff-list
+    address, account or not); HR when there is none."""
     if permissions.has_no_line_manager(application):
         return hr_users()
-    return [application.applicant.line_manager.user]
+    return [application.applicant.line_manager]
 
 
-def _applicant_user(application: FundingApplication):
-    return application.applicant.user
+def _applicant(application: FundingApplication):
+    """The applicant, told at their staff-list address whether or not they have an account."""
+    return application.applicant
 
 
 APPLICATION_RELATED = ("applicant__line_manager", "register", "body")
@@ -444,7 +447,7 @@ def endorse_application(
         "decision.",
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was endorsed",
         "Your line manager endorsed your application; HR will decide on it next.",
@@ -467,7 +470,7 @@ def send_back_application(application: FundingApplication, *, by, note: str) -> 
         check=lambda _locked: _required(note, "note", CHANGES_REQUIRED),
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was sent back",
         "Your application was not endorsed as it stands: the note says what to change. Edit "
@@ -527,7 +530,7 @@ def approve_application(
         },
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was approved",
         f"HR approved £{locked.amount_requested} for your {locked.register.code} registration. "
@@ -552,7 +555,7 @@ def reject_application(application: FundingApplication, *, by, note: str) -> Fun
         changes={"decided_by": by, "decided_at": timezone.now(), "decision_note": note},
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was not approved",
         "HR did not approve your application. Their note says why.",
@@ -668,7 +671,7 @@ def mark_paid(application: FundingApplication, *, by, reference: str) -> Funding
         changes={"payment_reference": reference},
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration fees have been paid",
         f"HR paid £{locked.amount_requested} for your {locked.register.code} registration "
