@@ -1,16 +1,14 @@
-"""Every change to registrations, CPD entries, applications and budgets goes through a
-function here: the views, the admin actions, the import and the demo data call these.
+"""Funding applications and their workflow: draft, submitted, endorsed (or sent back),
+approved or rejected, registered, paid; withdrawn before a decision.
 
-The funding workflow: each transition names the states it may start from (FROM_STATES).
-A refused transition raises ValidationError (wrong state, over budget, bad values) or
-PermissionDenied (wrong person) with a sentence for the user, and changes nothing. Every
-transition writes a FundingEvent and tells the next person to act through the outbox, in
-the same transaction.
+Each move is the kernel's workflow step (portal.workflow.transition through `_step`): the
+application is locked, a wrong person or state is refused with a sentence and nothing
+changes; otherwise it moves, a FundingEvent records who moved it, and the next person to act
+is told through the outbox, in the same transaction.
 
 Approvals are serialised on the year's FundingBudget row (select_for_update): the check
 "committed + spent + this ≤ budget" and the approval happen under that lock, so two HR users
-approving at once cannot overspend.
-"""
+approving at once cannot overspend."""
 
 from __future__ import annotations
 
@@ -22,9 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from portal import roles
 from portal.periods import financial_year_label, financial_year_of
@@ -32,7 +28,6 @@ from portal.services import queue_notification
 from portal.workflow import Transition, lock, transition
 from registration import files, permissions
 from registration.models import (
-    CPDEntry,
     FundingApplication,
     FundingBudget,
     FundingEvent,
@@ -40,56 +35,25 @@ from registration.models import (
     Register,
     Registration,
 )
-from technicians.models import Technician
+from registration.services.budgets import year_figures
+from registration.services.messages import (
+    AMOUNT_REASON_REQUIRED,
+    BODY_CANNOT_AWARD,
+    CHANGES_REQUIRED,
+    FROM_STATES,
+    NO_BUDGET,
+    NO_RECORDS,
+    NOT_APPLICANT,
+    NOT_ENDORSER,
+    NOT_HR,
+    NOTE_REQUIRED,
+    OVER_BUDGET,
+    OWN_APPLICATION,
+    REFERENCE_REQUIRED,
+    WRONG_STATE,
+    S,
+)
 from technicians.permissions import technician_of
-
-S = FundingApplication.Status
-CENTS = Decimal("0.01")
-
-FROM_STATES: dict[str, tuple[str, ...]] = {
-    "submit": (S.DRAFT,),
-    "endorse": (S.SUBMITTED,),
-    "send_back": (S.SUBMITTED,),
-    "approve": (S.ENDORSED,),
-    "reject": (S.ENDORSED,),
-    "withdraw": (S.DRAFT, S.SUBMITTED, S.ENDORSED),
-    "record_registration": (S.APPROVED,),
-    "mark_paid": (S.REGISTERED,),
-}
-
-WRONG_STATE = {
-    "submit": "Only a draft can be submitted; this application is {status}.",
-    "endorse": "Only a submitted application can be endorsed; this one is {status}.",
-    "send_back": "Only a submitted application can be sent back; this one is {status}.",
-    "approve": "Only an endorsed application can be approved; this one is {status}.",
-    "reject": "Only an endorsed application can be rejected; this one is {status}.",
-    "withdraw": "An application can be withdrawn only before a decision; this one is {status}.",
-    "record_registration": "Proof of registration is recorded once an application is approved; "
-    "this one is {status}.",
-    "mark_paid": "Only an application with proof of registration can be marked paid; this one "
-    "is {status}.",
-}
-
-NOT_APPLICANT = "Only the applicant can do this."
-NOT_ENDORSER = "Only the applicant's line manager can endorse this application."
-NOT_HR = "Only HR can decide on applications and record payments."
-OWN_APPLICATION = "You cannot decide on or pay your own application: another member of HR must."
-NO_RECORDS = "Only technicians on the staff list can keep registrations and apply for funding."
-NOTE_REQUIRED = "Please write a note saying why."
-CHANGES_REQUIRED = "Please say what the applicant should change."
-REFERENCE_REQUIRED = "Please give the payment reference."
-NO_BUDGET = "No budget is set for {year}: set one on the budget page before approving."
-OVER_BUDGET = (
-    "Approving £{amount} would take {year} over budget: £{remaining} of £{budget} is left."
-)
-AMOUNT_REASON_REQUIRED = (
-    "The amount differs from the application fee plus the first year's fee (£{standard}): "
-    "please give a reason."
-)
-BODY_CANNOT_AWARD = "{body} does not award {register}: choose a body that does."
-
-
-# --- helpers -------------------------------------------------------------------------------
 
 
 def _link(path: str) -> str:
@@ -241,86 +205,6 @@ def _tell(recipients, event: FundingEvent, subject: str, opening: str) -> None:
             subject,
             body,
         )
-
-
-# --- budget figures ------------------------------------------------------------------------
-
-
-def year_figures(year: int) -> dict[str, Decimal | None]:
-    """Budget, committed (approved, not paid), spent (paid) and remaining for `year`."""
-    budget = FundingBudget.objects.filter(financial_year=year).values_list("amount", flat=True)
-    budget_amount = next(iter(budget), None)
-    sums = {
-        status: Decimal(total or 0).quantize(CENTS)
-        for status, total in FundingApplication.objects.filter(
-            financial_year=year, status__in=FundingApplication.FUNDED
-        )
-        .values_list("status")
-        .annotate(total=Sum("amount_requested"))
-        .order_by()
-    }
-    committed = sums.get(S.APPROVED, Decimal(0)) + sums.get(S.REGISTERED, Decimal(0))
-    spent = sums.get(S.PAID, Decimal(0))
-    committed, spent = committed.quantize(CENTS), spent.quantize(CENTS)
-    remaining = None if budget_amount is None else budget_amount - committed - spent
-    return {
-        "year": year,
-        "label": financial_year_label(year),
-        "budget": budget_amount,
-        "committed": committed,
-        "spent": spent,
-        "remaining": remaining,
-    }
-
-
-# --- the budget ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def set_budget(*, by, financial_year: int, amount: Decimal) -> FundingBudget:
-    """Set (or change) a year's budget; it may not go below what is already approved or paid."""
-    if not permissions.can_manage_funding(by):
-        raise PermissionDenied("Only HR can set the registration funding budget.")
-    budget, _ = FundingBudget.objects.select_for_update().get_or_create(
-        financial_year=financial_year, defaults={"amount": amount}
-    )
-    figures = year_figures(financial_year)
-    used = figures["committed"] + figures["spent"]
-    if amount < used:
-        raise ValidationError(
-            {
-                "amount": [
-                    f"£{used} is already approved or paid in "
-                    f"{financial_year_label(financial_year)}: the budget cannot be less than that."
-                ]
-            }
-        )
-    budget.amount = amount
-    budget.full_clean()
-    budget.save()
-    return budget
-
-
-# --- register fees -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def update_register_fees(
-    register: Register, *, by, application_fee: Decimal, annual_fee: Decimal, fee_note: str = ""
-) -> Register:
-    """HR keeps the fees up to date. Applications keep the fees of the day they were made."""
-    if not permissions.can_manage_funding(by):
-        raise PermissionDenied("Only HR can change the registers' fees.")
-    locked = Register.objects.select_for_update().get(pk=register.pk)
-    locked.application_fee = application_fee
-    locked.annual_fee = annual_fee
-    locked.fee_note = (fee_note or "").strip()
-    locked.full_clean()
-    locked.save()
-    return locked
-
-
-# --- applications --------------------------------------------------------------------------
 
 
 def _application_values(
@@ -679,112 +563,3 @@ def mark_paid(application: FundingApplication, *, by, reference: str) -> Funding
     )
     _copy_back(application, locked)
     return application
-
-
-# --- registrations and CPD -----------------------------------------------------------------
-
-
-REGISTRATION_FIELDS = (
-    "register",
-    "body",
-    "membership_number",
-    "registered_on",
-    "renewal_due_on",
-    "status",
-)
-
-
-def _check_registration(values: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
-    register, body = values.get("register"), values.get("body")
-    if register and body and not body.registers.filter(pk=register.pk).exists():
-        errors["body"] = [BODY_CANNOT_AWARD.format(body=body.name, register=register.code)]
-    registered_on, renewal = values.get("registered_on"), values.get("renewal_due_on")
-    if registered_on and renewal and renewal <= registered_on:
-        errors["renewal_due_on"] = ["The renewal date must come after the date registered."]
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def save_registration(
-    registration: Registration | None,
-    *,
-    by,
-    technician: Technician | None = None,
-    **values: Any,
-) -> Registration:
-    """Create (registration None, for `technician`, default: by's own) or change one."""
-    unknown = set(values) - set(REGISTRATION_FIELDS)
-    if unknown:
-        raise TypeError(f"save_registration() cannot set {sorted(unknown)}")
-    if registration is None:
-        technician = technician or technician_of(by)
-        if technician is None:
-            raise PermissionDenied(NO_RECORDS)
-        registration = Registration(technician=technician)
-    if not permissions.can_edit_registration(by, registration):
-        raise PermissionDenied("Only the technician and HR can change this registration.")
-    _check_registration(values)
-    for name, value in values.items():
-        setattr(registration, name, value)
-    registration.full_clean()
-    registration.save()
-    return registration
-
-
-@transaction.atomic
-def delete_registration(registration: Registration, *, by) -> None:
-    if not permissions.can_edit_registration(by, registration):
-        raise PermissionDenied("Only the technician and HR can remove this registration.")
-    registration.delete()
-
-
-@transaction.atomic
-def add_cpd_entry(
-    *,
-    by,
-    date: datetime.date,
-    activity: str,
-    hours: Decimal,
-    learning: str,
-    evidence=None,
-) -> CPDEntry:
-    if not permissions.can_keep_records(by):
-        raise PermissionDenied(NO_RECORDS)
-    entry = CPDEntry(
-        technician=technician_of(by),
-        date=date,
-        activity=(activity or "").strip(),
-        hours=hours,
-        learning=(learning or "").strip(),
-    )
-    if date and date > timezone.localdate():
-        raise ValidationError(
-            {"date": ["CPD entries record what you have done: not a future date."]}
-        )
-    entry.full_clean(exclude=["evidence"])
-    if evidence:
-        try:
-            checked = files.check_upload(evidence, default_stem="evidence")
-        except ValidationError as error:
-            raise ValidationError({"evidence": error.messages}) from None
-        entry.evidence.save(checked.content.name, checked.content, save=False)
-        entry.evidence_name = checked.original_name
-        entry.evidence_content_type = checked.content_type
-    entry.save()
-    return entry
-
-
-@transaction.atomic
-def delete_cpd_entry(entry: CPDEntry, *, by) -> None:
-    if not permissions.can_delete_cpd_entry(by, entry):
-        raise PermissionDenied("Only the technician can remove their CPD entries.")
-    if entry.evidence:
-        name, storage = entry.evidence.name, entry.evidence.storage
-        transaction.on_commit(lambda: storage.delete(name))
-    entry.delete()
-
-
-def format_day(day: datetime.date) -> str:
-    return format_date(day, "j F Y")
