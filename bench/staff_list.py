@@ -22,7 +22,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from portal.csv_export import neutralise  # noqa: E402
-from technicians import services  # noqa: E402
+from technicians import staff_list  # noqa: E402
 from technicians.staff_list import (  # noqa: E402
     EXPORT_COLUMNS,
     preview_staff_import,
@@ -52,7 +52,7 @@ def main() -> None:
     text = timed("export", export_text)
     preview = timed("preview of the export", lambda: preview_staff_import(text))
     print(f"  {preview.summary()}")
-    result = timed("apply of the export (no-op)", lambda: services.apply_staff_import(text))
+    result = timed("apply of the export (no-op)", lambda: staff_list.apply_staff_import(text))
     print(f"  {result.summary()}")
 
 

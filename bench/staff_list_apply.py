@@ -25,7 +25,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from technicians import services  # noqa: E402
+from technicians import staff_list  # noqa: E402
 from technicians.staff_list import (  # noqa: E402
     EXPORT_COLUMNS,
     preview_staff_import,
@@ -67,7 +67,7 @@ def main() -> None:
 
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as apply_queries:
-        result = services.apply_staff_import(text, fingerprint=preview.fingerprint)
+        result = staff_list.apply_staff_import(text, fingerprint=preview.fingerprint)
     applied = time.perf_counter() - started
     json.dump(
         {

@@ -7,7 +7,7 @@ class CommitmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from commitment import permissions
+        from commitment import permissions, tasks  # noqa: F401  (tasks: registers them)
         from commitment.reports import panels
         from portal import registry
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from commitment.reports import work
 from portal.tasks import RETRY
 
 
@@ -18,14 +19,10 @@ from portal.tasks import RETRY
 )
 def render_annual_report(report_id: int) -> bool:
     """Render one annual report (a no-op when it is ready already or being rendered)."""
-    from commitment.reports import work
-
     return work.render(report_id)
 
 
 @shared_task(name="commitment.tasks.sweep_annual_reports", ignore_result=True, **RETRY)
 def sweep_annual_reports() -> dict[str, int]:
     """The periodic pass: reset renders whose worker died, re-queue lost requests."""
-    from commitment.reports import work
-
     return work.sweep()

@@ -1,5 +1,8 @@
-"""Administrators and HR edit registers (their fees), bodies and budgets here; applications
-are read-only here: their workflow runs through registration.services on the portal's pages."""
+"""Administrators and HR edit registers and bodies here. What registration.services guards is
+read-only here, so the admin cannot get around its rules: fees (the fees page, through
+`update_register_fees`), budgets (the budget page, `set_budget`: never below what is
+committed), registrations and CPD entries (the technician's pages and HR's, `save_registration`,
+`add_cpd_entry`), and applications (their workflow)."""
 
 from django.contrib import admin
 
@@ -15,10 +18,24 @@ from registration.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: the service on the portal's page keeps the rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Register)
 class RegisterAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "council", "post_nominal", "application_fee", "annual_fee")
-    list_editable = ("application_fee", "annual_fee")
+    # Fees change through the fees page (registration.services.update_register_fees).
+    readonly_fields = ("application_fee", "annual_fee", "fee_note")
     list_filter = ("council",)
     search_fields = ("code", "title")
     fields = (
@@ -52,7 +69,7 @@ class ProfessionalBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ("technician", "register", "body", "status", "registered_on", "renewal_due_on")
     list_filter = ("status", "register", "body")
     search_fields = ("technician__first_name", "technician__last_name", "membership_number")
@@ -61,7 +78,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CPDEntry)
-class CPDEntryAdmin(admin.ModelAdmin):
+class CPDEntryAdmin(ReadOnlyAdmin):
     list_display = ("technician", "date", "activity", "hours")
     search_fields = ("technician__first_name", "technician__last_name", "activity")
     list_select_related = ("technician",)
@@ -95,5 +112,5 @@ class FundingApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingBudget)
-class FundingBudgetAdmin(admin.ModelAdmin):
+class FundingBudgetAdmin(ReadOnlyAdmin):
     list_display = ("financial_year", "amount")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portal import roles
 from portal.services import absolute_url, queue_notification
+from portal.workflow import transition
 from skills import permissions
 from skills.models import ShadowingRequest, Skill, TechnicianSkill
 from skills.risk import SkillLoss
@@ -185,27 +186,13 @@ def _tell_line_managers(shadowing: ShadowingRequest, kind: str, subject: str, bo
         queue_notification(manager, kind, f"shadowing:{shadowing.pk}", subject, body)
 
 
-def _locked(shadowing: ShadowingRequest) -> ShadowingRequest:
-    return (
-        ShadowingRequest.objects.select_for_update(of=("self",))
-        .select_related(
-            "learner__user",
-            "learner__line_manager__user",
-            "teacher__user",
-            "teacher__line_manager__user",
-            "skill",
-        )
-        .get(pk=shadowing.pk)
-    )
-
-
-def _refuse_unless(shadowing: ShadowingRequest, *allowed: str, action: str) -> None:
-    if shadowing.status not in allowed:
-        raise ValidationError(
-            f"This request is {shadowing.get_status_display().lower()}: it can no longer be "
-            f"{action}.",
-            code="wrong_state",
-        )
+SHADOWING_RELATED = (
+    "learner__user",
+    "learner__line_manager__user",
+    "teacher__user",
+    "teacher__line_manager__user",
+    "skill",
+)
 
 
 def _move(
@@ -213,23 +200,26 @@ def _move(
     allowed: tuple[str, ...],
     to: str,
     *,
+    by,
     action: str,
     stamp: str = "decided_at",
     note: str | None = None,
 ) -> ShadowingRequest:
-    """Lock the request, refuse unless its status is one of `allowed` (saying it can no longer
-    be `action`), then move it to `to`, stamping `stamp` now and keeping a decision `note`."""
-    shadowing = _locked(shadowing)
-    _refuse_unless(shadowing, *allowed, action=action)
-    shadowing.status = to
-    setattr(shadowing, stamp, timezone.now())
-    fields = ["status", stamp]
-    if note is not None:
-        shadowing.decision_note = note.strip()
-        shadowing.full_clean(validate_constraints=False)
-        fields.append("decision_note")
-    shadowing.save(update_fields=fields)
-    return shadowing
+    """The kernel's workflow step: lock the request, refuse unless its status is one of
+    `allowed` (saying it can no longer be `action`), then move it to `to`, stamping `stamp` now
+    and keeping a decision `note`."""
+    return transition(
+        shadowing,
+        to=to,
+        allowed_from=allowed,
+        actor=by,
+        refusal=f"This request is {{status}}: it can no longer be {action}.",
+        stamp=stamp,
+        changes=None if note is None else {"decision_note": note.strip()},
+        full_clean=note is not None,
+        validate_constraints=False,
+        select_related=SHADOWING_RELATED,
+    ).obj
 
 
 def request_shadowing(teacher: Technician, skill: Skill, *, by, note: str = "") -> ShadowingRequest:
@@ -290,6 +280,7 @@ def accept_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> Shad
             shadowing,
             (ShadowingRequest.Status.REQUESTED,),
             ShadowingRequest.Status.ACCEPTED,
+            by=by,
             action="accepted",
             note=note or "",
         )
@@ -321,6 +312,7 @@ def decline_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> Sha
             shadowing,
             (ShadowingRequest.Status.REQUESTED,),
             ShadowingRequest.Status.DECLINED,
+            by=by,
             action="declined",
             note=note or "",
         )
@@ -344,6 +336,7 @@ def cancel_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
             shadowing,
             ShadowingRequest.OPEN_STATUSES,
             ShadowingRequest.Status.CANCELLED,
+            by=by,
             action="cancelled",
         )
         queue_notification(
@@ -366,6 +359,7 @@ def complete_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
             shadowing,
             (ShadowingRequest.Status.ACCEPTED,),
             ShadowingRequest.Status.DONE,
+            by=by,
             action="marked as done",
             stamp="completed_at",
         )

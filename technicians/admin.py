@@ -44,7 +44,9 @@ class TechnicianAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["department", "line_manager", "user"]
     # Photos are only changed through the profile page, which checks and re-encodes them.
-    readonly_fields = ["photo", "photo_thumbnail", "created", "updated"]
+    # A leaver is marked by HR's staff list (technicians.staff_list: confirmed leavers, the
+    # skills they take with them told to their managers), never by a tick box here.
+    readonly_fields = ["photo", "photo_thumbnail", "is_active", "created", "updated"]
     fieldsets = [
         (
             "From the staff list (HR)",

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from portal.uploads import random_upload_name
-from technicians.search import SearchVectorIndex
+from technicians.indexes import SearchVectorIndex
 from technicians.validators import validate_orcid
 
 

@@ -15,23 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.postgres.indexes import GinIndex
-from django.db import connections, models, router
+from django.db import connections, router
+
+from technicians.indexes import SearchVectorIndex  # noqa: F401  (named by migration 0005)
+from technicians.models import Technician
 
 SEARCH_CONFIG = "english"
 
 # Only UPDATE this many technicians in one statement (the staff list can touch 12,500).
 _BATCH = 2000
-
-
-class SearchVectorIndex(GinIndex):
-    """A GIN index on PostgreSQL; a plain index elsewhere, where GIN does not exist (SQLite
-    keeps the empty column, so the migrations and table rebuilds there still run)."""
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return models.Index.create_sql(self, model, schema_editor, **kwargs)
-        return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
 def search_vector():
@@ -55,8 +47,6 @@ def uses_stored_vector(using: str = "default") -> bool:
 def refresh_search_vectors(technician_ids: Iterable[int] | None = None) -> int:
     """Rebuild the stored vector of these technicians (every technician for None). Does nothing
     off PostgreSQL. One UPDATE per 2,000 technicians; returns how many rows were written."""
-    from technicians.models import Technician
-
     using = router.db_for_write(Technician)
     if not uses_stored_vector(using):
         return 0
@@ -87,7 +77,5 @@ def connect_signals() -> None:
     """Bulk paths (bulk_create, bulk_update, update) send no signals: they call
     refresh_search_vectors themselves."""
     from django.db.models.signals import post_save
-
-    from technicians.models import Technician
 
     post_save.connect(technician_saved, sender=Technician, dispatch_uid="search:technician")

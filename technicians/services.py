@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +15,6 @@ from django.utils import timezone
 from portal import roles
 from technicians import permissions, photos, search
 from technicians.models import StaffListMapping, Technician
-
-if TYPE_CHECKING:
-    from technicians.staff_list import StaffImportResult
 
 logger = logging.getLogger(__name__)
 
@@ -195,14 +191,6 @@ def link_line_managers(manager_of: Mapping[str, str]) -> int:
 
 
 # --- HR's staff list ----------------------------------------------------------------------------
-
-
-def apply_staff_import(text: str, **options: Any) -> StaffImportResult:
-    """HR's full staff list, applied exactly as previewed, everything or nothing; see
-    technicians.staff_list.apply (which writes through the bulk paths above)."""
-    from technicians.staff_list.apply import apply_staff_import as apply  # it imports this module
-
-    return apply(text, **options)
 
 
 MAPPING_NOT_HR = "Only HR can change how the staff list is read."

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
@@ -43,11 +44,16 @@ def requeue_after() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "ANNUAL_REPORT_REQUEUE_AFTER", 120)))
 
 
+# The render task, found by its name in the Celery app: `commitment.tasks` (which calls this
+# module) registers it when the app is ready (CommitmentConfig.ready), so this module never
+# imports the tasks that import it.
+RENDER_TASK = "commitment.tasks.render_annual_report"
+
+
 def enqueue(report_id: int) -> None:
     """Queue the render once the current transaction commits; a broker that is down is
     logged, never raised (the sweep queues the report again)."""
-    from commitment.tasks import render_annual_report
-
+    render_annual_report = current_app.tasks[RENDER_TASK]
     transaction.on_commit(lambda: render_annual_report.delay(report_id), robust=True)
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from skills import services as skill_services
 from skills.demo import seed_skills_demo
 from skills.models import TechnicianSkill
-from technicians import search, selectors, services
+from technicians import search, selectors, services, staff_list
 from technicians.demo import seed_demo
 from technicians.models import Technician
 from tests import factories
@@ -84,7 +84,7 @@ def test_the_staff_list_keeps_names_and_job_titles_found(personas, colleague):
         *as_rows(report, **{report.staff_number: {"job_title": "Cleanroom Supervisor"}}),
         row(staff_number="S9001", email="new.person@example.ac.uk", first_name="Quilla"),
     )
-    services.apply_staff_import(text, partial=True)
+    staff_list.apply_staff_import(text, partial=True)
     assert found(colleague, "cleanroom") == [report.full_name]
     assert found(colleague, "quilla") == ["Quilla Reece"]
 

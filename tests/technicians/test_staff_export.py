@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from technicians import services
+from technicians import staff_list
 from technicians.models import Technician
 from technicians.staff_list import EXPORT_COLUMNS, preview_staff_import
 from tests import factories
@@ -130,7 +130,7 @@ def test_importing_an_export_changes_nothing(hr, personas, department):
     assert preview.is_valid, preview.errors
     assert not preview.has_changes, (preview.to_create, preview.to_update, preview.leavers)
     assert preview.unchanged == Technician.objects.count()
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
     assert (result.created, result.updated, result.leavers) == (0, 0, 0)
     assert snapshot() == before
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from portal.imports import ImportFileError, RowError
 from portal.imports.pending import StalePreview
 from portal.models import ImportRun, PendingImport
-from technicians import services
+from technicians import staff_list
 from technicians.models import Department, Technician
 from technicians.staff_list import (
     COLUMNS,
@@ -346,7 +346,7 @@ def test_the_apply_refuses_when_a_department_was_deleted_since_the_preview(hr, p
     before = snapshot()
 
     with pytest.raises(StaffImportRefused) as refused:
-        services.apply_staff_import(text)
+        staff_list.apply_staff_import(text)
 
     assert refused.value.preview.errors == [
         RowError(
@@ -463,7 +463,7 @@ def test_a_bad_row_is_reported_with_its_line_and_nothing_changes(
     assert snapshot() == before
     # The service refuses the same text too.
     with pytest.raises(StaffImportRefused):
-        services.apply_staff_import(content)
+        staff_list.apply_staff_import(content)
     assert snapshot() == before
 
 
@@ -489,7 +489,7 @@ def test_the_same_address_may_move_from_one_technician_to_another_in_one_file(st
             },
         )
     )
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
     assert result.updated == 2
     manager.refresh_from_db()
     report.refresh_from_db()
@@ -559,7 +559,7 @@ def test_a_leaver_is_marked_inactive_never_deleted_and_keeps_their_login(staff, 
     report.save()
     text = csv_text(*as_rows(staff["manager"]))
 
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
 
     assert (result.created, result.updated, result.leavers) == (0, 0, 3)
     report.refresh_from_db()
@@ -578,7 +578,7 @@ def test_a_leaver_in_a_later_file_is_reactivated(staff):
     [update] = [u for u in preview.to_update if u.staff_number == "S0003"]
     assert [str(change) for change in update.changes] == ["Active: no → yes"]
 
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
 
     assert result.reactivated == 1
     assert "1 reactivated" in result.summary()
@@ -593,7 +593,7 @@ def test_an_is_active_column_keeps_a_listed_leaver_inactive(staff):
     text = csv_text(*rows, columns=columns)
     active_before = set(Technician.objects.filter(is_active=True).values_list("pk", flat=True))
 
-    services.apply_staff_import(text)
+    staff_list.apply_staff_import(text)
 
     assert not Technician.objects.get(staff_number="S0003").is_active
     assert Technician.objects.get(staff_number="S0002").is_active
@@ -630,7 +630,7 @@ def test_an_update_lists_each_changed_field_old_to_new(staff, physics):
         "Started on: 2019-06-03 → (blank)",
         "Apprentice: no → yes",
     ]
-    services.apply_staff_import(text)
+    staff_list.apply_staff_import(text)
     report.refresh_from_db()
     assert report.last_name == "Patel-Jones" and report.department == physics
     assert report.line_manager is None and report.started_on is None and report.is_apprentice
@@ -649,17 +649,17 @@ def test_a_line_manager_may_come_later_in_the_file_or_from_the_directory(staff):
     preview = preview_staff_import(text)
     assert preview.is_valid, preview.errors
     assert any("S0003" in warning and "leaver" in warning for warning in preview.warnings)
-    services.apply_staff_import(text)
+    staff_list.apply_staff_import(text)
     assert Technician.objects.get(staff_number="S1001").line_manager.staff_number == "S1002"
 
 
 def test_an_unchanged_file_changes_nothing(staff):
     text = csv_text(*as_rows(staff["manager"], staff["report"]))
-    services.apply_staff_import(text)  # the personas' technicians leave
+    staff_list.apply_staff_import(text)  # the personas' technicians leave
     before = snapshot()
 
     preview = preview_staff_import(text)
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
 
     assert not preview.has_changes and preview.unchanged == 2
     assert (result.created, result.updated, result.leavers) == (0, 0, 0)
@@ -682,7 +682,7 @@ def test_blank_lines_and_multi_line_cells_keep_line_numbers_right(staff):
 
 def test_values_are_trimmed_and_exported_formula_guards_removed(chemistry):
     text = csv_text(row(first_name="  Jordan ", job_title="'=Head of Lab", grade="'-1"))
-    services.apply_staff_import(text)
+    staff_list.apply_staff_import(text)
     technician = Technician.objects.get(staff_number="S1001")
     assert technician.first_name == "Jordan"
     assert technician.job_title == "=Head of Lab"
@@ -797,7 +797,7 @@ def test_two_imports_of_the_same_file_at_once_create_each_technician_once():
     def run():
         try:
             barrier.wait()
-            results.append(services.apply_staff_import(text))
+            results.append(staff_list.apply_staff_import(text))
         except Exception as error:  # pragma: no cover - reported below
             failures.append(error)
         finally:
@@ -825,7 +825,7 @@ def test_the_sample_staff_list_imports_cleanly_into_the_demo_departments():
 
     assert preview.is_valid, preview.errors
     assert len(preview.to_create) == 10
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
     assert result.created == 10
     apprentice = Technician.objects.get(staff_number="HR40004")
     assert apprentice.is_apprentice and apprentice.line_manager.staff_number == "HR40002"
@@ -886,7 +886,7 @@ def test_the_service_refuses_a_fingerprint_that_no_longer_matches(staff, chemist
     factories.TechnicianFactory(staff_number="S0600", department=chemistry)
     before = snapshot()
     with pytest.raises(StalePreview, match=f"^{STALE}$"):
-        services.apply_staff_import(text, fingerprint=fingerprint)
+        staff_list.apply_staff_import(text, fingerprint=fingerprint)
     assert snapshot() == before
 
 
@@ -974,7 +974,7 @@ def test_an_fte_column_sets_full_time_equivalents(staff):
 
     [update] = preview.to_update
     assert [str(change) for change in update.changes] == ["FTE: 1.00 → 0.60"]
-    services.apply_staff_import(text)
+    staff_list.apply_staff_import(text)
     manager.refresh_from_db()
     report.refresh_from_db()
     assert manager.fte == Decimal("0.60") and report.fte == Decimal("1.00")  # blank: kept
@@ -983,7 +983,7 @@ def test_an_fte_column_sets_full_time_equivalents(staff):
 
 def test_without_an_fte_column_nobodys_fte_changes(staff):
     Technician.objects.filter(pk=staff["manager"].pk).update(fte=Decimal("0.4"))
-    services.apply_staff_import(csv_text(*as_rows(staff["manager"], staff["report"])))
+    staff_list.apply_staff_import(csv_text(*as_rows(staff["manager"], staff["report"])))
     assert Technician.objects.get(pk=staff["manager"].pk).fte == Decimal("0.40")
 
 
@@ -1033,7 +1033,7 @@ def test_two_previews_applied_at_once_one_applies_and_the_other_is_refused():
     def run(text, fingerprint):
         try:
             barrier.wait()
-            services.apply_staff_import(text, fingerprint=fingerprint)
+            staff_list.apply_staff_import(text, fingerprint=fingerprint)
             outcomes.append("applied")
         except StalePreview as stale:
             outcomes.append(str(stale))

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from portal.models import ImportRun, PendingImport
-from technicians import services
+from technicians import services, staff_list
 from technicians.models import StaffListMapping, Technician
 from technicians.staff_list import LeaversNotConfirmed, NeedsMapping, preview_staff_import
 from technicians.staff_list.mapping import suggest
@@ -115,9 +115,9 @@ def test_the_service_asks_a_person_for_the_number_and_trusts_the_command_line(
 ):
     text = csv_text(*rows_of(*ten[:1]))
     with pytest.raises(LeaversNotConfirmed, match="type 9 in the box"):
-        services.apply_staff_import(text, by=personas.hr)
+        staff_list.apply_staff_import(text, by=personas.hr)
     assert active_count() == 10
-    services.apply_staff_import(text, by=personas.hr, confirmed_leavers="9")
+    staff_list.apply_staff_import(text, by=personas.hr, confirmed_leavers="9")
     assert active_count() == 1
 
     path = tmp_path / "all.csv"
@@ -411,7 +411,7 @@ def test_rows_outside_the_rule_are_ignored_and_nobody_becomes_a_leaver_because_o
     assert preview.leavers == []
     assert preview.ignored == 4 and preview.ignored_in_directory == 3
     assert any("left as they are, not made leavers" in w for w in preview.warnings)
-    result = services.apply_staff_import(text)
+    result = staff_list.apply_staff_import(text)
     assert result.leavers == 0 and result.ignored == 4
     assert active_count() == 4
     moved.refresh_from_db()

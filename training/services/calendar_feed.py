@@ -1,0 +1,33 @@
+"""Each technician's calendar feed address: made on first use, renewed on request."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from training import permissions as rules
+from training.models import CalendarToken
+
+
+def calendar_token_of(technician, *, by) -> CalendarToken:
+    """The technician's feed token, made on first use."""
+    if not rules.is_own(by, technician):
+        raise PermissionDenied("Only you can see your calendar feed address.")
+    token, _ = CalendarToken.objects.get_or_create(technician=technician)
+    return token
+
+
+def regenerate_calendar_token(technician, *, by) -> CalendarToken:
+    """A new secret; the old feed address stops working at once."""
+    if not rules.is_own(by, technician):
+        raise PermissionDenied("Only you can renew your calendar feed address.")
+    from training.models import new_calendar_token
+
+    with transaction.atomic():
+        token, created = CalendarToken.objects.select_for_update().get_or_create(
+            technician=technician
+        )
+        if not created:
+            token.token = new_calendar_token()
+            token.save(update_fields=["token", "created"])
+    return token
