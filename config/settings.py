@@ -308,6 +308,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Profile photos: at most this many pixels, read from the header before decoding (a 117 KB
 # single-colour PNG can decode to 40 megapixels and hundreds of MB of memory).
 PORTAL_PHOTO_MAX_PIXELS = int(env("PORTAL_PHOTO_MAX_PIXELS", "25000000"))
+# Evidence files: what a document may unpack to in all, archives nested inside it included
+# (they are opened three levels deep at most), in bytes.
+PORTAL_EVIDENCE_MAX_EXPANDED_BYTES = int(
+    env("PORTAL_EVIDENCE_MAX_EXPANDED_BYTES", str(200 * 1024 * 1024))
+)
 
 # E-mail: EMAIL_URL like smtp://user:pass@host:587?tls=1 (or ?ssl=1), console:// (the local
 # default), locmem:// (tests), or file:///var/mail/portal (one file per message, for checks).
