@@ -121,6 +121,28 @@ CACHES = {
         "LOCATION": "django_cache",
     }
 }
+# Anything else cached in Redis ("shared") lives apart from the broker: its own Redis (or
+# database) with maxmemory and an LRU policy, so a flood of keys never evicts a queued task.
+# Unset: this process's memory.
+PORTAL_CACHE_URL = env("PORTAL_CACHE_URL")
+if (
+    PORTAL_CACHE_URL
+    and env("REDIS_URL")
+    and PORTAL_CACHE_URL.rstrip("/")
+    in {
+        env("REDIS_URL").rstrip("/"),
+        env("REDIS_URL").rstrip("/").removesuffix("/0"),
+    }
+):
+    raise ImproperlyConfigured(
+        "PORTAL_CACHE_URL must not be the broker's Redis database (REDIS_URL): the broker "
+        "never evicts, a cache must."
+    )
+CACHES["shared"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PORTAL_CACHE_URL}
+    if PORTAL_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
