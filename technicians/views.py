@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import registry
+from portal import params, registry
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from technicians import permissions, photos, selectors, services
@@ -24,12 +24,14 @@ from technicians.filters import PublicTechnicianFilter, TechnicianFilter
 from technicians.forms import ProfileForm
 
 PER_PAGE = 24
+MAX_PAGE = 100_000
 PHOTO_SIZES = {"full": "photo", "thumb": "photo_thumbnail"}
 PHOTO_MAX_AGE = 3600
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    number = params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
+    return Paginator(queryset, PER_PAGE).get_page(number)
 
 
 def _wants_partial(request) -> bool:
