@@ -428,6 +428,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # its message lost (broker down): the sweep queues it again.
 ANNUAL_REPORT_STUCK_AFTER = int(env("ANNUAL_REPORT_STUCK_AFTER", "900"))
 ANNUAL_REPORT_REQUEUE_AFTER = int(env("ANNUAL_REPORT_REQUEUE_AFTER", "120"))
+# A render in progress marks its row alive this often (seconds); three missed beats and the
+# render is taken over by the next delivery of its task, or reset by the sweep.
+ANNUAL_REPORT_HEARTBEAT_SECONDS = int(env("ANNUAL_REPORT_HEARTBEAT_SECONDS", "10"))
 
 # The Technician Commitment training target per UK academic year (1 August – 31 July), for a
 # full-time technician (pro rata by Technician.fte): days in all, and by category.

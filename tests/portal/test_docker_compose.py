@@ -85,11 +85,11 @@ def test_the_web_server_is_gunicorn_on_the_wsgi_application(services):
 
 def test_the_workers_listen_on_their_queues(services):
     worker = command(services["worker"])
-    assert worker[:4] == ["celery", "-A", "portal", "worker"]
+    assert worker[:4] == ["celery", "-A", "config", "worker"]
     assert worker[worker.index("-Q") + 1].split(",") == ["celery"]
 
     reports = command(services["reports-worker"])
-    assert reports[:4] == ["celery", "-A", "portal", "worker"]
+    assert reports[:4] == ["celery", "-A", "config", "worker"]
     assert reports[reports.index("-Q") + 1].split(",") == ["reports"]
     assert reports[reports.index("--concurrency") + 1] == "1"  # one report at a time
 
@@ -108,7 +108,7 @@ def test_the_queues_are_the_ones_tasks_are_routed_to(services, settings):
 def test_exactly_one_beat(services):
     beats = [name for name, service in services.items() if "beat" in command(service)]
     assert beats == ["beat"]
-    assert command(services["beat"])[:4] == ["celery", "-A", "portal", "beat"]
+    assert command(services["beat"])[:4] == ["celery", "-A", "config", "beat"]
 
 
 def test_migrations_run_before_the_portal_starts(services):
