@@ -39,6 +39,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 PORTAL_INSTITUTION_NAME = env("PORTAL_INSTITUTION_NAME", "University of Northfield")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Data protection (docs/data-protection.md): who answers questions about personal data (the
+# privacy notice at /privacy/ names them), and how many years after someone leaves their
+# personal data is anonymised (a periodic task, or `manage.py apply_retention`).
+PORTAL_DPO_EMAIL = env("PORTAL_DPO_EMAIL", "dataprotection@example.ac.uk")
+PORTAL_RETENTION_YEARS_AFTER_LEAVING = int(env("PORTAL_RETENTION_YEARS_AFTER_LEAVING", "6"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -420,6 +425,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
     # Annual reports: reset renders whose worker died, queue requests the broker never got.
     "sweep-annual-reports": {"task": "commitment.tasks.sweep_annual_reports", "schedule": 60.0},
+    # Leavers' personal data anonymised PORTAL_RETENTION_YEARS_AFTER_LEAVING years on (daily).
+    "apply-retention": {"task": "technicians.tasks.apply_retention", "schedule": 86400.0},
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }
