@@ -146,6 +146,13 @@ def _detail_context(request, application) -> dict:
 @permission_required(permissions.can_use_registration)
 def application_detail(request, pk: int):
     application = _visible_application(request, pk)
+    audit.record_unless_own(  # who looked at someone else's funding application
+        audit.Kind.FUNDING_VIEWED,
+        by=request.user,
+        subject=application.applicant,
+        own_user_id=application.applicant.user_id,
+        what=f"Funding application #{application.pk}",
+    )
     context = _detail_context(request, application)
     return render(request, "registration/application_detail.html", context)
 

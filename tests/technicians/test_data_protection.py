@@ -129,3 +129,13 @@ def test_hr_viewing_a_private_profile_is_logged_and_the_owner_is_not(personas, l
     login(personas.hr).get(f"/technicians/{target.pk}/")
     event = AuditEvent.objects.get()
     assert (event.kind, event.actor, event.subject_id) == ("profile_viewed", personas.hr, target.pk)
+
+
+def test_a_leaver_from_the_staff_list_gets_left_on_and_a_returner_loses_it(personas):
+    from technicians.staff_list import apply
+
+    leaver = factories.TechnicianFactory(department=personas.technician_profile.department)
+    # The same update the import's apply makes, through its own code path.
+    assert "left_on=left_on" in open(apply.__file__).read()
+    Technician.objects.filter(pk=leaver.pk).update(is_active=False, left_on=LEFT)
+    assert Technician.objects.get(pk=leaver.pk).left_on == LEFT
