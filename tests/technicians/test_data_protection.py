@@ -14,6 +14,7 @@ from portal.models import AuditEvent
 from technicians import retention, services
 from technicians.models import Technician
 from tests import factories
+from tests.technicians.test_staff_import import chemistry, physics, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -131,11 +132,14 @@ def test_hr_viewing_a_private_profile_is_logged_and_the_owner_is_not(personas, l
     assert (event.kind, event.actor, event.subject_id) == ("profile_viewed", personas.hr, target.pk)
 
 
-def test_a_leaver_from_the_staff_list_gets_left_on_and_a_returner_loses_it(personas):
-    from technicians.staff_list import apply
+def test_a_leaver_from_the_staff_list_gets_left_on_and_a_returner_loses_it(staff, personas):  # noqa: F811
+    from tests.technicians.test_staff_import import as_rows, csv_text
 
-    leaver = factories.TechnicianFactory(department=personas.technician_profile.department)
-    # The same update the import's apply makes, through its own code path.
-    assert "left_on=left_on" in open(apply.__file__).read()
-    Technician.objects.filter(pk=leaver.pk).update(is_active=False, left_on=LEFT)
-    assert Technician.objects.get(pk=leaver.pk).left_on == LEFT
+    report = staff["report"]
+    with time_machine.travel(noon(datetime.date(2026, 3, 10)), tick=False):
+        services.apply_staff_import(csv_text(*as_rows(staff["manager"])))
+    report.refresh_from_db()
+    assert (report.is_active, report.left_on) == (False, datetime.date(2026, 3, 10))
+    services.apply_staff_import(csv_text(*as_rows(staff["manager"], report)))
+    report.refresh_from_db()
+    assert (report.is_active, report.left_on) == (True, None)
