@@ -6,7 +6,7 @@ class ActionplanConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self) -> None:
-        from actionplan import demo, permissions, reminders
+        from actionplan import demo, permissions, personal_data, reminders
         from portal import registry
 
         registry.register_checks(permissions.CHECKS)
@@ -15,6 +15,8 @@ class ActionplanConfig(AppConfig):
         registry.register_report_section(report.SECTION)
         registry.register_reminder("actionplan.actions", reminders.queue_action_reminders)
         registry.register_seeder("actionplan", demo.seed_demo, order=20)
+        registry.register_personal_data("actionplan", personal_data.collect)
+        registry.register_anonymiser("actionplan", personal_data.anonymise)
         from actionplan import panels
 
         for panel in panels.PANELS:

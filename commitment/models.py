@@ -54,6 +54,12 @@ class AnnualReport(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # The attempt rendering it now: the Celery task's id, the worker process (host:pid), and
+    # the last sign of life it gave. A redelivered task whose earlier attempt is gone takes
+    # the report over at once (commitment.reports.work).
+    attempt_id = models.CharField(max_length=255, blank=True)
+    attempt_worker = models.CharField(max_length=255, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The table it had when the report lived in the kernel: its rows are kept as they are.

@@ -43,6 +43,11 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # model with `email` (the staff-list address, where messages go whether or not the person has
 # an account) and `user` (the account, nullable). The kernel resolves it with apps.get_model.
 PORTAL_PERSON_MODEL = "technicians.Technician"
+# Data protection (docs/data-protection.md): who answers questions about personal data (the
+# privacy notice at /privacy/ names them), and how many years after someone leaves their
+# personal data is anonymised (a periodic task, or `manage.py apply_retention`).
+PORTAL_DPO_EMAIL = env("PORTAL_DPO_EMAIL", "dataprotection@example.ac.uk")
+PORTAL_RETENTION_YEARS_AFTER_LEAVING = int(env("PORTAL_RETENTION_YEARS_AFTER_LEAVING", "6"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for signed-in people: Cache-Control private, no-cache (never in a shared cache).
+    "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,6 +131,28 @@ CACHES = {
         "LOCATION": "django_cache",
     }
 }
+# Anything else cached in Redis ("shared") lives apart from the broker: its own Redis (or
+# database) with maxmemory and an LRU policy, so a flood of keys never evicts a queued task.
+# Unset: this process's memory.
+PORTAL_CACHE_URL = env("PORTAL_CACHE_URL")
+if (
+    PORTAL_CACHE_URL
+    and env("REDIS_URL")
+    and PORTAL_CACHE_URL.rstrip("/")
+    in {
+        env("REDIS_URL").rstrip("/"),
+        env("REDIS_URL").rstrip("/").removesuffix("/0"),
+    }
+):
+    raise ImproperlyConfigured(
+        "PORTAL_CACHE_URL must not be the broker's Redis database (REDIS_URL): the broker "
+        "never evicts, a cache must."
+    )
+CACHES["shared"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PORTAL_CACHE_URL}
+    if PORTAL_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -313,6 +342,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Profile photos: at most this many pixels, read from the header before decoding (a 117 KB
 # single-colour PNG can decode to 40 megapixels and hundreds of MB of memory).
 PORTAL_PHOTO_MAX_PIXELS = int(env("PORTAL_PHOTO_MAX_PIXELS", "25000000"))
+# Evidence files: what a document may unpack to in all, archives nested inside it included
+# (they are opened three levels deep at most), in bytes.
+PORTAL_EVIDENCE_MAX_EXPANDED_BYTES = int(
+    env("PORTAL_EVIDENCE_MAX_EXPANDED_BYTES", str(200 * 1024 * 1024))
+)
 
 # E-mail: EMAIL_URL like smtp://user:pass@host:587?tls=1 (or ?ssl=1), console:// (the local
 # default), locmem:// (tests), or file:///var/mail/portal (one file per message, for checks).
@@ -399,6 +433,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
     # Annual reports: reset renders whose worker died, queue requests the broker never got.
     "sweep-annual-reports": {"task": "commitment.tasks.sweep_annual_reports", "schedule": 60.0},
+    # Leavers' personal data anonymised PORTAL_RETENTION_YEARS_AFTER_LEAVING years on (daily).
+    "apply-retention": {"task": "technicians.tasks.apply_retention", "schedule": 86400.0},
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }
@@ -407,6 +443,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # its message lost (broker down): the sweep queues it again.
 ANNUAL_REPORT_STUCK_AFTER = int(env("ANNUAL_REPORT_STUCK_AFTER", "900"))
 ANNUAL_REPORT_REQUEUE_AFTER = int(env("ANNUAL_REPORT_REQUEUE_AFTER", "120"))
+# A render in progress marks its row alive this often (seconds); three missed beats and the
+# render is taken over by the next delivery of its task, or reset by the sweep.
+ANNUAL_REPORT_HEARTBEAT_SECONDS = int(env("ANNUAL_REPORT_HEARTBEAT_SECONDS", "10"))
 
 # The Technician Commitment training target per UK academic year (1 August – 31 July), for a
 # full-time technician (pro rata by Technician.fte): days in all, and by category.

@@ -134,3 +134,16 @@ def csrf_failure(request, reason=""):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@require_GET
+def privacy(request):
+    """The privacy notice (anyone): what the portal keeps, why, for how long, who sees it."""
+    return render(
+        request,
+        "privacy.html",
+        {
+            "dpo_email": settings.PORTAL_DPO_EMAIL,
+            "retention_years": settings.PORTAL_RETENTION_YEARS_AFTER_LEAVING,
+        },
+    )

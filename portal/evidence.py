@@ -10,7 +10,12 @@ otherwise):
   text, spreadsheet and presentation files are opened and checked (`_check_package`): they
   hold the parts a real document has, unpack to at most 100 MB within a compression-ratio
   limit, contain no programs and no macros (macro-enabled .docm/.xlsm/.pptm are refused);
-  the older OLE2 .doc/.xls/.ppt are recognised by their container and refused with macros.
+  the older OLE2 .doc/.xls/.ppt are recognised by their container and refused with macros
+  or embedded objects.
+Archives inside a document (an embedded workbook, a zip in a slide) are opened and checked the
+same way, MAX_NESTING (3) levels deep; deeper ones are refused, and everything unpacked at
+every level counts towards PORTAL_EVIDENCE_MAX_EXPANDED_BYTES (200 MB). Programs and embedded
+OLE objects are refused at any depth, naming the file inside (“a.zip › b.exe”).
 Every refusal says what is wrong, for the person uploading.
 """
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -111,6 +117,13 @@ PROGRAM_MAGIC = (
 # Inside an embedded object (an OLE "package" can wrap any file): a Windows program's stub.
 WINDOWS_PROGRAM_STUB = b"This program cannot be run in DOS mode"
 MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+# Archives inside a document (an embedded workbook, a zip attached to a slide) are opened and
+# checked too, this many levels deep at most, and everything unpacked at every level counts
+# towards one limit (PORTAL_EVIDENCE_MAX_EXPANDED_BYTES).
+MAX_NESTING = 3
+EXPANDED_MAX_BYTES = 200 * 1024 * 1024
+# A Word/Excel/PowerPoint 97–2003 file holding objects embedded from other programs.
+OLE2_OBJECT_POOL_MARK = "ObjectPool".encode("utf-16-le")
 ODF_MACRO_FOLDERS = ("Basic/", "Scripts/")
 OLE2_VBA_MARK = "_VBA_PROJECT".encode("utf-16-le")
 
@@ -169,6 +182,139 @@ def _package_kind(archive: zipfile.ZipFile, names: list[str]) -> FileKind | None
     return found.pop() if len(found) == 1 else None
 
 
+def max_expanded_bytes() -> int:
+    """What an evidence file may unpack to in all, nested archives included (200 MB unless
+    the PORTAL_EVIDENCE_MAX_EXPANDED_BYTES setting says otherwise)."""
+    return int(getattr(settings, "PORTAL_EVIDENCE_MAX_EXPANDED_BYTES", EXPANDED_MAX_BYTES))
+
+
+@dataclass
+class _Budget:
+    """The bytes still allowed to be unpacked, over every level of nesting."""
+
+    left: int
+    limit: int
+
+
+def _inside(prefix: str, name: str) -> str:
+    """The path of a member for the person uploading: “word/embeddings/a.zip › bad.exe”."""
+    path = f"{prefix} › {name}" if prefix else name
+    return path if len(path) <= 160 else "…" + path[-159:]
+
+
+def _macro_parts(names: list[str]) -> list[str]:
+    return [
+        name
+        for name in names
+        if name.lower().rsplit("/", 1)[-1] in MACRO_PARTS
+        or name.lower().startswith(("basic/", "scripts/"))
+    ]
+
+
+def _declares_macros(archive: zipfile.ZipFile, names: list[str]) -> bool:
+    """An Office package declares a macro-enabled document in its content types."""
+    if "[Content_Types].xml" not in names:
+        return False
+    with archive.open("[Content_Types].xml") as entry:
+        return b"macroenabled" in entry.read(1024 * 1024).lower()
+
+
+def _check_members(
+    archive: zipfile.ZipFile, *, what: str, prefix: str, depth: int, budget: _Budget
+) -> None:
+    """Look at every member of `archive` (the document itself at depth 0, or an archive found
+    inside it): refuse programs, embedded OLE objects, macros, password protection, and
+    archives nested deeper than MAX_NESTING or unpacking to more than the budget in all.
+    Nested archives are opened and checked the same way."""
+    infos = archive.infolist()
+    if len(infos) > PACKAGE_MAX_MEMBERS:
+        raise _refuse(
+            f"{what} with an archive inside (“{prefix}”) that holds more than "
+            f"{PACKAGE_MAX_MEMBERS:,} files: it is not accepted as evidence.",
+            "too_many_parts",
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        where = f" (“{prefix}”)" if prefix else ""
+        raise _refuse(
+            f"{what} protected by a password{where}: save a copy without one and upload that.",
+            "encrypted",
+        )
+    budget.left -= sum(info.file_size for info in infos)
+    if budget.left < 0:
+        raise _refuse(
+            f"{what} that would take more than {_size(budget.limit)} once unpacked with "
+            "everything it holds (archives inside it included). Upload a smaller copy, or a "
+            "PDF.",
+            "unpacks_too_large",
+        )
+    for info in infos:
+        if info.file_size > PACKAGE_RATIO_FROM and info.file_size > PACKAGE_MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise _refuse(
+                f"{what} with a part (“{_inside(prefix, info.filename)}”) that unpacks to more "
+                f"than {PACKAGE_MAX_RATIO} times its packed size, as no real document does. "
+                "Save it again, or as a PDF, and upload that.",
+                "unpacks_too_large",
+            )
+    names = [info.filename for info in infos]
+    if depth > 0 and (_macro_parts(names) or _declares_macros(archive, names)):
+        raise _refuse(
+            f"{what} with macros inside (“{prefix}”), which evidence may not carry. Save it "
+            "without what it embeds, or as a PDF, and upload that.",
+            "macros",
+        )
+    for info in infos:
+        if info.is_dir():
+            continue
+        lowered = info.filename.lower()
+        base = lowered.rsplit("/", 1)[-1]
+        inside = _inside(prefix, info.filename)
+        with archive.open(info) as entry:
+            head = entry.read(8)
+            nested = head.startswith(ZIP_MAGIC)
+            ole = head.startswith(OLE2_MAGIC)
+            # Embedded objects and nested archives are read whole (their sizes are counted
+            # in the budget above); other parts only by their first bytes.
+            body = head + entry.read() if ("embeddings/" in lowered or nested or ole) else head
+        if (
+            lowered.endswith(PROGRAM_EXTENSIONS)
+            or head.startswith(PROGRAM_MAGIC)
+            or WINDOWS_PROGRAM_STUB in body
+        ):
+            raise _refuse(
+                f"{what} with a program inside (“{inside}”): documents that carry programs "
+                "are not accepted as evidence.",
+                "program_inside",
+            )
+        if base in MACRO_PARTS:
+            continue  # a document's own macro project: refused as macros by the caller
+        if ole or (base.startswith("oleobject") and base.endswith(".bin")):
+            raise _refuse(
+                f"{what} with an embedded object inside (“{inside}”): objects embedded from "
+                "other programs can carry anything, so they are not accepted as evidence. "
+                "Paste the content as a picture or a table, or save as PDF, and upload that.",
+                "embedded_object",
+            )
+        if nested:
+            if depth >= MAX_NESTING:
+                raise _refuse(
+                    f"{what} with archives nested more than {MAX_NESTING} deep (“{inside}”): "
+                    "no real document is built like that, so it is not accepted as evidence.",
+                    "nested_too_deep",
+                )
+            try:
+                inner = zipfile.ZipFile(io.BytesIO(body))
+            except (zipfile.BadZipFile, ValueError, EOFError):
+                raise _refuse(
+                    f"{what} with a damaged archive inside (“{inside}”). Save it again, or as a "
+                    "PDF, and upload that.",
+                    "damaged_archive",
+                ) from None
+            with inner:
+                _check_members(inner, what=what, prefix=inside, depth=depth + 1, budget=budget)
+
+
 def _check_package(archive: zipfile.ZipFile, kind: FileKind) -> None:
     """Refuse a document that is not what a real one of its kind is (see the module's doc)."""
     infos = archive.infolist()
@@ -203,39 +349,14 @@ def _check_package(archive: zipfile.ZipFile, kind: FileKind) -> None:
             "packed size, as no real document does. Save it again, or as a PDF, and upload that.",
             "unpacks_too_large",
         )
-    lowered = {name.lower(): name for name in names}
-    macro_parts = [
-        lowered[name]
-        for name in lowered
-        if name.rsplit("/", 1)[-1] in MACRO_PARTS or name.startswith(("basic/", "scripts/"))
-    ]
-    declared = b""  # an Office package declares a macro-enabled document in its content types
-    if "[Content_Types].xml" in names:
-        with archive.open("[Content_Types].xml") as entry:
-            declared = entry.read(1024 * 1024).lower()
-    if macro_parts or b"macroenabled" in declared:
+    if _macro_parts(sorted(names)) or _declares_macros(archive, sorted(names)):
         raise _refuse(
             f"{what} with macros, which evidence may not carry. Save it as a document without "
             "macros (.docx, .xlsx, .pptx or OpenDocument), or as a PDF, and upload that.",
             "macros",
         )
-    for info in infos:
-        if info.is_dir():
-            continue
-        with archive.open(info) as entry:
-            head = entry.read(8)
-            # Embedded objects can wrap any file: look through them (their sizes are capped).
-            body = entry.read() if "embeddings/" in info.filename.lower() else b""
-        if (
-            info.filename.lower().endswith(PROGRAM_EXTENSIONS)
-            or head.startswith(PROGRAM_MAGIC)
-            or WINDOWS_PROGRAM_STUB in body
-        ):
-            raise _refuse(
-                f"{what} with a program inside (“{info.filename[-80:]}”): documents that carry "
-                "programs are not accepted as evidence.",
-                "program_inside",
-            )
+    limit = max_expanded_bytes()
+    _check_members(archive, what=what, prefix="", depth=0, budget=_Budget(limit, limit))
 
 
 def _sniff_zip(data: bytes) -> FileKind | None:
@@ -251,7 +372,10 @@ def _sniff_zip(data: bytes) -> FileKind | None:
         kind = _package_kind(archive, [info.filename for info in infos])
         if kind is not None:
             _check_package(archive, kind)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError):
+    except (
+        zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError, zlib.error,
+        NotImplementedError,
+    ):  # fmt: skip
         return None  # not a zip Python can read: no document of ours
     return kind
 
@@ -307,6 +431,13 @@ def sniff(data: bytes, extension: str) -> FileKind | None:
                 f"This file is {kind.label} with macros, which evidence may not carry. Save "
                 "it as a document without macros, or as a PDF, and upload that.",
                 "macros",
+            )
+        if kind is not None and OLE2_OBJECT_POOL_MARK in data:
+            raise _refuse(
+                f"This file is {kind.label} with objects embedded from other programs, which "
+                "can carry anything, so it is not accepted as evidence. Save it as a PDF, or "
+                "as a .docx, .xlsx or .pptx without them, and upload that.",
+                "embedded_object",
             )
         return kind
     return None

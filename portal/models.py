@@ -189,3 +189,40 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import of {self.file_name or 'a file'} ({self.created:%Y-%m-%d})"
+
+
+class AuditEvent(models.Model):
+    """Who looked at or took a person's private data, and when: a typed record, never free
+    text (portal.audit). `subject_id` is the person's Technician id (the kernel names no app),
+    `subject_label` their name when it happened; `detail` says what exactly (an application's
+    id, a file's name)."""
+
+    class Kind(models.TextChoices):
+        PROFILE_VIEWED = "profile_viewed", "Viewed a private profile"
+        FUNDING_VIEWED = "funding_viewed", "Viewed a funding application"
+        CPD_EVIDENCE_VIEWED = "cpd_evidence_viewed", "Opened CPD evidence"
+        PERSONAL_DATA_EXPORTED = "personal_data_exported", "Exported personal data"
+        DATA_DOWNLOADED = "data_downloaded", "Downloaded all of a person's data"
+        ANONYMISED = "anonymised", "Anonymised after the retention period"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # Who it was when it happened: kept if the account is later deleted.
+    actor_label = models.CharField(max_length=254, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    subject_label = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["subject_id", "-created"], name="audit_subject_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject_label} by {self.actor_label}"

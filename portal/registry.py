@@ -410,3 +410,33 @@ def register_leaver_watch(watch: LeaverWatch) -> None:
 
 def leaver_watches() -> list[LeaverWatch]:
     return [_leaver_watches[name] for name in sorted(_leaver_watches)]
+
+
+# --- personal data (UK GDPR): the subject-access zip and retention ------------------------
+
+# collect(technician) -> portal.personal_data.PersonalData
+PersonalDataCollector = Callable[[Any], Any]
+# anonymise(technician, *, dry_run: bool) -> list[str]: what it changed (or would change)
+Anonymiser = Callable[..., list[str]]
+_personal_data: dict[str, PersonalDataCollector] = {}
+_anonymisers: dict[str, tuple[Anonymiser, int]] = {}
+
+
+def register_personal_data(name: str, collect: PersonalDataCollector) -> None:
+    """An app's part of a person's subject-access zip (portal.personal_data)."""
+    _put(_personal_data, name, collect, lambda a, b: a is b)
+
+
+def personal_data_collectors() -> dict[str, PersonalDataCollector]:
+    return dict(_personal_data)
+
+
+def register_anonymiser(name: str, anonymise: Anonymiser, *, order: int = 100) -> None:
+    """What an app removes of a leaver's data once the retention period is over; lower
+    `order` runs first."""
+    _put(_anonymisers, name, (anonymise, order), lambda a, b: a[0] is b[0])
+
+
+def anonymisers() -> dict[str, Anonymiser]:
+    ordered = sorted(_anonymisers.items(), key=lambda item: (item[1][1], item[0]))
+    return {name: fn for name, (fn, _order) in ordered}

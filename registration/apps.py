@@ -7,7 +7,15 @@ class RegistrationConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from registration import demo, directory, panels, permissions, reminders, report
+        from registration import (
+            demo,
+            directory,
+            panels,
+            permissions,
+            personal_data,
+            reminders,
+            report,
+        )
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)  # the annual report's section
@@ -15,6 +23,8 @@ class RegistrationConfig(AppConfig):
         registry.register_reminder("registration.waiting", reminders.queue_waiting_reminders)
         registry.register_reminder("registration.no_proof", reminders.queue_no_proof_reminders)
         registry.register_seeder("registration", demo.seed_demo, order=40)
+        registry.register_personal_data("registration", personal_data.collect)
+        registry.register_anonymiser("registration", personal_data.anonymise)
         for panel in panels.PANELS:
             registry.register_panel(panel)
         # The directory's register filters and the post-nominals on its cards and profiles.

@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from portal.params import DateParamField
 from portal.periods import financial_year_bounds, financial_year_of
 from registration import files
 from registration.models import (
@@ -183,8 +184,8 @@ class BudgetForm(forms.ModelForm):
 class CPDPeriodForm(forms.Form):
     """The period of a CPD record download: this financial year unless chosen."""
 
-    start = forms.DateField(label="From", widget=DateInput())
-    end = forms.DateField(label="To", widget=DateInput())
+    start = DateParamField(label="From", widget=DateInput())
+    end = DateParamField(label="To", widget=DateInput())
 
     @classmethod
     def initial_period(cls) -> tuple[datetime.date, datetime.date]:

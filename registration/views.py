@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import audit
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
@@ -145,6 +146,13 @@ def _detail_context(request, application) -> dict:
 @permission_required(permissions.can_use_registration)
 def application_detail(request, pk: int):
     application = _visible_application(request, pk)
+    audit.record_unless_own(  # who looked at someone else's funding application
+        audit.Kind.FUNDING_VIEWED,
+        by=request.user,
+        subject=application.applicant,
+        own_user_id=application.applicant.user_id,
+        what=f"Funding application #{application.pk}",
+    )
     context = _detail_context(request, application)
     return render(request, "registration/application_detail.html", context)
 
@@ -465,6 +473,13 @@ def cpd_evidence(request, pk: int):
     entry = get_object_or_404(CPDEntry, pk=pk)
     if not permissions.can_view_cpd_entry(request.user, entry) or not entry.evidence:
         raise Http404
+    audit.record_unless_own(
+        audit.Kind.CPD_EVIDENCE_VIEWED,
+        by=request.user,
+        subject=entry.technician,
+        own_user_id=entry.technician.user_id,
+        what=f"CPD evidence of {entry.date:%d %B %Y}",
+    )
     return serve_private_file(
         entry.evidence, filename=entry.evidence_name, content_type=entry.evidence_content_type
     )

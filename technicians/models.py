@@ -99,6 +99,11 @@ class Technician(models.Model):
     )
     is_apprentice = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True, help_text="Leavers are inactive, never deleted.")
+    # The day the person left (set when the staff list or HR marks a leaver; cleared when they
+    # come back): the retention period (PORTAL_RETENTION_YEARS_AFTER_LEAVING) counts from it.
+    left_on = models.DateField(null=True, blank=True, db_index=True)
+    # The day their personal data was anonymised after the retention period (never again).
+    anonymised_on = models.DateField(null=True, blank=True, editable=False)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL, db_index=True
     )

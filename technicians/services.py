@@ -257,3 +257,24 @@ def save_staff_list_mapping(
     mapping.save()
     logger.info("Staff list mapping saved by %s", getattr(by, "email", ""))
     return mapping
+
+
+# --- leavers ----------------------------------------------------------------------------------
+
+NOT_HR = "Only HR can mark someone as a leaver."
+
+
+def mark_leaver(technician: Technician, *, by, left_on=None) -> Technician:
+    """HR marks a technician as a leaver on `left_on` (today by default): inactive, never
+    deleted; the retention period counts from that day. Refused for a leaver already."""
+    if by is not None and not permissions.can_manage_staff_list(by):
+        raise PermissionDenied(NOT_HR)
+    with transaction.atomic():
+        locked = Technician.objects.select_for_update().get(pk=technician.pk)
+        if not locked.is_active:
+            raise ValidationError(f"{locked.full_name} has already left.", code="already_left")
+        locked.is_active = False
+        locked.left_on = left_on or timezone.localdate()
+        locked.save(update_fields=["is_active", "left_on", "updated"])
+    technician.is_active, technician.left_on = locked.is_active, locked.left_on
+    return locked

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import registry
+from portal import audit, params, registry
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from technicians import permissions, photos, selectors, services
@@ -24,12 +24,14 @@ from technicians.filters import PublicTechnicianFilter, TechnicianFilter
 from technicians.forms import ProfileForm
 
 PER_PAGE = 24
+MAX_PAGE = 100_000
 PHOTO_SIZES = {"full": "photo", "thumb": "photo_thumbnail"}
 PHOTO_MAX_AGE = 3600
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    number = params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
+    return Paginator(queryset, PER_PAGE).get_page(number)
 
 
 def _wants_partial(request) -> bool:
@@ -81,6 +83,13 @@ def detail(request, pk: int):
     if technician is None or not permissions.can_view_technician(request.user, technician):
         return _hidden(request)
     user = request.user
+    if not permissions.is_public_profile(technician) and (
+        technician.visibility == technician.Visibility.PRIVATE or not technician.is_active
+    ):
+        # Who looked at another person's private profile (HR reads it on the access log).
+        audit.record_unless_own(
+            audit.Kind.PROFILE_VIEWED, by=user, subject=technician, own_user_id=technician.user_id
+        )
     manager = technician.line_manager
     context = {
         "technician": technician,

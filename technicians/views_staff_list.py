@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal import audit
 from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.imports import ImportFileError
@@ -258,6 +259,9 @@ def import_staff(request):
 @require_GET
 def export_csv(request):
     filename = f"staff-list-{timezone.localdate().isoformat()}.csv"
+    audit.record(
+        audit.Kind.PERSONAL_DATA_EXPORTED, by=request.user, what="The staff list (everyone)"
+    )
     return csv_response(filename, EXPORT_COLUMNS, staff_export_rows())
 
 

@@ -7,7 +7,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from training import demo, panels, permissions, reminders, report, services
+        from training import demo, panels, permissions, personal_data, reminders, report, services
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)  # the annual report's section
@@ -16,5 +16,7 @@ class TrainingConfig(AppConfig):
         registry.register_seeder("training", demo.seed_demo, order=30)
         # Booking e-mails carry the session's calendar invitation or cancellation.
         registry.register_attachments("training", services.notification_attachments)
+        registry.register_personal_data("training", personal_data.collect)
+        registry.register_anonymiser("training", personal_data.anonymise)
         for panel in panels.PANELS:
             registry.register_panel(panel)

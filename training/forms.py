@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from portal.evidence import ACCEPT_ATTRIBUTE
+from portal.params import DateParamField
 from training.models import Category, Course, Session, TrainingRecord
 from training.services import COURSE_FIELDS, SESSION_FIELDS
 
@@ -18,10 +19,10 @@ class CatalogueFilter(forms.Form):
         label="Category", required=False, choices=[("", "Any category"), *Category.choices]
     )
     provider = forms.ChoiceField(label="Provider", required=False, choices=[("", "Any provider")])
-    starts_from = forms.DateField(
+    starts_from = DateParamField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    starts_until = forms.DateField(
+    starts_until = DateParamField(
         label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     free_seats = forms.BooleanField(label="Has free seats", required=False)

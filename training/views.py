@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import params
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
@@ -472,21 +473,27 @@ def team_export(request):
     )
 
 
-def _year_param(request) -> int | None:
-    try:
-        return int(request.GET["year"])
-    except (KeyError, ValueError):
-        return None
+# How many academic years back HR's totals go.
+TOTALS_YEARS_BACK = 10
+
+
+def _totals_year(request, current: int) -> int:
+    """The `year` of the totals page and its export alike (portal.params): this academic year
+    unless a year of the last ten is asked for; anything else falls back to this year."""
+    return params.year(
+        request,
+        minimum=current - TOTALS_YEARS_BACK,
+        maximum=current,
+        default=current,
+        fallback=True,
+    )
 
 
 @permission_required(permissions.can_view_training_totals)
 def totals(request):
     today = timezone.localdate()
     current = academic_year_of(today)
-    year = _year_param(request)
-    if year is not None and not (current - 10 <= year <= current):
-        year = None
-    result = selectors.hr_totals(today, year)
+    result = selectors.hr_totals(today, _totals_year(request, current))
     return render(
         request,
         "training/totals.html",
@@ -501,7 +508,8 @@ def totals(request):
 
 @permission_required(permissions.can_view_training_totals)
 def totals_export(request):
-    result = selectors.hr_totals(timezone.localdate(), _year_param(request))
+    today = timezone.localdate()
+    result = selectors.hr_totals(today, _totals_year(request, academic_year_of(today)))
     rows = []
     for level, units in (("faculty", result.faculties), ("department", result.departments)):
         for unit in units:

@@ -114,10 +114,16 @@ def apply_staff_import(
         )
 
         leavers = [leaver.staff_number for leaver in preview.leavers]
+        left_on = timezone.localdate(now)
         for start in range(0, len(leavers), 500):
             Technician.objects.filter(
                 staff_number__in=leavers[start : start + 500], is_active=True
-            ).update(is_active=False, updated=now)
+            ).update(is_active=False, left_on=left_on, updated=now)
+        back = [update.staff_number for update in preview.reactivated]
+        for start in range(0, len(back), 500):
+            Technician.objects.filter(staff_number__in=back[start : start + 500]).update(
+                left_on=None
+            )
         result = StaffImportResult(
             created=len(preview.to_create),
             updated=len(preview.to_update),

@@ -69,4 +69,20 @@ ROWS = [
         note=" private",
     ),
     Row("public:index", lambda w: "/meet-our-technicians/", everyone(200)),
+    # Data protection: my own data (a persona without a profile: 404), HR's copy, who looked.
+    Row(
+        "technicians:my_data",
+        lambda w: "/technicians/me/my-data.zip",
+        staff(404, technician=200, manager=200),
+    ),
+    Row(
+        "technicians:data",
+        lambda w: f"/technicians/{w.private_profile.pk}/data.zip",
+        staff(403, **HR_ONLY),
+    ),
+    Row(
+        "technicians:access_log",
+        lambda w: f"/technicians/{w.private_profile.pk}/access-log/",
+        staff(403, **HR_ONLY),
+    ),
 ]

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tests.portal.test_settings import settings_env_names
+from tests.portal.test_settings import load_settings, settings_env_names  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PORTAL_SERVICES = ("web", "worker", "reports-worker", "beat", "migrate")
@@ -85,11 +85,11 @@ def test_the_web_server_is_gunicorn_on_the_wsgi_application(services):
 
 def test_the_workers_listen_on_their_queues(services):
     worker = command(services["worker"])
-    assert worker[:4] == ["celery", "-A", "portal", "worker"]
+    assert worker[:4] == ["celery", "-A", "config", "worker"]
     assert worker[worker.index("-Q") + 1].split(",") == ["celery"]
 
     reports = command(services["reports-worker"])
-    assert reports[:4] == ["celery", "-A", "portal", "worker"]
+    assert reports[:4] == ["celery", "-A", "config", "worker"]
     assert reports[reports.index("-Q") + 1].split(",") == ["reports"]
     assert reports[reports.index("--concurrency") + 1] == "1"  # one report at a time
 
@@ -108,7 +108,7 @@ def test_the_queues_are_the_ones_tasks_are_routed_to(services, settings):
 def test_exactly_one_beat(services):
     beats = [name for name, service in services.items() if "beat" in command(service)]
     assert beats == ["beat"]
-    assert command(services["beat"])[:4] == ["celery", "-A", "portal", "beat"]
+    assert command(services["beat"])[:4] == ["celery", "-A", "config", "beat"]
 
 
 def test_migrations_run_before_the_portal_starts(services):
@@ -234,3 +234,52 @@ def test_replicas_on_many_hosts_can_share_media_through_a_bucket(services, setti
     env = environment(services["web"])
     assert env["MEDIA_STORAGE"] == "filesystem"  # one host by default: the media volume
     assert {"MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL"} <= set(env)
+
+
+# --- Redis roles (issue 20, hole 6) ----------------------------------------------------------
+
+
+def redis_option(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv else None
+
+
+def test_the_brokers_redis_never_evicts_a_queued_task(services):
+    argv = command(services["redis"])
+    assert argv[0] == "redis-server"
+    assert redis_option(argv, "--maxmemory-policy") == "noeviction"
+
+
+def test_anything_cached_lives_in_its_own_capped_redis_with_an_lru_policy(services):
+    cache = services["cache"]
+    assert cache["image"].startswith("redis:7")
+    argv = command(cache)
+    assert redis_option(argv, "--maxmemory") not in (None, "0")
+    assert redis_option(argv, "--maxmemory-policy") in {"allkeys-lru", "volatile-lru"}
+    assert "ping" in " ".join(cache["healthcheck"]["test"])
+    for name in PORTAL_SERVICES:
+        env = environment(services[name])
+        broker, cached = urlparse(env["REDIS_URL"]), urlparse(env["PORTAL_CACHE_URL"])
+        assert broker.hostname == "redis" and cached.hostname == "cache", name
+        assert (broker.hostname, broker.port, broker.path) != (
+            cached.hostname,
+            cached.port,
+            cached.path,
+        )
+
+
+def test_no_redis_cache_of_the_portal_shares_the_brokers_database(settings):
+    for alias in settings.CACHES.values():
+        if "redis" in alias["BACKEND"].lower() and settings.REDIS_URL:
+            assert alias["LOCATION"].rstrip("/") != settings.REDIS_URL.rstrip("/")
+
+
+def test_the_settings_refuse_a_cache_in_the_brokers_database(load_settings):  # noqa: F811
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_CACHE_URL"):
+        load_settings(REDIS_URL="redis://redis:6379/0", PORTAL_CACHE_URL="redis://redis:6379/0")
+    configured = load_settings(
+        REDIS_URL="redis://redis:6379/0", PORTAL_CACHE_URL="redis://cache:6379/0"
+    )
+    assert configured.CACHES["shared"]["LOCATION"] == "redis://cache:6379/0"
+    assert configured.CACHES["default"]["BACKEND"].endswith("DatabaseCache")

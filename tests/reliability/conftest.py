@@ -14,6 +14,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -30,7 +31,8 @@ from django.db import connection
 from tests.celery_helpers import celery_config
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-CELERY = BASE_DIR / ".venv" / "bin" / "celery"
+# The virtualenv running the tests (a worktree may share another checkout's .venv).
+CELERY = Path(sys.executable).parent / "celery"
 STARTUP_TIMEOUT = 30
 
 
@@ -130,7 +132,7 @@ def start_worker(broker, tmp_path) -> Iterator[Callable[..., Worker]]:
             **extra_env,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        argv = [str(CELERY), "-A", "portal", "worker", "-Q", "celery,reports"]
+        argv = [str(CELERY), "-A", "config", "worker", "-Q", "celery,reports"]
         argv += ["--pool", pool, "--concurrency", "1", "-n", name, "--loglevel", "INFO"]
         argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         with log_path.open("wb") as log:

@@ -1,0 +1,25 @@
+"""Responses to signed-in people are never kept by a shared cache (a proxy, a CDN).
+
+A page built for a signed-in person holds their data: `PrivatePagesMiddleware` marks every
+response to an authenticated request `Cache-Control: private, no-cache` unless the view set
+its own Cache-Control (downloads send the stricter `private, no-store`; a public profile's
+photo, the same for everyone, may be cached publicly). With `Vary: Cookie`, a cache never
+serves one person's copy to another.
+"""
+
+from __future__ import annotations
+
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+
+class PrivatePagesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response

@@ -1,0 +1,49 @@
+"""Every page that needs a login sends `Cache-Control: private, no-cache` or stricter (issue
+20, hole 5), walked over the permission matrix: each GET row that sends anonymous visitors
+to the login page is fetched as a persona who may see it."""
+
+from django.utils.cache import get_max_age
+
+from tests.conftest import PERSONA_NAMES
+from tests.test_permission_matrix import ROWS, world  # noqa: F401 (the matrix's fixture)
+
+SIGNED_IN = [name for name in PERSONA_NAMES if name != "anonymous"]
+LOGIN_ONLY = [
+    row
+    for row in ROWS
+    if row.method == "get"
+    and row.expect["anonymous"] in (302, 403, 404)
+    and any(row.expect[name] == 200 for name in SIGNED_IN)
+]
+
+
+def private(cache_control: str) -> bool:
+    directives = {part.strip().split("=")[0] for part in cache_control.lower().split(",")}
+    return "private" in directives and bool(directives & {"no-cache", "no-store"})
+
+
+def test_the_walk_covers_the_pages_of_every_app():
+    names = {row.name.split(":")[0] for row in LOGIN_ONLY}
+    assert {"home", "technicians", "training", "registration", "reports"} <= names
+
+
+def test_pages_that_need_a_login_are_never_kept_by_a_shared_cache(world, login):  # noqa: F811
+    wrong = []
+    for row in LOGIN_ONLY:
+        persona = next(name for name in SIGNED_IN if row.expect[name] == 200)
+        response = login(getattr(world, persona)).get(row.path(world), row.data(world))
+        assert response.status_code == 200, row.path(world)
+        cache_control = response.get("Cache-Control", "")
+        if (
+            not private(cache_control)
+            or get_max_age(response)
+            or "Cookie" not in response.get("Vary", "")
+        ):
+            wrong.append(f"{row.path(world)} as {persona}: {cache_control!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_public_page_seen_by_a_visitor_is_left_alone(client, db):
+    response = client.get("/meet-our-technicians/")
+    assert response.status_code == 200
+    assert "private" not in response.get("Cache-Control", "")
