@@ -7,6 +7,7 @@ app_name = "technicians"
 urlpatterns = [
     path("", views.directory, name="list"),
     path("me/", views.my_profile, name="me"),
+    path("people/search/", views.people_search, name="people_search"),
     path("import/", views_staff_list.import_staff, name="import"),
     path("export.csv", views_staff_list.export_csv, name="export"),
     path("import/sample.csv", views_staff_list.sample_csv, name="import_sample"),
