@@ -116,3 +116,38 @@ document.addEventListener("click", (event) => {
     if (!list.closest("[data-person-picker]").contains(event.target)) pickerOpen(pickerParts(list), false);
   }
 });
+// Tables that become cards on a phone (.stack-table): each cell is labelled with its column's
+// name; and tables that scroll sideways say so, and can be scrolled by keyboard.
+function labelStackTables() {
+  for (const table of document.querySelectorAll("table.stack-table")) {
+    const headers = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      Array.from(row.children).forEach((cell, index) => {
+        if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && headers[index]) {
+          cell.setAttribute("data-label", headers[index]);
+        }
+      });
+    }
+  }
+}
+function markScrollingTables() {
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    wrap.classList.toggle("is-scrolling", scrolls);
+    if (scrolls && !wrap.hasAttribute("tabindex")) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      const caption = wrap.querySelector("caption");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  labelStackTables();
+  markScrollingTables();
+});
+document.addEventListener("htmx:afterSettle", () => {
+  labelStackTables();
+  markScrollingTables();
+});
+window.addEventListener("resize", markScrollingTables);
