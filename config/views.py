@@ -134,3 +134,11 @@ def csrf_failure(request, reason=""):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

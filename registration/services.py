@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from portal import roles
-from portal.periods import financial_year_label, financial_year_of
+from portal.periods import financial_year_label, financial_year_of, format_money
 from portal.services import queue_notification
 from registration import files, permissions
 from registration.models import (
@@ -78,11 +78,9 @@ NOTE_REQUIRED = "Please write a note saying why."
 CHANGES_REQUIRED = "Please say what the applicant should change."
 REFERENCE_REQUIRED = "Please give the payment reference."
 NO_BUDGET = "No budget is set for {year}: set one on the budget page before approving."
-OVER_BUDGET = (
-    "Approving £{amount} would take {year} over budget: £{remaining} of £{budget} is left."
-)
+OVER_BUDGET = "Approving {amount} would take {year} over budget: {remaining} of {budget} is left."
 AMOUNT_REASON_REQUIRED = (
-    "The amount differs from the application fee plus the first year's fee (£{standard}): "
+    "The amount differs from the application fee plus the first year's fee ({standard}): "
     "please give a reason."
 )
 BODY_CANNOT_AWARD = "{body} does not award {register}: choose a body that does."
@@ -172,7 +170,7 @@ def _summary(application: FundingApplication) -> str:
         f"Applicant: {application.applicant.full_name}\n"
         f"Register: {application.register.title} ({application.register.code})\n"
         f"Through: {application.body.name}\n"
-        f"Amount: £{application.amount_requested}\n"
+        f"Amount: {format_money(application.amount_requested)}\n"
     )
 
 
@@ -242,7 +240,7 @@ def set_budget(*, by, financial_year: int, amount: Decimal) -> FundingBudget:
         raise ValidationError(
             {
                 "amount": [
-                    f"£{used} is already approved or paid in "
+                    f"{format_money(used)} is already approved or paid in "
                     f"{financial_year_label(financial_year)}: the budget cannot be less than that."
                 ]
             }
@@ -290,7 +288,7 @@ def _application_values(
     amount = standard if amount_requested is None else amount_requested
     amount_reason = (amount_reason or "").strip()
     if amount != standard and not amount_reason:
-        errors["amount_reason"] = [AMOUNT_REASON_REQUIRED.format(standard=standard)]
+        errors["amount_reason"] = [AMOUNT_REASON_REQUIRED.format(standard=format_money(standard))]
     if not (justification or "").strip():
         errors["justification"] = ["Please say why you are applying."]
     if errors:
@@ -462,10 +460,10 @@ def approve_application(
     if locked.amount_requested > remaining:
         raise ValidationError(
             OVER_BUDGET.format(
-                amount=locked.amount_requested,
+                amount=format_money(locked.amount_requested),
                 year=label,
-                remaining=max(remaining, Decimal(0)),
-                budget=budget.amount,
+                remaining=format_money(max(remaining, Decimal(0))),
+                budget=format_money(budget.amount),
             ),
             code="over_budget",
         )
@@ -484,7 +482,8 @@ def approve_application(
         [_applicant_user(locked)],
         event,
         "Your registration funding application was approved",
-        f"HR approved £{locked.amount_requested} for your {locked.register.code} registration. "
+        f"HR approved {format_money(locked.amount_requested)} for your "
+        f"{locked.register.code} registration. "
         "Apply to the body, then upload your proof of registration on the application page "
         "so the fees can be paid.",
     )
@@ -565,7 +564,7 @@ def record_registration(application: FundingApplication, *, by, proof) -> Fundin
         event,
         f"Registration fees to pay: {locked.applicant.full_name} ({locked.register.code})",
         f"{locked.applicant.full_name} uploaded proof of registration. Please pay "
-        f"£{locked.amount_requested} and record the payment reference.",
+        f"{format_money(locked.amount_requested)} and record the payment reference.",
     )
     _copy_back(application, locked)
     return application
@@ -612,7 +611,8 @@ def mark_paid(application: FundingApplication, *, by, reference: str) -> Funding
         [_applicant_user(locked)],
         event,
         "Your registration fees have been paid",
-        f"HR paid £{locked.amount_requested} for your {locked.register.code} registration "
+        f"HR paid {format_money(locked.amount_requested)} for your "
+        f"{locked.register.code} registration "
         f"(reference {reference}).",
     )
     _copy_back(application, locked)

@@ -348,6 +348,8 @@ def me(request):
             "year_label": academic_year_label(academic_year_of(today)),
             "last_year_label": academic_year_label(academic_year_of(today) - 1),
             "feed_url": feed_url,
+            # Calendars subscribe (and keep refreshing) from a webcal:// link.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
         },
     )
 
