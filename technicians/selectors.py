@@ -20,9 +20,8 @@ from django.shortcuts import get_object_or_404
 from portal import registry
 from portal.imports.pending import count_summary
 from portal.models import ImportRun
-from technicians import permissions
 from technicians.models import Department, Technician
-from technicians.permissions import visible_technicians_filter
+from technicians.permissions import technician_of, visible_technicians_filter
 from technicians.search import SEARCH_CONFIG
 
 NAME_ORDER = ("last_name", "first_name", "pk")
@@ -294,7 +293,7 @@ def people_search(
     if not text.split():
         return []
     if team:
-        me = permissions.technician_of(user)
+        me = technician_of(user)
         if me is None:
             return []
         queryset = Technician.objects.filter(Q(pk=me.pk) | Q(line_manager=me), is_active=True)
