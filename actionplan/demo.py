@@ -21,6 +21,7 @@ from actionplan import permissions, services
 from actionplan.history import Reason, format_reason
 from actionplan.models import ActionPlan, ActionUpdate, Pillar
 from portal import roles
+from technicians.selectors import profile_completeness
 
 PLAN_TITLE = "Technician Commitment Action Plan 2025–2028"
 PLAN_STARTS = datetime.date(2025, 8, 1)
@@ -63,7 +64,7 @@ ACTIONS = [
         "steering",
         "Technical Services and Web Team",
         D(2026, 3, 31),
-        "At least 60 % of technicians have a public or internal profile.",
+        "At least 60 % of technicians have a complete profile (a bio, expertise and a photo).",
         C,
         100,
     ),
@@ -509,9 +510,17 @@ ACTIONS = [
 
 # Past updates: (ref, days after the plan started, status, progress, note)
 UPDATES = [
-    ("V1.1", 60, IP, 30, "Profile template agreed with the web team; 120 profiles live."),
-    ("V1.1", 190, IP, 75, "Drop-in sessions in every faculty: 540 profiles now live."),
-    ("V1.1", 230, C, 100, "Target met: 64 % of technicians have a profile. Closing the action."),
+    # V1.1's notes quote the portal's own figures (`_profile_notes`), filled in when seeded.
+    ("V1.1", 60, IP, 30, "Profile template agreed with the web team; {early} profiles complete."),
+    ("V1.1", 190, IP, 75, "Drop-in sessions in every faculty: {later} profiles now complete."),
+    (
+        "V1.1",
+        230,
+        C,
+        100,
+        "Target met: {percent} % of technicians have a complete profile ({complete} of "
+        "{active}, as HR's staff-list panel shows). Closing the action.",
+    ),
     ("V2.1", 120, C, 100, "All schools have a helpdesk address; added to the directory."),
     ("V2.3", 300, IP, 70, "Venue booked for December; call for posters open."),
     ("V3.1", 280, B, 40, "Waiting for the new research infrastructure site: launch delayed."),
@@ -526,6 +535,19 @@ UPDATES = [
     ("S2.3", 220, C, 100, "Network launched at the spring meeting: 180 members."),
     ("S3.2", 130, C, 100, "Partnership agreement signed with the NTDC."),
 ]
+
+
+def _profile_figures() -> dict[str, str]:
+    """The figures V1.1's updates quote: complete profiles now, as the portal counts them (HR's
+    staff-list panel), and smaller counts for the earlier updates."""
+    complete, active, percent = profile_completeness()
+    return {
+        "complete": f"{complete:,}",
+        "active": f"{active:,}",
+        "percent": str(percent),
+        "early": f"{complete * 15 // 100:,}",
+        "later": f"{complete * 65 // 100:,}",
+    }
 
 
 def _out(stdout, message: str) -> None:
@@ -628,17 +650,20 @@ def seed_demo_plan(stdout=None) -> ActionPlan:
         ActionUpdate.objects.filter(action__plan=plan).values_list("action__ref", flat=True)
     )
     start = timezone.make_aware(datetime.datetime.combine(PLAN_STARTS, datetime.time(10, 0)))
+    figures = _profile_figures()
     updates = [
         ActionUpdate(
             action=actions[ref],
             author=actions[ref].owner,
-            note=note,
+            note=note.format(**figures),
             status=status,
             progress=progress,
             created=start + datetime.timedelta(days=days),
         )
         for ref, days, status, progress, note in UPDATES
-        if ref in actions and ref not in with_updates
+        if ref in actions
+        and ref not in with_updates
+        and start + datetime.timedelta(days=days) <= timezone.now()  # never in the future
     ]
     ActionUpdate.objects.bulk_create(updates)
     _out(

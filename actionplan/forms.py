@@ -13,6 +13,10 @@ from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
 from actionplan.rag import Rag, rag_q
 from actionplan.selectors import display_name, owners_in_plan
 from portal import evidence
+from portal.forms import PersonPicker
+from technicians.models import Technician
+from technicians.pickers import SEARCH_URL
+from technicians.selectors import resolve_person
 
 PROGRESS_ERRORS = {
     "min_value": services.PROGRESS_RANGE,
@@ -44,17 +48,19 @@ class ProgressField(forms.IntegerField):
 
 
 class OwnerField(forms.CharField):
-    """A portal user, given by e-mail address (as in the CSV files)."""
+    """A portal user, given by e-mail address (as in the CSV files), chosen with the people
+    picker (suggestions: technicians with a login); without JavaScript a name that only one
+    of them has is taken too."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Owner's email address")
+        kwargs.setdefault("label", "Owner")
         kwargs.setdefault(
-            "help_text", "The portal user who reports progress. Leave empty if nobody yet."
+            "help_text",
+            "The portal user who reports progress: type part of a name or an e-mail address. "
+            "Leave empty if nobody yet.",
         )
-        kwargs.setdefault(
-            "widget", forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-        )
+        kwargs.setdefault("widget", PersonPicker(search_url=SEARCH_URL, params={"accounts": "1"}))
         super().__init__(max_length=254, **kwargs)
 
     def prepare_value(self, value):
@@ -83,9 +89,26 @@ class OwnerField(forms.CharField):
             if text.isdigit()
             else users.filter(email__iexact=text).first()
         )
+        if user is None and "@" not in text:
+            user = self._by_name(text)
         if user is None:
             raise forms.ValidationError(f"No portal user has the email address {text}.")
         return user
+
+    def _by_name(self, text: str):
+        """The login of the one technician with a login whose name is `text`, if only one."""
+        person, candidates = resolve_person(
+            Technician.objects.filter(is_active=True, user__is_active=True), text
+        )
+        if person is not None:
+            return person.user
+        if candidates:
+            names = "; ".join(f"{t.full_name} ({t.email})" for t in candidates[:8])
+            raise forms.ValidationError(
+                f"Several people match “{text}”: {names}. Type the e-mail address of the one "
+                "you mean."
+            )
+        return None
 
 
 class PlanForm(forms.Form):

@@ -17,6 +17,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the icon.
+    path(
+        "favicon.ico",
+        views.favicon,
+        name="favicon",
+    ),
     # Before allauth's own: its e-mail management would let an account add any address.
     path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),

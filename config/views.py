@@ -147,3 +147,11 @@ def privacy(request):
             "retention_years": settings.PORTAL_RETENTION_YEARS_AFTER_LEAVING,
         },
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -1,12 +1,15 @@
-"""Showing a service's refusal on the form that asked for the change (kernel: no app)."""
+"""Form helpers every app shares (kernel: no app): a service's refusal shown on the form that
+asked for the change, and the people picker's widget."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 Result = TypeVar("Result")
 
@@ -31,3 +34,49 @@ def call_service(
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+# --- the people picker: one search box with suggestions for every person field -------------
+
+
+class PersonPicker(forms.TextInput):
+    """A search box with suggestions for choosing a person (docs/development-people-picker.md).
+
+    Typing asks `search_url` (a URL name, reversed when drawn, with `params` added) for
+    suggestions through htmx; the arrow keys, Enter and Escape choose among them (static/js/
+    portal.js), and choosing fills the box with the person's key (their e-mail address). Without
+    JavaScript it is a plain text box: the form field resolves what was typed (an e-mail
+    address, a staff number, or a name that matches one person) and lists the candidates when
+    several match. The field's label is the box's accessible name.
+    """
+
+    template_name = "portal/forms/person_picker.html"
+    input_type = "search"
+
+    def __init__(self, *, search_url: str, params: dict | None = None, attrs=None):
+        super().__init__(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "class": "picker-input",
+                **(attrs or {}),
+            }
+        )
+        self.search_url = search_url
+        self.params = dict(params or {})
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.params = dict(self.params)
+        return copy
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        query = urlencode({**self.params, "field": name})
+        context["widget"].update(
+            search_url=f"{reverse(self.search_url)}?{query}",
+            listbox_id=f"{widget_id}_suggestions",
+            status_id=f"{widget_id}_status",
+        )
+        return context

@@ -92,3 +92,18 @@ def due_phrase(due_on: datetime.date, today: datetime.date) -> str:
     if days < 0:
         return f"overdue by {_days(-days)}"
     return f"due {in_days(days)}"
+
+
+def format_money(value) -> str:
+    """£6,000.00: pounds with thousands separators and pence, for pages, PDFs and e-mails
+    ("" for None)."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"

@@ -179,6 +179,8 @@ def _seed_applications(people, demo_login, registers, bodies, rng, today, year) 
             financial_year=(year - 1 if status == S.PAID else year) if funded else None,
             status_changed_at=stamps[-1],
         )
+        # Made when its first step was taken, not today.
+        FundingApplication.objects.filter(pk=application.pk).update(created=stamps[0])
         previous = ""
         for step, (to_status, stamp) in enumerate(zip(path, stamps, strict=True)):
             actor = None

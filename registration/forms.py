@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from portal.params import DateParamField
-from portal.periods import financial_year_bounds, financial_year_of
+from portal.periods import financial_year_bounds, financial_year_of, format_money
 from registration import files
 from registration.models import (
     CPDEntry,
@@ -77,8 +77,9 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = Register.objects.order_by("order", "code")
         self.fields["register"].label_from_instance = lambda r: (
-            f"{r.title} ({r.code}) — £{r.first_year_cost} "
-            f"(£{r.application_fee} application + £{r.annual_fee} first year)"
+            f"{r.title} ({r.code}) — {format_money(r.first_year_cost)} "
+            f"({format_money(r.application_fee)} application + "
+            f"{format_money(r.annual_fee)} first year)"
         )
         _narrow_bodies(self)
         self.fields["body"].label_from_instance = lambda b: (

@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.periods import financial_year_label
+from portal.periods import financial_year_label, format_money
 from portal.uploads import random_upload_name
 
 DEMO_FEES_NOTE = (
@@ -284,7 +284,7 @@ class FundingApplication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.applicant} – {self.register.code} (£{self.amount_requested})"
+        return f"{self.applicant} – {self.register.code} ({format_money(self.amount_requested)})"
 
     def get_absolute_url(self) -> str:
         return reverse("registration:application", args=[self.pk])
@@ -341,7 +341,7 @@ class FundingBudget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{financial_year_label(self.financial_year)}: £{self.amount}"
+        return f"{financial_year_label(self.financial_year)}: {format_money(self.amount)}"
 
     @property
     def label(self) -> str:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from portal.periods import in_days, working_days_between
+from portal.periods import format_money, in_days, working_days_between
 from portal.services import queue_notification
 from registration.models import FundingApplication, Registration
 from registration.services import endorsers, hr_users
@@ -128,7 +128,8 @@ def queue_waiting_reminders(today: datetime.date) -> int:
         )
         body = (
             f"{application.applicant.full_name}'s application to register as "
-            f"{application.register.code} (£{application.amount_requested}) has waited since "
+            f"{application.register.code} ({format_money(application.amount_requested)}) "
+            "has waited since "
             f"{_day(since)} for {what}.\n\n{_link(application.get_absolute_url())}\n"
         )
         key = f"funding:{application.pk}:waiting:{application.status}:{since.isoformat()}"

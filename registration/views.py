@@ -17,7 +17,7 @@ from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.forms import add_service_errors, call_service
 from portal.imports.views import ImportPage
-from portal.periods import financial_year_of
+from portal.periods import financial_year_of, format_money
 from registration import cpd_record, importing, permissions, selectors, services
 from registration.forms import (
     ApplicationForm,
@@ -307,7 +307,9 @@ def budget(request):
             amount=form.cleaned_data["amount"],
         )
         if saved is not None:
-            messages.success(request, f"Budget for {saved.label} set to £{saved.amount}.")
+            messages.success(
+                request, f"Budget for {saved.label} set to {format_money(saved.amount)}."
+            )
             return redirect("registration:budget")
     return render(
         request, "registration/budget.html", {"form": form, "years": selectors.budget_years()}

@@ -182,7 +182,7 @@ def _seed_shadowing() -> int:
                 note="I would like to see how you set it up and run it.",
                 decided_at=decided and decided + datetime.timedelta(days=2),
                 completed_at=(
-                    created + datetime.timedelta(days=20)
+                    min(created + datetime.timedelta(days=20), now - datetime.timedelta(hours=12))
                     if status == ShadowingRequest.Status.DONE
                     else None
                 ),

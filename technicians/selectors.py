@@ -21,7 +21,7 @@ from portal import registry
 from portal.imports.pending import count_summary
 from portal.models import ImportRun, unusable_address_q
 from technicians.models import Department, Technician
-from technicians.permissions import visible_technicians_filter
+from technicians.permissions import technician_of, visible_technicians_filter
 from technicians.search import SEARCH_CONFIG
 
 NAME_ORDER = ("last_name", "first_name", "pk")
@@ -197,6 +197,18 @@ def _completeness(queryset: QuerySet[Technician]) -> dict[str, int]:
     )
 
 
+def profile_completeness() -> tuple[int, int, int]:
+    """(complete, active, whole percent) of the active technicians' profiles: the figures of
+    HR's staff-list panel, which the demo plan's profile action quotes. One query."""
+    numbers = _completeness(Technician.objects.filter(is_active=True))
+    complete = numbers["total"] - numbers["incomplete"]
+    return (
+        complete,
+        numbers["total"],
+        round(100 * complete / numbers["total"]) if numbers["total"] else 0,
+    )
+
+
 def _academic_year_today():
     from django.utils import timezone
 
@@ -234,6 +246,11 @@ def hr_dashboard() -> dict:
         "leavers": leavers,
         "completeness": numbers,
         "complete": numbers["total"] - numbers["incomplete"],
+        "complete_percent": (
+            round(100 * (numbers["total"] - numbers["incomplete"]) / numbers["total"])
+            if numbers["total"]
+            else 0
+        ),
         "last_import": last_run,
         "last_import_summary": count_summary(last_run.counts or {}) if last_run else "",
     }
@@ -254,3 +271,58 @@ def team_of(manager: Technician | None) -> list[Technician]:
 def departments_with_helpdesks() -> list[Department]:
     """Every department with its helpdesk address, by name, for Meet our technicians."""
     return list(Department.objects.order_by("name"))
+
+
+# --- the people picker (portal.forms.PersonPicker; docs/development-people-picker.md) -------
+
+PEOPLE_SUGGESTIONS = 8  # suggestions shown at most
+
+
+def _name_matches(queryset: QuerySet[Technician], text: str) -> QuerySet[Technician]:
+    """Technicians with every word of `text` in their name, or starting their e-mail address,
+    or as their staff number."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__istartswith=word)
+            | Q(staff_number__iexact=word)
+        )
+    return queryset
+
+
+def people_search(
+    user, text: str, *, team: bool = False, accounts: bool = False
+) -> list[Technician]:
+    """The people picker's suggestions for what `user` typed: current technicians they may
+    see (`team`: only themself and the people who report to them, whatever their profiles'
+    visibility; `accounts`: only those with an active login), by name. One query."""
+    if not text.split():
+        return []
+    if team:
+        me = technician_of(user)
+        if me is None:
+            return []
+        queryset = Technician.objects.filter(Q(pk=me.pk) | Q(line_manager=me), is_active=True)
+    else:
+        queryset = Technician.objects.filter(visible_technicians_filter(user), is_active=True)
+    if accounts:
+        queryset = queryset.filter(user__isnull=False, user__is_active=True)
+    queryset = _name_matches(queryset, text).select_related("department")
+    return list(queryset.order_by(*NAME_ORDER)[:PEOPLE_SUGGESTIONS])
+
+
+def resolve_person(
+    queryset: QuerySet[Technician], text: str
+) -> tuple[Technician | None, list[Technician]]:
+    """What a person field's typed text names among `queryset`: (the person, []) when it is
+    an e-mail address or staff number there, or a name only one of them has; else (None, the
+    first few who match, when several do). At most two queries."""
+    text = " ".join(text.split())
+    exact = queryset.filter(Q(email__iexact=text) | Q(staff_number__iexact=text)).first()
+    if exact is not None:
+        return exact, []
+    matches = list(_name_matches(queryset, text).order_by(*NAME_ORDER)[: PEOPLE_SUGGESTIONS + 1])
+    if len(matches) == 1:
+        return matches[0], []
+    return None, matches

@@ -10,11 +10,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal import roles
 from technicians import permissions, photos, search
-from technicians.models import StaffListMapping, Technician
+from technicians.models import StaffListMapping, Technician, photo_upload_to
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,17 @@ def _join_technician_group(user) -> None:
 
 # What a technician may change on their own profile; everything else is HR's (staff list).
 SELF_EDITABLE_FIELDS = ("bio", "expertise", "equipment", "orcid", "visibility")
+
+
+def _unshared(names: list[str], technician: Technician) -> list[str]:
+    """The photo files no other profile uses (the demo's portraits are shared)."""
+    if not names:
+        return []
+    others = Technician.objects.exclude(pk=technician.pk).filter(
+        Q(photo__in=names) | Q(photo_thumbnail__in=names)
+    )
+    used = {name for pair in others.values_list("photo", "photo_thumbnail") for name in pair}
+    return [name for name in names if name not in used]
 
 
 def _delete_files_on_commit(storage, names: list[str]) -> None:
@@ -125,12 +137,12 @@ def update_profile(
                 )
                 new_files.append(technician.photo_thumbnail.name)
                 fields += ["photo", "photo_thumbnail"]
-                _delete_files_on_commit(storage, old_files)
+                _delete_files_on_commit(storage, _unshared(old_files, technician))
             elif remove_photo and old_files:
                 technician.photo = ""
                 technician.photo_thumbnail = ""
                 fields += ["photo", "photo_thumbnail"]
-                _delete_files_on_commit(storage, old_files)
+                _delete_files_on_commit(storage, _unshared(old_files, technician))
             technician.save(update_fields=fields)
             for save_part in also:
                 save_part(technician)
@@ -188,6 +200,47 @@ def link_line_managers(manager_of: Mapping[str, str]) -> int:
                 line_manager_id=manager_id, updated=now
             )
     return sum(len(team) for team in team_of.values())
+
+
+def store_photos_in_bulk(photos_by_pk: Mapping[int, photos.ProcessedPhoto]) -> int:
+    """Give these technicians these photos at once (the demo data's portraits). Each distinct
+    photo, already checked and re-encoded by `photos.process_photo`, is stored once under
+    random names, as an upload is, and the technicians given the same photo share its files
+    (`update_profile` deletes a replaced file only when no other profile uses it). Only
+    technicians without a photo get one, so nothing is replaced. Returns how many got one."""
+    storage = Technician._meta.get_field("photo").storage
+    targets = list(
+        Technician.objects.filter(pk__in=list(photos_by_pk), photo="").values_list("pk", flat=True)
+    )
+    stored: dict[int, tuple[str, str]] = {}  # id(photo) -> (full name, thumbnail name)
+    written: list[str] = []
+    try:
+        for pk in targets:
+            processed = photos_by_pk[pk]
+            if id(processed) not in stored:
+                full = storage.save(
+                    photo_upload_to(None, "photo" + processed.extension), processed.full_file()
+                )
+                written.append(full)
+                thumbnail = storage.save(
+                    photo_upload_to(None, "thumbnail" + processed.extension),
+                    processed.thumbnail_file(),
+                )
+                written.append(thumbnail)
+                stored[id(processed)] = (full, thumbnail)
+        by_files: dict[tuple[str, str], list[int]] = {}
+        for pk in targets:
+            by_files.setdefault(stored[id(photos_by_pk[pk])], []).append(pk)
+        for (full, thumbnail), pks in by_files.items():
+            for start in range(0, len(pks), 500):
+                Technician.objects.filter(pk__in=pks[start : start + 500]).update(
+                    photo=full, photo_thumbnail=thumbnail
+                )
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+    return len(targets)
 
 
 # --- HR's staff list ----------------------------------------------------------------------------

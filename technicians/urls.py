@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.directory, name="list"),
     path("me/", views.my_profile, name="me"),
     path("me/my-data.zip", views_privacy.my_data, name="my_data"),
+    path("people/search/", views.people_search, name="people_search"),
     path("import/", views_staff_list.import_staff, name="import"),
     path("export.csv", views_staff_list.export_csv, name="export"),
     path("import/sample.csv", views_staff_list.sample_csv, name="import_sample"),

@@ -209,3 +209,26 @@ def public_directory(request):
     return _render_list(
         request, "technicians/public_index.html", "technicians/_results.html", context
     )
+
+
+@require_GET
+@permission_required(permissions.can_view_directory)
+def people_search(request):
+    """The people picker's suggestions (portal.forms.PersonPicker): an HTML fragment of
+    options for what was typed in the field named by `field` (or `q`). `scope=team`: oneself
+    and one's reports; `accounts=1`: people with a login."""
+    field = request.GET.get("field", "")
+    text = request.GET.get("q") or (request.GET.get(field, "") if field else "")
+    people = selectors.people_search(
+        request.user,
+        text[:100],
+        team=request.GET.get("scope") == "team",
+        accounts=request.GET.get("accounts") == "1",
+    )
+    response = render(
+        request,
+        "technicians/_people_suggestions.html",
+        {"people": people, "query": text.strip()[:100], "field": field or "person"},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

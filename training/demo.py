@@ -323,6 +323,26 @@ def _working_day_on_or_after(day: datetime.date) -> datetime.date:
     return day
 
 
+def _session(course: Course, day: datetime.date, index: int, capacity: int) -> Session:
+    hour = 9 if index % 3 else 13
+    length = float(course.days)
+    if length >= 1:
+        starts = _at(day, 9, 30)
+        ends = _at(day + datetime.timedelta(days=int(length) - 1), 16, 30)
+    else:
+        starts, ends = _at(day, hour, 30), _at(day, hour + 3, 30)
+    return Session(
+        course=course,
+        starts_at=starts,
+        ends_at=ends,
+        location=LOCATIONS[index % len(LOCATIONS)],
+        online_url="https://teams.example.ac.uk/training" if index % 7 == 0 else "",
+        capacity=capacity,
+        booking_closes_at=starts - datetime.timedelta(days=1),
+        cancellation_deadline=add_working_days(day, -2),
+    )
+
+
 def seed_demo(*, technicians: int = 0, stdout=None) -> None:
     """The "training" seeder (order 30), after the technicians and their logins."""
     if Course.objects.filter(slug=_slug(COURSES[0][0])).exists():
@@ -351,36 +371,30 @@ def seed_demo(*, technicians: int = 0, stdout=None) -> None:
         capacities = {course.slug: row[5] for course, row in zip(courses, COURSES, strict=True)}
         sessions = []
         first_day = today - datetime.timedelta(days=42)
+        # Last academic year and this one up to six weeks ago: a lighter programme, all of it
+        # delivered, so the reports of past years count sessions and attendance.
+        past_start, _ = academic_year_bounds(academic_year_of(today) - 1)
+        past_span = (first_day - past_start).days
+        past_count = past_span * 150 // 190 // 2
+        for index in range(past_count):
+            course = courses[(index * 7) % len(courses)]
+            day = _working_day_on_or_after(
+                past_start + datetime.timedelta(days=index * past_span // past_count)
+            )
+            if day >= first_day:
+                break
+            sessions.append(_session(course, day, index, capacities[course.slug]))
         for index in range(150):
             course = courses[index % len(courses)]
             # Spread from six weeks ago to about five months ahead.
             day = _working_day_on_or_after(first_day + datetime.timedelta(days=index * 190 // 150))
-            hour = 9 if index % 3 else 13
-            length = float(course.days)
-            if length >= 1:
-                starts, ends = (
-                    _at(day, 9, 30),
-                    _at(day + datetime.timedelta(days=int(length) - 1), 16, 30),
-                )
-            else:
-                starts, ends = _at(day, hour, 30), _at(day, hour + 3, 30)
-            sessions.append(
-                Session(
-                    course=course,
-                    starts_at=starts,
-                    ends_at=ends,
-                    location=LOCATIONS[index % len(LOCATIONS)],
-                    online_url="https://teams.example.ac.uk/training" if index % 7 == 0 else "",
-                    capacity=capacities[course.slug],
-                    booking_closes_at=starts - datetime.timedelta(days=1),
-                    cancellation_deadline=add_working_days(day, -2),
-                )
-            )
+            sessions.append(_session(course, day, index, capacities[course.slug]))
         sessions = Session.objects.bulk_create(sessions)
         bookings, records = [], []
         if people:
+            demo = [person for person in people if person[1].startswith("DEMO")]
             for session in sessions:
-                _book_session(rng, session, people, now, bookings)
+                _book_session(rng, session, people, demo, now, bookings)
         Booking.objects.bulk_create(bookings)
         for booking in bookings:
             if booking.status == Booking.Status.ATTENDED:
@@ -405,8 +419,7 @@ def seed_demo(*, technicians: int = 0, stdout=None) -> None:
         )
 
 
-def _book_session(rng, session, people, now, bookings) -> None:
-    demo = [p for p in people if p[1].startswith("DEMO")]
+def _book_session(rng, session, people, demo, now, bookings) -> None:
     fill = rng.choice((0.4, 0.7, 0.9, 1.0, 1.0, 1.3))
     wanted = min(int(session.capacity * fill), len(people))
     chosen = rng.sample(people, wanted)
@@ -415,7 +428,12 @@ def _book_session(rng, session, people, now, bookings) -> None:
         if rng.random() < 0.06 and person not in chosen:
             chosen.insert(0, person)
     past = session.starts_at <= now
-    created = session.starts_at - datetime.timedelta(days=21)
+    # Booked about three weeks ahead; for the sessions to come, between a day and three weeks
+    # ago (never in the future), in the order of the waiting list.
+    created = min(
+        session.starts_at - datetime.timedelta(days=21),
+        now - datetime.timedelta(days=rng.randint(1, 20), minutes=7 * len(chosen)),
+    )
     seats = 0
     for offset, (pk, _number, manager_id) in enumerate(chosen):
         made = created + datetime.timedelta(minutes=offset * 7)

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from portal.evidence import ACCEPT_ATTRIBUTE
 from portal.params import DateParamField
+from technicians.pickers import TechnicianField
 from training.models import Category, Course, Session, TrainingRecord
 from training.services import COURSE_FIELDS, SESSION_FIELDS
 
@@ -46,13 +47,16 @@ class CatalogueFilter(forms.Form):
 
 
 class BookForForm(forms.Form):
-    """Who to book: oneself, a member of one's team, or (coordinators) anyone."""
+    """Who to book: oneself, a member of one's team, or (coordinators) anyone, chosen with the
+    people picker (suggestions from one's team unless `anyone`)."""
 
-    technician = forms.ModelChoiceField(queryset=None, label="Who is this booking for?")
+    technician = TechnicianField(label="Who is this booking for?")
 
-    def __init__(self, *args, technicians, **kwargs):
+    def __init__(self, *args, technicians, anyone: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["technician"].queryset = technicians
+        field = self.fields["technician"]
+        field.queryset = technicians
+        field.widget.params = {} if anyone else {"scope": "team"}
 
 
 class DeclineForm(forms.Form):

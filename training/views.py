@@ -117,11 +117,12 @@ def book(request, pk: int):
     if request.method == "POST":
         data = request.POST.copy()
         if not data.get("technician") and me is not None:
-            data["technician"] = str(me.pk)  # no one chosen: book oneself
+            data["technician"] = me.email  # no one chosen: book oneself
     form = BookForForm(
         data,
         technicians=people,
-        initial={"technician": me.pk if me else None},
+        anyone=permissions.can_manage_catalogue(request.user),
+        initial={"technician": me},
     )
     if request.method == "POST" and form.is_valid():
         technician = form.cleaned_data["technician"]
@@ -143,6 +144,8 @@ def book(request, pk: int):
             "seats_left": max(session.capacity - session.taken, 0),
             "deadline": services.cancellation_deadline_of(session),
             "has_people": people.exists(),
+            # Someone who can book only themself is not asked whom to book.
+            "only_self": me is not None and not people.exclude(pk=me.pk).exists(),
         },
     )
 
@@ -346,6 +349,8 @@ def me(request):
             "year_label": academic_year_label(academic_year_of(today)),
             "last_year_label": academic_year_label(academic_year_of(today) - 1),
             "feed_url": feed_url,
+            # Calendars subscribe (and keep refreshing) from a webcal:// link.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
         },
     )
 

@@ -23,6 +23,37 @@ def reportable_years() -> list[tuple[int, str]]:
     return [(year, academic_year_label(year)) for year in range(newest, oldest - 1, -1)]
 
 
+def years_with_data() -> list[tuple[int, str]]:
+    """The reportable years (as `reportable_years`) in which anything the report counts
+    happened: training logged or delivered, action-plan progress, funding decisions, a report
+    asked for. Newest first. One query per source, of its distinct months."""
+    from actionplan.models import ActionUpdate
+    from registration.models import FundingEvent
+    from training.models import Session, TrainingRecord
+
+    now = timezone.now()
+    months = set(TrainingRecord.objects.dates("date", "month"))
+    for queryset, field in (
+        (Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__lte=now), "starts_at"),
+        (ActionUpdate.objects.all(), "created"),
+        (FundingEvent.objects.all(), "created"),
+    ):
+        months |= {moment.date() for moment in queryset.datetimes(field, "month")}
+    years = {academic_year_of(month) for month in months}
+    years |= set(AnnualReport.objects.values_list("year", flat=True).distinct())
+    return [(year, label) for year, label in reportable_years() if year in years]
+
+
+def default_year(years: list[tuple[int, str]]) -> int:
+    """The year the reports page opens on: the last complete academic year when it has data,
+    else the newest year with data, else the last complete year."""
+    last_complete = current_year() - 1
+    offered = [year for year, _label in years]
+    if last_complete in offered or not offered:
+        return last_complete
+    return offered[0]
+
+
 def is_reportable(year: int) -> bool:
     return FIRST_REPORT_YEAR <= year <= current_year()
 

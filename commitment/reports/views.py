@@ -50,7 +50,8 @@ def report_list(request):
     context = _list_context(request)
     if request.htmx and request.htmx.target == "report-versions":
         return render(request, "commitment/reports/_versions.html", context)
-    context["years"] = selectors.reportable_years()
+    context["years"] = _years()
+    context["default_year"] = selectors.default_year(context["years"])
     return render(request, "commitment/reports/list.html", context)
 
 
@@ -69,6 +70,15 @@ def download(request, pk: int):
     )
 
 
+def _years() -> list[tuple[int, str]]:
+    """The years offered: those with data, or the last complete one when nothing has any."""
+    years = selectors.years_with_data()
+    if years:
+        return years
+    year = selectors.current_year() - 1
+    return [(year, academic_year_label(year))]
+
+
 def _document(year: int, *, with_charts: bool):
     if not selectors.is_reportable(year):
         raise Http404("There is no report for that year.")
@@ -85,7 +95,7 @@ def figures(request, year: int):
         {
             "document": document,
             "year": year,
-            "years": selectors.reportable_years(),
+            "years": _years(),
             "can_request": permissions.can_request_annual_report(request.user),
         },
     )

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import roles
-from portal.periods import financial_year_label, financial_year_of
+from portal.periods import financial_year_label, financial_year_of, format_money
 from portal.services import queue_notification
 from portal.workflow import Transition, lock, transition
 from registration import files, permissions
@@ -184,7 +184,7 @@ def _summary(application: FundingApplication) -> str:
         f"Applicant: {application.applicant.full_name}\n"
         f"Register: {application.register.title} ({application.register.code})\n"
         f"Through: {application.body.name}\n"
-        f"Amount: £{application.amount_requested}\n"
+        f"Amount: {format_money(application.amount_requested)}\n"
     )
 
 
@@ -222,7 +222,7 @@ def _application_values(
     amount = standard if amount_requested is None else amount_requested
     amount_reason = (amount_reason or "").strip()
     if amount != standard and not amount_reason:
-        errors["amount_reason"] = [AMOUNT_REASON_REQUIRED.format(standard=standard)]
+        errors["amount_reason"] = [AMOUNT_REASON_REQUIRED.format(standard=format_money(standard))]
     if not (justification or "").strip():
         errors["justification"] = ["Please say why you are applying."]
     if errors:
@@ -390,10 +390,10 @@ def approve_application(
         if locked.amount_requested > remaining:
             raise ValidationError(
                 OVER_BUDGET.format(
-                    amount=locked.amount_requested,
+                    amount=format_money(locked.amount_requested),
                     year=label,
-                    remaining=max(remaining, Decimal(0)),
-                    budget=budget.amount,
+                    remaining=format_money(max(remaining, Decimal(0))),
+                    budget=format_money(budget.amount),
                 ),
                 code="over_budget",
             )
@@ -417,7 +417,8 @@ def approve_application(
         [_applicant(locked)],
         event,
         "Your registration funding application was approved",
-        f"HR approved £{locked.amount_requested} for your {locked.register.code} registration. "
+        f"HR approved {format_money(locked.amount_requested)} for your "
+        f"{locked.register.code} registration. "
         "Apply to the body, then upload your proof of registration on the application page "
         "so the fees can be paid.",
     )
@@ -506,7 +507,7 @@ def record_registration(application: FundingApplication, *, by, proof) -> Fundin
         event,
         f"Registration fees to pay: {locked.applicant.full_name} ({locked.register.code})",
         f"{locked.applicant.full_name} uploaded proof of registration. Please pay "
-        f"£{locked.amount_requested} and record the payment reference.",
+        f"{format_money(locked.amount_requested)} and record the payment reference.",
     )
     _copy_back(application, locked)
     return application
@@ -558,7 +559,8 @@ def mark_paid(application: FundingApplication, *, by, reference: str) -> Funding
         [_applicant(locked)],
         event,
         "Your registration fees have been paid",
-        f"HR paid £{locked.amount_requested} for your {locked.register.code} registration "
+        f"HR paid {format_money(locked.amount_requested)} for your "
+        f"{locked.register.code} registration "
         f"(reference {reference}).",
     )
     _copy_back(application, locked)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from portal.periods import financial_year_label
+from portal.periods import financial_year_label, format_money
 from registration import permissions
 from registration.models import FundingApplication, FundingBudget, Register
 from registration.services.messages import CENTS, S
@@ -57,7 +57,7 @@ def set_budget(*, by, financial_year: int, amount: Decimal) -> FundingBudget:
         raise ValidationError(
             {
                 "amount": [
-                    f"£{used} is already approved or paid in "
+                    f"{format_money(used)} is already approved or paid in "
                     f"{financial_year_label(financial_year)}: the budget cannot be less than that."
                 ]
             }

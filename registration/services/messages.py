@@ -45,11 +45,9 @@ NOTE_REQUIRED = "Please write a note saying why."
 CHANGES_REQUIRED = "Please say what the applicant should change."
 REFERENCE_REQUIRED = "Please give the payment reference."
 NO_BUDGET = "No budget is set for {year}: set one on the budget page before approving."
-OVER_BUDGET = (
-    "Approving £{amount} would take {year} over budget: £{remaining} of £{budget} is left."
-)
+OVER_BUDGET = "Approving {amount} would take {year} over budget: {remaining} of {budget} is left."
 AMOUNT_REASON_REQUIRED = (
-    "The amount differs from the application fee plus the first year's fee (£{standard}): "
+    "The amount differs from the application fee plus the first year's fee ({standard}): "
     "please give a reason."
 )
 BODY_CANNOT_AWARD = "{body} does not award {register}: choose a body that does."

@@ -8,6 +8,7 @@ linked to their technicians by `services.link_user_to_technician`, as at a first
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -18,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from technicians import services
+from technicians.demo import avatars
 from technicians.demo.data import (
     DEFAULT_TECHNICIANS,
     DEMO_LOGINS,
@@ -87,14 +89,37 @@ def _seed_technicians(people: list[DemoTechnician], departments: dict[str, int])
             continue  # someone real has this address: leave them alone
         taken_emails.add(person.email.lower())
         new.append(person)
-    services.create_technicians_in_bulk(
+    pk_of = services.create_technicians_in_bulk(
         [_technician(person, departments[person.department_slug]) for person in new]
     )
     # Only the new technicians get a manager: an existing one keeps whatever HR gave them.
     services.link_line_managers(
         {person.staff_number: person.line_manager_staff_number for person in new}
     )
+    _seed_photos(new, pk_of)
     return len(new)
+
+
+def has_demo_photo(staff_number: str) -> bool:
+    """About two thirds of the generated technicians have a photo (and so a complete profile:
+    every generated one has a bio and expertise); the demo logins' own profiles have none, so
+    their dashboards show what a profile still lacks."""
+    return not staff_number.startswith("DEMO") and zlib.crc32(staff_number.encode()) % 3 != 0
+
+
+def _seed_photos(new: list[DemoTechnician], pk_of: dict[str, int]) -> int:
+    """Portraits for the new technicians chosen by `has_demo_photo`: a few dozen drawn with
+    Pillow and put through the photo service once, each technician storing their own copy."""
+    chosen = [person.staff_number for person in new if has_demo_photo(person.staff_number)]
+    if not chosen:
+        return 0
+    portraits = avatars.demo_photos(min(avatars.VARIANTS, len(chosen)))
+    return services.store_photos_in_bulk(
+        {
+            pk_of[number]: portraits[zlib.crc32(number.encode(), 7) % len(portraits)]
+            for number in chosen
+        }
+    )
 
 
 def _seed_logins() -> int:

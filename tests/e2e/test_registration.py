@@ -55,7 +55,7 @@ def test_apply_endorse_approve(page, live_server, log_in, personas, funding):
     # HR sees the budget and approves.
     _as(page, log_in, personas.hr)
     page.goto(f"{live_server.url}/registration/review/")
-    expect(page.get_by_role("region", name="Budget")).to_contain_text("£2000.00")
+    expect(page.get_by_role("region", name="Budget")).to_contain_text("£2,000.00")
     page.get_by_role("link", name="Alex Tech").click()
     expect(page.locator(".timeline")).to_contain_text("Fully supported.")
     assert_no_serious_accessibility_violations(page)

@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def some_data(personas):
     for n in range(12):
         factories.TechnicianFactory(visibility="public" if n % 2 else "internal")
-    factories.ActionFactory(ref="V1", title="Publish every technician's profile")
+    action = factories.ActionFactory(ref="V1", title="Publish every technician's profile")
+    # This year has data (a progress update), so the reports page offers it.
+    factories.ActionUpdateFactory(action=action)
 
 
 def test_hr_requests_the_report_and_the_page_updates_when_it_is_ready(

@@ -48,6 +48,17 @@ ROWS = [
     Row("technicians:detail", _detail("leaver_profile"), staff(404, **HR_ONLY), note=" leaver"),
     Row("technicians:me", lambda w: "/technicians/me/", staff(200)),
     Row(
+        "technicians:people_search",
+        lambda w: "/technicians/people/search/?field=technician&technician=a",
+        staff(200),
+    ),
+    Row(
+        "technicians:people_search",
+        lambda w: "/technicians/people/search/?q=a&scope=team&accounts=1",
+        staff(200),
+        note=" team",
+    ),
+    Row(
         "technicians:me",
         lambda w: "/technicians/me/",
         staff(200),

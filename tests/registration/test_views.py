@@ -91,7 +91,7 @@ def test_the_line_manager_endorses_and_hr_approves_on_the_page(personas, login, 
     assert response.status_code == 302
     hr = login(personas.hr)
     page = hr.get(url).content.decode()
-    assert "Approve £58.00" in page and "left of £1000.00" in page
+    assert "Approve £58.00" in page and "left of £1,000.00" in page
     assert hr.post(url + "approve/", {"note": ""}).status_code == 302
     application.refresh_from_db()
     assert application.status == S.APPROVED

@@ -195,7 +195,7 @@ def test_the_command_takes_part_of_the_staff_list(ten, tmp_path):
 def test_the_readmes_demo_instructions_never_make_the_demo_logins_leavers():
     call_command("seed_demo", technicians=40, stdout=io.StringIO())
     active_before = active_count()
-    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (BASE_DIR / "docs" / "guide-hr.md").read_text(encoding="utf-8")
     commands = re.findall(
         r"manage\.py import_technicians docs/sample-staff-list\.csv[^\n`]*", readme
     )

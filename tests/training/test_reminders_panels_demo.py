@@ -8,6 +8,7 @@ import time
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from portal import registry
 from portal.models import Notification
@@ -77,7 +78,12 @@ def test_the_demo_programme(personas, department):
     assert time.monotonic() - started < 20
     assert 25 <= Course.objects.count() <= 35
     assert Course.objects.filter(requires_manager_approval=True).exists()
-    assert 140 <= Session.objects.count() <= 160
+    six_weeks_ago = timezone.now() - datetime.timedelta(days=43)
+    assert 140 <= Session.objects.filter(starts_at__gte=six_weeks_ago).count() <= 160
+    # Before that, last academic year's and this one's delivered programme, all marked.
+    earlier = Session.objects.filter(starts_at__lt=six_weeks_ago)
+    assert earlier.count() >= 50
+    assert not Booking.objects.filter(session__in=earlier, status="confirmed").exists()
     statuses = set(Booking.objects.values_list("status", flat=True))
     assert {"confirmed", "waitlisted", "attended", "no_show"} <= statuses
     assert TrainingRecord.objects.filter(booking__isnull=True).exists()

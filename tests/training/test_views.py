@@ -45,7 +45,7 @@ def test_booking_from_the_page_and_seeing_it_in_my_training(personas, session, l
     assert "Cancel by" in page
     response = client.post(
         f"/training/sessions/{session.pk}/book/",
-        {"technician": personas.technician_profile.pk},
+        {"technician": personas.technician_profile.email},
     )
     assert response.status_code == 302 and response["Location"] == "/training/me/"
     page = client.get("/training/me/").content.decode()
@@ -61,7 +61,7 @@ def test_posting_without_choosing_books_oneself(personas, session, login, alex):
 def test_a_refusal_is_shown_on_the_form(personas, session, login, alex):
     services.book_session(session, alex, by=personas.technician)
     response = login(personas.technician).post(
-        f"/training/sessions/{session.pk}/book/", {"technician": alex.pk}
+        f"/training/sessions/{session.pk}/book/", {"technician": alex.email}
     )
     assert response.status_code == 200
     assert "You already have a booking for this session" in response.content.decode()
@@ -69,7 +69,7 @@ def test_a_refusal_is_shown_on_the_form(personas, session, login, alex):
 
 def test_a_technician_cannot_book_someone_else(personas, session, login, morgan):
     response = login(personas.technician).post(
-        f"/training/sessions/{session.pk}/book/", {"technician": morgan.pk}
+        f"/training/sessions/{session.pk}/book/", {"technician": morgan.email}
     )
     assert response.status_code == 200  # not a choice on the form
     assert not Booking.objects.exists()
@@ -77,7 +77,7 @@ def test_a_technician_cannot_book_someone_else(personas, session, login, morgan)
 
 def test_a_manager_books_for_the_team(personas, session, login, alex):
     response = login(personas.manager).post(
-        f"/training/sessions/{session.pk}/book/", {"technician": alex.pk}
+        f"/training/sessions/{session.pk}/book/", {"technician": alex.email}
     )
     assert response.status_code == 302
     assert Booking.objects.get().technician == alex
