@@ -3,7 +3,7 @@ the technician's page, which the directory's admin owns) and shadowing requests 
 
 from django.contrib import admin
 
-from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from technicians.models import Technician
 
 
@@ -43,6 +43,26 @@ class ShadowingRequestAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(UnitSkillNeed)
+class UnitSkillNeedAdmin(admin.ModelAdmin):
+    """The units' skill needs, to look into: HR and the steering group change them on the
+    needs page (/technicians/skills/needs/), through skills.services."""
+
+    list_display = ["skill", "department", "faculty", "min_holders", "updated", "updated_by"]
+    list_filter = ["faculty", "department__faculty"]
+    list_select_related = ["skill", "department", "updated_by"]
+    search_fields = ["skill__name", "department__name", "faculty"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -1,5 +1,9 @@
 """Demo data of the skills matrix (the "skills" seeder, order 15, after the technicians):
 
+- what each demo department and faculty needs (UnitSkillNeed): a few skills of the
+  department's main kind of work, two or three holders each, and for a faculty the skills
+  several of its departments need, with first aid and risk assessment everywhere (a unit
+  that already declared needs is left alone);
 - the skills and each demo technician's levels, as the directory's demo people list them
   (technicians.demo: a technician the demo created gets their levels once, while they have
   none);
@@ -22,10 +26,14 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 
-from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from technicians import search
-from technicians.demo import DEFAULT_TECHNICIANS, SKILLS, demo_people
-from technicians.models import Technician
+from technicians.demo import DEFAULT_TECHNICIANS, DEPARTMENTS, SKILLS, demo_people
+from technicians.demo.data import FAMILY_SKILLS
+from technicians.models import Department, Technician
+
+NEEDS_PER_DEPARTMENT = 5
+FACULTY_WIDE_NEEDS = {"First aid": 4, "Risk assessment": 3}
 
 DEMO_TECHNICIAN = "DEMO002"  # the technician login
 DEMO_MANAGER = "DEMO001"  # the line manager login
@@ -68,6 +76,64 @@ def _seed_levels(technicians: int, skills: dict[str, int]) -> int:
     TechnicianSkill.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
     search.refresh_search_vectors({link.technician_id for link in links})
     return len(links)
+
+
+def demo_needs() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """({department slug: {skill: holders wanted}}, {faculty: {skill: holders wanted}}), the
+    same every time: drawn from the names, never from the database."""
+    by_department: dict[str, dict[str, int]] = {}
+    needed_in: dict[str, dict[str, int]] = {}
+    for _name, slug, faculty, _size, families in DEPARTMENTS:
+        categories = FAMILY_SKILLS[families[0]][:2]
+        candidates = [name for category in categories for name in SKILLS[category]]
+        chosen = sorted(candidates, key=lambda name: _score(slug, name, "need"))
+        by_department[slug] = {
+            name: 2 + _score(slug, name, "holders") % 2 for name in chosen[:NEEDS_PER_DEPARTMENT]
+        }
+        for name in by_department[slug]:
+            needed_in.setdefault(faculty, {}).setdefault(name, 0)
+            needed_in[faculty][name] += 1
+    by_faculty = {
+        faculty: {
+            **{name: 3 for name, count in sorted(counts.items()) if count >= 2},
+            **FACULTY_WIDE_NEEDS,
+        }
+        for faculty, counts in needed_in.items()
+    }
+    return by_department, by_faculty
+
+
+def _seed_needs(skills: dict[str, int]) -> int:
+    """The demo units' needs, for each demo department and faculty that declared none yet."""
+    by_department, by_faculty = demo_needs()
+    departments = dict(
+        Department.objects.filter(slug__in=list(by_department)).values_list("slug", "pk")
+    )
+    declared = set(
+        UnitSkillNeed.objects.values_list("department_id", flat=True).filter(
+            department_id__isnull=False
+        )
+    )
+    declared_faculties = set(
+        UnitSkillNeed.objects.exclude(faculty="").values_list("faculty", flat=True)
+    )
+    faculties = set(Department.objects.values_list("faculty", flat=True))
+    new = [
+        UnitSkillNeed(department_id=departments[slug], skill_id=skills[name], min_holders=wanted)
+        for slug, needs in by_department.items()
+        if slug in departments and departments[slug] not in declared
+        for name, wanted in needs.items()
+        if name in skills
+    ]
+    new += [
+        UnitSkillNeed(faculty=faculty, skill_id=skills[name], min_holders=wanted)
+        for faculty, needs in by_faculty.items()
+        if faculty in faculties and faculty not in declared_faculties
+        for name, wanted in needs.items()
+        if name in skills
+    ]
+    UnitSkillNeed.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def _seed_reviews(today: datetime.date) -> int:
@@ -229,12 +295,14 @@ def seed_skills_demo(*, technicians: int = DEFAULT_TECHNICIANS, stdout: IO | Non
     """Fill review dates, validations, skills to learn and shadowing requests (only what is
     still missing). Registered with `portal.registry` as the "skills" seeder."""
     today = timezone.localdate()
-    levels = _seed_levels(technicians, _seed_skills())
+    skills = _seed_skills()
+    levels = _seed_levels(technicians, skills)
+    needs = _seed_needs(skills)
     reviewed = _seed_reviews(today)
     wants = _seed_wants(today)
     requests = _seed_shadowing()
     if stdout is not None:
         stdout.write(
-            f"Skills demo: {levels} skill levels, {reviewed} review dates, {wants} skills to "
-            f"learn and {requests} shadowing requests created.\n"
+            f"Skills demo: {levels} skill levels, {needs} unit skill needs, {reviewed} review "
+            f"dates, {wants} skills to learn and {requests} shadowing requests created.\n"
         )

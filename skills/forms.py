@@ -57,6 +57,42 @@ class MatrixFilterForm(forms.Form):
         }
 
 
+class UnitNeedsForm(forms.Form):
+    """A unit's needs: for every skill, how many holders the unit wants (empty: not needed).
+    One field per skill, `skill_<id>`, grouped by category for the page."""
+
+    def __init__(self, *args, skills, current: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups: list[tuple[str, list[str]]] = []
+        for skill in skills:
+            name = f"skill_{skill.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=skill.name,
+                required=False,
+                min_value=1,
+                max_value=50,
+                initial=current.get(skill.pk),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "need-input"}),
+                error_messages={
+                    "min_value": "At least 1, or leave it empty when the unit does not need it.",
+                    "max_value": "At most 50.",
+                    "invalid": "A whole number of holders, or empty.",
+                },
+            )
+            self.fields[name].skill_id = skill.pk
+            if self.groups and self.groups[-1][0] == skill.category:
+                self.groups[-1][1].append(name)
+            else:
+                self.groups.append((skill.category, [name]))
+
+    def grouped_fields(self):
+        return [(category, [self[name] for name in names]) for category, names in self.groups]
+
+    def needs(self) -> dict[int, int | None]:
+        """{skill id: holders wanted, or None}: every skill of the form."""
+        return {field.skill_id: self.cleaned_data.get(name) for name, field in self.fields.items()}
+
+
 class ValidateSkillForm(forms.Form):
     level = forms.TypedChoiceField(
         choices=TechnicianSkill.Level.choices, coerce=int, label="Validated level"

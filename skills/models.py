@@ -146,3 +146,68 @@ class ShadowingRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class UnitSkillNeed(models.Model):
+    """A skill a unit (a department, or a whole faculty) needs, and how many current holders
+    at practitioner level or above it wants. Risk is judged only against these needs
+    (skills.risk): a skill nobody in a unit needs is never "at risk" there.
+
+    Exactly one of `department` and `faculty` is set (the database enforces it); `faculty`
+    is a faculty's name as the departments give it (Department.faculty).
+    """
+
+    department = models.ForeignKey(
+        "technicians.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="skill_needs",
+    )
+    faculty = models.CharField(max_length=200, blank=True, db_index=True)
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="unit_needs")
+    min_holders = models.PositiveSmallIntegerField(
+        "holders wanted",
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many current technicians should hold it at practitioner level or "
+        "above (one of them able to train others).",
+    )
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["faculty", "department__name", "skill__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(department__isnull=False) & models.Q(faculty=""))
+                | (models.Q(department__isnull=True) & ~models.Q(faculty="")),
+                name="skill_need_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_holders__gte=1, min_holders__lte=50),
+                name="skill_need_holders_1_to_50",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "skill"],
+                condition=models.Q(department__isnull=False),
+                name="one_need_per_department_skill",
+            ),
+            models.UniqueConstraint(
+                fields=["faculty", "skill"],
+                condition=~models.Q(faculty=""),
+                name="one_need_per_faculty_skill",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_label} needs {self.skill} ({self.min_holders})"
+
+    @property
+    def unit_label(self) -> str:
+        return self.department.name if self.department_id else self.faculty

@@ -1,6 +1,6 @@
-"""Dashboard panels of the skills matrix (registered in TechniciansConfig.ready()).
+"""Dashboard panels of the skills matrix (registered in SkillsConfig.ready()).
 
-- steering group and HR: the skills at risk, by faculty;
+- steering group and HR: the five worst skills at risk, judged against the units' needs;
 - line manager: the team's skills due for review and validations waiting;
 - technician: my skills due for review, and shadowing requests.
 """
@@ -16,8 +16,8 @@ from technicians import permissions as directory_rules
 
 
 def _at_risk_context(request) -> dict[str, Any]:
-    faculties = selectors.skills_at_risk_by_faculty()
-    return {"faculties": faculties}
+    """The five worst unmet needs, with how many are unmet in all: three queries."""
+    return {"risks": selectors.worst_risks(limit=5)}
 
 
 def _team_context(request) -> dict[str, Any]:

@@ -77,7 +77,13 @@ def can_complete_shadowing(user: Any, shadowing: Any) -> bool:
     return _is_party(user, shadowing.learner_id) or _is_party(user, shadowing.teacher_id)
 
 
+def can_edit_skill_needs(user: Any) -> bool:
+    """Declare the skills a department or faculty needs: HR and the steering group."""
+    return is_hr(user) or is_steering_group(user)
+
+
 CHECKS = {
+    "edit_skill_needs": can_edit_skill_needs,
     "view_skills": can_view_skills,
     "view_skill_demand": can_view_skill_demand,
     "review_own_skills": can_review_own_skills,

@@ -4,6 +4,10 @@ skills, and when a rating goes stale.
 The matrix, the skill pages, the dashboard panels, the staff-list preview and the annual
 report all ask these functions; none of them restates a threshold. The thresholds are
 settings: `SKILLS_MIN_HOLDERS` (2) and `SKILLS_REVIEW_MONTHS` (12).
+
+A unit (a department or a faculty) declares the skills it needs and how many holders it
+wants (skills.models.UnitSkillNeed): the matrix, the skill pages and the dashboards judge risk
+only where a need is declared, with the need's `min_holders` in place of SKILLS_MIN_HOLDERS.
 """
 
 from __future__ import annotations
@@ -39,9 +43,14 @@ RISK_EXPLANATIONS: dict[str, str] = {
     SINGLE_POINT: "only one person holds it at practitioner level or above",
     NONE: "nobody holds it at practitioner level or above",
 }
-# What the "at risk only" filter and the dashboards call at risk: somebody holds the skill,
-# but losing one person would leave the unit without it, or without anyone to teach it.
+# Somebody holds the skill, but losing one person would leave the unit without it, or
+# without anyone to teach it.
 AT_RISK: frozenset[str] = frozenset({SINGLE_POINT, THIN})
+# A declared need that is not met: nobody, one person, or too few (or nobody to teach it).
+UNMET: frozenset[str] = frozenset({NONE, SINGLE_POINT, THIN})
+# How bad an unmet need is, worst first.
+SEVERITY: dict[str, int] = {NONE: 0, SINGLE_POINT: 1, THIN: 2, COVERED: 3}
+NOT_NEEDED_LABEL = "No need declared"
 
 # A "holder" holds the skill at practitioner level or above; a "trainer" can train others.
 PRACTITIONER = TechnicianSkill.Level.PRACTITIONER
@@ -52,14 +61,15 @@ def min_holders() -> int:
     return int(getattr(settings, "SKILLS_MIN_HOLDERS", 2))
 
 
-def risk_from_counts(holders: int, trainers: int) -> Risk:
+def risk_from_counts(holders: int, trainers: int, *, wanted: int | None = None) -> Risk:
     """The risk of a skill in a unit from its number of active holders (level 2+) and, among
-    them, trainers (level 4). One holder is a single point of failure whatever the threshold."""
+    them, trainers (level 4), against `wanted` holders (a unit's declared need; None:
+    SKILLS_MIN_HOLDERS). One holder is a single point of failure whatever the threshold."""
     if holders <= 0:
         return NONE
     if holders == 1:
         return SINGLE_POINT
-    if holders >= min_holders() and trainers >= 1:
+    if holders >= (min_holders() if wanted is None else wanted) and trainers >= 1:
         return COVERED
     return THIN
 
@@ -87,10 +97,17 @@ def holder_counts(skill: Skill, technicians: QuerySet[Technician], *, validated:
     return counts["holders"], counts["trainers"]
 
 
-def risk(skill: Skill, technicians: QuerySet[Technician], *, validated: bool = False) -> Risk:
+def risk(
+    skill: Skill,
+    technicians: QuerySet[Technician],
+    *,
+    validated: bool = False,
+    wanted: int | None = None,
+) -> Risk:
     """covered | thin | single_point | none for `skill` in the unit `technicians` (a queryset
-    of technicians; leavers in it are not counted). One query."""
-    return risk_from_counts(*holder_counts(skill, technicians, validated=validated))
+    of technicians; leavers in it are not counted), against `wanted` holders (the unit's
+    declared need) or SKILLS_MIN_HOLDERS. One query."""
+    return risk_from_counts(*holder_counts(skill, technicians, validated=validated), wanted=wanted)
 
 
 def untaught(skill: Skill, technicians: QuerySet[Technician]) -> bool:

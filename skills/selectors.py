@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from skills import risk as rules
-from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from technicians import permissions as directory_rules
 from technicians.models import Department, Technician
 
@@ -45,6 +45,7 @@ class Cell:
     level: int | None = None  # people level: the person's level
     validated_level: int | None = None
     confirmed_on: datetime.date | None = None
+    need: int | None = None  # holders the unit wants (its declared need); None: not needed
 
     @property
     def holders(self) -> int:
@@ -60,11 +61,18 @@ class Cell:
 
     @property
     def risk(self) -> str:
-        return rules.risk_from_counts(self.holders, self.trainers)
+        """Judged only against the unit's declared need: "" where the unit declared none."""
+        if self.need is None:
+            return ""
+        return rules.risk_from_counts(self.holders, self.trainers, wanted=self.need)
 
     @property
     def risk_label(self) -> str:
-        return rules.RISK_LABELS[self.risk]
+        return rules.RISK_LABELS[self.risk] if self.risk else rules.NOT_NEEDED_LABEL
+
+    @property
+    def at_risk(self) -> bool:
+        return self.risk in rules.UNMET
 
     @property
     def level_counts(self) -> list[tuple[int, str, int]]:
@@ -85,10 +93,11 @@ class SkillRow:
 
     @property
     def at_risk(self) -> bool:
+        """A need of a unit shown is unmet, or a faculty that needs it has nobody to teach it."""
         return (
             bool(self.untaught_faculties)
-            or any(cell.risk in rules.AT_RISK for cell in self.cells)
-            or self.total.risk in rules.AT_RISK
+            or any(cell.at_risk for cell in self.cells)
+            or self.total.at_risk
         )
 
 
@@ -110,6 +119,38 @@ class Matrix:
     @property
     def mode_label(self) -> str:
         return {FACULTIES: "Faculty", DEPARTMENTS: "Department", PEOPLE: "Person"}[self.mode]
+
+
+@dataclass
+class Needs:
+    """Every declared need (UnitSkillNeed), indexed: (department id, skill id) -> holders
+    wanted; (faculty, skill id) -> holders wanted; and (faculty, skill id) where the faculty
+    or one of its departments needs the skill."""
+
+    by_department: dict[tuple[int, int], int]
+    by_faculty: dict[tuple[str, int], int]
+    needed_in_faculty: set[tuple[str, int]]
+
+
+def unit_needs() -> Needs:
+    """Every unit's declared needs: one query (a few hundred small rows)."""
+    needs = Needs({}, {}, set())
+    for (
+        department_id,
+        faculty_of_department,
+        faculty,
+        skill_id,
+        wanted,
+    ) in UnitSkillNeed.objects.values_list(
+        "department_id", "department__faculty", "faculty", "skill_id", "min_holders"
+    ).order_by():
+        if department_id is not None:
+            needs.by_department[(department_id, skill_id)] = wanted
+            needs.needed_in_faculty.add((faculty_of_department, skill_id))
+        else:
+            needs.by_faculty[(faculty, skill_id)] = wanted
+            needs.needed_in_faculty.add((faculty, skill_id))
+    return needs
 
 
 def faculty_names() -> list[str]:
@@ -169,6 +210,7 @@ def skills_matrix(
     today = today or timezone.localdate()
     level_field = rules.level_field(validated)
     departments = _departments()
+    needs = unit_needs()
     active_rows = TechnicianSkill.objects.filter(technician__is_active=True)
     if category:
         active_rows = active_rows.filter(skill__category=category)
@@ -229,6 +271,10 @@ def skills_matrix(
         )
         faculty_trainers = {(g["skill_id"], faculty): g["trainers"] for g in faculty_grouped}
         faculty_of_unit = {}
+        needed = {
+            skill_id: n for (d, skill_id), n in needs.by_department.items() if d == department.pk
+        }
+        unit_need = lambda skill_id, key: None  # noqa: E731 (people: the total is judged)
     elif faculty:
         mode = DEPARTMENTS
         in_faculty = [d for d in departments if d.faculty == faculty]
@@ -244,6 +290,12 @@ def skills_matrix(
         )
         totals = None
         faculty_of_unit = {u.key: faculty for u in units}
+        shown = {int(u.key) for u in units}
+        needed = {skill_id: n for (d, skill_id), n in needs.by_department.items() if d in shown}
+
+        def unit_need(skill_id: int, key: str) -> int | None:
+            return needs.by_department.get((int(key), skill_id))
+
     else:
         mode = FACULTIES
         sizes: dict[str, int] = defaultdict(int)
@@ -256,17 +308,27 @@ def skills_matrix(
         cells = _aggregate(active_rows, "technician__department__faculty", level_field, today)
         totals = None
         faculty_of_unit = {u.key: u.key for u in units}
+        needed = {skill_id: n for (_f, skill_id), n in needs.by_faculty.items()}
 
-    skill_ids = {skill_id for skill_id, _unit in cells}
+        def unit_need(skill_id: int, key: str) -> int | None:
+            return needs.by_faculty.get((key, skill_id))
+
+    # The skills someone here holds, and those a unit shown needs (held or not).
+    skill_ids = {skill_id for skill_id, _unit in cells} | set(needed)
     if totals is not None:
         skill_ids |= set(totals)
     all_skills = Skill.objects.filter(pk__in=skill_ids).order_by("category", "name")
+    if category:
+        all_skills = all_skills.filter(category=category)
 
     categories: list[tuple[str, list[SkillRow]]] = []
     for skill in all_skills:
         row_cells = [cells.get((skill.pk, u.key)) or Cell() for u in units]
+        for unit_, cell in zip(units, row_cells, strict=True):
+            cell.need = unit_need(skill.pk, unit_.key)
         if totals is not None:
             total = totals.get(skill.pk) or Cell()
+            total.need = needed.get(skill.pk)  # the department's own need
         else:
             total = Cell()
             for cell in row_cells:
@@ -281,7 +343,12 @@ def skills_matrix(
         else:
             for unit_, cell in zip(units, row_cells, strict=True):
                 trainers_by_faculty[faculty_of_unit[unit_.key]] += cell.trainers
-        untaught = [name for name, n in trainers_by_faculty.items() if rules.is_untaught(n)]
+        # ... only where the faculty, or one of its departments, needs the skill.
+        untaught = [
+            name
+            for name, n in trainers_by_faculty.items()
+            if rules.is_untaught(n) and (name, skill.pk) in needs.needed_in_faculty
+        ]
         row = SkillRow(skill, row_cells, total, untaught)
         if at_risk_only and not row.at_risk:
             continue
@@ -315,6 +382,48 @@ def _own_unit_index(user, mode: str, keys: list[str]) -> int:
         PEOPLE: str(me.pk),
     }[mode]
     return keys.index(own) if own in keys else 0
+
+
+def faculty_for_filter(name: str | None) -> str:
+    """The faculty of that name, when a department names it; "" otherwise."""
+    name = " ".join((name or "").split())
+    if name and Department.objects.filter(faculty=name).exists():
+        return name
+    return ""
+
+
+def all_skills() -> list[Skill]:
+    return list(Skill.objects.order_by("category", "name"))
+
+
+def current_needs(*, department: Department | None = None, faculty: str = "") -> dict[int, int]:
+    """{skill id: holders wanted} of one unit."""
+    unit = {"department": department} if department is not None else {"faculty": faculty}
+    return dict(UnitSkillNeed.objects.filter(**unit).values_list("skill_id", "min_holders"))
+
+
+def units_with_needs() -> list[dict]:
+    """Every faculty, then its departments, each with how many needs it declared: for the
+    needs page's list of units. Two queries."""
+    counts = defaultdict(int)
+    for department_id, faculty in UnitSkillNeed.objects.values_list(
+        "department_id", "faculty"
+    ).order_by():
+        counts[("department", department_id) if department_id else ("faculty", faculty)] += 1
+    faculties: dict[str, dict] = {}
+    for department in Department.objects.order_by("faculty", "name"):
+        entry = faculties.setdefault(
+            department.faculty,
+            {
+                "faculty": department.faculty,
+                "needs": counts[("faculty", department.faculty)],
+                "departments": [],
+            },
+        )
+        entry["departments"].append(
+            {"department": department, "needs": counts[("department", department.pk)]}
+        )
+    return list(faculties.values())
 
 
 def department_for_filter(department_id: str | int | None) -> Department | None:
@@ -406,12 +515,24 @@ class SkillPage:
     mine: TechnicianSkill | None
     my_requests: list[ShadowingRequest]
 
+    @property
+    def needed_cells(self) -> list[Cell]:
+        cells = [cell for _f, cell in self.faculty_cells] + [c for _d, c in self.department_cells]
+        return [cell for cell in cells if cell.need is not None]
+
+    @property
+    def unmet(self) -> int:
+        """Units that declared a need for the skill and do not meet it."""
+        return sum(cell.at_risk for cell in self.needed_cells)
+
 
 def skill_page(skill: Skill, user, *, today: datetime.date | None = None) -> SkillPage:
     """Who holds `skill` (those `user` may see), who can teach it nearest first (my
-    department, my faculty, everyone), and its risk in each faculty and department."""
+    department, my faculty, everyone), and its risk in each faculty and department that
+    needs it (every department that needs it is listed, held there or not)."""
     today = today or timezone.localdate()
     departments = _departments()
+    needs = unit_needs()
     by_department = _aggregate(
         TechnicianSkill.objects.filter(skill=skill, technician__is_active=True),
         "technician__department_id",
@@ -423,8 +544,11 @@ def skill_page(skill: Skill, user, *, today: datetime.date | None = None) -> Ski
     overall = Cell()
     for department in departments:
         cell = by_department.get((skill.pk, str(department.pk)))
-        if cell is None:
+        need = needs.by_department.get((department.pk, skill.pk))
+        if cell is None and need is None:
             continue
+        cell = cell or Cell()
+        cell.need = need
         department_cells.append((department, cell))
         total = faculty_totals.setdefault(department.faculty, Cell())
         for level, n in cell.counts.items():
@@ -434,6 +558,8 @@ def skill_page(skill: Skill, user, *, today: datetime.date | None = None) -> Ski
         overall.stale += cell.stale
     for department in departments:  # faculties where nobody holds it at all
         faculty_totals.setdefault(department.faculty, Cell())
+    for name, cell in faculty_totals.items():
+        cell.need = needs.by_faculty.get((name, skill.pk))
 
     holders = list(
         TechnicianSkill.objects.filter(skill=skill)
@@ -535,40 +661,123 @@ def shadowing_by_pk(pk: int) -> ShadowingRequest | None:
     )
 
 
-def skills_at_risk_by_faculty(limit: int = 5) -> list[dict]:
-    """For the steering group and HR: per faculty, how many skills are at risk or untaught,
-    and the first few of them. One query."""
-    grouped = (
-        TechnicianSkill.objects.filter(technician__is_active=True)
-        .values("technician__department__faculty", "skill_id", "skill__name")
-        .order_by()
-        .annotate(
-            holders=Count("pk", filter=Q(level__gte=rules.PRACTITIONER)),
-            trainers=Count("pk", filter=Q(level__gte=rules.TRAINER)),
+@dataclass(frozen=True)
+class NeedRisk:
+    """One unit's declared need of a skill, judged: how many current technicians hold it at
+    practitioner level or above, how many can train others, and the risk."""
+
+    unit: str  # the department's or the faculty's name
+    is_faculty: bool
+    department_id: int | None
+    skill_id: int
+    skill: str
+    wanted: int
+    holders: int
+    trainers: int
+
+    @property
+    def risk(self) -> str:
+        return rules.risk_from_counts(self.holders, self.trainers, wanted=self.wanted)
+
+    @property
+    def risk_label(self) -> str:
+        return rules.RISK_LABELS[self.risk]
+
+    @property
+    def is_met(self) -> bool:
+        return self.risk not in rules.UNMET
+
+    @property
+    def short_by(self) -> int:
+        return max(self.wanted - self.holders, 0)
+
+    @property
+    def matrix_query(self) -> str:
+        """The matrix of the unit's parent, where the unit is a column, at risk only."""
+        if self.is_faculty:
+            return urlencode({"at_risk": "on"})
+        return urlencode({"department": self.department_id, "at_risk": "on"})
+
+    @property
+    def severity(self) -> tuple:
+        """Worst first: nobody, one person, too few; then the furthest short; then nobody
+        to train others; then by unit and skill."""
+        return (
+            rules.SEVERITY[self.risk],
+            -self.short_by,
+            self.trainers > 0,
+            self.unit,
+            self.skill,
+        )
+
+
+def judged_needs() -> list[NeedRisk]:
+    """Every declared need, judged against the current technicians of its unit (self-rated
+    levels), worst first. Three queries, whatever the number of technicians or needs."""
+    needs = list(
+        UnitSkillNeed.objects.order_by().values_list(
+            "department_id",
+            "department__name",
+            "faculty",
+            "skill_id",
+            "skill__name",
+            "min_holders",
         )
     )
-    faculties: dict[str, dict] = {}
-    for item in grouped:
-        name = item["technician__department__faculty"]
-        entry = faculties.setdefault(
-            name, {"faculty": name, "single_point": 0, "thin": 0, "untaught": 0, "items": []}
+    if not needs:
+        return []
+    skill_ids = {row[3] for row in needs}
+    counted = {
+        "holders": Count("pk", filter=Q(level__gte=rules.PRACTITIONER)),
+        "trainers": Count("pk", filter=Q(level__gte=rules.TRAINER)),
+    }
+    held = TechnicianSkill.objects.filter(technician__is_active=True, skill_id__in=skill_ids)
+    by_department = {
+        (row["technician__department_id"], row["skill_id"]): row
+        for row in held.values("technician__department_id", "skill_id")
+        .order_by()
+        .annotate(**counted)
+    }
+    by_faculty = {
+        (row["technician__department__faculty"], row["skill_id"]): row
+        for row in held.values("technician__department__faculty", "skill_id")
+        .order_by()
+        .annotate(**counted)
+    }
+    nobody = {"holders": 0, "trainers": 0}
+    judged = []
+    for department_id, department, faculty, skill_id, skill, wanted in needs:
+        if department_id is not None:
+            counts = by_department.get((department_id, skill_id), nobody)
+        else:
+            counts = by_faculty.get((faculty, skill_id), nobody)
+        judged.append(
+            NeedRisk(
+                unit=department if department_id is not None else faculty,
+                is_faculty=department_id is None,
+                department_id=department_id,
+                skill_id=skill_id,
+                skill=skill,
+                wanted=wanted,
+                holders=counts["holders"],
+                trainers=counts["trainers"],
+            )
         )
-        risk = rules.risk_from_counts(item["holders"], item["trainers"])
-        if risk in rules.AT_RISK:
-            entry[risk] += 1
-            entry["items"].append((risk, item["skill__name"], item["skill_id"]))
-        if item["holders"] and rules.is_untaught(item["trainers"]):
-            entry["untaught"] += 1
-    result = []
-    for entry in sorted(faculties.values(), key=lambda e: e["faculty"]):
-        entry["items"] = sorted(entry["items"], key=lambda i: (i[0] != rules.SINGLE_POINT, i[1]))
-        entry["total"] = len(entry["items"])
-        entry["items"] = [
-            {"risk": rules.RISK_LABELS[r], "name": n, "pk": pk} for r, n, pk in entry["items"]
-        ][:limit]
-        result.append(entry)
-    result.sort(key=lambda e: -e["total"])
-    return result
+    judged.sort(key=lambda need: need.severity)
+    return judged
+
+
+def unmet_needs() -> list[NeedRisk]:
+    """The declared needs not met, worst first (three queries)."""
+    return [need for need in judged_needs() if not need.is_met]
+
+
+def worst_risks(limit: int = 5) -> dict:
+    """For the steering group and HR: the `limit` worst unmet needs, how many are unmet in
+    all, and how many needs are declared. Three queries."""
+    judged = judged_needs()
+    unmet = [need for need in judged if not need.is_met]
+    return {"worst": unmet[:limit], "unmet": len(unmet), "declared": len(judged)}
 
 
 def skill_demand(limit: int = 20) -> list[Skill]:

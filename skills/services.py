@@ -9,7 +9,7 @@ meant for the user, and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +21,10 @@ from portal import roles
 from portal.services import absolute_url, queue_notification
 from portal.workflow import transition
 from skills import permissions
-from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from skills.risk import SkillLoss
 from technicians import permissions as directory_rules
-from technicians.models import Technician
+from technicians.models import Department, Technician
 from technicians.search import refresh_search_vectors
 
 # --- a technician's own list of skills (on "my profile") -----------------------------------
@@ -422,3 +422,134 @@ def tell_about_leaver_skill_losses(losses: list[SkillLoss], *, key: str) -> int:
             )
             queued += sent is not None
     return queued
+
+
+# --- what each unit needs (HR and the steering group) ---------------------------------------
+
+NEEDS_REFUSED = "Only HR and the steering group say which skills a unit needs."
+MAX_WANTED = 50
+
+
+def _unit(department: Department | None, faculty: str) -> dict:
+    """The need's unit as model fields, or a ValidationError unless exactly one is given and
+    the faculty is one the departments name."""
+    faculty = " ".join((faculty or "").split())
+    if (department is None) == (not faculty):
+        raise ValidationError(
+            "Choose either a department or a faculty for the need, not both.", code="unit"
+        )
+    if faculty and not Department.objects.filter(faculty=faculty).exists():
+        raise ValidationError(f"There is no faculty called “{faculty}”.", code="faculty")
+    if department is not None:
+        return {"department": department, "faculty": ""}
+    return {"department": None, "faculty": faculty}
+
+
+def _wanted(skill_name: str, min_holders) -> int:
+    try:
+        wanted = int(min_holders)
+    except (TypeError, ValueError):
+        wanted = 0
+    if not 1 <= wanted <= MAX_WANTED:
+        raise ValidationError(
+            f"“{skill_name}”: give the number of holders wanted, from 1 to {MAX_WANTED}.",
+            code="min_holders",
+        )
+    return wanted
+
+
+def set_skill_need(
+    skill: Skill,
+    *,
+    department: Department | None = None,
+    faculty: str = "",
+    min_holders: int,
+    by,
+) -> UnitSkillNeed:
+    """Declare (or change) that a department or a faculty needs `skill`, with `min_holders`
+    current technicians at practitioner level or above, one of whom can train others. Risk
+    is judged only against such needs. HR and the steering group only."""
+    if not permissions.can_edit_skill_needs(by):
+        raise PermissionDenied(NEEDS_REFUSED)
+    unit = _unit(department, faculty)
+    wanted = _wanted(skill.name, min_holders)
+    with transaction.atomic():
+        need = (
+            UnitSkillNeed.objects.select_for_update()
+            .filter(skill=skill, **unit)
+            .order_by("pk")
+            .first()
+        )
+        need = need or UnitSkillNeed(skill=skill, **unit)
+        need.min_holders = wanted
+        need.updated_by = by
+        need.full_clean(validate_unique=False, validate_constraints=False)
+        need.save()
+    return need
+
+
+def remove_skill_need(
+    skill: Skill, *, department: Department | None = None, faculty: str = "", by
+) -> bool:
+    """The unit no longer needs `skill`: its risk there is not judged any more. Returns
+    whether there was such a need. HR and the steering group only."""
+    if not permissions.can_edit_skill_needs(by):
+        raise PermissionDenied(NEEDS_REFUSED)
+    unit = _unit(department, faculty)
+    deleted, _ = UnitSkillNeed.objects.filter(skill=skill, **unit).delete()
+    return bool(deleted)
+
+
+def set_unit_skill_needs(
+    *,
+    department: Department | None = None,
+    faculty: str = "",
+    needs: Mapping[int, int | None],
+    by,
+) -> dict[str, int]:
+    """Save a unit's needs in one go (the needs page): {skill id: holders wanted, or None for
+    not needed}; skills left out of `needs` keep what they have. Everything or nothing:
+    PermissionDenied, or a ValidationError naming the first bad number or unknown skill.
+    Returns how many needs were added, changed and removed."""
+    if not permissions.can_edit_skill_needs(by):
+        raise PermissionDenied(NEEDS_REFUSED)
+    unit = _unit(department, faculty)
+    skills = Skill.objects.in_bulk(list(needs))
+    unknown = set(needs) - set(skills)
+    if unknown:
+        raise ValidationError("One of these skills no longer exists: reload the page.")
+    wanted = {
+        skill_id: _wanted(skills[skill_id].name, value)
+        for skill_id, value in needs.items()
+        if value not in (None, "")
+    }
+    counts = {"added": 0, "changed": 0, "removed": 0}
+    with transaction.atomic():
+        current = {
+            need.skill_id: need
+            # Ordered by key: the default order would join the department (nullable).
+            for need in UnitSkillNeed.objects.select_for_update()
+            .filter(skill_id__in=list(needs), **unit)
+            .order_by("pk")
+        }
+        gone = [skill_id for skill_id in needs if skill_id not in wanted and skill_id in current]
+        if gone:
+            UnitSkillNeed.objects.filter(skill_id__in=gone, **unit).delete()
+            counts["removed"] = len(gone)
+        changed = []
+        now = timezone.now()
+        for skill_id, value in wanted.items():
+            need = current.get(skill_id)
+            if need is not None and need.min_holders != value:
+                need.min_holders, need.updated_by, need.updated = value, by, now
+                changed.append(need)
+        UnitSkillNeed.objects.bulk_update(changed, ["min_holders", "updated_by", "updated"])
+        counts["changed"] = len(changed)
+        added = [
+            UnitSkillNeed(skill_id=skill_id, min_holders=value, updated_by=by, **unit)
+            for skill_id, value in wanted.items()
+            if skill_id not in current
+        ]
+        UnitSkillNeed.objects.bulk_create(added)
+        counts["added"] = len(added)
+    return counts

@@ -20,6 +20,8 @@ urlpatterns = [
         views.shadowing_transition,
         name="shadowing_transition",
     ),
+    path("skills/risks/", views.risks, name="skills_risks"),
+    path("skills/needs/", views.needs, name="skill_needs"),
     path("skills/<int:skill_id>/", views.skill_detail, name="skill"),
     path("skills/<int:skill_id>/learn/", views.want_to_learn, name="skill_want"),
     path(

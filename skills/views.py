@@ -21,6 +21,7 @@ from skills.forms import (
     MatrixFilterForm,
     ShadowingDecisionForm,
     ShadowingRequestForm,
+    UnitNeedsForm,
     ValidateSkillForm,
 )
 from technicians import permissions as directory_rules
@@ -67,7 +68,6 @@ def matrix(request):
             "colspan": len(matrix.units) + (2 if matrix.mode == selectors.PEOPLE else 1),
             "risk_labels": rules.RISK_LABELS,
             "risk_explanations": rules.RISK_EXPLANATIONS,
-            "min_holders": rules.min_holders(),
             "level_choices": selectors.LEVELS,
         },
     )
@@ -274,4 +274,45 @@ def demand(request):
         request,
         "skills/demand.html",
         {"skills": selectors.skill_demand()},
+    )
+
+
+@require_GET
+@permission_required(permissions.can_view_skills)
+def risks(request):
+    """Every unit's declared need that is not met, worst first, with the numbers."""
+    return render(request, "skills/risks.html", {"risks": selectors.worst_risks(limit=None)})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_edit_skill_needs)
+def needs(request):
+    """HR and the steering group: the skills a department or faculty needs, and how many
+    holders it wants (risk is judged only against these). Without a unit: the units."""
+    department = selectors.department_for_filter(request.GET.get("department"))
+    faculty = "" if department else selectors.faculty_for_filter(request.GET.get("faculty"))
+    if department is None and not faculty:
+        return render(request, "skills/needs.html", {"units": selectors.units_with_needs()})
+    unit = {"department": department, "faculty": faculty}
+    form = UnitNeedsForm(
+        request.POST if request.method == "POST" else None,
+        skills=selectors.all_skills(),
+        current=selectors.current_needs(**unit),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.set_unit_skill_needs(**unit, needs=form.needs(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Saved the needs of {department or faculty}: {counts['added']} added, "
+                f"{counts['changed']} changed, {counts['removed']} removed.",
+            )
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "skills/needs.html",
+        {"form": form, "department": department, "faculty": faculty},
     )

@@ -103,3 +103,27 @@ def test_find_who_can_teach_me_ask_and_be_accepted(
     request.get_by_role("button", name="Accept Alex Tech's request").click()
     expect(page.get_by_text("You accepted the request.")).to_be_visible()
     expect(page.locator(".request-list li").first).to_contain_text("Accepted")
+
+
+def test_hr_declares_a_need_on_a_phone_and_sees_the_risk(
+    skills_world, personas, log_in, live_server, page
+):
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(personas.hr)
+    page.goto(f"{live_server.url}/technicians/skills/needs/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skills each unit needs")
+    page.get_by_role("link", name="Chemistry").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skills Chemistry needs")
+    assert no_sideways_scroll(page)
+    assert_no_serious_accessibility_violations(page)
+    page.get_by_label("NMR spectroscopy").fill("3")
+    page.get_by_role("button", name="Save the needs").click()
+    expect(page.get_by_text("1 added, 0 changed, 0 removed")).to_be_visible()
+    expect(page.get_by_label("NMR spectroscopy")).to_have_value("3")
+
+    page.goto(f"{live_server.url}/technicians/skills/risks/")
+    row = page.get_by_role("row").filter(has_text="NMR spectroscopy")
+    expect(row).to_contain_text("Chemistry")
+    expect(row).to_contain_text("Thin")  # two practitioners of the three wanted
+    assert no_sideways_scroll(page)
+    assert_no_serious_accessibility_violations(page)

@@ -1,12 +1,14 @@
 """The skills matrix's URLs: the matrix and its CSV, one skill's page, reviews and validation,
-skills to learn, demand, and shadowing requests with their transitions."""
+skills to learn, demand, shadowing requests with their transitions, the units' skill needs
+and the skills at risk."""
 
-from skills.models import ShadowingRequest
+from skills.models import ShadowingRequest, UnitSkillNeed
 from tests import factories
 from tests.matrix import Row, everyone, staff
 
 TECHNICIANS_ONLY = staff(403, technician=302, manager=302)  # a POST by someone with a profile
 TECHNICIAN_PAGES = staff(403, technician=200, manager=200)
+NEEDS_EDITORS = staff(403, steering=200, hr=200, admin=200)
 
 
 def setup(world) -> None:
@@ -19,6 +21,9 @@ def setup(world) -> None:
     world.matrix_rating = factories.TechnicianSkillFactory(
         technician=world.technician_profile, skill=skill, level=3
     )
+    UnitSkillNeed.objects.create(
+        skill=skill, department=world.technician_profile.department, min_holders=3
+    )
     # Asked by the technician of their manager: only the manager may accept it.
     world.matrix_shadowing = ShadowingRequest.objects.create(
         learner=world.technician_profile, teacher=world.manager_profile, skill=skill
@@ -30,6 +35,28 @@ def _skill(suffix=""):
 
 
 ROWS = [
+    Row("technicians:skills_risks", lambda w: "/technicians/skills/risks/", staff(200)),
+    Row("technicians:skill_needs", lambda w: "/technicians/skills/needs/", NEEDS_EDITORS),
+    Row(
+        "technicians:skill_needs",
+        lambda w: f"/technicians/skills/needs/?department={w.technician_profile.department_id}",
+        NEEDS_EDITORS,
+        note=" a department",
+    ),
+    Row(
+        "technicians:skill_needs",
+        lambda w: "/technicians/skills/needs/?faculty=Nowhere",
+        NEEDS_EDITORS,
+        note=" an unknown faculty: the list of units",
+    ),
+    Row(
+        "technicians:skill_needs",
+        lambda w: f"/technicians/skills/needs/?department={w.technician_profile.department_id}",
+        staff(403, steering=302, hr=302, admin=302),
+        method="post",
+        data=lambda w: {f"skill_{w.matrix_skill.pk}": "2"},
+        note=" save",
+    ),
     Row("technicians:skills", lambda w: "/technicians/skills/", staff(200)),
     Row(
         "technicians:skills",

@@ -9,8 +9,9 @@ from portal import registry
 from skills import demo as skills_demo
 from skills import risk as rules
 from skills import selectors as skills_selectors
-from skills.models import ShadowingRequest, TechnicianSkill
+from skills.models import ShadowingRequest, TechnicianSkill, UnitSkillNeed
 from technicians.demo import seed_demo
+from technicians.models import Department
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,12 @@ def snapshot():
             ShadowingRequest.objects.values_list(
                 "learner__staff_number", "teacher__staff_number", "skill__name", "status"
             )
+        ),
+        sorted(
+            UnitSkillNeed.objects.values_list(
+                "department__slug", "faculty", "skill__name", "min_holders"
+            ),
+            key=str,
         ),
     )
 
@@ -58,6 +65,27 @@ def test_realistic_deterministic_and_idempotent():
     statuses = set(ShadowingRequest.objects.values_list("status", flat=True))
     assert {"requested", "accepted"} <= statuses
     assert ShadowingRequest.objects.filter(learner__staff_number="DEMO002").exists()
-    faculties = skills_selectors.skills_at_risk_by_faculty()
-    assert sum(f["single_point"] for f in faculties) > 0
-    assert sum(f["untaught"] for f in faculties) > 0
+    # Every demo department and faculty declares needs; some are met, some are not.
+    risks = skills_selectors.worst_risks(limit=5)
+    assert 0 < risks["unmet"] < risks["declared"]
+    assert len(risks["worst"]) == 5
+    needing = UnitSkillNeed.objects.filter(department__isnull=False).values("department")
+    assert needing.distinct().count() == Department.objects.count()
+    faculties = set(Department.objects.values_list("faculty", flat=True))
+    assert set(UnitSkillNeed.objects.exclude(faculty="").values_list("faculty", flat=True)) == (
+        faculties
+    )
+    # Plausible: a department needs skills of its own kind of work (no HPLC in Fine Art).
+    fine_art = UnitSkillNeed.objects.filter(department__slug="fine-art")
+    assert fine_art.exists() and not fine_art.filter(skill__name="HPLC").exists()
+
+
+def test_needs_a_unit_already_declared_are_left_alone(personas):
+    seed_demo(technicians=30)
+    skills_demo.seed_skills_demo(technicians=30)
+    chemistry = Department.objects.get(slug="chemistry")
+    UnitSkillNeed.objects.filter(department=chemistry).exclude(
+        pk=UnitSkillNeed.objects.filter(department=chemistry).order_by("pk").first().pk
+    ).delete()
+    skills_demo.seed_skills_demo(technicians=30)
+    assert UnitSkillNeed.objects.filter(department=chemistry).count() == 1

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from portal import registry
-from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from technicians.models import Department, Technician
 from tests import factories
 
@@ -37,6 +37,13 @@ def hold(technician, skill, level, **extra):
     )
 
 
+def need(skill, *, department=None, faculty="", wanted=2):
+    """The unit declares it needs `skill`, with `wanted` holders: only then is risk judged."""
+    return UnitSkillNeed.objects.create(
+        skill=skill, department=department, faculty=faculty, min_holders=wanted
+    )
+
+
 def test_faculty_level_counts_and_risk(personas, login, chemistry, nmr):
     hold(personas.technician_profile, nmr, 4)
     hold(personas.manager_profile, nmr, 2)
@@ -44,7 +51,14 @@ def test_faculty_level_counts_and_risk(personas, login, chemistry, nmr):
         name="Mechanical", slug="mech", faculty="Faculty of Engineering"
     )
     hold(factories.TechnicianFactory(department=engineering), nmr, 3)
-    page = login(personas.steering).get(MATRIX)
+    client = login(personas.steering)
+    # No unit said it needs NMR: counts only, no risk judged, nothing untaught.
+    (row,) = client.get(MATRIX).context["matrix"].rows
+    assert [cell.risk for cell in row.cells] == ["", ""]
+    assert row.untaught_faculties == [] and not row.at_risk
+    need(nmr, faculty="Faculty of Engineering")
+    need(nmr, faculty="Faculty of Science")
+    page = client.get(MATRIX)
     assert page.status_code == 200
     matrix = page.context["matrix"]
     assert matrix.mode == "faculties"
@@ -98,6 +112,8 @@ def test_filters_category_and_at_risk_only(personas, login, chemistry, nmr):
     hold(personas.technician_profile, nmr, 4)
     hold(personas.manager_profile, nmr, 2)  # covered
     hold(personas.technician_profile, welding, 3)  # single point of failure
+    need(nmr, faculty="Faculty of Science")
+    need(welding, faculty="Faculty of Science")
     client = login(personas.technician)
     names = lambda response: [r.skill.name for r in response.context["matrix"].rows]  # noqa: E731
     assert names(client.get(MATRIX)) == ["NMR spectroscopy", "Welding"]
@@ -109,6 +125,7 @@ def test_filters_category_and_at_risk_only(personas, login, chemistry, nmr):
 def test_validated_levels_and_differences(personas, login, chemistry, nmr):
     hold(personas.technician_profile, nmr, 4, validated_level=3)
     hold(personas.manager_profile, nmr, 2)
+    need(nmr, faculty="Faculty of Science")
     client = login(personas.technician)
     cell = client.get(MATRIX).context["matrix"].rows[0].cells[0]
     assert (cell.risk, cell.differ) == ("covered", 1)
@@ -128,6 +145,7 @@ def test_stale_ratings_are_counted(personas, login, chemistry, nmr):
 def test_csv_of_what_is_shown_neutralises_formulas(personas, login, chemistry):
     evil = factories.SkillFactory(name='=HYPERLINK("http://x")', category="+Sums")
     hold(personas.technician_profile, evil, 4)
+    need(evil, faculty="Faculty of Science")
     response = login(personas.technician).get("/technicians/skills/export.csv", {"at_risk": "on"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -274,7 +292,8 @@ def test_panels_by_role(personas, chemistry, nmr):
 
     hold(personas.technician_profile, nmr, 3, confirmed_on=datetime.date(2000, 1, 1))
     colleague = factories.TechnicianFactory(department=chemistry)
-    hold(colleague, nmr, 3)  # two practitioners, nobody who can train others: thin, untaught
+    hold(colleague, nmr, 3)  # two practitioners, nobody who can train others: thin
+    need(nmr, department=chemistry, wanted=2)
     ShadowingRequest.objects.create(
         learner=colleague, teacher=personas.technician_profile, skill=nmr
     )
@@ -283,7 +302,9 @@ def test_panels_by_role(personas, chemistry, nmr):
     team = render_panel("skills.team", personas.manager)
     assert "1 level waiting for your validation" in team
     risk = render_panel("skills.at_risk", personas.steering)
-    assert "Faculty of Science" in risk and "0 single points of failure, 1 thin, 1 untaught" in risk
+    assert "1 of the 1 skill need that departments and faculties declared is not met" in risk
+    assert "NMR spectroscopy</a> in Chemistry:" in risk
+    assert "2 of 2 practitioners wanted, nobody can train others" in risk and "Thin" in risk
     render_panel("skills.at_risk", personas.hr)
     panels = {p.name for p in registry.panels_for(personas.coordinator)}
     assert not panels & {"skills.mine", "skills.team", "skills.at_risk"}

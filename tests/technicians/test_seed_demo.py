@@ -163,7 +163,7 @@ def test_running_it_twice_changes_nothing():
     assert technician_data() == before_data
     assert sorted(Technician.objects.values_list("pk", "updated")) == before_updated
     assert "0 departments, 0 technicians" in out.getvalue()
-    assert "Skills demo: 0 skill levels, 0 review dates" in out.getvalue()
+    assert "Skills demo: 0 skill levels, 0 unit skill needs, 0 review dates" in out.getvalue()
 
 
 def test_two_runs_on_empty_databases_give_the_same_data():
