@@ -15,6 +15,8 @@ class ActionplanConfig(AppConfig):
         registry.register_report_section(report.SECTION)
         registry.register_reminder("actionplan.actions", reminders.queue_action_reminders)
         registry.register_seeder("actionplan", demo.seed_demo, order=20)
+        # People choose how they get it: at once, weekly digest, never.
+        registry.register_reminder_kind(reminders.REMINDER)
         from actionplan import panels
 
         for panel in panels.PANELS:

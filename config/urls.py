@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config import views
 from portal import permissions
+from portal import views as portal_views
 
 # The admin logs in through allauth, so its rate limits and SSO apply there too; superusers
 # and members of the Administrator group get in (not Django's is_staff flag), and HR, who see
@@ -18,12 +19,21 @@ urlpatterns = [
     path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # A person's notification settings, linked from their profile (a kernel page: reminders
+    # come from every app).
+    path(
+        "technicians/me/notifications/",
+        portal_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/", include("portal.urls")),
     path("technicians/", include("technicians.urls")),
     path("meet-our-technicians/", include("technicians.urls_public")),
     path("action-plans/", include("actionplan.urls")),
     path("training/", include("training.urls")),
     path("registration/", include("registration.urls")),
     path("reports/", include("portal.reports.urls")),
+    path("announcements/", include("announcements.urls")),
 ]
 
 handler400 = "config.views.bad_request"

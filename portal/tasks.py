@@ -44,6 +44,14 @@ def send_reminders() -> dict[str, int]:
     return reminders.run_all()
 
 
+@shared_task(name="portal.tasks.send_weekly_digests", ignore_result=True, **RETRY)
+def send_weekly_digests() -> int:
+    """On the digest day, one e-mail per person listing their held reminders (idempotent)."""
+    from portal import digest
+
+    return digest.send_digests()
+
+
 # Routed to the `reports` queue (CELERY_TASK_ROUTES). The soft limit turns a render that runs
 # away into a failed report with a reason; the sweep resets one whose worker died.
 @shared_task(

@@ -15,5 +15,7 @@ class RegistrationConfig(AppConfig):
         registry.register_reminder("registration.waiting", reminders.queue_waiting_reminders)
         registry.register_reminder("registration.no_proof", reminders.queue_no_proof_reminders)
         registry.register_seeder("registration", demo.seed_demo, order=40)
+        for kind in reminders.REMINDER_KINDS:  # people choose: at once, weekly digest, never
+            registry.register_reminder_kind(kind)
         for panel in panels.PANELS:
             registry.register_panel(panel)

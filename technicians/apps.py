@@ -34,5 +34,6 @@ class TechniciansConfig(AppConfig):
             "technicians.skill_reviews", skills_reminders.queue_skill_review_reminders
         )
         registry.register_seeder("skills", skills_demo.seed_skills_demo, order=15)
+        registry.register_reminder_kind(skills_reminders.REMINDER)  # at once, digest, never
         for panel in skills_panels.PANELS:
             registry.register_panel(panel)

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 
+from portal.registry import ReminderKind
 from portal.services import absolute_url, queue_notification
 from technicians import skills
 from technicians.models import Technician, TechnicianSkill
 
 KIND = "skills.review_due"
+REMINDER = ReminderKind(KIND, "Skills: your skill levels are due for review", order=40)
 
 
 def queue_skill_review_reminders(today: datetime.date) -> int:

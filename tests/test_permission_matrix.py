@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import tests.matrix
 from tests.conftest import PERSONA_NAMES
 
-OUR_APPS = ("portal", "technicians", "actionplan", "training", "registration")
+OUR_APPS = ("portal", "technicians", "actionplan", "training", "registration", "announcements")
 MATRIX_MODULES = [
     importlib.import_module(f"tests.matrix.{info.name}")
     for info in pkgutil.iter_modules(tests.matrix.__path__)
