@@ -17,6 +17,8 @@ class ActionplanConfig(AppConfig):
         registry.register_seeder("actionplan", demo.seed_demo, order=20)
         registry.register_personal_data("actionplan", personal_data.collect)
         registry.register_anonymiser("actionplan", personal_data.anonymise)
+        # People choose how they get it: at once, weekly digest, never.
+        registry.register_reminder_kind(reminders.REMINDER)
         from actionplan import panels
 
         for panel in panels.PANELS:

@@ -21,6 +21,7 @@ from django.utils.dateformat import format as format_date
 
 from actionplan.models import Action, ActionPlan
 from portal.periods import in_days
+from portal.registry import ReminderKind
 from portal.reminders import within_days
 from portal.services import queue_notification
 
@@ -29,6 +30,7 @@ DUE_SOON = "action_due_soon"
 OVERDUE = "action_overdue"
 # The kind of reminder both are, for the owner's preferences (at once, weekly digest, never).
 REMINDER_KIND = "action_reminders"
+REMINDER = ReminderKind(REMINDER_KIND, "Action plan: actions you own due soon or overdue", order=30)
 
 
 def action_link(action: Action) -> str:

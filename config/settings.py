@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "registration",
     "commitment",
     "voice",
+    "announcements",
 ]
 
 MIDDLEWARE = [
@@ -435,9 +436,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-annual-reports": {"task": "commitment.tasks.sweep_annual_reports", "schedule": 60.0},
     # Leavers' personal data anonymised PORTAL_RETENTION_YEARS_AFTER_LEAVING years on (daily).
     "apply-retention": {"task": "technicians.tasks.apply_retention", "schedule": 86400.0},
+    # The weekly digest of reminders people chose to have weekly: hourly, it acts on the digest
+    # day only and once a week per person (portal.digest).
+    "send-weekly-digests": {"task": "portal.tasks.send_weekly_digests", "schedule": 3600.0},
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }
+# Announcements are queued to the outbox this many people at a time (one task per batch).
+ANNOUNCEMENT_BATCH_SIZE = int(env("ANNOUNCEMENT_BATCH_SIZE", "500"))
+# The weekday of the weekly digest of reminders (0 Monday … 6 Sunday).
+NOTIFICATION_DIGEST_WEEKDAY = int(env("NOTIFICATION_DIGEST_WEEKDAY", "0"))
 # A report still rendering after this many seconds lost its worker: the sweep resets it
 # (longer than the render task's hard time limit). A queued one older than the second had
 # its message lost (broker down): the sweep queues it again.

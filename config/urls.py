@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config import views
 from portal import permissions
+from portal import views as portal_views
 from skills import urls as skills_urls
 from technicians import urls as technicians_urls
 
@@ -27,6 +28,14 @@ urlpatterns = [
     path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # A person's notification settings, linked from their profile (a kernel page: reminders
+    # come from every app).
+    path(
+        "technicians/me/notifications/",
+        portal_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/", include("portal.urls")),
     # The skills matrix keeps its addresses and names under /technicians/ (skills.urls).
     path(
         "technicians/",
@@ -40,6 +49,7 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("reports/", include("commitment.reports.urls")),
     path("voice/", include("voice.urls")),
+    path("announcements/", include("announcements.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -135,6 +135,59 @@ class Notification(models.Model):
         return email if usable_address(email) else ""
 
 
+class NotificationPreference(models.Model):
+    """How a person wants one kind of reminder: at once (the default, so no row), in a weekly
+    digest, or never. Kept on the person (PORTAL_PERSON_MODEL), so it works before they ever
+    sign in; on the account for people who are not on the staff list. Exactly one is set."""
+
+    class Choice(models.TextChoices):
+        AT_ONCE = "at_once", "At once"
+        DIGEST = "digest", "In a weekly digest"
+        NEVER = "never", "Never"
+
+    technician = models.ForeignKey(
+        settings.PORTAL_PERSON_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    reminder_kind = models.CharField(max_length=50)
+    choice = models.CharField(max_length=10, choices=Choice.choices, default=Choice.AT_ONCE)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, technician__isnull=True)
+                    | models.Q(user__isnull=True, technician__isnull=False)
+                ),
+                name="notification_preference_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["technician", "reminder_kind"],
+                condition=models.Q(technician__isnull=False),
+                name="one_preference_per_technician_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "reminder_kind"],
+                condition=models.Q(user__isnull=False),
+                name="one_preference_per_user_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technician or self.user}: {self.reminder_kind} {self.choice}"
+
+
 def _pending_import_name(instance, filename: str) -> str:
     """A random name: the uploaded file's own name is kept in `file_name`, never as a path."""
     return f"imports/{uuid.uuid4().hex}.csv"

@@ -25,10 +25,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from portal import registry
+from portal import registry, unsubscribe
 from portal.models import NO_ADDRESS, Notification
+from portal.services import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +103,30 @@ def send(notification_id: int) -> bool:
 
 
 def build_message(notification: Notification, address: str) -> EmailMessage:
-    """The e-mail of one notification, to `address`."""
+    """The e-mail of one notification, to `address`. A reminder carries a one-click
+    unsubscribe link for its kind, in its text and in the List-Unsubscribe and
+    List-Unsubscribe-Post headers (RFC 8058)."""
+    body, headers = notification.body, {}
+    if notification.reminder_kind:
+        link = unsubscribe.unsubscribe_url(notification.addressee, notification.reminder_kind)
+        kind = registry.reminder_kind(notification.reminder_kind)
+        label = kind.label if kind else "these reminders"
+        body = (
+            f"{body.rstrip()}\n\n-- \n"
+            f"Choose how you get reminders (at once, a weekly digest, or never): "
+            f"{absolute_url(reverse('notification_settings'))}\n"
+            f"Stop “{label}”: {link}\n"
+        )
+        headers = {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     return EmailMessage(
-        notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [address]
+        notification.subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+        headers=headers,
     )
 
 

@@ -20,6 +20,8 @@ The kernel never names an app. An app registers:
   (`register_profile_block(ProfileBlock(...))`), parts of the "my profile" form
   (`register_profile_form_part(ProfileFormPart(...))`), and what a leaver takes with them
   (`register_leaver_watch(LeaverWatch(...))`).
+- kinds of reminder, which each person may have at once, in a weekly digest or never
+  (`register_reminder_kind(ReminderKind(name=..., label=...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -216,6 +218,36 @@ def register_attachments(name: str, maker: AttachmentMaker) -> None:
 def attachments_for(notification: Any) -> list[Attachment]:
     """Every attachment an app adds to this notification's e-mail."""
     return [item for maker in _attachments.values() for item in maker(notification)]
+
+
+# --- kinds of reminder (people choose: at once, weekly digest, never) ----------------------
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """A kind of reminder a person can have at once, in a weekly digest or never. `name` is
+    what producers pass as queue_notification(..., reminder_kind=name); `label` is what the
+    person reads on their notification settings and in the unsubscribe page."""
+
+    name: str
+    label: str
+    help: str = ""
+    order: int = 100
+
+
+_reminder_kinds: dict[str, ReminderKind] = {}
+
+
+def register_reminder_kind(kind: ReminderKind) -> None:
+    _put(_reminder_kinds, kind.name, kind, lambda a, b: a == b)
+
+
+def reminder_kinds() -> list[ReminderKind]:
+    return sorted(_reminder_kinds.values(), key=lambda kind: (kind.order, kind.label))
+
+
+def reminder_kind(name: str) -> ReminderKind | None:
+    return _reminder_kinds.get(name)
 
 
 # --- dashboard panels --------------------------------------------------------------------

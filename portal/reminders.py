@@ -2,7 +2,7 @@
 
 A producer is a function `producer(today: datetime.date) -> int` that finds what is due on
 `today` and queues notifications through `portal.services.queue_notification`, returning how
-many it queued. The outbox's unique (kind, key, recipient) makes a second run the same day
+many it queued. The outbox's unique (kind, key, addressee) makes a second run the same day
 harmless, so nothing is scheduled ahead with an ETA: each pass finds what is due.
 
 Each app registers its producers with `portal.registry.register_reminder(name, producer)`

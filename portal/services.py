@@ -93,3 +93,83 @@ def queue_notification(
         # robust: a broker that is down must not fail the request; the sweep sends it later.
         transaction.on_commit(lambda: send_notification.delay(notification.pk), robust=True)
     return notification
+
+
+def set_notification_preferences(addressee, choices: dict[str, str], *, by) -> dict[str, str]:
+    """Keep how `addressee` (a person or an account) wants each kind of reminder: at once,
+    in a weekly digest, or never. Only the person themself (or an administrator) may.
+
+    Reminders already waiting for a digest follow the new choice: at once, they are sent now;
+    never, they are skipped. Returns the person's choices."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from portal import permissions, preferences, registry
+    from portal.models import NotificationPreference
+
+    if addressee is None:
+        raise ValidationError("There is nobody to keep these settings for.")
+    own = addressee_of(by) if getattr(by, "is_authenticated", False) else None
+    if own != addressee and not permissions.is_admin(by):
+        raise PermissionDenied("You can change only your own notification settings.")
+    known = {kind.name for kind in registry.reminder_kinds()}
+    valid = {value for value, _label in preferences.CHOICES}
+    for kind, choice in choices.items():
+        if kind not in known:
+            raise ValidationError(f"There is no kind of reminder called “{kind}”.")
+        if choice not in valid:
+            raise ValidationError("Choose at once, weekly digest or never.")
+    owner = preferences.owner_filter(addressee)
+    with transaction.atomic():
+        for kind, choice in choices.items():
+            NotificationPreference.objects.update_or_create(
+                reminder_kind=kind, **owner, defaults={"choice": choice}
+            )
+            _apply_to_held(addressee, kind, choice)
+    return preferences.choices_for(addressee)
+
+
+def unsubscribe(token: str) -> tuple[object, str]:
+    """The one-click unsubscribe: the token's person no longer gets its kind of reminder.
+    Needs no sign-in: the signed token is the proof. Returns (addressee, reminder kind);
+    ValidationError for a bad token."""
+    from django.core.exceptions import ValidationError
+
+    from portal import preferences
+    from portal import unsubscribe as links
+    from portal.models import NotificationPreference
+
+    try:
+        addressee, kind = links.read_token(token)
+    except links.BadToken as error:
+        raise ValidationError(str(error)) from None
+    with transaction.atomic():
+        NotificationPreference.objects.update_or_create(
+            reminder_kind=kind,
+            **preferences.owner_filter(addressee),
+            defaults={"choice": preferences.NEVER},
+        )
+        _apply_to_held(addressee, kind, preferences.NEVER)
+    return addressee, kind
+
+
+def _apply_to_held(addressee, kind: str, choice: str) -> None:
+    """Reminders of `kind` waiting for `addressee`'s digest follow a new choice."""
+    from portal import preferences
+
+    field = "technician" if isinstance(addressee, person_model()) else "recipient"
+    held = Notification.objects.filter(
+        status=Notification.Status.PENDING, digest=True, reminder_kind=kind, **{field: addressee}
+    )
+    if choice == preferences.NEVER:
+        held.update(
+            status=Notification.Status.SKIPPED,
+            digest=False,
+            reason="Turned off in the person's preferences",
+        )
+    elif choice == preferences.AT_ONCE:
+        from portal.tasks import send_notification
+
+        ids = list(held.values_list("pk", flat=True))
+        held.update(digest=False)
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: send_notification.delay(pk), robust=True)

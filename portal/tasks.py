@@ -44,6 +44,14 @@ def send_reminders() -> dict[str, int]:
     return reminders.run_all()
 
 
+@shared_task(name="portal.tasks.send_weekly_digests", ignore_result=True, **RETRY)
+def send_weekly_digests() -> int:
+    """On the digest day, one e-mail per person listing their held reminders (idempotent)."""
+    from portal import digest
+
+    return digest.send_digests()
+
+
 @shared_task(name="portal.tasks.delete_expired_imports", ignore_result=True, **RETRY)
 def delete_expired_imports() -> int:
     """The periodic cleanup: previews of imports over an hour old, with their files."""

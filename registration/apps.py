@@ -25,6 +25,8 @@ class RegistrationConfig(AppConfig):
         registry.register_seeder("registration", demo.seed_demo, order=40)
         registry.register_personal_data("registration", personal_data.collect)
         registry.register_anonymiser("registration", personal_data.anonymise)
+        for kind in reminders.REMINDER_KINDS:  # people choose: at once, weekly digest, never
+            registry.register_reminder_kind(kind)
         for panel in panels.PANELS:
             registry.register_panel(panel)
         # The directory's register filters and the post-nominals on its cards and profiles.

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from portal.periods import format_money, in_days, working_days_between
+from portal.registry import ReminderKind
 from portal.services import queue_notification
 from registration.models import FundingApplication, Registration
 from registration.services import endorsers, hr_users
@@ -31,6 +32,19 @@ WAITING_WORKING_DAYS = 10
 NO_PROOF_MONTHS = 3
 
 S = FundingApplication.Status
+
+# The kinds of reminder each person chooses how to get (at once, weekly digest, never).
+REMINDER_KINDS = [
+    ReminderKind(
+        "registration_renewal_due", "Registration: your registration is due for renewal", order=20
+    ),
+    ReminderKind(
+        "funding_waiting", "Registration funding: applications waiting for you to act", order=21
+    ),
+    ReminderKind(
+        "funding_no_proof", "Registration funding: proof of registration to upload", order=22
+    ),
+]
 
 
 def _link(path: str) -> str:

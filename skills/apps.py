@@ -14,6 +14,7 @@ class SkillsConfig(AppConfig):
 
         registry.register_checks(permissions.CHECKS)
         registry.register_reminder("skills.reviews", reminders.queue_skill_review_reminders)
+        registry.register_reminder_kind(reminders.REMINDER)  # at once, weekly digest, never
         registry.register_seeder("skills", demo.seed_skills_demo, order=15)
         registry.register_report_section(report.SECTION)
         for panel in panels.PANELS:

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 
+from portal.registry import ReminderKind
 from portal.services import absolute_url, queue_notification
 from skills import risk as rules
 from skills.models import TechnicianSkill
 from technicians.models import Technician
 
 KIND = "skills.review_due"
+REMINDER = ReminderKind(KIND, "Skills: your skill levels are due for review", order=40)
 
 
 def queue_skill_review_reminders(today: datetime.date) -> int:

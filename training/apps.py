@@ -14,6 +14,8 @@ class TrainingConfig(AppConfig):
         registry.register_reminder("training.sessions", reminders.queue_session_reminders)
         registry.register_reminder("training.approvals", reminders.queue_approval_reminders)
         registry.register_seeder("training", demo.seed_demo, order=30)
+        for kind in reminders.REMINDER_KINDS:  # people choose: at once, weekly digest, never
+            registry.register_reminder_kind(kind)
         # Booking e-mails carry the session's calendar invitation or cancellation.
         registry.register_attachments("training", services.notification_attachments)
         registry.register_personal_data("training", personal_data.collect)

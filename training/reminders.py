@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.periods import working_days_between
+from portal.registry import ReminderKind
 from portal.services import queue_notification
 from training import selectors, services
 from training.models import Booking
@@ -22,6 +23,19 @@ from training.models import Booking
 SESSION_TOMORROW = "training_session_tomorrow"
 APPROVAL_WAITING = "training_approval_waiting"
 APPROVAL_WAITING_WORKING_DAYS = 3
+
+# The kinds of reminder each person chooses how to get (at once, weekly digest, never).
+REMINDER_KINDS = [
+    ReminderKind(
+        SESSION_TOMORROW, "Training: the day before a session you are booked on", order=10
+    ),
+    ReminderKind(APPROVAL_WAITING, "Training: bookings still waiting for your approval", order=11),
+    ReminderKind(
+        services.SESSION_ADDED,
+        "Training: new sessions of courses you asked to hear about",
+        order=12,
+    ),
+]
 
 
 def queue_session_reminders(today: datetime.date) -> int:

@@ -12,6 +12,11 @@ class VoiceConfig(AppConfig):
 
         registry.register_checks(permissions.CHECKS)
         registry.register_reminder("voice.surveys", services.queue_survey_reminders)
+        registry.register_reminder_kind(
+            registry.ReminderKind(
+                services.REMINDER_KIND, "Surveys: reminders to answer a survey", order=80
+            )
+        )
         registry.register_report_section(report.SECTION)
         registry.register_seeder("voice", demo.seed_demo, order=70)
         for panel in panels.PANELS:
