@@ -130,7 +130,7 @@ def render(report_id: int) -> bool:
     if report is None:
         return False
     try:
-        result = rendering.render_pdf(report.year, version=report.version)
+        result = rendering.render_pdf(report.year, version=report.version, report=report)
     except rendering.RenderingUnavailable as error:
         return _finish(report_id, pdf=None, pages=0, headlines={}, error=str(error))
     except SoftTimeLimitExceeded:
