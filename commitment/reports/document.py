@@ -73,8 +73,11 @@ class RenderedSection:
     figures: dict[str, Any]
     tables: list[ReportTable]
     charts: list[chart_rendering.RenderedChart]
-    headlines: list[tuple[str, float]]
+    # What the section's own headline boxes would show: stored with a ready report, never
+    # shown (the report's headline figures are `commitment.kpis`, one source for all).
+    section_headlines: list[tuple[str, float]]
     letter: str = ""
+    headlines: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -185,7 +188,7 @@ class ReportDocument:
         """What a ready report stores: section name -> {label: value}, and under "kpis" the
         headline figures by pillar (next year's summary compares against them)."""
         stored: dict[str, Any] = {
-            section.name: dict(section.headlines) for section in self.sections
+            section.name: dict(section.section_headlines) for section in self.sections
         }
         stored["kpis"] = kpis.stored(self.figures)
         return stored
@@ -208,7 +211,7 @@ def _render_section(
         charts=[chart_rendering.render(chart) for chart in section.charts(figures)]
         if with_charts
         else [],
-        headlines=[(label, value) for label, value in section.headlines(figures)],
+        section_headlines=[(label, value) for label, value in section.headlines(figures)],
         letter=letter,
     )
 
