@@ -32,6 +32,12 @@ def can_approve_annual_report(user: Any) -> bool:
     return Commitment.objects.filter(chair=user).exists()
 
 
+def can_read_published_report(user: Any, report: Any) -> bool:
+    """Anyone, signed in or not, reads the latest approved annual report (the public
+    Commitment page links it); never a draft."""
+    return bool(report is not None and report.approved_at and report.status == "ready")
+
+
 CHECKS = {
     "request_annual_report": can_request_annual_report,
     "read_annual_report": can_read_annual_report,

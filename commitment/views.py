@@ -27,7 +27,7 @@ from commitment import (
 from commitment.models import AnnualReport, ReportHighlight
 from commitment.reports.selectors import current_year, reportable_years
 from portal.csv_export import csv_response
-from portal.decorators import permission_required
+from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.forms import call_service
 from portal.periods import academic_year_label
@@ -78,6 +78,7 @@ def public_report(request, pk: int):
     report = selectors.latest_approved_report()
     if report is None or report.pk != pk:
         raise Http404("No approved report.")
+    deny_unless(request, permissions.can_read_published_report(request.user, report))
     label = academic_year_label(report.year).replace("–", "-")
     return serve_private_file(
         report.file,
