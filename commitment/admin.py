@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from commitment.models import AnnualReport
+from commitment.models import Advice, AnnualReport, Commitment, Submission
 
 
 @admin.register(AnnualReport)
@@ -31,3 +31,33 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to administrators; every change goes through the Commitment's pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ("signed_on", "announced_on", "lead", "champion", "contact_email", "chair")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("stage", "due_on", "extended", "status", "submitted_on")
+    exclude = ("snapshot",)
+
+
+@admin.register(Advice)
+class AdviceAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "pillar", "text", "action")
+    list_select_related = ("submission", "action")

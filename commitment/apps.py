@@ -7,9 +7,12 @@ class CommitmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from commitment import permissions, tasks  # noqa: F401  (tasks: registers them)
-        from commitment.reports import panels
+        from commitment import demo, panels, permissions, reminders, tasks  # noqa: F401
+        from commitment.reports import panels as report_panels
         from portal import registry
 
         registry.register_checks(permissions.CHECKS)
+        registry.register_panel(report_panels.PANEL)
         registry.register_panel(panels.PANEL)
+        registry.register_reminder("commitment.submissions", reminders.queue_submission_reminders)
+        registry.register_seeder("commitment", demo.seed_demo, order=40)

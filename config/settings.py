@@ -455,6 +455,13 @@ ANNUAL_REPORT_REQUEUE_AFTER = int(env("ANNUAL_REPORT_REQUEUE_AFTER", "120"))
 # render is taken over by the next delivery of its task, or reset by the sweep.
 ANNUAL_REPORT_HEARTBEAT_SECONDS = int(env("ANNUAL_REPORT_HEARTBEAT_SECONDS", "10"))
 
+# The Technician Commitment's submission cycle (commitment.cycle): the host's submission
+# windows ("MM-DD"), stage 1 in the first window at least this many months after the
+# announcement, each later stage at least this many months after the window before.
+COMMITMENT_SUBMISSION_WINDOWS = env_list("COMMITMENT_SUBMISSION_WINDOWS", "01-31,07-31")
+COMMITMENT_FIRST_AFTER_MONTHS = int(env("COMMITMENT_FIRST_AFTER_MONTHS", "12"))
+COMMITMENT_CYCLE_MONTHS = int(env("COMMITMENT_CYCLE_MONTHS", "36"))
+
 # The Technician Commitment training target per UK academic year (1 August – 31 July), for a
 # full-time technician (pro rata by Technician.fte): days in all, and by category.
 TRAINING_TARGET_DAYS = int(env("TRAINING_TARGET_DAYS", "10"))

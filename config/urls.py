@@ -50,6 +50,7 @@ urlpatterns = [
     path("reports/", include("commitment.reports.urls")),
     path("voice/", include("voice.urls")),
     path("announcements/", include("announcements.urls")),
+    path("commitment/", include("commitment.urls")),
 ]
 
 handler400 = "config.views.bad_request"

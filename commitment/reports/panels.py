@@ -18,17 +18,20 @@ HEADLINES_CACHE_SECONDS = 600
 PER_SECTION = 2
 
 
-def this_years_headlines(year: int) -> list[tuple[str, str, float]]:
-    """(section, label, value) for academic year `year`, from every registered section."""
-    key = f"portal.reports.headlines.{year}"
+def this_years_headlines(year: int) -> list[tuple[str, str, str]]:
+    """(pillar, label, text) for academic year `year`: the report's own headline figures
+    (`commitment.kpis`, the same as the report's summary), the first two of each pillar."""
+    from commitment import kpis
+
+    key = f"commitment.kpis.headlines.{year}"
     found = cache.get(key)
     if found is None:
-        # The first two of each section: a section lists what needs attention first.
-        found = [
-            (section.title, label, value)
-            for section in registry.report_sections()
-            for label, value in section.headlines(section.figures(year))[:PER_SECTION]
-        ]
+        shown: dict[str, int] = {}
+        found = []
+        for figure in kpis.compute(kpis.section_figures(year), None):
+            shown[figure.kpi.pillar] = shown.get(figure.kpi.pillar, 0) + 1
+            if shown[figure.kpi.pillar] <= PER_SECTION:
+                found.append((figure.pillar_label, figure.label, figure.text))
         cache.set(key, found, HEADLINES_CACHE_SECONDS)
     return found
 

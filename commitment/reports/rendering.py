@@ -59,10 +59,11 @@ def report_html(document: ReportDocument, *, version: int | None = None) -> str:
     )
 
 
-def render_pdf(year: int, *, version: int | None = None) -> RenderedReport:
-    """The report of academic year `year` as PDF bytes, with its page count."""
+def render_pdf(year: int, *, version: int | None = None, report=None) -> RenderedReport:
+    """The report of academic year `year` as PDF bytes, with its page count. `report` (the
+    AnnualReport row being made) says whether the steering chair approved it."""
     weasyprint = load_weasyprint()
-    document = build(year)
+    document = build(year, report=report)
     html = weasyprint.HTML(
         string=report_html(document, version=version), base_url=str(settings.BASE_DIR)
     )

@@ -235,7 +235,7 @@ def render(report_id: int, *, attempt: str = "") -> bool:
         return False
     try:
         with _Heartbeat(report_id, report.attempt_worker):
-            result = rendering.render_pdf(report.year, version=report.version)
+            result = rendering.render_pdf(report.year, version=report.version, report=report)
     except rendering.RenderingUnavailable as error:
         return _finish(report_id, pdf=None, pages=0, headlines={}, error=str(error))
     except SoftTimeLimitExceeded:
