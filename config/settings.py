@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "training",
     "registration",
     "commitment",
+    "careers",
 ]
 
 MIDDLEWARE = [
