@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -36,6 +35,7 @@ from skills.models import TechnicianSkill
 from technicians.models import Technician
 
 FORBIDDEN = 1e9
+EMPTY: frozenset[int] = frozenset()
 EXPERT = 3
 WORD = re.compile(r"[a-z][a-z-]{4,}")
 STOP_WORDS = frozenset({"about", "would", "their", "which", "other", "skills", "learn"})
@@ -59,6 +59,9 @@ class Applicant:
     words: set[str]
     areas: set[str]
     grade: int | None
+    id: int = 0
+    department_id: int = 0
+    faculty: str = ""
 
 
 def grade_number(grade: str) -> int | None:
@@ -91,21 +94,34 @@ def same_reporting_line(a: int, b: int, chains: dict[int, set[int]]) -> bool:
 
 
 def _load(round: MentoringRound) -> list[Applicant]:
-    applications = (
+    """The round's applicants who are still on the staff list (three queries)."""
+    applications = list(
         MentoringApplication.objects.filter(round=round, technician__is_active=True)
         .select_related("technician__department")
-        .prefetch_related("topics_offered", "topics_sought")
         .order_by("technician_id")
     )
+    ids = [application.pk for application in applications]
+    through_offered = MentoringApplication.topics_offered.through
+    through_sought = MentoringApplication.topics_sought.through
+    offered: dict[int, set[int]] = {}
+    sought: dict[int, set[int]] = {}
+    for table, found in ((through_offered, offered), (through_sought, sought)):
+        for application_id, skill_id in table.objects.filter(
+            mentoringapplication_id__in=ids
+        ).values_list("mentoringapplication_id", "skill_id"):
+            found.setdefault(application_id, set()).add(skill_id)
     return [
         Applicant(
             application=application,
             technician=application.technician,
-            offered={skill.pk for skill in application.topics_offered.all()},
-            sought={skill.pk for skill in application.topics_sought.all()},
+            offered=offered.get(application.pk, set()),
+            sought=sought.get(application.pk, set()),
             words=_words(application.topics_text),
             areas=set(application.career_areas or []),
             grade=grade_number(application.technician.grade),
+            id=application.technician_id,
+            department_id=application.technician.department_id,
+            faculty=application.technician.department.faculty,
         )
         for application in applications
     ]
@@ -133,10 +149,15 @@ def score_pair(
     max_grade_gap: int | None,
 ) -> tuple[float | None, list[str]]:
     """(score, reasons); the score is None when a hard rule forbids the pair."""
-    m, e = mentor.technician, mentee.technician
-    if m.pk == e.pk:
+    m, e = mentor, mentee
+    held = experts.get(m.id, EMPTY)
+    relevant = mentee.sought & (mentor.offered | held)
+    shared_words = mentor.words & mentee.words
+    if not relevant and not shared_words:
+        return None, ["no topic in common"]
+    if m.id == e.id:
         return None, ["one cannot mentor oneself"]
-    if same_reporting_line(m.pk, e.pk, chains):
+    if same_reporting_line(m.id, e.id, chains):
         return None, ["in one reporting line"]
     gap = None
     if mentor.grade is not None and mentee.grade is not None:
@@ -144,8 +165,10 @@ def score_pair(
         if max_grade_gap is not None and abs(gap) > max_grade_gap:
             return None, [f"grade gap of {abs(gap)} is above the round's {max_grade_gap}"]
     score, reasons = 0.0, []
-    held = experts.get(m.pk, set())
-    for skill_id in sorted(mentee.sought, key=lambda pk: skill_names.get(pk, "")):
+    ordered = (
+        sorted(relevant, key=lambda pk: skill_names.get(pk, "")) if len(relevant) > 1 else relevant
+    )
+    for skill_id in ordered:
         name = skill_names.get(skill_id, "a skill")
         if skill_id in mentor.offered:
             score += 10
@@ -154,15 +177,13 @@ def score_pair(
                 reasons.append(f"offers {name}, sought, and holds it at level 3 or above (+15)")
             else:
                 reasons.append(f"offers {name}, sought (+10)")
-        elif skill_id in held:
+        else:
             score += 4
             reasons.append(f"holds {name} at level 3 or above, sought (+4)")
-    shared_words = sorted(mentor.words & mentee.words)[:3]
-    if shared_words:
-        score += 2 * len(shared_words)
-        reasons.append(f"both wrote about {', '.join(shared_words)} (+{2 * len(shared_words)})")
-    if score <= 0:
-        return None, ["no topic in common"]
+    words = sorted(shared_words)[:3]
+    if words:
+        score += 2 * len(words)
+        reasons.append(f"both wrote about {', '.join(words)} (+{2 * len(words)})")
     areas = sorted(mentor.areas & mentee.areas)
     if areas:
         score += 2 * len(areas)
@@ -176,7 +197,7 @@ def score_pair(
             score -= 5
             reasons.append("the same department, though the mentee asked for another (−5)")
     if application.prefers_same_site:
-        if m.department.faculty == e.department.faculty:
+        if m.faculty == e.faculty:
             score += 3
             reasons.append("the same site, as the mentee asked (+3)")
         else:
@@ -202,13 +223,13 @@ def propose_pairs(round: MentoringRound) -> list[ProposedPair]:
     removed = {(m, e) for m, e, status, _ in existing if status == MentoringPair.Status.REMOVED}
     pinned = [(m, e) for m, e, status, is_pinned in existing if is_pinned and status != "removed"]
     managers = line_managers()
-    chains = {a.technician.pk: chain_of(a.technician.pk, managers) for a in applicants}
+    chains = {a.id: chain_of(a.id, managers) for a in applicants}
     skill_ids = set().union(*(a.sought for a in mentees)) if mentees else set()
-    experts = _expert_skills([a.technician.pk for a in mentors], skill_ids)
+    experts = _expert_skills([a.id for a in mentors], skill_ids)
     from skills.models import Skill
 
     skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
-    by_id = {a.technician.pk: a for a in applicants}
+    by_id = {a.id: a for a in applicants}
 
     def score(mentor: Applicant, mentee: Applicant):
         return score_pair(
@@ -242,19 +263,19 @@ def propose_pairs(round: MentoringRound) -> list[ProposedPair]:
     slots = [
         mentor
         for mentor in mentors
-        for _ in range(max(mentor.application.capacity - used.get(mentor.technician.pk, 0), 0))
+        for _ in range(max(mentor.application.capacity - used.get(mentor.id, 0), 0))
     ]
-    free = [mentee for mentee in mentees if mentee.technician.pk not in matched_mentees]
+    free = [mentee for mentee in mentees if mentee.id not in matched_mentees]
     if not slots or not free:
         return result
     scores: dict[tuple[int, int], tuple[float | None, list[str]]] = {}
     cost = np.full((len(free), len(slots)), FORBIDDEN)
     columns: dict[int, list[int]] = {}
     for column, mentor in enumerate(slots):
-        columns.setdefault(mentor.technician.pk, []).append(column)
+        columns.setdefault(mentor.id, []).append(column)
     for row, mentee in enumerate(free):
         for mentor in mentors:
-            key = (mentor.technician.pk, mentee.technician.pk)
+            key = (mentor.id, mentee.id)
             if key in removed or key[0] not in columns:
                 continue
             value, reasons = score(mentor, mentee)
@@ -267,18 +288,6 @@ def propose_pairs(round: MentoringRound) -> list[ProposedPair]:
         if cost[row, column] >= FORBIDDEN:
             continue
         mentor, mentee = slots[column], free[row]
-        value, reasons = scores[(mentor.technician.pk, mentee.technician.pk)]
+        value, reasons = scores[(mentor.id, mentee.id)]
         result.append(ProposedPair(mentor.technician, mentee.technician, value, reasons))
     return result
-
-
-def waiting(round: MentoringRound, pairs: list[Any]) -> list[Technician]:
-    """Mentees of the round the proposal leaves without a mentor."""
-    matched = {pair.mentee.pk for pair in pairs}
-    return [
-        application.technician
-        for application in MentoringApplication.objects.filter(round=round, as_mentee=True)
-        .select_related("technician")
-        .order_by("technician__last_name")
-        if application.technician.pk not in matched
-    ]
