@@ -76,3 +76,30 @@ def apply(
     application.topics_offered.set(offered)
     application.topics_sought.set(sought)
     return application
+
+
+@pytest.fixture
+def told(monkeypatch):
+    """`told()` lists what careers queued for whom: (technician, kind, subject, body).
+
+    Once the kernel addresses notifications to technicians (Notification.technician), the
+    outbox's rows are read; until then its call is recorded as the kernel would take it, one
+    per kind, key and person."""
+    from portal.models import Notification
+
+    if "technician" in {field.name for field in Notification._meta.get_fields()}:
+        return lambda: [
+            (n.technician, n.kind, n.subject, n.body)
+            for n in Notification.objects.filter(kind__startswith="careers.").order_by("pk")
+        ]
+    calls = {}
+
+    def queue_notification(to, kind, key, subject, body, **extra):
+        if (kind, key, to.pk) in calls:
+            return None
+        calls[(kind, key, to.pk)] = (to, kind, subject, body)
+        return calls[(kind, key, to.pk)]
+
+    monkeypatch.setattr("careers.services.queue_notification", queue_notification)
+    monkeypatch.setattr("careers.reminders.queue_notification", queue_notification)
+    return lambda: list(calls.values())
