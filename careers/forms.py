@@ -23,6 +23,9 @@ LEVELS = [(1, "1 – aware"), (2, "2 – practitioner"), (3, "3 – expert"), (4
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
 
 class PathwayForm(forms.ModelForm):
     role_families = forms.MultipleChoiceField(
@@ -158,6 +161,13 @@ class ApplicationForm(forms.ModelForm):
             "prefers_same_site",
             "preferences_note",
         ]
+        labels = {
+            "as_mentor": "Apply as a mentor",
+            "as_mentee": "Apply as a mentee",
+            "capacity": "How many mentees you will take (as a mentor)",
+            "prefers_other_department": "I would like a partner from another department",
+            "prefers_same_site": "I would like a partner on the same site",
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -143,6 +143,7 @@ def _help_for(rows: list[Row], me: Technician, today: datetime.date) -> None:
     names = [row.result.expectation.skill.name for row in skill_gaps]
     courses = _courses_about(names, today)
     teachers = _teachers([row.result.expectation.skill_id for row in skill_gaps], me)
+    rounds = open_rounds(today) if skill_gaps else []
     for row in gaps:
         kind = row.result.kind
         if kind == "skill":
@@ -159,13 +160,14 @@ def _help_for(rows: list[Row], me: Technician, today: datetime.date) -> None:
                         f"Request shadowing in {skill.name}",
                     )
                 )
-            row.help.append(
-                Help(
-                    "Or seek it as a mentoring topic.",
-                    reverse("careers:mentoring"),
-                    "Mentoring",
+            if rounds:
+                row.help.append(
+                    Help(
+                        "Or seek it as a mentoring topic.",
+                        reverse("careers:round_apply", args=[rounds[0].pk]) + f"?sought={skill.pk}",
+                        f"Apply to {rounds[0].scheme.name} with {skill.name}",
+                    )
                 )
-            )
         elif kind == "category":
             row.help.append(
                 Help(
