@@ -13,6 +13,7 @@ from skills.risk import SINGLE_POINT, risk_from_counts
 from technicians.models import Technician
 
 PRACTITIONER = 2
+PAGE = 100  # suggestions shown, those with successors first
 
 
 @dataclass

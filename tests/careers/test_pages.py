@@ -128,3 +128,24 @@ def test_the_dashboard_says_how_many_expectations_are_met(ladder, personas, logi
     apply(round, personas.manager_profile, mentee=True, sought=[ladder["nmr"]])
     page = login(personas.coordinator).get("/").content.decode()
     assert "1 application waiting" in page
+
+
+@pytest.mark.django_db
+def test_succession_suggests_learners_in_the_same_department_first(ladder, personas, login):
+    from careers import succession
+
+    chemistry = personas.technician_profile.department
+    physics = factories.DepartmentFactory(name="Physics", slug="physics", faculty=chemistry.faculty)
+    holder = factories.TechnicianFactory(department=chemistry, first_name="Hana")
+    factories.TechnicianSkillFactory(technician=holder, skill=ladder["nmr"], level=3)
+    near = factories.TechnicianFactory(department=chemistry, first_name="Nell")
+    far = factories.TechnicianFactory(department=physics, first_name="Fay")
+    factories.TechnicianSkillFactory(technician=far, skill=ladder["nmr"], level=1)
+    factories.TechnicianSkillFactory(
+        technician=near, skill=ladder["nmr"], level=1, wants_to_learn=True
+    )
+    found = [s for s in succession.suggestions() if s.skill == "NMR spectroscopy"]
+    assert [s.holder for s in found] == [holder]
+    assert found[0].successors == [near, far]
+    page = login(personas.hr).get("/careers/succession/").content.decode()
+    assert "NMR spectroscopy in Chemistry" in page
