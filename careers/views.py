@@ -275,6 +275,8 @@ def evidence_pack_pdf(request, pk: int):
     response["Content-Disposition"] = (
         f'attachment; filename="evidence-pack-{technician.staff_number}.pdf"'
     )
+    response["Cache-Control"] = "private, no-store"  # a person's record: never kept
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
