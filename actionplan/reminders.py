@@ -8,7 +8,7 @@ not marked as having left on HR's staff list):
   date, or a day the pass did not run, still gets it;
 - "action_overdue" once its due date has passed.
 Both keys include the due date, so a new due date reminds again, once. The outbox's unique
-(kind, key, recipient) makes every re-run harmless.
+(kind, key, addressee) makes every re-run harmless.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from portal.services import queue_notification
 DUE_SOON_REMINDER_DAYS = 14
 DUE_SOON = "action_due_soon"
 OVERDUE = "action_overdue"
+# The kind of reminder both are, for the owner's preferences (at once, weekly digest, never).
+REMINDER_KIND = "action_reminders"
 
 
 def action_link(action: Action) -> str:
@@ -79,6 +81,14 @@ def queue_action_reminders(today: datetime.date) -> int:
             )
             key = f"action:{action.pk}:overdue:{action.due_on.isoformat()}"
         with transaction.atomic():
-            if queue_notification(action.owner, kind, key, subject, _body(action, opening)):
+            # To the owner's staff-list address when the account is linked to a technician.
+            if queue_notification(
+                action.owner,
+                kind,
+                key,
+                subject,
+                _body(action, opening),
+                reminder_kind=REMINDER_KIND,
+            ):
                 queued += 1
     return queued

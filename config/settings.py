@@ -39,6 +39,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 PORTAL_INSTITUTION_NAME = env("PORTAL_INSTITUTION_NAME", "University of Northfield")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The person a notification can be addressed to besides an account (like AUTH_USER_MODEL): a
+# model with `email` (the staff-list address, where messages go whether or not the person has
+# an account) and `user` (the account, nullable). The kernel resolves it with apps.get_model.
+PORTAL_PERSON_MODEL = "technicians.Technician"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,19 +9,32 @@ from portal.models import ImportRun, Notification, PendingImport
 class NotificationAdmin(admin.ModelAdmin):
     """The outbox, for administrators: what was sent, what is waiting, what failed and why."""
 
-    list_display = ("created", "recipient", "kind", "subject", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind")
-    search_fields = ("recipient__email", "subject", "key")
+    list_display = (
+        "created",
+        "addressee",
+        "kind",
+        "subject",
+        "status",
+        "reason",
+        "attempts",
+        "sent_at",
+    )
+    list_filter = ("status", "kind", "reason", "digest")
+    search_fields = ("recipient__email", "technician__email", "subject", "key")
     date_hierarchy = "created"
-    list_select_related = ("recipient",)
+    list_select_related = ("recipient", "technician")
     ordering = ("-created",)
     readonly_fields = (
         "recipient",
+        "technician",
         "kind",
+        "reminder_kind",
+        "digest",
         "key",
         "subject",
         "body",
         "status",
+        "reason",
         "attempts",
         "last_error",
         "created",

@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import registry
-from portal.models import Notification
+from portal.models import NO_ADDRESS, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -46,24 +46,28 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send(notification_id: int) -> bool:
-    """Send one pending notification, at most once. True when this call sent it."""
+    """Send one pending notification, at most once. True when this call sent it.
+
+    A row waiting for the weekly digest is left to the digest (portal.digest)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .select_related("recipient", "technician")
+            .filter(pk=notification_id, status=Notification.Status.PENDING, digest=False)
             .first()
         )
         if notification is None:
             return False  # sent already, failed for good, gone, or another worker has it
+        address = notification.address
+        if not address:  # the person's address went since it was queued: say so, do not retry
+            notification.status = Notification.Status.FAILED
+            notification.reason = NO_ADDRESS
+            notification.next_attempt_at = None
+            notification.save(update_fields=["status", "reason", "next_attempt_at"])
+            return False
         notification.attempts += 1
         try:
-            message = EmailMessage(
-                notification.subject,
-                notification.body,
-                settings.DEFAULT_FROM_EMAIL,
-                [notification.recipient.email],
-            )
+            message = build_message(notification, address)
             # Built at send time from the data (a calendar invitation, say), never stored.
             for filename, content, mimetype in registry.attachments_for(notification):
                 message.attach(filename, content, mimetype)
@@ -78,23 +82,36 @@ def send(notification_id: int) -> bool:
             notification.last_error = f"{type(error).__name__}: {error}"[:1000]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
+                notification.reason = "The mail server refused it"
                 notification.next_attempt_at = None
             else:
                 notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            notification.save(
+                update_fields=["attempts", "last_error", "status", "reason", "next_attempt_at"]
+            )
             return False
         notification.status = Notification.Status.SENT
         notification.sent_at = timezone.now()
         notification.next_attempt_at = None
-        notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+        notification.reason = ""
+        notification.save(
+            update_fields=["attempts", "status", "sent_at", "next_attempt_at", "reason"]
+        )
         return True
+
+
+def build_message(notification: Notification, address: str) -> EmailMessage:
+    """The e-mail of one notification, to `address`."""
+    return EmailMessage(
+        notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [address]
+    )
 
 
 def due_for_sweep(now: datetime | None = None):
     """Pending rows the sweep should (re)send: older than the grace period, backoff over."""
     now = now or timezone.now()
     return Notification.objects.filter(
-        status=Notification.Status.PENDING, created__lte=now - SWEEP_GRACE
+        status=Notification.Status.PENDING, digest=False, created__lte=now - SWEEP_GRACE
     ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
 

@@ -61,9 +61,8 @@ def queue_renewal_reminders(today: datetime.date) -> int:
             renewal_due_on__gte=today,
             renewal_due_on__lte=last_day,
             technician__is_active=True,
-            technician__user__is_active=True,
         )
-        .select_related("technician__user", "register", "body")
+        .select_related("technician", "register", "body")
         .order_by("renewal_due_on", "pk")
     )
     queued = 0
@@ -81,7 +80,12 @@ def queue_renewal_reminders(today: datetime.date) -> int:
         key = f"registration:{registration.pk}:renewal:{registration.renewal_due_on.isoformat()}"
         with transaction.atomic():
             if queue_notification(
-                registration.technician.user, "registration_renewal_due", key, subject, body
+                registration.technician,
+                "registration_renewal_due",
+                key,
+                subject,
+                body,
+                reminder_kind="registration_renewal_due",
             ):
                 queued += 1
     return queued
@@ -109,7 +113,7 @@ def queue_waiting_reminders(today: datetime.date) -> int:
             status__in=(S.SUBMITTED, S.ENDORSED, S.REGISTERED),
             status_changed_at__lt=timezone.make_aware(cutoff),
         )
-        .select_related("applicant__line_manager__user", "applicant__user", "register", "body")
+        .select_related("applicant__line_manager", "register", "body")
         .order_by("status_changed_at", "pk")
     )
     queued = 0
@@ -130,7 +134,14 @@ def queue_waiting_reminders(today: datetime.date) -> int:
         key = f"funding:{application.pk}:waiting:{application.status}:{since.isoformat()}"
         with transaction.atomic():
             for recipient in recipients:
-                if queue_notification(recipient, "funding_waiting", key, subject, body):
+                if queue_notification(
+                    recipient,
+                    "funding_waiting",
+                    key,
+                    subject,
+                    body,
+                    reminder_kind="funding_waiting",
+                ):
                     queued += 1
     return queued
 
@@ -139,7 +150,7 @@ def queue_no_proof_reminders(today: datetime.date) -> int:
     approved_by = months_before(today, NO_PROOF_MONTHS)
     applications = (
         FundingApplication.objects.filter(status=S.APPROVED, decided_at__isnull=False)
-        .select_related("applicant__user", "register", "body")
+        .select_related("applicant", "register", "body")
         .order_by("decided_at", "pk")
     )
     queued = 0
@@ -157,7 +168,12 @@ def queue_no_proof_reminders(today: datetime.date) -> int:
         key = f"funding:{application.pk}:no-proof:{decided.isoformat()}"
         with transaction.atomic():
             if queue_notification(
-                application.applicant.user, "funding_no_proof", key, subject, body
+                application.applicant,
+                "funding_no_proof",
+                key,
+                subject,
+                body,
+                reminder_kind="funding_no_proof",
             ):
                 queued += 1
     return queued

@@ -107,13 +107,16 @@ def hr_users():
 
 
 def endorsers(application: FundingApplication) -> list:
+    """Who endorses: the applicant's line manager (the person, told at their staff-list
+    address, account or not); HR when there is none."""
     if permissions.has_no_line_manager(application):
         return hr_users()
-    return [application.applicant.line_manager.user]
+    return [application.applicant.line_manager]
 
 
-def _applicant_user(application: FundingApplication):
-    return application.applicant.user
+def _applicant(application: FundingApplication):
+    """The applicant, told at their staff-list address whether or not they have an account."""
+    return application.applicant
 
 
 def _lock(application: FundingApplication) -> FundingApplication:
@@ -397,7 +400,7 @@ def endorse_application(
         "decision.",
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was endorsed",
         "Your line manager endorsed your application; HR will decide on it next.",
@@ -417,7 +420,7 @@ def send_back_application(application: FundingApplication, *, by, note: str) -> 
     note = _required(note, "note", CHANGES_REQUIRED)
     event = _move(locked, S.DRAFT, by=by, note=note)
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was sent back",
         "Your application was not endorsed as it stands: the note says what to change. Edit "
@@ -481,7 +484,7 @@ def approve_application(
         financial_year=year,
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was approved",
         f"HR approved £{locked.amount_requested} for your {locked.register.code} registration. "
@@ -507,7 +510,7 @@ def reject_application(application: FundingApplication, *, by, note: str) -> Fun
         decision_note=note,
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration funding application was not approved",
         "HR did not approve your application. Their note says why.",
@@ -609,7 +612,7 @@ def mark_paid(application: FundingApplication, *, by, reference: str) -> Funding
         locked, S.PAID, by=by, note=f"Payment reference {reference}.", payment_reference=reference
     )
     _tell(
-        [_applicant_user(locked)],
+        [_applicant(locked)],
         event,
         "Your registration fees have been paid",
         f"HR paid £{locked.amount_requested} for your {locked.register.code} registration "

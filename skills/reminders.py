@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 
-from portal.services import queue_notification
+from portal.services import absolute_url, queue_notification
 from skills import risk as rules
 from skills.models import TechnicianSkill
 from technicians.models import Technician
@@ -28,7 +28,6 @@ def queue_skill_review_reminders(today: datetime.date) -> int:
         TechnicianSkill.objects.filter(
             rules.stale_filter(today),
             technician__is_active=True,
-            technician__user__isnull=False,
         )
         .values("technician_id")
         .order_by("technician_id")
@@ -41,9 +40,9 @@ def queue_skill_review_reminders(today: datetime.date) -> int:
     by_technician = {row["technician_id"]: row for row in stale}
     if not by_technician:
         return 0
-    technicians = Technician.objects.filter(pk__in=list(by_technician)).select_related("user")
+    technicians = Technician.objects.filter(pk__in=list(by_technician))
     queued = 0
-    url = reverse("technicians:skills_review")
+    url = absolute_url(reverse("technicians:skills_review"))
     for technician in technicians:
         row = by_technician[technician.pk]
         since = "never" if row["never"] else row["oldest"].isoformat()
@@ -60,6 +59,6 @@ def queue_skill_review_reminders(today: datetime.date) -> int:
         )
         with transaction.atomic():
             key = f"technician:{technician.pk}:stale-since:{since}"
-            if queue_notification(technician.user, KIND, key, subject, body):
+            if queue_notification(technician, KIND, key, subject, body, reminder_kind=KIND):
                 queued += 1
     return queued

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import roles
-from portal.services import queue_notification
+from portal.services import absolute_url, queue_notification
 from skills import permissions
 from skills.models import ShadowingRequest, Skill, TechnicianSkill
 from skills.risk import SkillLoss
@@ -165,24 +165,24 @@ def set_wants_to_learn(technician: Technician, skill: Skill, *, wants: bool, by)
 
 
 def _skill_url(skill_id: int) -> str:
-    return reverse("technicians:skill", args=[skill_id])
+    return absolute_url(reverse("technicians:skill", args=[skill_id]))
 
 
-def _line_manager_users(*technicians: Technician) -> list:
-    users = []
+def _line_managers(*technicians: Technician) -> list:
+    managers = []
     for technician in technicians:
         manager = technician.line_manager
-        user = manager.user if manager is not None and manager.is_active else None
-        if user is not None and user not in users:
-            users.append(user)
-    return users
+        if manager is not None and manager.is_active and manager not in managers:
+            managers.append(manager)
+    return managers
 
 
 def _tell_line_managers(shadowing: ShadowingRequest, kind: str, subject: str, body: str) -> None:
-    for user in _line_manager_users(shadowing.learner, shadowing.teacher):
-        if user in (shadowing.learner.user, shadowing.teacher.user):
+    # People are told at their staff-list address, with or without an account.
+    for manager in _line_managers(shadowing.learner, shadowing.teacher):
+        if manager in (shadowing.learner, shadowing.teacher):
             continue  # a party who is also the other's manager hears it as a party
-        queue_notification(user, kind, f"shadowing:{shadowing.pk}", subject, body)
+        queue_notification(manager, kind, f"shadowing:{shadowing.pk}", subject, body)
 
 
 def _locked(shadowing: ShadowingRequest) -> ShadowingRequest:
@@ -258,10 +258,10 @@ def request_shadowing(teacher: Technician, skill: Skill, *, by, note: str = "") 
                 f"{learner.full_name} ({learner.department}) asks to shadow you to learn "
                 f"“{skill}”.\n\n{shadowing.note or '(no note)'}\n\n"
                 f"Accept or decline it on your shadowing page: "
-                f"{reverse('technicians:shadowing')}"
+                f"{absolute_url(reverse('technicians:shadowing'))}"
             )
             queue_notification(
-                teacher.user,
+                teacher,
                 "skills.shadowing_requested",
                 f"shadowing:{shadowing.pk}",
                 subject,
@@ -295,7 +295,7 @@ def accept_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> Shad
         )
         teacher, skill = shadowing.teacher, shadowing.skill
         queue_notification(
-            shadowing.learner.user,
+            shadowing.learner,
             "skills.shadowing_accepted",
             f"shadowing:{shadowing.pk}",
             f"{teacher.full_name} accepted your shadowing request: {skill}",
@@ -325,7 +325,7 @@ def decline_shadowing(shadowing: ShadowingRequest, *, by, note: str = "") -> Sha
             note=note or "",
         )
         queue_notification(
-            shadowing.learner.user,
+            shadowing.learner,
             "skills.shadowing_declined",
             f"shadowing:{shadowing.pk}",
             f"{shadowing.teacher.full_name} cannot take your shadowing request: {shadowing.skill}",
@@ -347,7 +347,7 @@ def cancel_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
             action="cancelled",
         )
         queue_notification(
-            shadowing.teacher.user,
+            shadowing.teacher,
             "skills.shadowing_cancelled",
             f"shadowing:{shadowing.pk}",
             f"Shadowing cancelled: {shadowing.learner.full_name} ({shadowing.skill})",
@@ -371,7 +371,7 @@ def complete_shadowing(shadowing: ShadowingRequest, *, by) -> ShadowingRequest:
         )
         other = shadowing.teacher if by == shadowing.learner.user else shadowing.learner
         queue_notification(
-            other.user,
+            other,
             "skills.shadowing_done",
             f"shadowing:{shadowing.pk}",
             f"Shadowing done: {shadowing.learner.full_name} with {shadowing.teacher.full_name}",
@@ -396,15 +396,14 @@ def tell_about_leaver_skill_losses(losses: list[SkillLoss], *, key: str) -> int:
         Technician.objects.filter(
             department_id__in=list(by_department),
             is_active=True,
-            user__isnull=False,
             reports__is_active=True,
         )
         .select_related("user")
         .distinct()
     )
     recipients: dict[int, list] = {department_id: [] for department_id in by_department}
-    for manager in managers:
-        recipients[manager.department_id].append(manager.user)
+    for manager in managers:  # the person, at their staff-list address, account or not
+        recipients[manager.department_id].append(manager)
     steering = list(
         get_user_model()
         .objects.filter(groups__name=roles.STEERING_GROUP, is_active=True)
@@ -419,12 +418,13 @@ def tell_about_leaver_skill_losses(losses: list[SkillLoss], *, key: str) -> int:
             f"skills leave {name}:\n\n"
             + "\n".join(f"- {loss.message}" for loss in department_losses)
             + "\n\nThe skills matrix shows where else they are held: "
-            + reverse("technicians:skills")
+            + absolute_url(reverse("technicians:skills"))
         )
-        users = {user.pk: user for user in [*recipients[department_id], *steering]}
-        for user in users.values():
+        # A steering member who manages in the department is one person: told once (the
+        # outbox's unique kind, key and addressee).
+        for person in [*recipients[department_id], *steering]:
             sent = queue_notification(
-                user, "skills.leaver_losses", f"{key}:department:{department_id}", subject, body
+                person, "skills.leaver_losses", f"{key}:department:{department_id}", subject, body
             )
             queued += sent is not None
     return queued

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from portal import registry
 from portal.imports.pending import count_summary
-from portal.models import ImportRun
+from portal.models import ImportRun, unusable_address_q
 from technicians.models import Department, Technician
 from technicians.permissions import visible_technicians_filter
 from technicians.search import SEARCH_CONFIG
@@ -208,11 +208,17 @@ def _academic_year_today():
 
 def hr_dashboard() -> dict:
     """HR's numbers: active technicians, joiners and leavers this academic year, profile
-    completeness, and the last staff-list import. At most four queries."""
+    completeness, how many have no e-mail address (messages cannot reach them), and the last
+    staff-list import. At most four queries."""
     year, label, (first_day, last_day) = _academic_year_today()
     active = Technician.objects.filter(is_active=True)
     numbers = _completeness(active)
-    numbers["joiners"] = active.filter(started_on__range=(first_day, last_day)).count()
+    numbers.update(
+        active.aggregate(
+            joiners=Count("pk", filter=Q(started_on__range=(first_day, last_day))),
+            no_email=Count("pk", filter=unusable_address_q("email")),
+        )
+    )
     # The import history kept by portal.imports: this year's runs, else the last one ever.
     runs = ImportRun.objects.filter(kind=STAFF_LIST_IMPORT_KIND).select_related("by")
     this_year = list(
@@ -224,6 +230,7 @@ def hr_dashboard() -> dict:
         "year_label": label,
         "active": numbers["total"],
         "joiners": numbers["joiners"],
+        "no_email": numbers["no_email"],
         "leavers": leavers,
         "completeness": numbers,
         "complete": numbers["total"] - numbers["incomplete"],

@@ -4,7 +4,7 @@
 - "training_approval_waiting": to the line manager, once a booking has waited 3 working days
   for their approval.
 
-The outbox's unique (kind, key, recipient) makes every re-run harmless.
+The outbox's unique (kind, key, addressee) makes every re-run harmless.
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ def queue_session_reminders(today: datetime.date) -> int:
         session = booking.session
         with transaction.atomic():
             notification = queue_notification(
-                booking.technician.user,
+                booking.technician,
                 SESSION_TOMORROW,
                 f"booking:{booking.pk}:{timezone.localdate(session.starts_at).isoformat()}",
                 f"Tomorrow: {session.course.title}",
                 "A reminder: you have a seat on this session tomorrow. If you cannot come, "
                 "please cancel so that someone on the waiting list can have it.\n\n"
                 + services.session_details(session),
+                reminder_kind=SESSION_TOMORROW,
             )
         queued += notification is not None
     return queued
@@ -51,7 +52,7 @@ def queue_approval_reminders(today: datetime.date) -> int:
             technician__line_manager__isnull=False,
             technician__line_manager__is_active=True,
         )
-        .select_related("session__course", "technician__line_manager__user")
+        .select_related("session__course", "technician__line_manager")
         .order_by("created", "pk")
     )
     for booking in bookings:
@@ -61,7 +62,7 @@ def queue_approval_reminders(today: datetime.date) -> int:
         technician, session = booking.technician, booking.session
         with transaction.atomic():
             notification = queue_notification(
-                technician.line_manager.user,
+                technician.line_manager,
                 APPROVAL_WAITING,
                 f"booking:{booking.pk}",
                 f"Still waiting for your approval: {technician.full_name}",
@@ -69,6 +70,7 @@ def queue_approval_reminders(today: datetime.date) -> int:
                 f"{session.course.title} ({services.when_text(session)}), and is still waiting "
                 "for your decision.\n\nApprove or decline it here:\n"
                 f"{services.absolute_link('/training/approvals/')}\n",
+                reminder_kind=APPROVAL_WAITING,
             )
         queued += notification is not None
     return queued

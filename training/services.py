@@ -185,16 +185,31 @@ def session_details(session: Session) -> str:
     )
 
 
-def _tell(technician, kind: str, key: str, subject: str, opening: str, session: Session) -> None:
+def _tell(
+    technician,
+    kind: str,
+    key: str,
+    subject: str,
+    opening: str,
+    session: Session,
+    *,
+    reminder_kind: str = "",
+) -> None:
+    """Tell the technician (at their staff-list address, with or without an account)."""
     queue_notification(
-        technician.user, kind, key, subject, f"{opening}\n\n{session_details(session)}"
+        technician,
+        kind,
+        key,
+        subject,
+        f"{opening}\n\n{session_details(session)}",
+        reminder_kind=reminder_kind,
     )
 
 
 def _tell_manager(technician, kind: str, key: str, subject: str, body: str) -> None:
     manager = technician.line_manager
     if manager is not None and manager.is_active:
-        queue_notification(manager.user, kind, key, subject, body)
+        queue_notification(manager, kind, key, subject, body)
 
 
 def _booked_by_note(booking: Booking, by) -> str:
@@ -581,7 +596,7 @@ def _tell_no_show_limit(booking: Booking, session: Session) -> None:
         "bookings join the waiting list only and take a seat when one is freed.\n"
     )
     queue_notification(
-        technician.user,
+        technician,
         NO_SHOW_LIMIT,
         f"reached:{booking.pk}",
         "Your training bookings now join the waiting list",
@@ -693,6 +708,7 @@ def create_session(course: Course, *, by, **values: Any) -> Session:
                 "You asked to be told when this course runs. A session has been added; "
                 "book it while seats are left.",
                 session,
+                reminder_kind=SESSION_ADDED,
             )
     return session
 

@@ -75,10 +75,10 @@ def _claim(report_id: int) -> AnnualReport | None:
 
 
 def _notify(report: AnnualReport, *, ready: bool) -> None:
-    from portal.services import queue_notification
+    from portal.services import absolute_url, queue_notification
 
     label = academic_year_label(report.year)
-    path = reverse("reports:list")
+    path = absolute_url(reverse("reports:list"))
     if ready:
         subject = f"The annual report for {label} is ready"
         body = (

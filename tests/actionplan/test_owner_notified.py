@@ -19,7 +19,7 @@ def test_the_owner_is_told_of_an_update_by_a_steering_group_member(personas, own
         status="in_progress",
     )
     notification = Notification.objects.get(kind=services.UPDATE_BY_OTHER)
-    assert notification.recipient == personas.technician
+    assert notification.technician == personas.technician_profile
     assert notification.key == f"action-update:{update.pk}"
     assert "V1.1" in notification.subject
     assert "Sam Steering posted a progress update" in notification.body

@@ -55,7 +55,7 @@ def test_reminders_at_their_boundaries(days, expected_kind, plan, owner):
         word = "due" if expected_kind == "action_due_soon" else "overdue"
         assert sent() == [(expected_kind, f"action:{action.pk}:{word}:{action.due_on}")]
         notification = Notification.objects.get()
-        assert notification.recipient == owner
+        assert notification.recipient == owner  # an account with no technician profile
         assert action.ref in notification.subject
         assert action.get_absolute_url() in notification.body
 

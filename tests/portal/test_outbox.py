@@ -121,11 +121,15 @@ def test_a_duplicate_does_not_break_the_callers_transaction(django_capture_on_co
 
 
 @pytest.mark.django_db
-def test_nobody_without_an_email_address_is_queued():
+def test_an_account_without_an_email_address_is_recorded_as_failed_with_the_reason():
     nobody = factories.UserFactory(email="", username="no-address")
-    assert queue_notification(nobody, "test", "k1", "Subject", "Body") is None
+    with transaction.atomic():
+        notification = queue_notification(nobody, "test", "k1", "Subject", "Body")
+    assert notification.status == Notification.Status.FAILED
+    assert notification.reason == "No e-mail address"
     assert queue_notification(None, "test", "k1", "Subject", "Body") is None
-    assert not Notification.objects.exists()
+    assert Notification.objects.count() == 1
+    assert mail.outbox == []
 
 
 # --- sending -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ D = datetime.date
 def sent(kind, recipient=None):
     notifications = Notification.objects.filter(kind=kind)
     if recipient is not None:
-        notifications = notifications.filter(recipient=recipient)
+        notifications = notifications.addressed_to(recipient)
     return notifications.count()
 
 

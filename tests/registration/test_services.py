@@ -114,21 +114,25 @@ def test_only_technicians_on_the_staff_list_apply(personas, registers, ist):
 def test_the_journey_records_every_step_and_tells_the_next_person(make_application, personas):
     application = make_application()
     services.submit_application(application, by=personas.technician)
-    assert Notification.objects.filter(
-        recipient=personas.manager, kind="funding_submitted"
-    ).exists()
+    assert (
+        Notification.objects.addressed_to(personas.manager)
+        .filter(kind="funding_submitted")
+        .exists()
+    )
 
     services.endorse_application(application, by=personas.manager, note="Strongly supported.")
     assert application.endorsed_by == personas.manager
-    assert Notification.objects.filter(recipient=personas.hr, kind="funding_endorsed").exists()
+    assert Notification.objects.addressed_to(personas.hr).filter(kind="funding_endorsed").exists()
 
     services.approve_application(application, by=personas.hr, note="From this year's fund.")
     assert application.decided_by == personas.hr
     assert application.decision_note == "From this year's fund."
     assert application.financial_year is not None
-    assert Notification.objects.filter(
-        recipient=personas.technician, kind="funding_approved"
-    ).exists()
+    assert (
+        Notification.objects.addressed_to(personas.technician)
+        .filter(kind="funding_approved")
+        .exists()
+    )
 
     services.record_registration(application, by=personas.technician, proof=pdf_upload())
     assert application.proof.name.startswith("registration-proofs/")
@@ -137,11 +141,13 @@ def test_the_journey_records_every_step_and_tells_the_next_person(make_applicati
     registration = Registration.objects.get(technician=application.applicant)
     assert registration.status == Registration.Status.ACTIVE
     assert registration.register == application.register
-    assert Notification.objects.filter(recipient=personas.hr, kind="funding_registered").exists()
+    assert Notification.objects.addressed_to(personas.hr).filter(kind="funding_registered").exists()
 
     services.mark_paid(application, by=personas.hr, reference="PO-2026-0042")
     assert application.payment_reference == "PO-2026-0042"
-    assert Notification.objects.filter(recipient=personas.technician, kind="funding_paid").exists()
+    assert (
+        Notification.objects.addressed_to(personas.technician).filter(kind="funding_paid").exists()
+    )
 
     events = list(application.events.order_by("created", "pk"))
     assert [(e.from_status, e.to_status) for e in events] == [
@@ -234,7 +240,7 @@ def test_the_line_manager_sends_an_application_back_and_it_is_submitted_again(
         personas.manager,
         "Say which body you will join.",
     )
-    told = Notification.objects.get(recipient=personas.technician, kind="funding_draft")
+    told = Notification.objects.addressed_to(personas.technician).get(kind="funding_draft")
     assert "Say which body you will join." in told.body
     assert told.subject == "Your registration funding application was sent back"
     # The applicant edits the draft and submits it; the line manager can endorse it now.
@@ -247,7 +253,7 @@ def test_hr_endorses_when_the_applicant_has_no_line_manager(make_application, pe
     personas.technician_profile.line_manager = None
     personas.technician_profile.save()
     application = make_application(S.SUBMITTED)
-    assert Notification.objects.filter(recipient=personas.hr, kind="funding_submitted").exists()
+    assert Notification.objects.addressed_to(personas.hr).filter(kind="funding_submitted").exists()
     _refused(services.endorse_application, application, personas.manager)
     services.endorse_application(application, by=personas.hr)
     assert application.status == S.ENDORSED
@@ -296,9 +302,11 @@ def test_a_rejection_needs_a_note(make_application, personas):
     assert snapshot(application) == before
     services.reject_application(application, by=personas.hr, note="The body does not cover it.")
     assert application.decision_note == "The body does not cover it."
-    assert Notification.objects.filter(
-        recipient=personas.technician, kind="funding_rejected"
-    ).exists()
+    assert (
+        Notification.objects.addressed_to(personas.technician)
+        .filter(kind="funding_rejected")
+        .exists()
+    )
 
 
 def test_a_payment_needs_a_reference(make_application, personas):
@@ -426,5 +434,5 @@ def test_the_applicant_withdraws_before_a_decision_and_is_told_nothing_more(
     application = make_application(S.ENDORSED)
     services.withdraw_application(application, by=personas.technician)
     assert application.status == S.WITHDRAWN
-    assert Notification.objects.filter(recipient=personas.hr, kind="funding_withdrawn").exists()
+    assert Notification.objects.addressed_to(personas.hr).filter(kind="funding_withdrawn").exists()
     assert FundingEvent.objects.filter(application=application, to_status=S.WITHDRAWN).exists()

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.db.models.functions import Coalesce
 
 from portal.models import Notification
 from skills import risk as rules
@@ -101,7 +102,8 @@ def test_after_the_import_managers_and_steering_group_are_told_once(personas, ch
     apply_staff_import(staff_list_without(leaver), by=personas.hr, confirmed_leavers=1)
     told = Notification.objects.filter(kind="skills.leaver_losses")
     # Morgan manages Alex in Chemistry; Sam is in the steering group.
-    assert sorted(told.values_list("recipient__email", flat=True)) == [
+    addresses = told.values_list(Coalesce("technician__email", "recipient__email"), flat=True)
+    assert sorted(addresses) == [
         "morgan.manager@example.ac.uk",
         "sam.steering@example.ac.uk",
     ]

@@ -51,7 +51,9 @@ def people(personas, skill):
 
 
 def notified(kind):
-    return sorted(Notification.objects.filter(kind=kind).values_list("recipient__email", flat=True))
+    return sorted(
+        Notification.objects.filter(kind=kind).values_list("technician__email", flat=True)
+    )
 
 
 # --- validation --------------------------------------------------------------------------

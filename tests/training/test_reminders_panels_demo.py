@@ -27,7 +27,7 @@ def test_session_tomorrow_reminds_once(personas, course, alex, morgan):
     assert reminders.queue_session_reminders(datetime.date(2026, 3, 10)) == 1
     assert reminders.queue_session_reminders(datetime.date(2026, 3, 10)) == 0  # re-run
     reminder = Notification.objects.get(kind=reminders.SESSION_TOMORROW)
-    assert reminder.recipient == personas.technician
+    assert reminder.technician == personas.technician_profile
     assert "tomorrow" in reminder.body
 
 
@@ -44,7 +44,10 @@ def test_approval_waiting_three_working_days_reminds_the_manager(personas, alex)
     with time_machine.travel(at(datetime.date(2026, 4, 9), 9), tick=False):
         assert reminders.queue_approval_reminders(datetime.date(2026, 4, 9)) == 1
         assert reminders.queue_approval_reminders(datetime.date(2026, 4, 10)) == 0
-    assert Notification.objects.get(kind=reminders.APPROVAL_WAITING).recipient == personas.manager
+    assert (
+        Notification.objects.get(kind=reminders.APPROVAL_WAITING).technician
+        == personas.manager_profile
+    )
 
 
 def test_the_producers_are_registered():

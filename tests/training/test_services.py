@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def kinds(user) -> list[str]:
-    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+    return list(Notification.objects.addressed_to(user).values_list("kind", flat=True))
 
 
 # --- booking -------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def test_a_manager_books_for_the_team_and_the_person_is_told(personas, session, 
     booking = services.book_session(session, alex, by=personas.manager)
     assert booking.status == "confirmed"
     assert booking.booked_by == personas.manager
-    notification = Notification.objects.get(recipient=personas.technician)
+    notification = Notification.objects.addressed_to(personas.technician).get()
     assert "made this booking for you" in notification.body
 
 
@@ -184,7 +184,7 @@ def test_decline_needs_a_reason_and_frees_nothing(personas, approval_session, al
     holder.refresh_from_db()
     waiting_booking.refresh_from_db()
     assert (holder.status, waiting_booking.status) == ("confirmed", "waitlisted")
-    body = Notification.objects.get(recipient=personas.technician, kind=services.DECLINED).body
+    body = Notification.objects.addressed_to(personas.technician).get(kind=services.DECLINED).body
     assert "Budget is spent this term." in body
 
 
@@ -352,7 +352,9 @@ def test_a_new_time_is_sent_as_an_update(personas, session, alex):
     )
     session.refresh_from_db()
     assert session.sequence == before + 1
-    changed = Notification.objects.get(recipient=personas.technician, kind=services.SESSION_CHANGED)
+    changed = Notification.objects.addressed_to(personas.technician).get(
+        kind=services.SESSION_CHANGED
+    )
     assert changed.key == f"booking:{booking.pk}:seq:{session.sequence}"
     # A change of capacity only is no calendar change.
     services.update_session(session, by=personas.coordinator, capacity=5)
@@ -469,7 +471,7 @@ def test_at_the_no_show_limit_bookings_join_the_waiting_list(personas, session, 
     _no_shows(alex, 3, timezone.now() - datetime.timedelta(days=30))
     booking = services.book_session(session, alex, by=personas.technician)
     assert booking.status == "waitlisted"
-    body = Notification.objects.get(recipient=personas.technician, kind=services.WAITLISTED).body
+    body = Notification.objects.addressed_to(personas.technician).get(kind=services.WAITLISTED).body
     assert "did not attend 3 booked sessions" in body
     assert services.NO_SHOW_LIMIT in kinds(personas.manager)
 
