@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "commitment",
     "voice",
     "announcements",
+    "careers",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,7 @@ urlpatterns = [
     path("voice/", include("voice.urls")),
     path("announcements/", include("announcements.urls")),
     path("commitment/", include("commitment.urls")),
+    path("careers/", include("careers.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -1,0 +1,225 @@
+"""Mentoring from application to evaluation: applying while a round is open, the coordinator's
+matching, pins, swaps, removals and publishing (both people told at their staff-list e-mail),
+meetings with private notes only the pair reads, the six-week reminder (once), evaluations."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from careers import reminders, services
+from careers.models import MentoringPair
+from tests import factories
+from tests.careers.conftest import TODAY, apply, make_round
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def topics(db):
+    return [factories.SkillFactory(name=name, category="Topics") for name in ("NMR", "HPLC")]
+
+
+def person(email, **values):
+    user = make_user(email, "Technician")
+    return factories.TechnicianFactory(user=user, email=email, **values), user
+
+
+@pytest.mark.django_db
+def test_applying_only_oneself_and_only_while_the_round_is_open(topics, personas):
+    round = make_round(today=TODAY)
+    alex = personas.technician_profile
+    with pytest.raises(PermissionDenied):
+        services.apply_for_mentoring(
+            round,
+            alex,
+            by=personas.manager,
+            as_mentee=True,
+            as_mentor=False,
+            topics_sought=[topics[0]],
+            today=TODAY,
+        )
+    with pytest.raises(ValidationError):
+        services.apply_for_mentoring(
+            round, alex, by=personas.technician, as_mentee=True, as_mentor=False, today=TODAY
+        )
+    application = services.apply_for_mentoring(
+        round,
+        alex,
+        by=personas.technician,
+        as_mentee=True,
+        as_mentor=False,
+        topics_sought=[topics[0]],
+        career_areas=["research", "nonsense"],
+        preferences_note="A mentor of the same gender.",
+        today=TODAY,
+    )
+    assert application.career_areas == ["research"]
+    assert list(application.topics_sought.all()) == [topics[0]]
+    with pytest.raises(ValidationError):
+        services.apply_for_mentoring(
+            round,
+            alex,
+            by=personas.technician,
+            as_mentee=True,
+            as_mentor=False,
+            topics_sought=[topics[0]],
+            today=round.applications_close_on + datetime.timedelta(1),
+        )
+
+
+@pytest.fixture
+def matched(topics, personas):
+    nmr, hplc = topics
+    round = make_round(today=TODAY)
+    mira, mira_user = person("mira@example.ac.uk", first_name="Mira")
+    max_, max_user = person("max@example.ac.uk", first_name="Max")
+    eve, eve_user = person("eve@example.ac.uk", first_name="Eve")
+    eli, eli_user = person("eli@example.ac.uk", first_name="Eli")
+    apply(round, mira, mentor=True, offered=[nmr, hplc])
+    apply(round, max_, mentor=True, offered=[nmr])
+    apply(round, eve, mentee=True, sought=[nmr])
+    apply(round, eli, mentee=True, sought=[hplc])
+    return {
+        "round": round,
+        "mira": mira,
+        "max": max_,
+        "eve": eve,
+        "eli": eli,
+        "eve_user": eve_user,
+        "mira_user": mira_user,
+        "max_user": max_user,
+        "eli_user": eli_user,
+    }
+
+
+@pytest.mark.django_db
+def test_the_coordinator_matches_pins_swaps_removes_and_publishes(matched, personas, told):
+    round, coordinator = matched["round"], personas.coordinator
+    with pytest.raises(PermissionDenied):
+        services.run_matching(round, by=personas.hr)
+    services.run_matching(round, by=coordinator)
+    pairs = {(p.mentor, p.mentee): p for p in round.pairs.all()}
+    assert set(pairs) == {(matched["max"], matched["eve"]), (matched["mira"], matched["eli"])}
+    # Swapping: Mira takes Eve and Max would take Eli, whom he cannot help (no topic): the
+    # swap still stands, the coordinator's call, and both pairs are pinned.
+    first, second = pairs.values()
+    services.swap_pairs(first, second, by=coordinator)
+    swapped = {(p.mentor, p.mentee): p for p in round.pairs.all()}
+    assert set(swapped) == {(matched["mira"], matched["eve"]), (matched["max"], matched["eli"])}
+    assert all(p.pinned for p in swapped.values())
+    # Removing one and running again: the pinned pair stays, the removed one is never proposed.
+    removed = swapped[(matched["max"], matched["eli"])]
+    services.remove_pair(removed, by=coordinator)
+    services.run_matching(round, by=coordinator)
+    proposed = set(
+        round.pairs.filter(status=MentoringPair.Status.PROPOSED).values_list("mentor", "mentee")
+    )
+    assert proposed == {(matched["mira"].pk, matched["eve"].pk)}
+    assert told() == []
+    assert services.publish_round(round, by=coordinator) == 1
+    messages = told()
+    assert {(m[0], m[1]) for m in messages} == {
+        (matched["mira"], "careers.paired"),
+        (matched["eve"], "careers.paired"),
+    }
+    assert all("/careers/mentoring/pairs/" in m[3] for m in messages)
+    round.refresh_from_db()
+    assert round.published_at is not None
+    with pytest.raises(ValidationError):
+        services.run_matching(round, by=coordinator)
+    assert round.events.filter(kind="published", actor=coordinator).exists()
+
+
+@pytest.fixture
+def pair(matched):
+    return MentoringPair.objects.create(
+        round=matched["round"],
+        mentor=matched["mira"],
+        mentee=matched["eve"],
+        status=MentoringPair.Status.ACTIVE,
+        starts_on=TODAY,
+        ends_on=datetime.date(2026, 9, 10),
+    )
+
+
+@pytest.mark.django_db
+def test_only_the_pair_logs_meetings_and_reads_their_notes(matched, pair, personas, login):
+    services.log_meeting(pair, by=matched["eve_user"], date=TODAY, note="Talked about NMR time.")
+    with pytest.raises(PermissionDenied):
+        services.log_meeting(pair, by=personas.coordinator, date=TODAY)
+    url = f"/careers/mentoring/pairs/{pair.pk}/"
+    for user in (matched["eve_user"], matched["mira_user"]):
+        response = login(user).get(url)
+        assert response.status_code == 200
+        assert "Talked about NMR time." in response.content.decode()
+    for user in (matched["max_user"], personas.coordinator, personas.hr, personas.admin):
+        assert login(user).get(url).status_code == 404
+    # The coordinator's round page shows the pair, never the note.
+    page = login(personas.coordinator).get(f"/careers/mentoring/rounds/{pair.round_id}/")
+    assert page.status_code == 200
+    assert "Talked about NMR time." not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_no_meeting_for_six_weeks_is_reminded_once(pair, matched, told):
+    assert reminders.queue_mentoring_reminders(TODAY + datetime.timedelta(days=41)) == 0
+    assert reminders.queue_mentoring_reminders(TODAY + datetime.timedelta(days=42)) == 2
+    assert reminders.queue_mentoring_reminders(TODAY + datetime.timedelta(days=43)) == 0
+    assert {m[0] for m in told()} == {matched["mira"], matched["eve"]}
+    # A meeting starts the six weeks again.
+    pair.meetings.create(date=TODAY + datetime.timedelta(days=50))
+    assert reminders.queue_mentoring_reminders(TODAY + datetime.timedelta(days=91)) == 0
+    assert reminders.queue_mentoring_reminders(TODAY + datetime.timedelta(days=92)) == 2
+
+
+@pytest.mark.django_db
+def test_evaluations_open_at_the_end_and_six_months_later(pair, matched, told):
+    eve = matched["eve_user"]
+    with pytest.raises(ValidationError):
+        services.submit_evaluation(
+            pair,
+            by=eve,
+            stage="end",
+            usefulness=5,
+            goals_met=4,
+            today=pair.ends_on - datetime.timedelta(1),
+        )
+    services.submit_evaluation(
+        pair, by=eve, stage="end", usefulness=5, goals_met=4, today=pair.ends_on
+    )
+    with pytest.raises(ValidationError):
+        services.submit_evaluation(
+            pair, by=eve, stage="end", usefulness=5, goals_met=4, today=pair.ends_on
+        )
+    with pytest.raises(ValidationError):
+        services.submit_evaluation(
+            pair, by=eve, stage="follow_up", usefulness=4, goals_met=4, today=pair.ends_on
+        )
+    services.submit_evaluation(
+        pair, by=eve, stage="follow_up", usefulness=4, goals_met=3, today=datetime.date(2027, 3, 10)
+    )
+    assert reminders.queue_mentoring_reminders(pair.ends_on) >= 2
+    assert any(m[1] == "careers.evaluation" for m in told())
+
+
+@pytest.mark.django_db
+def test_the_annual_report_section_counts_pairs_meetings_and_evaluations(pair, matched):
+    from careers import report
+
+    pair.meetings.create(date=TODAY)
+    with time_machine.travel(datetime.datetime(2026, 10, 1, 12, 0), tick=False):
+        services.submit_evaluation(
+            pair,
+            by=matched["eve_user"],
+            stage="end",
+            usefulness=5,
+            goals_met=3,
+        )
+    figures = report.figures(2025)
+    assert figures["pairs"] == 1
+    assert figures["meetings"] == 1
+    figures = report.figures(2026)
+    end = next(row for row in figures["evaluations"] if row[0].startswith("At the end"))
+    assert end[1:] == [1, 5.0, 3.0]
+    assert report.tables(figures)
