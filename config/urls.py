@@ -32,6 +32,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("registration/", include("registration.urls")),
     path("reports/", include("commitment.reports.urls")),
+    path("recognition/", include("recognition.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -19,7 +19,9 @@ The kernel never names an app. An app registers:
   (`register_post_nominals(name, letters_of)`), blocks of a profile page
   (`register_profile_block(ProfileBlock(...))`), parts of the "my profile" form
   (`register_profile_form_part(ProfileFormPart(...))`), and what a leaver takes with them
-  (`register_leaver_watch(LeaverWatch(...))`).
+  (`register_leaver_watch(LeaverWatch(...))`);
+- sections of the public Commitment page, which the page renders in order after its own
+  content (`register_public_block(PublicBlock(name=..., template=..., context=...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -410,3 +412,33 @@ def register_leaver_watch(watch: LeaverWatch) -> None:
 
 def leaver_watches() -> list[LeaverWatch]:
     return [_leaver_watches[name] for name in sorted(_leaver_watches)]
+
+
+# --- the public Commitment page ----------------------------------------------------------------
+# Sections an app adds to the public Commitment page (/commitment/, anyone, signed in or not):
+# the page renders `public_blocks()` in order, after its own content.
+
+
+@dataclass(frozen=True)
+class PublicBlock:
+    """A section of the public Commitment page.
+
+    `context(request)` returns what `template` needs (a constant number of queries, and only
+    what anyone may see), or None to show nothing. Lower `order` comes first.
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+_public_blocks: dict[str, PublicBlock] = {}
+
+
+def register_public_block(block: PublicBlock) -> None:
+    _put(_public_blocks, block.name, block, lambda a, b: a.template == b.template)
+
+
+def public_blocks() -> list[PublicBlock]:
+    return sorted(_public_blocks.values(), key=lambda block: (block.order, block.name))
