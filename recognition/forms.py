@@ -337,7 +337,9 @@ class OutputForm(RolesMixin):
     doi = forms.CharField(
         label="DOI", max_length=200, required=False, help_text="e.g. 10.1000/xyz123"
     )
-    url = forms.URLField(label="URL (if no DOI)", max_length=500, required=False)
+    url = forms.URLField(
+        label="URL (if no DOI)", max_length=500, required=False, assume_scheme="https"
+    )
     year = forms.IntegerField(min_value=1900, max_value=2100)
 
     field_order = ["title", "kind", "doi", "url", "year", "roles", "credit"]
