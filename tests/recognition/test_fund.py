@@ -120,14 +120,14 @@ def test_a_closed_call_takes_no_applications(make_application, call, clock):
 
 
 def test_only_hr_or_the_steering_group_open_a_call(personas):
-    kwargs = dict(
-        title="Summer call",
-        opens_on=TODAY,
-        closes_on=TODAY + datetime.timedelta(days=30),
-        pot=Decimal("15000"),
-        max_award=Decimal("1000"),
-        criteria="Benefit\nValue",
-    )
+    kwargs = {
+        "title": "Summer call",
+        "opens_on": TODAY,
+        "closes_on": TODAY + datetime.timedelta(days=30),
+        "pot": Decimal("15000"),
+        "max_award": Decimal("1000"),
+        "criteria": "Benefit\nValue",
+    }
     call = services.open_call(by=personas.steering, **kwargs)
     assert (call.min_days_ahead, call.max_share_certified, call.max_share_other) == (28, 50, 70)
     assert call.report_back_weeks == 4
