@@ -47,7 +47,12 @@ def queue_report_reminders(today: datetime.date) -> int:
                 f"page:\n\n{url}\n"
             )
             if queue_notification(
-                application.applicant, kind, f"fund_report:{application.pk}:{due}", subject, body
+                application.applicant,
+                kind,
+                f"fund_report:{application.pk}:{due}",
+                subject,
+                body,
+                reminder_kind=kind,
             ):
                 queued += 1
             if today > due:
@@ -61,6 +66,7 @@ def queue_report_reminders(today: datetime.date) -> int:
                         f"{application.applicant.full_name}'s report on {application.activity} "
                         f"was due on {due.strftime('%-d %B %Y')} ({when}). The award is "
                         f"flagged for you: withdraw it, with a reason, if it should be.\n\n{url}\n",
+                        reminder_kind="fund_report_overdue",
                     ):
                         queued += 1
     return queued
