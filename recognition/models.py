@@ -243,6 +243,7 @@ class FundApplication(models.Model):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The applicant, or their line manager on their behalf.",
@@ -333,7 +334,11 @@ class FundEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(max_length=5000, blank=True)
     created = models.DateTimeField(default=timezone.now)

@@ -38,7 +38,9 @@ def test_the_technician_or_their_manager_records_an_output(personas):
     colleague = TechnicianFactory()
     with pytest.raises(PermissionDenied):
         _record(personas.manager, colleague)
-    again = _record(personas.manager, personas.technician_profile, doi="https://doi.org/10.1000/XYZ123")
+    again = _record(
+        personas.manager, personas.technician_profile, doi="https://doi.org/10.1000/XYZ123"
+    )
     assert again.pk == mine.pk and Output.objects.count() == 1
 
 
@@ -51,9 +53,7 @@ def test_an_output_needs_a_doi_or_url_and_real_roles(personas):
 
 def test_the_directory_filters_by_credit_role(personas, login):
     _record(personas.technician, personas.technician_profile, roles=["formal-analysis"])
-    _record(
-        personas.manager, personas.manager_profile, doi="10.1000/other", roles=["software"]
-    )
+    _record(personas.manager, personas.manager_profile, doi="10.1000/other", roles=["software"])
     page = login(personas.steering).get("/technicians/", {"credit_role": "formal-analysis"})
     assert page.status_code == 200
     names = page.content.decode()
