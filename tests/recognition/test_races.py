@@ -57,12 +57,7 @@ def _closed_call_with(personas, count, *, pot):
             FundApplication.objects.create(
                 call=call,
                 applicant=personas.technician_profile,
-                **{
-                    k: v
-                    for k, v in values(
-                        activity_starts_on=today + datetime.timedelta(days=40)
-                    ).items()
-                },
+                **dict(values(activity_starts_on=today + datetime.timedelta(days=40)).items()),
                 status=S.SUBMITTED,
             )
         )
