@@ -172,6 +172,32 @@ def can_import_orcid_for(user: Any, technician) -> bool:
     )
 
 
+# Who may attempt each step of an application (the services also check the state).
+def may_take_application_step(user: Any, application, step: str) -> bool:
+    panel = application.call.panel
+    if step in ("submit", "claim", "report"):
+        return can_apply_for(user, application.applicant)
+    if step == "review":
+        return is_panel_member(user, panel) and not is_applicant(user, application)
+    if step in ("award", "decline"):
+        return can_decide(user, panel) and not is_applicant(user, application)
+    if step in ("pay", "withdraw"):
+        return can_manage(user) and not is_applicant(user, application)
+    return False
+
+
+def may_take_nomination_step(user: Any, nomination, step: str, panel) -> bool:
+    if step == "testimony":
+        return nomination.nominated_by_id == getattr(user, "pk", None)
+    if step == "review":
+        return is_panel_member(user, panel)
+    if step in ("award", "decline"):
+        return can_manage(user) or is_coordinator(user, panel)
+    if step == "consent":
+        return _is_nominee(user, nomination)
+    return False
+
+
 CHECKS = {
     "recognition.use": can_use,
     "recognition.manage": can_manage,

@@ -287,6 +287,9 @@ def application_step(request, pk: int, action: str):
     if action not in APPLICATION_STEPS:
         raise Http404
     application = _application(request, pk)
+    # The wrong person is refused before any form is read (the service checks again).
+    if not permissions.may_take_application_step(request.user, application, action):
+        raise PermissionDenied("This step is not yours to take.")
     form_class, service, success = APPLICATION_STEPS[action]
     kwargs: dict = {}
     form = None
@@ -502,6 +505,10 @@ def nomination_detail(request, pk: int):
 @permission_required(permissions.can_use)
 def nomination_step(request, pk: int, action: str):
     nomination, judging_round, panel = _nomination(request, pk)
+    if action not in ("testimony", "review", "award", "decline", "consent"):
+        raise Http404
+    if not permissions.may_take_nomination_step(request.user, nomination, action, panel):
+        raise PermissionDenied("This step is not yours to take.")
     try:
         if action == "testimony":
             form = f.TestimonyRequestForm(request.POST)
