@@ -114,7 +114,7 @@ APPLIES = staff(403, technician=200, manager=200)  # technicians on the staff li
 # submitted, the panel (the steering member).
 SEES_SUBMITTED = staff(404, technician=200, manager=200, steering=200, hr=200, admin=200)
 SEES_DRAFT = staff(404, technician=200, manager=200, hr=200, admin=200)
-STEP = dict(method="post")
+STEP = {"method": "post"}
 
 
 def _step(attr, action, expect, note, data=None):
