@@ -1,5 +1,6 @@
 """Dashboard panels of recognition (registered in RecognitionConfig.ready()).
 
+- staff: the open development fund calls, and the way to nominate and to record outputs;
 - panel members: applications waiting for my score;
 - HR: claims to pay and overdue reports (awards flagged for HR).
 """
@@ -20,11 +21,25 @@ def _hr_context(request) -> dict[str, Any]:
     return {"claims": selectors.claims_to_pay()[:5], "overdue": selectors.overdue_reports()[:5]}
 
 
+def _staff_context(request) -> dict[str, Any]:
+    return {
+        "open_calls": selectors.open_calls(),
+        "keeps_outputs": permissions.can_apply(request.user),
+    }
+
+
 def _is_panel_member(user) -> bool:
     return permissions.can_use(user) and user.recognition_panels.exists()
 
 
 PANELS = [
+    Panel(
+        name="recognition.staff",
+        template="recognition/panels/staff.html",
+        applies=permissions.can_use,
+        context=_staff_context,
+        order=70,
+    ),
     Panel(
         name="recognition.scoring",
         template="recognition/panels/scoring.html",

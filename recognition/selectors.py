@@ -37,6 +37,15 @@ def calls_for_index(today=None):
     }
 
 
+def open_calls(limit: int = 3) -> list[FundCall]:
+    today = timezone.localdate()
+    return list(
+        FundCall.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by(
+            "closes_on", "pk"
+        )[:limit]
+    )
+
+
 def call_for_page(pk: int) -> FundCall | None:
     return FundCall.objects.select_related("panel__coordinator").filter(pk=pk).first()
 
