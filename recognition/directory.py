@@ -5,14 +5,16 @@ The directory names none of this."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, TextField, Value
+from django.db.models.functions import Cast
 
 from portal.registry import DirectoryFilter, ProfileBlock
-from recognition import selectors
-from recognition.models import CREDIT_ROLES, Contribution
+from recognition.models import CREDIT_ROLES, Contribution, Nomination
 
 
 def _nothing(queryset, name, value):
@@ -61,12 +63,65 @@ DIRECTORY_FILTER = DirectoryFilter(
 )
 
 
+@dataclass(frozen=True)
+class ProfileLine:
+    title: str
+    year: int
+    link: str = ""
+    credit: str = ""
+    roles: tuple[str, ...] = ()
+
+
 def profile_block(request, technician) -> dict[str, Any] | None:
-    awards = selectors.profile_awards(technician)
-    contributions = selectors.contributions_of(technician)
-    if not awards and not contributions:
+    """The technician's awards (with their consent) and confirmed outputs with roles, read in
+    one query (a union of the two), so the profile costs one query more whatever they hold."""
+    outputs = (
+        Contribution.objects.filter(technician=technician, confirmed=True)
+        .annotate(
+            row=Value("output"),
+            title=F("output__title"),
+            year=F("output__year"),
+            doi=F("output__doi"),
+            url=F("output__url"),
+            given=F("credit"),
+            codes=Cast("roles", TextField()),
+        )
+        .values_list("row", "title", "year", "doi", "url", "given", "codes")
+        .order_by()
+    )
+    awards = (
+        Nomination.objects.filter(
+            status=Nomination.Status.WINNER, consent_to_publish=True, nominee=technician
+        )
+        .annotate(
+            row=Value("award"),
+            title=F("category__name"),
+            year=F("round_year"),
+            doi=Value(""),
+            url=Value(""),
+            given=Value(""),
+            codes=Value(""),
+        )
+        .values_list("row", "title", "year", "doi", "url", "given", "codes")
+        .order_by()
+    )
+    lines: dict[str, list[ProfileLine]] = {"award": [], "output": []}
+    credits = dict(Contribution.Credit.choices)
+    for row, title, year, doi, url, given, codes in outputs.union(awards, all=True).order_by(
+        "-year", "title"
+    ):
+        lines[row].append(
+            ProfileLine(
+                title=title,
+                year=year,
+                link=f"https://doi.org/{doi}" if doi else url,
+                credit=credits.get(given, ""),
+                roles=tuple(json.loads(codes)) if codes else (),
+            )
+        )
+    if not lines["award"] and not lines["output"]:
         return None
-    return {"awards": awards, "contributions": contributions}
+    return {"awards": lines["award"], "contributions": lines["output"]}
 
 
 PROFILE_BLOCK = ProfileBlock(
