@@ -106,3 +106,92 @@ def test_the_demo_seeder_is_deterministic_and_idempotent():
     assert Nomination.objects.filter(status="winner").exists()
     assert Nomination.objects.filter(status="open").exists()
     assert Contribution.objects.exists()
+
+
+def test_forms_post_through_the_services(personas, login, clock, members):
+    from recognition.models import AwardCategory, JudgingRound, Testimony
+
+    hr = login(personas.hr)
+    response = hr.post(
+        "/recognition/calls/new/",
+        {
+            "title": "Summer call",
+            "opens_on": "2026-03-01",
+            "closes_on": "2026-03-31",
+            "pot": "15000",
+            "max_award": "1000",
+            "max_share_certified": "50",
+            "max_share_other": "70",
+            "min_days_ahead": "28",
+            "report_back_weeks": "4",
+            "criteria": "Benefit\nValue",
+            "panel_members": members[0].email.upper(),
+        },
+    )
+    call = FundCall.objects.get(title="Summer call")
+    assert response.status_code == 302 and response["Location"] == call.get_absolute_url()
+    assert list(call.panel.members.all()) == [members[0]]
+    assert call.panel.coordinator == personas.hr
+    response = hr.post(
+        "/recognition/awards/manage/",
+        {"form": "category", "category-name": "Outreach", "category-description": ""},
+    )
+    assert response.status_code == 302
+    category = AwardCategory.objects.get(name="Outreach")
+    response = hr.post(
+        "/recognition/awards/manage/",
+        {
+            "form": "round",
+            "round-year": "2026",
+            "round-number": "1",
+            "round-criteria": "Impact",
+            "round-scoring_closes_on": "2026-04-20",
+            "round-members": members[1].email,
+        },
+    )
+    assert response.status_code == 302
+    assert JudgingRound.objects.get().panel.members.get() == members[1]
+
+    manager = login(personas.manager)
+    response = manager.post(
+        "/recognition/awards/nominate/",
+        {
+            "category": category.pk,
+            "nominee_email": personas.technician_profile.email,
+            "statement": "Runs outreach days for schools.",
+        },
+    )
+    nomination = Nomination.objects.get()
+    assert response.status_code == 302 and nomination.round_number == 1
+    response = manager.post(
+        f"/recognition/nominations/{nomination.pk}/testimony/",
+        {"supporter_email": personas.manager_profile.email},
+    )
+    assert Testimony.objects.get().supporter == personas.manager_profile
+    # Nominating oneself through the page is refused on the form.
+    response = login(personas.technician).post(
+        "/recognition/awards/nominate/",
+        {
+            "category": category.pk,
+            "nominee_email": personas.technician_profile.email,
+            "statement": "Me.",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot nominate yourself" in response.content.decode()
+
+    technician = login(personas.technician)
+    response = technician.post(
+        "/recognition/outputs/",
+        {
+            "title": "A dataset",
+            "kind": "dataset",
+            "doi": "10.5281/zenodo.42",
+            "year": "2025",
+            "roles": ["data-curation", "resources"],
+            "credit": "author",
+        },
+    )
+    assert response.status_code == 302
+    contribution = Contribution.objects.get(technician=personas.technician_profile)
+    assert contribution.roles == ["data-curation", "resources"]
