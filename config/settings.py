@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "voice",
     "announcements",
     "careers",
+    "recognition",
 ]
 
 MIDDLEWARE = [
@@ -483,6 +484,15 @@ TRAINING_NO_SHOW_LIMIT = int(env("TRAINING_NO_SHOW_LIMIT", "3"))
 SKILLS_MIN_HOLDERS = int(env("SKILLS_MIN_HOLDERS", "2"))
 SKILLS_REVIEW_MONTHS = int(env("SKILLS_REVIEW_MONTHS", "12"))
 SKILLS_MIN_UNIT_FOR_PEOPLE = int(env("SKILLS_MIN_UNIT_FOR_PEOPLE", "3"))
+
+# Recognition: the ORCID public API that works are imported from (requests, with a timeout in
+# seconds), and the cut-off days (MM-DD) of the awards' judging rounds, in order: a nomination
+# made after a cut-off goes to the next round.
+ORCID_API_URL = env("ORCID_API_URL", "https://pub.orcid.org/v3.0")
+ORCID_TIMEOUT = float(env("ORCID_TIMEOUT", "10"))
+RECOGNITION_ROUND_CUTOFFS = [
+    day.strip() for day in env("RECOGNITION_ROUND_CUTOFFS", "03-31,09-30").split(",") if day.strip()
+]
 
 # Security. Production (DEBUG off) passes `manage.py check --deploy --fail-level WARNING`.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -52,6 +52,7 @@ urlpatterns = [
     path("announcements/", include("announcements.urls")),
     path("commitment/", include("commitment.urls")),
     path("careers/", include("careers.urls")),
+    path("recognition/", include("recognition.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -19,9 +19,11 @@ The kernel never names an app. An app registers:
   (`register_post_nominals(name, letters_of)`), blocks of a profile page
   (`register_profile_block(ProfileBlock(...))`), parts of the "my profile" form
   (`register_profile_form_part(ProfileFormPart(...))`), and what a leaver takes with them
-  (`register_leaver_watch(LeaverWatch(...))`).
+  (`register_leaver_watch(LeaverWatch(...))`);
 - kinds of reminder, which each person may have at once, in a weekly digest or never
-  (`register_reminder_kind(ReminderKind(name=..., label=...))`).
+  (`register_reminder_kind(ReminderKind(name=..., label=...))`);
+- sections of the public Commitment page, which the page renders in order after its own
+  content (`register_public_block(PublicBlock(name=..., template=..., context=...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -472,3 +474,33 @@ def register_anonymiser(name: str, anonymise: Anonymiser, *, order: int = 100) -
 def anonymisers() -> dict[str, Anonymiser]:
     ordered = sorted(_anonymisers.items(), key=lambda item: (item[1][1], item[0]))
     return {name: fn for name, (fn, _order) in ordered}
+
+
+# --- the public Commitment page ----------------------------------------------------------------
+# Sections an app adds to the public Commitment page (/commitment/, anyone, signed in or not):
+# the page renders `public_blocks()` in order, after its own content.
+
+
+@dataclass(frozen=True)
+class PublicBlock:
+    """A section of the public Commitment page.
+
+    `context(request)` returns what `template` needs (a constant number of queries, and only
+    what anyone may see), or None to show nothing. Lower `order` comes first.
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+_public_blocks: dict[str, PublicBlock] = {}
+
+
+def register_public_block(block: PublicBlock) -> None:
+    _put(_public_blocks, block.name, block, lambda a, b: a.template == b.template)
+
+
+def public_blocks() -> list[PublicBlock]:
+    return sorted(_public_blocks.values(), key=lambda block: (block.order, block.name))

@@ -184,7 +184,8 @@ def test_a_profile_runs_a_fixed_number_of_queries(
     )
     client = login(personas.manager)
     client.get("/")
-    with django_assert_max_num_queries(7):  # 7: with the post-nominals (one query)
+    # 8: with the post-nominals (one query) and recognition's block (awards and outputs: one)
+    with django_assert_max_num_queries(8):
         response = client.get(url(full_profile))
     assert response.status_code == 200
 

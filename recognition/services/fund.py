@@ -1,0 +1,624 @@
+"""The development fund: calls, applications, the panel's advice, awards within the pot,
+claims with receipts, payment, the report back, and HR's withdrawal of an award.
+
+Every step locks the application (and, for an award, the call: its pot), refuses a wrong
+state or person in a sentence, moves, and records a FundEvent with the actor; whom it must
+tell is told through the outbox in the same transaction. Technicians are addressed by their
+Technician row (the staff-list address, account or not).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from portal.evidence import check_evidence_file
+from portal.permissions import is_hr, is_steering_group
+from portal.services import queue_notification
+from recognition import permissions
+from recognition.models import FundApplication, FundCall, FundEvent, Receipt
+from recognition.services import panels
+from recognition.services._common import (
+    CENTS,
+    actor,
+    copy_back,
+    hr_users,
+    link,
+    money,
+    required,
+)
+
+S = FundApplication.Status
+
+NOT_OPENER = "Only HR or the steering group can open a call."
+NOT_APPLICANT = "Only the applicant or their line manager can do this."
+NOT_DECIDER = "Only HR or the call's coordinator can decide on applications."
+NOT_HR = "Only HR can do this."
+OWN_APPLICATION = "You cannot decide on your own application."
+CALL_NOT_OPEN = "This call is not open: it takes applications from {opens} to {closes}."
+CALL_NOT_CLOSED = "Awards are made once the call has closed (it closes on {closes})."
+TOO_SOON = (
+    "The activity starts too soon: this call needs applications at least {days} days "
+    "before it starts, so on or after {earliest}."
+)
+ABOVE_MAX_AWARD = "The largest award from this call is {max}: please ask for no more."
+ABOVE_SHARE = (
+    "This call funds at most {share} % of the cost of {kind} activity, so at most {limit} "
+    "of {cost}."
+)
+OVER_POT = "Awarding {amount} would take the call over its pot: {remaining} of {pot} is left."
+ABOVE_REQUEST = "The award cannot be more than the {requested} asked for."
+WRONG_STATE = "This application is {status}: it cannot be {verb}."
+RECEIPTS_NEEDED = "Please attach at least one receipt."
+ABOVE_AWARD = "At most the award of {awarded} can be {verb}."
+
+
+def _day(day: datetime.date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
+def _lock(application: FundApplication) -> FundApplication:
+    return (
+        FundApplication.objects.select_for_update(of=("self",))
+        .select_related("call__panel", "applicant__line_manager")
+        .get(pk=application.pk)
+    )
+
+
+def _refuse_unless(application: FundApplication, states, verb: str) -> None:
+    if application.status not in states:
+        raise ValidationError(
+            WRONG_STATE.format(status=application.get_status_display().lower(), verb=verb),
+            code="wrong_state",
+        )
+
+
+def _move(
+    application: FundApplication, to_status: str, *, by, note: str = "", **changes
+) -> FundEvent:
+    from_status = application.status
+    for name, value in changes.items():
+        setattr(application, name, value)
+    application.status = to_status
+    application.full_clean()
+    application.save()
+    return FundEvent.objects.create(
+        application=application,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor(by),
+        note=note,
+    )
+
+
+def _tell_applicant(
+    application: FundApplication, event: FundEvent, subject: str, body: str
+) -> None:
+    queue_notification(
+        application.applicant,
+        f"fund_{event.to_status}",
+        f"fund:{application.pk}:event:{event.pk}",
+        subject,
+        f"{body}\n\n{link(application.get_absolute_url())}\n",
+    )
+
+
+def _tell_users(users, application, event, subject: str, body: str) -> None:
+    for user in users:
+        if user is None:
+            continue
+        queue_notification(
+            user,
+            f"fund_{event.to_status}",
+            f"fund:{application.pk}:event:{event.pk}",
+            subject,
+            f"{body}\n\n{link(application.get_absolute_url())}\n",
+        )
+
+
+# --- calls -----------------------------------------------------------------------------------
+
+
+def can_open_call(user) -> bool:
+    return permissions.can_use(user) and (is_hr(user) or is_steering_group(user))
+
+
+@transaction.atomic
+def open_call(
+    *,
+    by,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    pot: Decimal,
+    max_award: Decimal,
+    description: str = "",
+    max_share_certified: int = 50,
+    max_share_other: int = 70,
+    min_days_ahead: int = 28,
+    questions: str = "",
+    criteria: str = "",
+    report_back_weeks: int = 4,
+    scoring_closes_on: datetime.date | None = None,
+    coordinator=None,
+    panel_members=(),
+) -> FundCall:
+    """A new call with its panel (scoring closes two weeks after the call unless given)."""
+    if not can_open_call(by):
+        raise PermissionDenied(NOT_OPENER)
+    call = FundCall(
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        pot=pot,
+        max_award=max_award,
+        max_share_certified=max_share_certified,
+        max_share_other=max_share_other,
+        min_days_ahead=min_days_ahead,
+        questions=(questions or "").strip(),
+        report_back_weeks=report_back_weeks,
+        created_by=actor(by),
+    )
+    call.full_clean()
+    scoring_closes_on = scoring_closes_on or closes_on + datetime.timedelta(days=14)
+    if scoring_closes_on < closes_on:
+        raise ValidationError(
+            {"scoring_closes_on": ["Scoring closes on or after the day the call closes."]}
+        )
+    call.panel = panels.make_panel(
+        name=f"Panel: {call.title}",
+        criteria=criteria,
+        scoring_closes_on=scoring_closes_on,
+        coordinator=coordinator or actor(by),
+        members=panel_members,
+    )
+    call.save()
+    return call
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def remaining_pot(call: FundCall) -> Decimal:
+    awarded = FundApplication.objects.filter(
+        call=call, status__in=FundApplication.FUNDED
+    ).aggregate(total=Sum("amount_awarded"))["total"] or Decimal("0")
+    return (call.pot - awarded).quantize(CENTS)
+
+
+def check_limits(
+    call: FundCall,
+    *,
+    activity_starts_on: datetime.date,
+    cost: Decimal,
+    amount_requested: Decimal,
+    certified: bool,
+    today: datetime.date,
+) -> None:
+    """Refuse, with a sentence on the field, an activity too soon or an amount over the call's
+    limits: at least `min_days_ahead` days ahead (exactly that many is accepted), at most the
+    largest award, at most the share of the cost (50 % certified, 70 % other by default)."""
+    errors: dict[str, list[str]] = {}
+    earliest = today + datetime.timedelta(days=call.min_days_ahead)
+    if activity_starts_on < earliest:
+        errors["activity_starts_on"] = [
+            TOO_SOON.format(days=call.min_days_ahead, earliest=_day(earliest))
+        ]
+    messages = []
+    if amount_requested > call.max_award:
+        messages.append(ABOVE_MAX_AWARD.format(max=money(call.max_award)))
+    share = call.max_share_certified if certified else call.max_share_other
+    limit = (cost * share / Decimal(100)).quantize(CENTS)
+    if amount_requested > limit:
+        messages.append(
+            ABOVE_SHARE.format(
+                share=share,
+                kind="a certified" if certified else "an uncertified",
+                limit=money(limit),
+                cost=money(cost),
+            )
+        )
+    if messages:
+        errors["amount_requested"] = messages
+    if errors:
+        raise ValidationError(errors)
+
+
+APPLICATION_FIELDS = (
+    "activity",
+    "certified",
+    "activity_starts_on",
+    "activity_ends_on",
+    "cost",
+    "amount_requested",
+    "match_funding",
+    "match_funding_source",
+    "expected_return",
+    "sharing_plan",
+    "answers",
+)
+
+
+def _set_values(application: FundApplication, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot set {sorted(unknown)}")
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(application, name, value)
+    if application.match_funding and not application.match_funding_source:
+        raise ValidationError(
+            {"match_funding_source": ["Please say where the match funding comes from."]}
+        )
+    questions = application.call.questions_list
+    answers = [str(answer).strip() for answer in (application.answers or [])]
+    if len(answers) < len(questions) or not all(answers[: len(questions)]):
+        raise ValidationError({"answers": ["Please answer every question of the call."]})
+    application.answers = answers[: len(questions)]
+    application.full_clean()
+
+
+@transaction.atomic
+def create_fund_application(*, by, call: FundCall, applicant, **values: Any) -> FundApplication:
+    """A draft, by the technician or their line manager on their behalf."""
+    if not permissions.can_apply_for(by, applicant):
+        raise PermissionDenied(NOT_APPLICANT)
+    if not call.is_open():
+        raise ValidationError(
+            CALL_NOT_OPEN.format(opens=_day(call.opens_on), closes=_day(call.closes_on))
+        )
+    application = FundApplication(call=call, applicant=applicant, made_by=actor(by))
+    _set_values(application, values)
+    check_limits(
+        call,
+        activity_starts_on=application.activity_starts_on,
+        cost=application.cost,
+        amount_requested=application.amount_requested,
+        certified=application.certified,
+        today=timezone.localdate(),
+    )
+    application.save()
+    FundEvent.objects.create(
+        application=application, to_status=S.DRAFT, actor=actor(by), note="Created."
+    )
+    return application
+
+
+@transaction.atomic
+def update_fund_application(application: FundApplication, *, by, **values: Any) -> FundApplication:
+    locked = _lock(application)
+    if not permissions.can_apply_for(by, locked.applicant):
+        raise PermissionDenied(NOT_APPLICANT)
+    _refuse_unless(locked, (S.DRAFT,), "edited")
+    _set_values(locked, values)
+    check_limits(
+        locked.call,
+        activity_starts_on=locked.activity_starts_on,
+        cost=locked.cost,
+        amount_requested=locked.amount_requested,
+        certified=locked.certified,
+        today=timezone.localdate(),
+    )
+    locked.save()
+    copy_back(application, locked)
+    return application
+
+
+@transaction.atomic
+def submit_fund_application(application: FundApplication, *, by) -> FundApplication:
+    """Send a draft to the call's panel: the call must be open and the limits met today."""
+    locked = _lock(application)
+    if not permissions.can_apply_for(by, locked.applicant):
+        raise PermissionDenied(NOT_APPLICANT)
+    _refuse_unless(locked, (S.DRAFT,), "submitted")
+    call = locked.call
+    today = timezone.localdate()
+    if not call.is_open(today):
+        raise ValidationError(
+            CALL_NOT_OPEN.format(opens=_day(call.opens_on), closes=_day(call.closes_on)),
+            code="call_closed",
+        )
+    check_limits(
+        call,
+        activity_starts_on=locked.activity_starts_on,
+        cost=locked.cost,
+        amount_requested=locked.amount_requested,
+        certified=locked.certified,
+        today=today,
+    )
+    event = _move(locked, S.SUBMITTED, by=by, submitted_at=timezone.now())
+    _tell_applicant(
+        locked,
+        event,
+        f"Your application to {call.title} was received",
+        f"Your application for {locked.activity} ({money(locked.amount_requested)}) was "
+        f"submitted to {call.title}. The panel scores applications after the call closes on "
+        f"{_day(call.closes_on)}; you will hear the outcome with the panel's feedback.",
+    )
+    copy_back(application, locked)
+    return application
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def _lock_for_decider(application: FundApplication, by) -> FundApplication:
+    locked = _lock(application)
+    if not permissions.can_decide(by, locked.call.panel):
+        raise PermissionDenied(NOT_DECIDER)
+    if permissions.is_applicant(by, locked):
+        raise PermissionDenied(OWN_APPLICATION)
+    return locked
+
+
+@transaction.atomic
+def award_fund_application(
+    application: FundApplication, *, by, amount: Decimal, feedback: str = ""
+) -> FundApplication:
+    """Award `amount` (at most what was asked and the largest award) once the call has closed,
+    for a submitted application, never above what is left of the pot. The call's row is locked
+    first, so two awards at once cannot both take the last money. The panel's scores advise;
+    they do not gate."""
+    call = FundCall.objects.select_for_update().get(pk=application.call_id)
+    locked = _lock_for_decider(application, by)
+    _refuse_unless(locked, (S.SUBMITTED,), "awarded")
+    if not call.has_closed():
+        raise ValidationError(CALL_NOT_CLOSED.format(closes=_day(call.closes_on)), code="open")
+    amount = Decimal(amount).quantize(CENTS)
+    if amount <= 0:
+        raise ValidationError({"amount": ["The award must be more than £0."]})
+    if amount > locked.amount_requested:
+        raise ValidationError(
+            {"amount": [ABOVE_REQUEST.format(requested=money(locked.amount_requested))]}
+        )
+    if amount > call.max_award:
+        raise ValidationError({"amount": [ABOVE_MAX_AWARD.format(max=money(call.max_award))]})
+    remaining = remaining_pot(call)  # read under the call's lock
+    if amount > remaining:
+        raise ValidationError(
+            OVER_POT.format(
+                amount=money(amount),
+                remaining=money(max(remaining, Decimal(0))),
+                pot=money(call.pot),
+            ),
+            code="over_pot",
+        )
+    due = locked.activity_ends_on + datetime.timedelta(weeks=call.report_back_weeks)
+    feedback = (feedback or "").strip()
+    event = _move(
+        locked,
+        S.AWARDED,
+        by=by,
+        note=f"Awarded {money(amount)}.",
+        amount_awarded=amount,
+        decided_by=actor(by),
+        decided_at=timezone.now(),
+        feedback=feedback,
+        report_due_on=due,
+    )
+    _tell_applicant(
+        locked,
+        event,
+        f"Your application to {call.title} was awarded {money(amount)}",
+        f"The panel awarded {money(amount)} towards {locked.activity}.\n\n"
+        + (f"The panel's feedback:\n{feedback}\n\n" if feedback else "")
+        + "After the activity, send your claim with the receipts from the application page "
+        f"(it is paid up to the award), and your short report by {_day(due)}.",
+    )
+    copy_back(application, locked)
+    return application
+
+
+@transaction.atomic
+def decline_fund_application(application: FundApplication, *, by, feedback: str) -> FundApplication:
+    locked = _lock_for_decider(application, by)
+    _refuse_unless(locked, (S.SUBMITTED,), "declined")
+    if not locked.call.has_closed():
+        raise ValidationError(CALL_NOT_CLOSED.format(closes=_day(locked.call.closes_on)))
+    feedback = required(feedback, "feedback", "Please give the applicant the panel's feedback.")
+    event = _move(
+        locked,
+        S.NOT_FUNDED,
+        by=by,
+        decided_by=actor(by),
+        decided_at=timezone.now(),
+        feedback=feedback,
+    )
+    _tell_applicant(
+        locked,
+        event,
+        f"Your application to {locked.call.title} was not funded",
+        f"The panel could not fund {locked.activity} this time.\n\nThe panel's feedback:\n"
+        f"{feedback}",
+    )
+    copy_back(application, locked)
+    return application
+
+
+# --- after the award -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_fund_application(
+    application: FundApplication, *, by, amount: Decimal, receipts
+) -> FundApplication:
+    """The applicant claims the money with receipts (checked as evidence is), up to the award."""
+    locked = _lock(application)
+    if not permissions.can_apply_for(by, locked.applicant):
+        raise PermissionDenied(NOT_APPLICANT)
+    _refuse_unless(locked, (S.AWARDED,), "claimed")
+    amount = Decimal(amount).quantize(CENTS)
+    if amount <= 0:
+        raise ValidationError({"amount": ["The claim must be more than £0."]})
+    if amount > locked.amount_awarded:
+        raise ValidationError(
+            {"amount": [ABOVE_AWARD.format(awarded=money(locked.amount_awarded), verb="claimed")]}
+        )
+    receipts = [upload for upload in receipts or [] if upload]
+    if not receipts:
+        raise ValidationError({"receipts": [RECEIPTS_NEEDED]})
+    saved: list[Receipt] = []
+    try:
+        for upload in receipts:
+            try:
+                checked = check_evidence_file(upload)
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "receipts": [
+                            f"{getattr(upload, 'name', 'A file')}: {m}" for m in error.messages
+                        ]
+                    }
+                ) from None
+            upload.seek(0)
+            receipt = Receipt(
+                application=locked,
+                name=checked.original_name,
+                content_type=checked.kind.content_type,
+            )
+            receipt.file.save(checked.storage_name, upload, save=False)
+            receipt.save()
+            saved.append(receipt)
+        event = _move(
+            locked, S.CLAIMED, by=by, note=f"Claimed {money(amount)}.", amount_claimed=amount
+        )
+    except Exception:
+        for receipt in saved:
+            receipt.file.storage.delete(receipt.file.name)
+        raise
+    _tell_users(
+        hr_users(),
+        locked,
+        event,
+        f"A development fund claim to pay: {locked.applicant.full_name}",
+        f"{locked.applicant.full_name} claimed {money(amount)} of an award of "
+        f"{money(locked.amount_awarded)} for {locked.activity}, with "
+        f"{len(saved)} receipt{'s' if len(saved) != 1 else ''}.",
+    )
+    copy_back(application, locked)
+    return application
+
+
+@transaction.atomic
+def pay_fund_application(
+    application: FundApplication, *, by, amount: Decimal, reference: str
+) -> FundApplication:
+    """HR pays a claim, up to the award."""
+    locked = _lock(application)
+    if not permissions.can_manage(by):
+        raise PermissionDenied(NOT_HR)
+    if permissions.is_applicant(by, locked):
+        raise PermissionDenied(OWN_APPLICATION)
+    _refuse_unless(locked, (S.CLAIMED,), "paid")
+    amount = Decimal(amount).quantize(CENTS)
+    if amount <= 0:
+        raise ValidationError({"amount": ["The payment must be more than £0."]})
+    if amount > locked.amount_awarded:
+        raise ValidationError(
+            {"amount": [ABOVE_AWARD.format(awarded=money(locked.amount_awarded), verb="paid")]}
+        )
+    reference = required(reference, "reference", "Please give the payment reference.")
+    event = _move(
+        locked,
+        S.PAID,
+        by=by,
+        note=f"Paid {money(amount)}, reference {reference}.",
+        amount_paid=amount,
+        payment_reference=reference,
+    )
+    _tell_applicant(
+        locked,
+        event,
+        f"Your development fund claim was paid ({money(amount)})",
+        f"HR paid {money(amount)} for {locked.activity} (reference {reference}). Your report "
+        f"is due by {_day(locked.report_due_on)}.",
+    )
+    copy_back(application, locked)
+    return application
+
+
+@transaction.atomic
+def submit_fund_report(
+    application: FundApplication, *, by, report: str, shareable: bool = False
+) -> FundApplication:
+    """The short report after the activity; a shareable one becomes an impact story."""
+    locked = _lock(application)
+    if not permissions.can_apply_for(by, locked.applicant):
+        raise PermissionDenied(NOT_APPLICANT)
+    _refuse_unless(locked, FundApplication.REPORT_DUE, "reported on")
+    report = required(report, "report", "Please write your report.")
+    event = _move(
+        locked,
+        S.REPORTED,
+        by=by,
+        report=report,
+        report_shareable=bool(shareable),
+        reported_on=timezone.localdate(),
+    )
+    coordinator = locked.call.panel.coordinator if locked.call.panel else None
+    _tell_users(
+        [coordinator] if coordinator else hr_users(),
+        locked,
+        event,
+        f"{locked.applicant.full_name} reported back on {locked.activity}",
+        "The report is on the application page.",
+    )
+    copy_back(application, locked)
+    return application
+
+
+@transaction.atomic
+def withdraw_fund_award(application: FundApplication, *, by, reason: str) -> FundApplication:
+    """HR withdraws the money (an overdue report, for example), with a reason."""
+    locked = _lock(application)
+    if not permissions.can_manage(by):
+        raise PermissionDenied(NOT_HR)
+    _refuse_unless(locked, FundApplication.REPORT_DUE, "withdrawn")
+    reason = required(reason, "reason", "Please give the reason for withdrawing the award.")
+    event = _move(locked, S.WITHDRAWN, by=by, note=reason, withdrawal_reason=reason)
+    _tell_applicant(
+        locked,
+        event,
+        f"Your development fund award for {locked.activity} was withdrawn",
+        f"HR withdrew the award. Their reason:\n{reason}",
+    )
+    copy_back(application, locked)
+    return application
+
+
+# --- the panel -------------------------------------------------------------------------------
+
+
+def review_fund_application(
+    application: FundApplication,
+    *,
+    by,
+    conflict: bool = False,
+    conflict_reason: str = "",
+    scores=(),
+    comment: str = "",
+):
+    """A panel member declares a conflict, or scores each criterion 1–5 with a comment."""
+    if permissions.is_applicant(by, application):
+        raise PermissionDenied(panels.OWN_ITEM)
+    if application.status != S.SUBMITTED:
+        raise ValidationError(
+            WRONG_STATE.format(status=application.get_status_display().lower(), verb="scored")
+        )
+    return panels.record_review(
+        application.call.panel,
+        by=by,
+        application=application,
+        conflict=conflict,
+        conflict_reason=conflict_reason,
+        scores=scores,
+        comment=comment,
+    )
