@@ -69,8 +69,25 @@ def public(request):
             "pillars": pillars,
             "departments": Department.objects.order_by("name").only("name", "slug"),
             "report": selectors.latest_approved_report(),
+            "blocks": _public_blocks(request),
         },
     )
+
+
+def _public_blocks(request) -> list:
+    """What other apps show on the public page (impact stories, award winners), rendered."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from portal import registry
+
+    rendered = []
+    for block in registry.public_blocks():
+        context = block.context(request)
+        if context is not None:
+            html = render_to_string(block.template, context, request=request)
+            rendered.append(mark_safe(html))  # noqa: S308  (our own rendered templates)
+    return rendered
 
 
 @require_GET

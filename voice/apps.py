@@ -7,10 +7,13 @@ class VoiceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from commitment.hooks import register_self_assessment_voice
         from portal import registry
-        from voice import demo, panels, permissions, report, services
+        from voice import demo, panels, permissions, report, selectors, services
 
         registry.register_checks(permissions.CHECKS)
+        # The self-assessment's "Technician voice" in each pillar, from the period's surveys.
+        register_self_assessment_voice(selectors.self_assessment_voice)
         registry.register_reminder("voice.surveys", services.queue_survey_reminders)
         registry.register_reminder_kind(
             registry.ReminderKind(

@@ -518,3 +518,50 @@ def training_summary(technician) -> dict[str, Any]:
         "rows": mine.this_year.rows,
         "on_track": mine.on_track,
     }
+
+
+# --- the self-assessment's "Technician voice" ---------------------------------------------------
+
+
+def self_assessment_period(submission) -> tuple[datetime.date, datetime.date]:
+    """The surveys a submission speaks for: those of the plan it closes, else the three years
+    before it is due."""
+    plan = getattr(submission, "closes_plan", None)
+    if plan is not None:
+        return plan.starts_on, plan.ends_on
+    return submission.due_on - datetime.timedelta(days=3 * 365), submission.due_on
+
+
+def self_assessment_voice(submission, pillar: str) -> list[str]:
+    """Paragraphs for one pillar: the period's surveys with their response rates, the results
+    of questions tagged with the pillar, and the actions they led to (thresholds applied)."""
+    start, end = self_assessment_period(submission)
+    paragraphs = []
+    for item in voice_evidence(start, end):
+        rate = f" ({item['rate']} %)" if item["rate"] is not None else ""
+        kind = "anonymous" if item["anonymous"] else "named"
+        lines = [
+            f"{item['survey']} ({kind}, closed {item['closes_on']:%-d %B %Y}): "
+            f"{item['answered']:,} of {item['invited']:,} invited technicians answered{rate}."
+        ]
+        for headline in item["headlines"]:
+            if headline["pillar"] != pillar:
+                continue
+            change = (
+                f", {headline['change']:+.1f} on the year before"
+                if headline["change"] is not None
+                else ""
+            )
+            lines.append(
+                f"“{headline['question']}”: a mean of {headline['mean']:.1f} out of 5 from "
+                f"{headline['respondents']:,} people{change}."
+            )
+        if len(lines) > 1:
+            if item["actions"]:
+                lines.append(
+                    "Actions it led to: "
+                    + "; ".join(f"{a['ref']} {a['title']} ({a['status']})" for a in item["actions"])
+                    + "."
+                )
+            paragraphs.append(" ".join(lines))
+    return paragraphs

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 PILLAR_TITLES = ["Visibility", "Recognition", "Career development", "Sustainability"]
 APPENDICES = {
-    "Who we are": "Appendix A: Who we are",
-    "Visibility": "Appendix B: Visibility",
-    "Recognition": "Appendix C: Recognition",
-    "Career development": "Appendix D: Career development",
-    "Sustainability": "Appendix E: Sustainability",
-    "The action plan": "Appendix F: The action plan",
+    "Who we are": "Appendix: Who we are",
+    "Visibility": "Appendix: Visibility",
+    "Recognition": "Appendix: Recognition",
+    "Career development": "Appendix: Career development",
+    "Sustainability": "Appendix: Sustainability",
+    "The action plan": "Appendix: The action plan",
 }
 # The narrative first (a summary, each pillar, the highlights), then the data as appendices.
 SECTION_TITLES = ["Executive summary", *PILLAR_TITLES, "Highlights", *APPENDICES.values()]
@@ -46,7 +46,9 @@ def pdf_sections(pdf: bytes) -> tuple[int, list[str], dict[str, str]]:
     current = None
     for text in pages[2:]:
         first_line = text.strip().splitlines()[0].strip()
-        if first_line in SECTION_TITLES:
+        # Appendices are lettered in the order apps registered them: keyed without the letter.
+        first_line = re.sub(r"^Appendix [A-Z]: ", "Appendix: ", first_line)
+        if first_line in SECTION_TITLES or first_line.startswith("Appendix: "):
             current = first_line
         if current:
             sections[current] = sections.get(current, "") + squash(text)
@@ -134,13 +136,16 @@ def test_the_pdf_holds_the_figures_section_by_section(ready_report):
     pages, page_texts, sections = pdf_sections(ready_report.file.read())
     assert 8 <= pages <= 30
     assert ready_report.pages == pages
-    cover, contents = squash(page_texts[0]), squash(page_texts[1])
+    # The contents run over as many pages as the registered sections need.
+    cover, contents = squash(page_texts[0]), "".join(squash(text) for text in page_texts[1:4])
     assert "annualprogressreport" in cover and "2025–26" in cover
     # The contents page lists every section with its page number.
     assert contents.startswith("Contents")
     for title in SECTION_TITLES:
-        assert re.search(re.escape(squash(title)) + r"\.{3,}\d+", contents), title
-    assert set(sections) == set(SECTION_TITLES)
+        pattern = re.escape(squash(title)).replace("Appendix:", "Appendix[A-Z]:")
+        assert re.search(pattern + r"\.{3,}\d+", contents), title
+    # Apps registered since (careers, recognition, the voice) add appendices after these.
+    assert set(SECTION_TITLES) <= set(sections)
 
     summary = sections["Executive summary"]
     # Each pillar's narrative, in the order a reader expects.
@@ -268,7 +273,8 @@ def test_the_figures_page_runs_the_same_queries_whatever_the_data(
     known_data, hr, client, django_assert_max_num_queries
 ):
     client.force_login(hr)
-    with django_assert_max_num_queries(100) as small:
+    # Every registered section runs its own constant queries (careers, recognition, the voice).
+    with django_assert_max_num_queries(130) as small:
         assert client.get(f"/reports/figures/{YEAR}/").status_code == 200
     _more_of_everything(25)
     with django_assert_max_num_queries(len(small.captured_queries)):
