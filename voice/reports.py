@@ -37,6 +37,7 @@ def report_context(response: Response) -> dict[str, Any]:
         "wanted": wanted,
         "answers": others,
         "training": selectors.training_summary(technician),
+        "pathway": selectors.pathway_gap(technician),
         "year_label": academic_year_label(selectors.training_summary(technician)["year_label"]),
         "made_on": timezone.localdate(),
     }

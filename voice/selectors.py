@@ -506,6 +506,25 @@ def answer_text(question: Question, answer: Answer | None) -> str:
     return ", ".join(str(value) for value in answer.values)
 
 
+def pathway_gap(technician) -> dict[str, Any] | None:
+    """What the person's next band expects, each as met or not yet (careers' live judgement);
+    None when they have no next band."""
+    from careers import selectors as careers
+
+    mine = careers.my_pathway(technician)
+    if mine.placement.next_band is None:
+        return None
+    return {
+        "band": str(mine.placement.next_band),
+        "met": mine.met,
+        "total": mine.total,
+        "rows": [
+            {"label": row.result.label, "met": row.result.met, "detail": row.result.detail}
+            for row in mine.rows
+        ],
+    }
+
+
 def training_summary(technician) -> dict[str, Any]:
     """This academic year's training days against the person's target (training's ledger)."""
     from training import selectors as training

@@ -53,3 +53,23 @@ def test_the_line_manager_reads_it_only_once_shared(report, personas, login):
         .status_code
         == 403
     )
+
+
+def test_the_report_shows_the_gap_to_the_next_band(personas, login):
+    from careers.models import Band, Pathway
+
+    Pathway.objects.create(name="Research technical professional", role_families=["laboratory"])
+    pathway = Pathway.objects.get()
+    Band.objects.create(pathway=pathway, order=1, name="Band 1", grades=["6"])
+    Band.objects.create(pathway=pathway, order=2, name="Band 2", grades=["7"], years_experience=40)
+    profile = personas.technician_profile
+    profile.grade, profile.role_family = "6", "laboratory"
+    profile.save()
+    survey = make_survey(anonymous=False, title="Development survey")
+    question = Question.objects.create(survey=survey, order=1, kind="number", text="Days?")
+    invitation = Invitation.objects.create(survey=survey, technician=profile)
+    response = services.answer(services.token_for(invitation), {question.pk: "3"})
+    pdf = login(personas.technician).get(f"/voice/reports/{response.pk}.pdf").content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "My pathway: 0 of 1 expectations met for" in text
+    assert "Band 2" in text and "Not yet" in text
