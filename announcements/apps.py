@@ -6,7 +6,7 @@ class AnnouncementsConfig(AppConfig):
     verbose_name = "Announcements"
 
     def ready(self) -> None:
-        from announcements import demo, panels, permissions, services
+        from announcements import demo, panels, permissions, services, tasks  # noqa: F401
         from portal import registry
 
         registry.register_checks(permissions.CHECKS)

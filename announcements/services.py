@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +25,8 @@ from portal.registry import ReminderKind
 from portal.services import absolute_url, queue_notification
 from technicians.models import Department, Technician
 
+# Found by name: the task module calls these services.
+QUEUE_TASK = "announcements.tasks.queue_announcement"
 KIND = "announcement"
 REMINDER_KIND = "announcements"
 REMINDER = ReminderKind(
@@ -90,7 +93,7 @@ def publish_announcement(
 
 
 def _start(announcement_id: int) -> None:
-    from announcements.tasks import queue_announcement
+    queue_announcement = current_app.tasks[QUEUE_TASK]
 
     # robust: a broker that is down must not fail the request; the periodic pass resumes it.
     transaction.on_commit(lambda: queue_announcement.delay(announcement_id), robust=True)
@@ -142,7 +145,7 @@ def resume_unfinished(today: datetime.date) -> int:
     for pk in Announcement.objects.filter(
         status=Announcement.Status.QUEUEING, created__lte=stale
     ).values_list("pk", flat=True):
-        from announcements.tasks import queue_announcement
+        queue_announcement = current_app.tasks[QUEUE_TASK]
 
         queue_announcement.delay(pk)
     return 0

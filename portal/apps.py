@@ -6,7 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from portal import permissions, registry
+        from portal import permissions, registry, tasks  # noqa: F401  (tasks: registers them)
 
         registry.register_checks(permissions.CHECKS)
         # The shell's own panel (the kernel registers no app's).

@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import registry, unsubscribe
+from portal.links import absolute_url
 from portal.models import NO_ADDRESS, Notification
-from portal.services import absolute_url
 
 logger = logging.getLogger(__name__)
 

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+from celery import current_app
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from portal.links import absolute_url  # noqa: F401  (callers import it from here too)
 from portal.models import NO_ADDRESS, Notification
+
+# The send task, found by name (portal.tasks imports the outbox, which imports this module).
+SEND_TASK = "portal.tasks.send_notification"
 
 
 def person_model():
     """The model of the people notifications are addressed to (settings.PORTAL_PERSON_MODEL)."""
     return apps.get_model(settings.PORTAL_PERSON_MODEL)
-
-
-def absolute_url(path: str) -> str:
-    """A link for an e-mail: the site's address (SITE_URL) and `path`. Pages that need
-    signing in send the reader through sign-in (or SSO) and back to `path`."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
 
 
 def addressee_of(to):
@@ -88,7 +85,7 @@ def queue_notification(
     except IntegrityError:
         return None
     if notification.status == Notification.Status.PENDING and not notification.digest:
-        from portal.tasks import send_notification
+        send_notification = current_app.tasks[SEND_TASK]
 
         # robust: a broker that is down must not fail the request; the sweep sends it later.
         transaction.on_commit(lambda: send_notification.delay(notification.pk), robust=True)
@@ -167,7 +164,7 @@ def _apply_to_held(addressee, kind: str, choice: str) -> None:
             reason="Turned off in the person's preferences",
         )
     elif choice == preferences.AT_ONCE:
-        from portal.tasks import send_notification
+        send_notification = current_app.tasks[SEND_TASK]
 
         ids = list(held.values_list("pk", flat=True))
         held.update(digest=False)

@@ -53,7 +53,7 @@ def read_token(token: str):
 
 
 def unsubscribe_url(addressee, reminder_kind: str) -> str:
-    from portal.services import absolute_url
+    from portal.links import absolute_url
 
     token = make_token(addressee, reminder_kind)
     return absolute_url(reverse("notifications:unsubscribe", args=[token]))

@@ -26,9 +26,7 @@ from voice.forms import (
 from voice.models import Question, Survey
 from voice.reports import development_report_pdf
 
-MANAGE = permission_required(
-    permissions.can_manage_surveys, reason="Surveys are run by the steering group and HR."
-)
+MANAGERS_ONLY = "Surveys are run by the steering group and HR."
 
 
 def _survey(pk: int) -> Survey:
@@ -43,12 +41,12 @@ def _grouping(request) -> str:
     return by if by in selectors.UNIT_KINDS else "department"
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 def survey_list(request):
     return render(request, "voice/list.html", {"surveys": selectors.surveys_for_managers()})
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_http_methods(["GET", "POST"])
 def survey_create(request):
     form = SurveyForm(request.POST or None)
@@ -64,7 +62,7 @@ def survey_create(request):
     return render(request, "voice/survey_form.html", {"form": form})
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_http_methods(["GET", "POST"])
 def survey_edit(request, pk: int):
     survey = _survey(pk)
@@ -81,7 +79,7 @@ def survey_edit(request, pk: int):
     return render(request, "voice/survey_form.html", {"form": form, "survey": survey})
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 def survey_detail(request, pk: int):
     survey = _survey(pk)
     return render(
@@ -96,7 +94,7 @@ def survey_detail(request, pk: int):
     )
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_POST
 def question_add(request, pk: int):
     survey = _survey(pk)
@@ -121,7 +119,7 @@ def question_add(request, pk: int):
     )
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_http_methods(["GET", "POST"])
 def question_edit(request, pk: int, question_pk: int):
     survey = _survey(pk)
@@ -146,7 +144,7 @@ def question_edit(request, pk: int, question_pk: int):
     return render(request, "voice/question_form.html", {"form": form, "survey": survey})
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_http_methods(["GET", "POST"])
 def survey_copy(request, pk: int):
     source = _survey(pk)
@@ -161,7 +159,7 @@ def survey_copy(request, pk: int):
     return render(request, "voice/copy.html", {"form": form, "source": source})
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_POST
 def survey_invite(request, pk: int):
     survey = _survey(pk)
@@ -177,7 +175,7 @@ def survey_invite(request, pk: int):
     return redirect("voice:detail", pk=survey.pk)
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 def survey_results(request, pk: int):
     survey = _survey(pk)
     by = _grouping(request)
@@ -194,7 +192,7 @@ def survey_results(request, pk: int):
     )
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 def survey_results_csv(request, pk: int):
     survey = _survey(pk)
     by = _grouping(request)
@@ -205,7 +203,7 @@ def survey_results_csv(request, pk: int):
     )
 
 
-@MANAGE
+@permission_required(permissions.can_manage_surveys, reason=MANAGERS_ONLY)
 @require_http_methods(["GET", "POST"])
 def result_action(request, pk: int, question_pk: int):
     survey = _survey(pk)

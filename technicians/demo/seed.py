@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from portal import roles
 from technicians import services
 from technicians.demo import avatars
 from technicians.demo.data import (
@@ -126,7 +127,9 @@ def _seed_logins() -> int:
     User = get_user_model()
     password_hash = None  # hashing is slow: once, and only if a login is new
     created = 0
-    groups = {group.name: group for group in Group.objects.all()}
+    # Every role's group, as the first migration makes them (a database emptied since lacks them).
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ALL_GROUPS}
+    groups |= {group.name: group for group in Group.objects.all()}
     for login in DEMO_LOGINS:
         user = User.objects.filter(email__iexact=login.email).first()
         if user is None:

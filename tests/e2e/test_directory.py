@@ -71,7 +71,7 @@ def test_find_a_technician_by_filtering_and_open_their_profile(
     assert_no_serious_accessibility_violations(page)
 
     # Typing filters the results in place (htmx), without pressing the button.
-    page.get_by_label("Search").fill("welding")
+    page.get_by_label("Search", exact=True).fill("welding")
     expect(card_names(page)).to_have_count(2)
     expect(page.locator("#results-count")).to_have_text("2 technicians found.")
     expect(page).to_have_url(re.compile(r"/technicians/\?q=welding"))
@@ -108,7 +108,7 @@ def test_the_directory_works_without_javascript(directory, personas, browser, li
     page.get_by_label("Password").fill("correct-horse-battery-staple")
     page.get_by_role("button", name="Sign In").click()
     page.goto(f"{live_server.url}/technicians/")
-    page.get_by_label("Search").fill("fatigue")
+    page.get_by_label("Search", exact=True).fill("fatigue")
     page.get_by_role("button", name="Show results").click()
     expect(page).to_have_url(re.compile(r"q=fatigue"))
     expect(card_names(page)).to_have_text(["Lena Zhou"])

@@ -28,7 +28,7 @@ def test_hr_requests_the_report_and_the_page_updates_when_it_is_ready(
     personas, some_data, log_in, live_server
 ):
     page = log_in(personas.hr)
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", name="Annual progress reports")).to_be_visible()
     assert_no_serious_accessibility_violations(page)
 

@@ -260,6 +260,7 @@ ROWS = [
         "recognition:round",
         lambda w: f"/recognition/awards/rounds/{w.rec_round.pk}/",
         staff(403, steering=200, hr=200, admin=200),
+        note=" (the steering member sits on its panel: their own round)",
     ),
     Row(
         "recognition:nomination",

@@ -63,7 +63,8 @@ def test_realistic_deterministic_and_idempotent():
     assert rows.filter(wants_to_learn=True).exists()
     assert not rows.filter(confirmed_on__isnull=True).exists()
     statuses = set(ShadowingRequest.objects.values_list("status", flat=True))
-    assert {"requested", "accepted"} <= statuses
+    # Requests waiting for an answer, and others already answered one way or another.
+    assert "requested" in statuses and len(statuses) >= 2
     assert ShadowingRequest.objects.filter(learner__staff_number="DEMO002").exists()
     # Every demo department and faculty declares needs; some are met, some are not.
     risks = skills_selectors.worst_risks(limit=5)

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from portal.models import AuditEvent
 from technicians import retention, services
 from technicians.models import Technician
+from technicians.staff_list import apply_staff_import
 from tests import factories
 from tests.technicians.test_staff_import import chemistry, physics, staff  # noqa: F401
 
@@ -137,9 +138,9 @@ def test_a_leaver_from_the_staff_list_gets_left_on_and_a_returner_loses_it(staff
 
     report = staff["report"]
     with time_machine.travel(noon(datetime.date(2026, 3, 10)), tick=False):
-        services.apply_staff_import(csv_text(*as_rows(staff["manager"])))
+        apply_staff_import(csv_text(*as_rows(staff["manager"])))
     report.refresh_from_db()
     assert (report.is_active, report.left_on) == (False, datetime.date(2026, 3, 10))
-    services.apply_staff_import(csv_text(*as_rows(staff["manager"], report)))
+    apply_staff_import(csv_text(*as_rows(staff["manager"], report)))
     report.refresh_from_db()
     assert (report.is_active, report.left_on) == (True, None)
