@@ -17,3 +17,12 @@ def can(context, check_name: str, *args) -> bool:
 def money(value) -> str:
     """An amount in pounds as the portal writes money everywhere: £6,000.00 ("" for None)."""
     return format_money(value)
+
+
+@register.simple_tag(takes_context=True)
+def panel(context, template_name: str, panel_context: dict) -> str:
+    """`{% panel name context %}`: one dashboard panel rendered inside the page's own context,
+    so the context processors (the navigation and its permission checks) run once a page, not
+    once a panel."""
+    with context.push(**panel_context):
+        return context.template.engine.get_template(template_name).render(context)
