@@ -286,3 +286,23 @@ class ReportHighlight(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StoredFigures(models.Model):
+    """HR's figures page for one academic year, as last worked out: the same for every reader,
+    so it is built by the worker (every quarter of an hour, and when someone asks) and read
+    per request, with the time it was worked out shown beside it. The CSVs stay live."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    html = models.TextField()
+    # The years offered beside it (`selectors.years_with_data` then): [[2025, "2025–26"], …].
+    years = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+    # When a refresh was last queued (cleared when it is done): readers queue one, not many.
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "stored figures"
+
+    def __str__(self) -> str:
+        return f"Figures {self.year}, worked out {self.computed_at:%Y-%m-%d %H:%M}"

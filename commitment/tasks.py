@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from commitment.reports import work
+from commitment.reports import stored, work
 from portal.tasks import RETRY
 
 
@@ -29,3 +29,15 @@ def render_annual_report(self, report_id: int) -> bool:
 def sweep_annual_reports() -> dict[str, int]:
     """The periodic pass: reset renders whose worker died, re-queue lost requests."""
     return work.sweep()
+
+
+@shared_task(name="commitment.tasks.refresh_figures", ignore_result=True, **RETRY)
+def refresh_figures(year: int) -> None:
+    """Work out HR's figures page of one year again (a reader found it stale, or HR asked)."""
+    stored.refresh_figures(year=year)
+
+
+@shared_task(name="commitment.tasks.refresh_all_figures", ignore_result=True, **RETRY)
+def refresh_all_figures() -> list[int]:
+    """The periodic pass: every year's figures page worked out again."""
+    return stored.refresh_all_figures()

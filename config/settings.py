@@ -436,6 +436,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-reminders": {"task": "portal.tasks.send_reminders", "schedule": 3600.0},
     # Annual reports: reset renders whose worker died, queue requests the broker never got.
     "sweep-annual-reports": {"task": "commitment.tasks.sweep_annual_reports", "schedule": 60.0},
+    # HR's figures pages, worked out once for every reader (commitment.reports.stored).
+    "refresh-report-figures": {
+        "task": "commitment.tasks.refresh_all_figures",
+        "schedule": 900.0,
+    },
     # Leavers' personal data anonymised PORTAL_RETENTION_YEARS_AFTER_LEAVING years on (daily).
     "apply-retention": {"task": "technicians.tasks.apply_retention", "schedule": 86400.0},
     # The weekly digest of reminders people chose to have weekly: hourly, it acts on the digest

@@ -31,8 +31,7 @@ def home(request):
     if is_staff_member(request.user):
         # Rendered by the page itself ({% panel %}): one request context for all of them.
         panels = [
-            (panel.template, panel.context(request))
-            for panel in registry.panels_for(request.user)
+            (panel.template, panel.context(request)) for panel in registry.panels_for(request.user)
         ]
     context = {"greeting_name": greeting_name(request.user), "panels": panels}
     return render(request, "portal/home.html", context)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commitment import permissions, services
 from commitment.models import AnnualReport
 from commitment.reports import document as report_document
-from commitment.reports import selectors
+from commitment.reports import selectors, stored
 from portal.csv_export import csv_response
 from portal.decorators import permission_required
 from portal.files import serve_private_file
@@ -71,12 +71,7 @@ def download(request, pk: int):
 
 
 def _years() -> list[tuple[int, str]]:
-    """The years offered: those with data, or the last complete one when nothing has any."""
-    years = selectors.years_with_data()
-    if years:
-        return years
-    year = selectors.current_year() - 1
-    return [(year, academic_year_label(year))]
+    return stored.offered_years()
 
 
 def _document(year: int, *, with_charts: bool):
@@ -85,17 +80,28 @@ def _document(year: int, *, with_charts: bool):
     return report_document.build(year, with_charts=with_charts)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_read_annual_report)
 def figures(request, year: int):
-    document = _document(year, with_charts=True)
+    """The figures as last worked out (commitment.reports.stored): one row read, whoever asks.
+    A POST asks for them to be worked out again now."""
+    if not selectors.is_reportable(year):
+        raise Http404("There is no report for that year.")
+    if request.method == "POST":
+        stored.request_refresh(year=year, force=True)
+        messages.success(
+            request, "The figures are being worked out again: reload this page in a minute."
+        )
+        return redirect("reports:figures", year=year)
+    figures = stored.figures_for_page(year)
     return render(
         request,
         "commitment/reports/figures.html",
         {
-            "document": document,
+            "figures": figures,
+            "label": academic_year_label(year),
             "year": year,
-            "years": _years(),
+            "years": figures.years,
             "can_request": permissions.can_request_annual_report(request.user),
         },
     )

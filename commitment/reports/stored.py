@@ -1,0 +1,90 @@
+"""HR's figures page, worked out once and read by everyone: the report document of a year is
+the same for every reader and costs about a second at 12,500 technicians, so the worker builds
+it (`refresh_all_figures`, every quarter of an hour, and `request_refresh` when a reader finds
+it older than `FRESH_FOR` or HR asks) and each request reads one row. The page says when it was
+worked out. With no broker (`make run`) a queued refresh runs at once, in the request.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import current_app
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from commitment.models import StoredFigures
+from commitment.reports import document as report_document
+from commitment.reports import selectors
+from portal.periods import academic_year_label
+
+FRESH_FOR = timedelta(minutes=15)
+# Found by name in the Celery app (commitment.tasks imports this module, not the reverse).
+REFRESH_TASK = "commitment.tasks.refresh_figures"
+
+
+def offered_years() -> list[tuple[int, str]]:
+    """The years the figures page offers: those with data, or the last complete one."""
+    years = selectors.years_with_data()
+    if years:
+        return years
+    year = selectors.current_year() - 1
+    return [(year, academic_year_label(year))]
+
+
+def refresh_figures(*, year: int) -> StoredFigures:
+    """Work out the figures page of `year` now and store it (built outside any transaction:
+    readers keep the previous one meanwhile)."""
+    document = report_document.build(year, with_charts=True)
+    html = render_to_string(
+        "commitment/reports/_figures_document.html", {"document": document, "year": year}
+    )
+    years = [[value, label] for value, label in offered_years()]
+    stored, _created = StoredFigures.objects.update_or_create(
+        year=year,
+        defaults={
+            "html": html,
+            "years": years,
+            "computed_at": timezone.now(),
+            "refresh_queued_at": None,
+        },
+    )
+    return stored
+
+
+def refresh_all_figures() -> list[int]:
+    """The periodic pass: every year a reader can open, newest first."""
+    refreshed = []
+    for year, _label in offered_years():
+        refresh_figures(year=year)
+        refreshed.append(year)
+    return refreshed
+
+
+def request_refresh(*, year: int, force: bool = False) -> bool:
+    """Queue one refresh of `year` (False: one is queued already, unless `force`). The
+    conditional UPDATE makes many readers of a stale page queue a single task."""
+    now = timezone.now()
+    pending = StoredFigures.objects.filter(year=year)
+    if not force:
+        pending = pending.filter(
+            Q(refresh_queued_at__isnull=True) | Q(refresh_queued_at__lt=now - FRESH_FOR)
+        )
+    if not pending.update(refresh_queued_at=now):
+        return False
+    task = current_app.tasks[REFRESH_TASK]
+    transaction.on_commit(lambda: task.delay(year), robust=True)
+    return True
+
+
+def figures_for_page(year: int) -> StoredFigures:
+    """What the figures page shows: the stored figures, a refresh queued when they are older
+    than FRESH_FOR; the first reader of a year never worked out builds it."""
+    stored = StoredFigures.objects.filter(year=year).first()
+    if stored is None:
+        return refresh_figures(year=year)
+    if stored.computed_at < timezone.now() - FRESH_FOR:
+        request_refresh(year=year)
+    return stored
