@@ -341,8 +341,9 @@ class OutputForm(RolesMixin):
         label="URL (if no DOI)", max_length=500, required=False, assume_scheme="https"
     )
     year = forms.IntegerField(min_value=1900, max_value=2100)
+    journal = forms.CharField(label="Journal or venue", max_length=300, required=False)
 
-    field_order = ["title", "kind", "doi", "url", "year", "roles", "credit"]
+    field_order = ["title", "kind", "doi", "url", "year", "journal", "roles", "credit"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
