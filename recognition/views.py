@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import audit
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
@@ -145,10 +146,29 @@ def _application(request, pk: int):
     return application
 
 
+def _log_view(request, application, what: str, **detail) -> None:
+    """Who looked at someone else's fund application or its receipts (UK GDPR access log,
+    read by HR on the person's access log); looking at your own is not logged."""
+    audit.record_unless_own(
+        audit.Kind.FUNDING_VIEWED,
+        by=request.user,
+        subject=application.applicant,
+        own_user_id=application.applicant.user_id,
+        what=what,
+        fund_application=application.pk,
+        **detail,
+    )
+
+
 @require_GET
 @permission_required(permissions.can_use)
 def application_detail(request, pk: int):
     application = _application(request, pk)
+    _log_view(
+        request,
+        application,
+        f"Development fund application #{application.pk} ({application.activity})",
+    )
     user = request.user
     panel = application.call.panel
     own = selectors.review_of(user, application=application)
@@ -323,6 +343,12 @@ def receipt(request, pk: int, receipt_pk: int):
     item = application.receipts.filter(pk=receipt_pk).first()
     if item is None:
         raise Http404
+    _log_view(
+        request,
+        application,
+        f"Receipt “{item.name}” of development fund application #{application.pk}",
+        receipt=item.pk,
+    )
     return serve_private_file(item.file, content_type=item.content_type, filename=item.name)
 
 
