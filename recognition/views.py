@@ -400,10 +400,10 @@ def nominate(request):
             form,
             services.nominate,
             category=data["category"],
-            nominee=data["nominee_email"],
+            nominee=data["nominee"],
             by=request.user,
             statement=data["statement"],
-            team=data["team_emails"],
+            team=data["team"],
             team_name=data["team_name"],
         )
         if nomination is not None:
@@ -543,7 +543,7 @@ def nomination_step(request, pk: int, action: str):
                     " ".join(e for errors in form.errors.values() for e in errors)
                 )
             services.request_testimony(
-                nomination, by=request.user, supporter=form.cleaned_data["supporter_email"]
+                nomination, by=request.user, supporter=form.cleaned_data["supporter"]
             )
             messages.success(request, "Asked: they have been sent a link to write their testimony.")
         elif action == "review":
