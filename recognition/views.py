@@ -520,6 +520,7 @@ def nomination_detail(request, pk: int):
             "decide": deciding and nomination.status == "open",
             "consent": permissions.can_consent(user, nomination),
         },
+        "timeline": list(nomination.events.order_by("created", "pk")) if deciding else [],
         "testimony_form": f.TestimonyRequestForm(),
         "review_form": f.ReviewForm(criteria=criteria),
         "consent_form": f.ConsentForm(initial={"consent": nomination.consent_to_publish}),

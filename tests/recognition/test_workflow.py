@@ -359,3 +359,13 @@ def test_judging_before_the_cut_off_is_refused(move, nomination, personas):
     nomination.refresh_from_db()
     assert nomination.status == N.OPEN
     assert len(_nomination_events(nomination)) == 1
+
+
+def test_hr_sees_the_nominations_timeline_on_its_page(nomination, personas, login):
+    with frozen(JUDGED_ON):
+        services.decline_nomination(nomination, by=personas.hr)
+        page = login(personas.hr).get(f"/recognition/nominations/{nomination.pk}/")
+    text = page.content.decode()
+    assert "Nominated for judging round 1 of 2026." in text and "Not awarded." in text
+    nominator_page = login(personas.manager).get(f"/recognition/nominations/{nomination.pk}/")
+    assert "Timeline" not in nominator_page.content.decode()
