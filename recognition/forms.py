@@ -6,51 +6,89 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
+from portal.forms import PersonPicker
 from recognition.models import CREDIT_ROLES, AwardCategory, Contribution, Output
 from technicians.models import Technician
+from technicians.pickers import SEARCH_URL, TechnicianField
+from technicians.selectors import resolve_person
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": 0}
 
 
-def _emails(text: str) -> list[str]:
-    return [
-        part.strip().lower()
-        for part in (text or "").replace(",", "\n").splitlines()
-        if part.strip()
-    ]
+PANEL_SIZE = 5  # panel member boxes on a call's or a round's form
+TEAM_SIZE = 6  # team member boxes on a team nomination
 
 
-def users_by_email(text: str):
-    """The accounts of these addresses (one a line or comma-separated)."""
-    emails = _emails(text)
-    if not emails:
-        return []
-    query = Q()
-    for email in emails:
-        query |= Q(email__iexact=email)
-    users = list(get_user_model().objects.filter(query, is_active=True))
-    found = {user.email.lower() for user in users}
-    missing = [email for email in emails if email not in found]
-    if missing:
-        raise forms.ValidationError(
-            f"No account has the address {', '.join(missing)}: panel members sign in to score."
+class AccountField(forms.CharField):
+    """A portal account chosen with the people picker (docs/development-people-picker.md):
+    suggestions are technicians with a login; the box takes any active account's e-mail
+    address, or a name only one technician with a login has. For panel members, who must
+    sign in to score."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "Type part of a name or an e-mail address.")
+        kwargs.setdefault("widget", PersonPicker(search_url=SEARCH_URL, params={"accounts": "1"}))
+        super().__init__(max_length=254, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, get_user_model()):
+            return value.email
+        return value
+
+    def clean(self, value):
+        text = " ".join((super().clean(value) or "").split())
+        if not text:
+            return None
+        user = get_user_model().objects.filter(is_active=True, email__iexact=text).first()
+        if user is not None:
+            return user
+        person, candidates = resolve_person(
+            Technician.objects.filter(is_active=True, user__is_active=True), text
         )
-    return users
-
-
-def technician_by_email(email: str) -> Technician:
-    technician = Technician.objects.filter(
-        email__iexact=(email or "").strip(), is_active=True
-    ).first()
-    if technician is None:
+        if person is not None:
+            return person.user
+        if candidates:
+            names = "; ".join(f"{t.full_name} ({t.email})" for t in candidates[:8])
+            raise forms.ValidationError(
+                f"Several people match “{text}”: {names}. Type the e-mail address of the one "
+                "you mean."
+            )
         raise forms.ValidationError(
-            "No current member of staff has this address on the staff list."
+            f"Nobody with a portal login matches “{text}”: panel members sign in to score."
         )
-    return technician
+
+
+def colleague_field(label: str, **kwargs) -> TechnicianField:
+    """A current member of staff, chosen with the people picker."""
+    return TechnicianField(
+        label=label, queryset=Technician.objects.filter(is_active=True), **kwargs
+    )
+
+
+class SeveralPeopleMixin:
+    """Several people chosen with one people picker each (`{prefix}_1` … `{prefix}_{size}`),
+    gathered in `cleaned_data[target]` in order, each once."""
+
+    several: tuple[tuple[str, str, int, str], ...] = ()  # (prefix, label, size, target)
+
+    def add_people_fields(self, make) -> None:
+        for prefix, label, size, _ in self.several:
+            for number in range(1, size + 1):
+                self.fields[f"{prefix}_{number}"] = make(prefix, f"{label} {number}")
+
+    def gather_people(self, cleaned: dict) -> dict:
+        for prefix, _, size, target in self.several:
+            chosen = []
+            for number in range(1, size + 1):
+                person = cleaned.pop(f"{prefix}_{number}", None)
+                if person is not None and person not in chosen:
+                    chosen.append(person)
+            cleaned[target] = chosen
+        return cleaned
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,7 +109,7 @@ class MultipleFileField(forms.FileField):
 # --- calls -----------------------------------------------------------------------------------
 
 
-class CallForm(forms.Form):
+class CallForm(SeveralPeopleMixin, forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     opens_on = forms.DateField(widget=DATE)
@@ -105,15 +143,15 @@ class CallForm(forms.Form):
     scoring_closes_on = forms.DateField(
         widget=DATE, required=False, help_text="Default: two weeks after the call closes."
     )
-    panel_members = forms.CharField(
-        label="Panel members' e-mail addresses",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text="One a line; they need an account to score.",
-    )
 
-    def clean_panel_members(self):
-        return users_by_email(self.cleaned_data["panel_members"])
+    several = (("panel_member", "Panel member", PANEL_SIZE, "panel_members"),)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_people_fields(lambda prefix, label: AccountField(label=label))
+
+    def clean(self):
+        return self.gather_people(super().clean())
 
 
 class ApplicationForm(forms.Form):
@@ -241,33 +279,34 @@ class WithdrawForm(forms.Form):
 # --- awards ----------------------------------------------------------------------------------
 
 
-class NominationForm(forms.Form):
+class NominationForm(SeveralPeopleMixin, forms.Form):
     category = forms.ModelChoiceField(queryset=AwardCategory.objects.filter(active=True))
-    nominee_email = forms.EmailField(
-        label="Nominee's work e-mail address", help_text="As on the staff list."
-    )
+    nominee = colleague_field("Nominee")
     team_name = forms.CharField(label="Team name (team awards)", max_length=200, required=False)
-    team_emails = forms.CharField(
-        label="Team members' e-mail addresses (team awards)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
     statement = forms.CharField(
         label="Statement of support", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
 
-    def clean_nominee_email(self):
-        return technician_by_email(self.cleaned_data["nominee_email"])
+    several = (("team_member", "Team member", TEAM_SIZE, "team"),)
+    field_order = ["category", "nominee", "team_name"]
 
-    def clean_team_emails(self):
-        return [technician_by_email(email) for email in _emails(self.cleaned_data["team_emails"])]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_people_fields(
+            lambda prefix, label: colleague_field(
+                f"{label} (team awards)", required=False, help_text=""
+            )
+        )
+        self.order_fields(
+            [*self.field_order, *(f"team_member_{n}" for n in range(1, TEAM_SIZE + 1))]
+        )
+
+    def clean(self):
+        return self.gather_people(super().clean())
 
 
 class TestimonyRequestForm(forms.Form):
-    supporter_email = forms.EmailField(label="Supporter's work e-mail address")
-
-    def clean_supporter_email(self):
-        return technician_by_email(self.cleaned_data["supporter_email"])
+    supporter = colleague_field("Supporter")
 
 
 class TestimonyForm(forms.Form):
@@ -294,7 +333,7 @@ class CategoryForm(forms.Form):
     )
 
 
-class RoundForm(forms.Form):
+class RoundForm(SeveralPeopleMixin, forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100)
     number = forms.IntegerField(label="Round", min_value=1, max_value=12)
     criteria = forms.CharField(
@@ -302,18 +341,16 @@ class RoundForm(forms.Form):
         initial="Impact of the contribution\nReach beyond the team\nQuality of the evidence",
     )
     scoring_closes_on = forms.DateField(widget=DATE)
-    members = forms.CharField(
-        label="Panel members' e-mail addresses",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+
+    several = (("member", "Panel member", PANEL_SIZE, "members"),)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        self.add_people_fields(lambda prefix, label: AccountField(label=label))
 
-    def clean_members(self):
-        return users_by_email(self.cleaned_data["members"])
+    def clean(self):
+        return self.gather_people(super().clean())
 
 
 # --- outputs ---------------------------------------------------------------------------------
@@ -341,8 +378,9 @@ class OutputForm(RolesMixin):
         label="URL (if no DOI)", max_length=500, required=False, assume_scheme="https"
     )
     year = forms.IntegerField(min_value=1900, max_value=2100)
+    journal = forms.CharField(label="Journal or venue", max_length=300, required=False)
 
-    field_order = ["title", "kind", "doi", "url", "year", "roles", "credit"]
+    field_order = ["title", "kind", "doi", "url", "year", "journal", "roles", "credit"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -466,6 +466,30 @@ class Nomination(models.Model):
         return f"round {self.round_number} of {self.round_year}"
 
 
+class NominationEvent(models.Model):
+    """One step of a nomination's timeline: made, then judged (winner or not awarded), with
+    who moved it."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(max_length=2000, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}: {self.from_status or '—'} → {self.to_status}"
+
+
 class Testimony(models.Model):
     """A supporting testimony, written by a colleague through a signed link sent by e-mail."""
 
@@ -506,6 +530,9 @@ class Output(models.Model):
     url = models.URLField("URL", max_length=500, blank=True)
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    journal = models.CharField(
+        "journal or venue", max_length=300, blank=True, help_text="Where it was published."
     )
     created = models.DateTimeField(auto_now_add=True)
 

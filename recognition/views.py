@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import audit
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
@@ -145,10 +146,29 @@ def _application(request, pk: int):
     return application
 
 
+def _log_view(request, application, what: str, **detail) -> None:
+    """Who looked at someone else's fund application or its receipts (UK GDPR access log,
+    read by HR on the person's access log); looking at your own is not logged."""
+    audit.record_unless_own(
+        audit.Kind.FUNDING_VIEWED,
+        by=request.user,
+        subject=application.applicant,
+        own_user_id=application.applicant.user_id,
+        what=what,
+        fund_application=application.pk,
+        **detail,
+    )
+
+
 @require_GET
 @permission_required(permissions.can_use)
 def application_detail(request, pk: int):
     application = _application(request, pk)
+    _log_view(
+        request,
+        application,
+        f"Development fund application #{application.pk} ({application.activity})",
+    )
     user = request.user
     panel = application.call.panel
     own = selectors.review_of(user, application=application)
@@ -323,6 +343,12 @@ def receipt(request, pk: int, receipt_pk: int):
     item = application.receipts.filter(pk=receipt_pk).first()
     if item is None:
         raise Http404
+    _log_view(
+        request,
+        application,
+        f"Receipt “{item.name}” of development fund application #{application.pk}",
+        receipt=item.pk,
+    )
     return serve_private_file(item.file, content_type=item.content_type, filename=item.name)
 
 
@@ -374,10 +400,10 @@ def nominate(request):
             form,
             services.nominate,
             category=data["category"],
-            nominee=data["nominee_email"],
+            nominee=data["nominee"],
             by=request.user,
             statement=data["statement"],
-            team=data["team_emails"],
+            team=data["team"],
             team_name=data["team_name"],
         )
         if nomination is not None:
@@ -494,6 +520,7 @@ def nomination_detail(request, pk: int):
             "decide": deciding and nomination.status == "open",
             "consent": permissions.can_consent(user, nomination),
         },
+        "timeline": list(nomination.events.order_by("created", "pk")) if deciding else [],
         "testimony_form": f.TestimonyRequestForm(),
         "review_form": f.ReviewForm(criteria=criteria),
         "consent_form": f.ConsentForm(initial={"consent": nomination.consent_to_publish}),
@@ -517,7 +544,7 @@ def nomination_step(request, pk: int, action: str):
                     " ".join(e for errors in form.errors.values() for e in errors)
                 )
             services.request_testimony(
-                nomination, by=request.user, supporter=form.cleaned_data["supporter_email"]
+                nomination, by=request.user, supporter=form.cleaned_data["supporter"]
             )
             messages.success(request, "Asked: they have been sent a link to write their testimony.")
         elif action == "review":
@@ -678,6 +705,7 @@ def ref_export(request):
             c.output.doi,
             c.output.url,
             c.output.year,
+            c.output.journal,
             c.technician.staff_number,
             c.technician.full_name,
             c.technician.department.name,
@@ -694,6 +722,7 @@ def ref_export(request):
             "DOI",
             "URL",
             "Year",
+            "Journal or venue",
             "Staff number",
             "Technician",
             "Department",

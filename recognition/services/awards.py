@@ -6,6 +6,9 @@ link, judging rounds (twice a year by default) scored by the same panel mechanis
   and at the award, under a lock on the nominee's row.
 - A nomination belongs to the first round whose cut-off is on or after the day it is made: one
   received after a cut-off rolls over to the next round (the next year's first, after the last).
+- Judging is the kernel's workflow step (`portal.workflow.transition`): the nomination is
+  locked, a wrong person or a nomination already judged is refused in a sentence, and a
+  NominationEvent records who moved it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.services import queue_notification
+from portal.workflow import Transition, transition
 from recognition import permissions
-from recognition.models import AwardCategory, JudgingRound, Nomination, Testimony
+from recognition.models import (
+    AwardCategory,
+    JudgingRound,
+    Nomination,
+    NominationEvent,
+    Testimony,
+)
 from recognition.services import panels
 from recognition.services._common import actor, copy_back, link, required
 from technicians.models import Technician
@@ -44,6 +54,9 @@ NOT_NOMINATOR = "Only the person who made the nomination can ask for testimonies
 TOO_MANY_TESTIMONIES = "A nomination has at most two supporting testimonies."
 NOT_DECIDER = "Only HR or the round's coordinator can decide on nominations."
 LINK_INVALID = "This link is not valid or has expired: ask the nominator for a new one."
+ALREADY_JUDGED = "This nomination has already been judged: it is {status}."
+OWN_NOMINATION = "You cannot decide on your own nomination."
+BEFORE_CUTOFF = "Nominations are judged after the round's cut-off ({day})."
 
 
 def cutoffs(year: int) -> list[datetime.date]:
@@ -220,6 +233,12 @@ def nominate(
     nomination.save()
     if team:
         nomination.team.set(team)
+    NominationEvent.objects.create(
+        nomination=nomination,
+        to_status=N.OPEN,
+        actor=actor(by),
+        note=f"Nominated for judging {nomination.round_label}.",
+    )
     return nomination
 
 
@@ -310,43 +329,78 @@ def review_nomination(
     )
 
 
-def _lock_for_decider(nomination: Nomination, by) -> Nomination:
-    locked = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("nominee", "category")
-        .get(pk=nomination.pk)
+def _record_event(step: Transition) -> NominationEvent:
+    """The nomination's timeline: one NominationEvent per move, naming the actor."""
+    return NominationEvent.objects.create(
+        nomination=step.obj,
+        from_status=step.from_state,
+        to_status=step.to_state,
+        actor=step.actor,
+        note=step.note,
+        created=step.at,
     )
-    judging_round = round_of(locked)
-    panel = judging_round.panel if judging_round else None
-    if not (permissions.can_manage(by) or permissions.is_coordinator(by, panel)):
-        raise PermissionDenied(NOT_DECIDER)
-    me = technician_of(by)
-    if me is not None and me.pk == locked.nominee_id:
-        raise PermissionDenied("You cannot decide on your own nomination.")
-    if locked.status != N.OPEN:
-        raise ValidationError("This nomination has already been judged.")
-    if timezone.localdate() <= round_cutoff(locked.round_year, locked.round_number):
-        raise ValidationError("Nominations are judged after the round's cut-off.")
-    return locked
+
+
+def _decider(by):
+    """HR or the round's coordinator, never on their own nomination."""
+
+    def refuse(locked: Nomination) -> None:
+        judging_round = round_of(locked)
+        panel = judging_round.panel if judging_round else None
+        if not (permissions.can_manage(by) or permissions.is_coordinator(by, panel)):
+            raise PermissionDenied(NOT_DECIDER)
+        me = technician_of(by)
+        if me is not None and me.pk == locked.nominee_id:
+            raise PermissionDenied(OWN_NOMINATION)
+
+    return refuse
+
+
+def _after_cutoff(locked: Nomination) -> None:
+    cutoff = round_cutoff(locked.round_year, locked.round_number)
+    if timezone.localdate() <= cutoff:
+        raise ValidationError(
+            BEFORE_CUTOFF.format(day=cutoff.strftime("%-d %B %Y")), code="before_cutoff"
+        )
+
+
+def _judge(nomination: Nomination, to_status: str, *, by, check, note: str) -> Nomination:
+    """One move of judging through the kernel's step: lock, refuse the wrong person, a
+    nomination already judged and whatever `check` refuses; move, stamp, record."""
+    moved = transition(
+        nomination,
+        to=to_status,
+        allowed_from=(N.OPEN,),
+        actor=by,
+        refusal=ALREADY_JUDGED,
+        record=_record_event,
+        note=note,
+        precheck=_decider(by),
+        check=check,
+        changes={"decided_by": actor(by)},
+        stamp="decided_at",
+        select_related=("nominee", "category"),
+    )
+    return moved.obj
 
 
 @transaction.atomic
 def award_nomination(nomination: Nomination, *, by) -> Nomination:
     """The nominee (and a team's members) win; never a second award in the same year."""
-    locked = _lock_for_decider(nomination, by)
-    people = [locked.nominee, *locked.team.all()]
-    list(Technician.objects.select_for_update().filter(pk__in=[p.pk for p in people]))
-    for person in people:
-        if _has_award(person, locked.round_year, exclude=locked):
-            raise ValidationError(
-                ALREADY_AWARDED.format(name=person.full_name, year=locked.round_year),
-                code="one_a_year",
-            )
-    locked.status = N.WINNER
-    locked.decided_by = actor(by)
-    locked.decided_at = timezone.now()
-    locked.save()
-    for person in people:
+
+    def one_award_a_year(locked: Nomination) -> None:
+        _after_cutoff(locked)
+        people = [locked.nominee, *locked.team.all()]
+        list(Technician.objects.select_for_update().filter(pk__in=[p.pk for p in people]))
+        for person in people:
+            if _has_award(person, locked.round_year, exclude=locked):
+                raise ValidationError(
+                    ALREADY_AWARDED.format(name=person.full_name, year=locked.round_year),
+                    code="one_a_year",
+                )
+
+    locked = _judge(nomination, N.WINNER, by=by, check=one_award_a_year, note="Awarded.")
+    for person in [locked.nominee, *locked.team.all()]:
         queue_notification(
             person,
             "award_won",
@@ -362,11 +416,8 @@ def award_nomination(nomination: Nomination, *, by) -> Nomination:
 
 @transaction.atomic
 def decline_nomination(nomination: Nomination, *, by) -> Nomination:
-    locked = _lock_for_decider(nomination, by)
-    locked.status = N.NOT_AWARDED
-    locked.decided_by = actor(by)
-    locked.decided_at = timezone.now()
-    locked.save()
+    """Not awarded this round."""
+    locked = _judge(nomination, N.NOT_AWARDED, by=by, check=_after_cutoff, note="Not awarded.")
     copy_back(nomination, locked)
     return nomination
 

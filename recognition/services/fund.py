@@ -1,9 +1,11 @@
 """The development fund: calls, applications, the panel's advice, awards within the pot,
 claims with receipts, payment, the report back, and HR's withdrawal of an award.
 
-Every step locks the application (and, for an award, the call: its pot), refuses a wrong
-state or person in a sentence, moves, and records a FundEvent with the actor; whom it must
-tell is told through the outbox in the same transaction. Technicians are addressed by their
+Every move is the kernel's workflow step (`portal.workflow.transition`, through `_step`): the
+application is locked (an award locks the call first: its pot), a wrong person, a wrong state
+and whatever else the move forbids are refused in a sentence and nothing changes; otherwise it
+moves and a FundEvent records who moved it, and whom it must tell is told through the outbox,
+all in one transaction. Technicians are addressed by their
 Technician row (the staff-list address, account or not).
 """
 
@@ -21,6 +23,7 @@ from django.utils import timezone
 from portal.evidence import check_evidence_file
 from portal.permissions import is_hr, is_steering_group
 from portal.services import queue_notification
+from portal.workflow import Transition, lock, refuse_unless, transition
 from recognition import permissions
 from recognition.models import FundApplication, FundCall, FundEvent, Receipt
 from recognition.services import panels
@@ -63,38 +66,100 @@ def _day(day: datetime.date) -> str:
     return day.strftime("%-d %B %Y")
 
 
+APPLICATION_RELATED = ("call__panel", "applicant__line_manager")
+
+
 def _lock(application: FundApplication) -> FundApplication:
-    return (
-        FundApplication.objects.select_for_update(of=("self",))
-        .select_related("call__panel", "applicant__line_manager")
-        .get(pk=application.pk)
-    )
+    return lock(application, select_related=APPLICATION_RELATED)
 
 
-def _refuse_unless(application: FundApplication, states, verb: str) -> None:
-    if application.status not in states:
-        raise ValidationError(
-            WRONG_STATE.format(status=application.get_status_display().lower(), verb=verb),
-            code="wrong_state",
-        )
+def _wrong_state(verb: str):
+    """The refusal sentence of a move from the wrong state ("… it cannot be awarded.")."""
+    return lambda row: WRONG_STATE.format(status=row.get_status_display().lower(), verb=verb)
 
 
-def _move(
-    application: FundApplication, to_status: str, *, by, note: str = "", **changes
-) -> FundEvent:
-    from_status = application.status
-    for name, value in changes.items():
-        setattr(application, name, value)
-    application.status = to_status
-    application.full_clean()
-    application.save()
+def _record_event(step: Transition) -> FundEvent:
+    """The application's timeline: one FundEvent per move, naming the actor."""
     return FundEvent.objects.create(
-        application=application,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor(by),
-        note=note,
+        application=step.obj,
+        from_status=step.from_state,
+        to_status=step.to_state,
+        actor=step.actor,
+        note=step.note,
+        created=step.at,
     )
+
+
+def _step(
+    application: FundApplication,
+    to_status: str,
+    *,
+    by,
+    allowed_from,
+    verb: str,
+    who,
+    check=None,
+    changes=None,
+    note: str = "",
+    stamp: str | None = None,
+) -> tuple[FundApplication, FundEvent]:
+    """One move of the fund's workflow through the kernel's step: lock the application,
+    refuse the wrong person (`who`), a state not in `allowed_from` ("… it cannot be {verb}")
+    and whatever `check` refuses; then move, set `changes`, validate, and record the
+    FundEvent, in one transaction."""
+    moved = transition(
+        application,
+        to=to_status,
+        allowed_from=allowed_from,
+        actor=by,
+        refusal=_wrong_state(verb),
+        record=_record_event,
+        note=note,
+        precheck=who,
+        check=check,
+        changes=changes,
+        stamp=stamp,
+        full_clean=True,
+        select_related=APPLICATION_RELATED,
+    )
+    return moved.obj, moved.event
+
+
+def _applicant_or_manager(by):
+    def refuse(locked: FundApplication) -> None:
+        if not permissions.can_apply_for(by, locked.applicant):
+            raise PermissionDenied(NOT_APPLICANT)
+
+    return refuse
+
+
+def _decider(by):
+    """HR or the call's coordinator, never on their own application."""
+
+    def refuse(locked: FundApplication) -> None:
+        if not permissions.can_decide(by, locked.call.panel):
+            raise PermissionDenied(NOT_DECIDER)
+        if permissions.is_applicant(by, locked):
+            raise PermissionDenied(OWN_APPLICATION)
+
+    return refuse
+
+
+def _hr(by):
+    def refuse(locked: FundApplication) -> None:
+        if not permissions.can_manage(by):
+            raise PermissionDenied(NOT_HR)
+
+    return refuse
+
+
+def _hr_not_own(by):
+    def refuse(locked: FundApplication) -> None:
+        _hr(by)(locked)
+        if permissions.is_applicant(by, locked):
+            raise PermissionDenied(OWN_APPLICATION)
+
+    return refuse
 
 
 def _tell_applicant(
@@ -294,10 +359,10 @@ def create_fund_application(*, by, call: FundCall, applicant, **values: Any) -> 
 
 @transaction.atomic
 def update_fund_application(application: FundApplication, *, by, **values: Any) -> FundApplication:
+    """Edit a draft (not a move: the state stays, so no event)."""
     locked = _lock(application)
-    if not permissions.can_apply_for(by, locked.applicant):
-        raise PermissionDenied(NOT_APPLICANT)
-    _refuse_unless(locked, (S.DRAFT,), "edited")
+    _applicant_or_manager(by)(locked)
+    refuse_unless(locked, (S.DRAFT,), _wrong_state("edited"))
     _set_values(locked, values)
     check_limits(
         locked.call,
@@ -315,26 +380,35 @@ def update_fund_application(application: FundApplication, *, by, **values: Any) 
 @transaction.atomic
 def submit_fund_application(application: FundApplication, *, by) -> FundApplication:
     """Send a draft to the call's panel: the call must be open and the limits met today."""
-    locked = _lock(application)
-    if not permissions.can_apply_for(by, locked.applicant):
-        raise PermissionDenied(NOT_APPLICANT)
-    _refuse_unless(locked, (S.DRAFT,), "submitted")
-    call = locked.call
-    today = timezone.localdate()
-    if not call.is_open(today):
-        raise ValidationError(
-            CALL_NOT_OPEN.format(opens=_day(call.opens_on), closes=_day(call.closes_on)),
-            code="call_closed",
+
+    def open_and_within_limits(locked: FundApplication) -> None:
+        call = locked.call
+        today = timezone.localdate()
+        if not call.is_open(today):
+            raise ValidationError(
+                CALL_NOT_OPEN.format(opens=_day(call.opens_on), closes=_day(call.closes_on)),
+                code="call_closed",
+            )
+        check_limits(
+            call,
+            activity_starts_on=locked.activity_starts_on,
+            cost=locked.cost,
+            amount_requested=locked.amount_requested,
+            certified=locked.certified,
+            today=today,
         )
-    check_limits(
-        call,
-        activity_starts_on=locked.activity_starts_on,
-        cost=locked.cost,
-        amount_requested=locked.amount_requested,
-        certified=locked.certified,
-        today=today,
+
+    locked, event = _step(
+        application,
+        S.SUBMITTED,
+        by=by,
+        allowed_from=(S.DRAFT,),
+        verb="submitted",
+        who=_applicant_or_manager(by),
+        check=open_and_within_limits,
+        stamp="submitted_at",
     )
-    event = _move(locked, S.SUBMITTED, by=by, submitted_at=timezone.now())
+    call = locked.call
     _tell_applicant(
         locked,
         event,
@@ -350,13 +424,10 @@ def submit_fund_application(application: FundApplication, *, by) -> FundApplicat
 # --- decisions -------------------------------------------------------------------------------
 
 
-def _lock_for_decider(application: FundApplication, by) -> FundApplication:
-    locked = _lock(application)
-    if not permissions.can_decide(by, locked.call.panel):
-        raise PermissionDenied(NOT_DECIDER)
-    if permissions.is_applicant(by, locked):
-        raise PermissionDenied(OWN_APPLICATION)
-    return locked
+def _call_closed(locked: FundApplication) -> None:
+    call = locked.call
+    if not call.has_closed():
+        raise ValidationError(CALL_NOT_CLOSED.format(closes=_day(call.closes_on)), code="open")
 
 
 @transaction.atomic
@@ -365,44 +436,50 @@ def award_fund_application(
 ) -> FundApplication:
     """Award `amount` (at most what was asked and the largest award) once the call has closed,
     for a submitted application, never above what is left of the pot. The call's row is locked
-    first, so two awards at once cannot both take the last money. The panel's scores advise;
-    they do not gate."""
+    first (in this transaction, before the kernel's step locks the application), so two awards
+    at once cannot both take the last money. The panel's scores advise; they do not gate."""
     call = FundCall.objects.select_for_update().get(pk=application.call_id)
-    locked = _lock_for_decider(application, by)
-    _refuse_unless(locked, (S.SUBMITTED,), "awarded")
-    if not call.has_closed():
-        raise ValidationError(CALL_NOT_CLOSED.format(closes=_day(call.closes_on)), code="open")
     amount = Decimal(amount).quantize(CENTS)
-    if amount <= 0:
-        raise ValidationError({"amount": ["The award must be more than £0."]})
-    if amount > locked.amount_requested:
-        raise ValidationError(
-            {"amount": [ABOVE_REQUEST.format(requested=money(locked.amount_requested))]}
-        )
-    if amount > call.max_award:
-        raise ValidationError({"amount": [ABOVE_MAX_AWARD.format(max=money(call.max_award))]})
-    remaining = remaining_pot(call)  # read under the call's lock
-    if amount > remaining:
-        raise ValidationError(
-            OVER_POT.format(
-                amount=money(amount),
-                remaining=money(max(remaining, Decimal(0))),
-                pot=money(call.pot),
-            ),
-            code="over_pot",
-        )
-    due = locked.activity_ends_on + datetime.timedelta(weeks=call.report_back_weeks)
     feedback = (feedback or "").strip()
-    event = _move(
-        locked,
+
+    def within_the_pot(locked: FundApplication) -> None:
+        _call_closed(locked)
+        if amount <= 0:
+            raise ValidationError({"amount": ["The award must be more than £0."]})
+        if amount > locked.amount_requested:
+            raise ValidationError(
+                {"amount": [ABOVE_REQUEST.format(requested=money(locked.amount_requested))]}
+            )
+        if amount > call.max_award:
+            raise ValidationError({"amount": [ABOVE_MAX_AWARD.format(max=money(call.max_award))]})
+        remaining = remaining_pot(call)  # read under the call's lock
+        if amount > remaining:
+            raise ValidationError(
+                OVER_POT.format(
+                    amount=money(amount),
+                    remaining=money(max(remaining, Decimal(0))),
+                    pot=money(call.pot),
+                ),
+                code="over_pot",
+            )
+
+    locked, event = _step(
+        application,
         S.AWARDED,
         by=by,
+        allowed_from=(S.SUBMITTED,),
+        verb="awarded",
+        who=_decider(by),
+        check=within_the_pot,
         note=f"Awarded {money(amount)}.",
-        amount_awarded=amount,
-        decided_by=actor(by),
-        decided_at=timezone.now(),
-        feedback=feedback,
-        report_due_on=due,
+        stamp="decided_at",
+        changes=lambda locked: {
+            "amount_awarded": amount,
+            "decided_by": actor(by),
+            "feedback": feedback,
+            "report_due_on": locked.activity_ends_on
+            + datetime.timedelta(weeks=call.report_back_weeks),
+        },
     )
     _tell_applicant(
         locked,
@@ -411,7 +488,7 @@ def award_fund_application(
         f"The panel awarded {money(amount)} towards {locked.activity}.\n\n"
         + (f"The panel's feedback:\n{feedback}\n\n" if feedback else "")
         + "After the activity, send your claim with the receipts from the application page "
-        f"(it is paid up to the award), and your short report by {_day(due)}.",
+        f"(it is paid up to the award), and your short report by {_day(locked.report_due_on)}.",
     )
     copy_back(application, locked)
     return application
@@ -419,18 +496,23 @@ def award_fund_application(
 
 @transaction.atomic
 def decline_fund_application(application: FundApplication, *, by, feedback: str) -> FundApplication:
-    locked = _lock_for_decider(application, by)
-    _refuse_unless(locked, (S.SUBMITTED,), "declined")
-    if not locked.call.has_closed():
-        raise ValidationError(CALL_NOT_CLOSED.format(closes=_day(locked.call.closes_on)))
-    feedback = required(feedback, "feedback", "Please give the applicant the panel's feedback.")
-    event = _move(
-        locked,
+    """Not funded, with the panel's feedback for the applicant, once the call has closed."""
+    feedback = (feedback or "").strip()
+
+    def closed_with_feedback(locked: FundApplication) -> None:
+        _call_closed(locked)
+        required(feedback, "feedback", "Please give the applicant the panel's feedback.")
+
+    locked, event = _step(
+        application,
         S.NOT_FUNDED,
         by=by,
-        decided_by=actor(by),
-        decided_at=timezone.now(),
-        feedback=feedback,
+        allowed_from=(S.SUBMITTED,),
+        verb="declined",
+        who=_decider(by),
+        check=closed_with_feedback,
+        stamp="decided_at",
+        changes={"decided_by": actor(by), "feedback": feedback},
     )
     _tell_applicant(
         locked,
@@ -446,49 +528,69 @@ def decline_fund_application(application: FundApplication, *, by, feedback: str)
 # --- after the award -------------------------------------------------------------------------
 
 
+def _checked_receipts(receipts) -> list:
+    """Each upload checked by content as evidence is: (upload, checked) pairs."""
+    receipts = [upload for upload in receipts or [] if upload]
+    if not receipts:
+        raise ValidationError({"receipts": [RECEIPTS_NEEDED]})
+    checked = []
+    for upload in receipts:
+        try:
+            checked.append((upload, check_evidence_file(upload)))
+        except ValidationError as error:
+            raise ValidationError(
+                {"receipts": [f"{getattr(upload, 'name', 'A file')}: {m}" for m in error.messages]}
+            ) from None
+    return checked
+
+
 @transaction.atomic
 def claim_fund_application(
     application: FundApplication, *, by, amount: Decimal, receipts
 ) -> FundApplication:
-    """The applicant claims the money with receipts (checked as evidence is), up to the award."""
-    locked = _lock(application)
-    if not permissions.can_apply_for(by, locked.applicant):
-        raise PermissionDenied(NOT_APPLICANT)
-    _refuse_unless(locked, (S.AWARDED,), "claimed")
+    """The applicant claims the money with receipts (checked as evidence is), up to the award.
+    The receipts are stored with the move; a refusal after they were stored removes them."""
     amount = Decimal(amount).quantize(CENTS)
-    if amount <= 0:
-        raise ValidationError({"amount": ["The claim must be more than £0."]})
-    if amount > locked.amount_awarded:
-        raise ValidationError(
-            {"amount": [ABOVE_AWARD.format(awarded=money(locked.amount_awarded), verb="claimed")]}
-        )
-    receipts = [upload for upload in receipts or [] if upload]
-    if not receipts:
-        raise ValidationError({"receipts": [RECEIPTS_NEEDED]})
+    checked: list = []
     saved: list[Receipt] = []
-    try:
-        for upload in receipts:
-            try:
-                checked = check_evidence_file(upload)
-            except ValidationError as error:
-                raise ValidationError(
-                    {
-                        "receipts": [
-                            f"{getattr(upload, 'name', 'A file')}: {m}" for m in error.messages
-                        ]
-                    }
-                ) from None
+
+    def within_the_award_with_receipts(locked: FundApplication) -> None:
+        if amount <= 0:
+            raise ValidationError({"amount": ["The claim must be more than £0."]})
+        if amount > locked.amount_awarded:
+            raise ValidationError(
+                {
+                    "amount": [
+                        ABOVE_AWARD.format(awarded=money(locked.amount_awarded), verb="claimed")
+                    ]
+                }
+            )
+        checked.extend(_checked_receipts(receipts))
+
+    def store_receipts(locked: FundApplication) -> dict:
+        for upload, result in checked:
             upload.seek(0)
             receipt = Receipt(
                 application=locked,
-                name=checked.original_name,
-                content_type=checked.kind.content_type,
+                name=result.original_name,
+                content_type=result.kind.content_type,
             )
-            receipt.file.save(checked.storage_name, upload, save=False)
+            receipt.file.save(result.storage_name, upload, save=False)
             receipt.save()
             saved.append(receipt)
-        event = _move(
-            locked, S.CLAIMED, by=by, note=f"Claimed {money(amount)}.", amount_claimed=amount
+        return {"amount_claimed": amount}
+
+    try:
+        locked, event = _step(
+            application,
+            S.CLAIMED,
+            by=by,
+            allowed_from=(S.AWARDED,),
+            verb="claimed",
+            who=_applicant_or_manager(by),
+            check=within_the_award_with_receipts,
+            changes=store_receipts,
+            note=f"Claimed {money(amount)}.",
         )
     except Exception:
         for receipt in saved:
@@ -511,28 +613,29 @@ def claim_fund_application(
 def pay_fund_application(
     application: FundApplication, *, by, amount: Decimal, reference: str
 ) -> FundApplication:
-    """HR pays a claim, up to the award."""
-    locked = _lock(application)
-    if not permissions.can_manage(by):
-        raise PermissionDenied(NOT_HR)
-    if permissions.is_applicant(by, locked):
-        raise PermissionDenied(OWN_APPLICATION)
-    _refuse_unless(locked, (S.CLAIMED,), "paid")
+    """HR pays a claim, up to the award, with the payment reference."""
     amount = Decimal(amount).quantize(CENTS)
-    if amount <= 0:
-        raise ValidationError({"amount": ["The payment must be more than £0."]})
-    if amount > locked.amount_awarded:
-        raise ValidationError(
-            {"amount": [ABOVE_AWARD.format(awarded=money(locked.amount_awarded), verb="paid")]}
-        )
-    reference = required(reference, "reference", "Please give the payment reference.")
-    event = _move(
-        locked,
+    reference = (reference or "").strip()
+
+    def within_the_award(locked: FundApplication) -> None:
+        if amount <= 0:
+            raise ValidationError({"amount": ["The payment must be more than £0."]})
+        if amount > locked.amount_awarded:
+            raise ValidationError(
+                {"amount": [ABOVE_AWARD.format(awarded=money(locked.amount_awarded), verb="paid")]}
+            )
+        required(reference, "reference", "Please give the payment reference.")
+
+    locked, event = _step(
+        application,
         S.PAID,
         by=by,
+        allowed_from=(S.CLAIMED,),
+        verb="paid",
+        who=_hr_not_own(by),
+        check=within_the_award,
         note=f"Paid {money(amount)}, reference {reference}.",
-        amount_paid=amount,
-        payment_reference=reference,
+        changes={"amount_paid": amount, "payment_reference": reference},
     )
     _tell_applicant(
         locked,
@@ -550,18 +653,20 @@ def submit_fund_report(
     application: FundApplication, *, by, report: str, shareable: bool = False
 ) -> FundApplication:
     """The short report after the activity; a shareable one becomes an impact story."""
-    locked = _lock(application)
-    if not permissions.can_apply_for(by, locked.applicant):
-        raise PermissionDenied(NOT_APPLICANT)
-    _refuse_unless(locked, FundApplication.REPORT_DUE, "reported on")
-    report = required(report, "report", "Please write your report.")
-    event = _move(
-        locked,
+    report = (report or "").strip()
+    locked, event = _step(
+        application,
         S.REPORTED,
         by=by,
-        report=report,
-        report_shareable=bool(shareable),
-        reported_on=timezone.localdate(),
+        allowed_from=FundApplication.REPORT_DUE,
+        verb="reported on",
+        who=_applicant_or_manager(by),
+        check=lambda _locked: required(report, "report", "Please write your report."),
+        changes=lambda _locked: {
+            "report": report,
+            "report_shareable": bool(shareable),
+            "reported_on": timezone.localdate(),
+        },
     )
     coordinator = locked.call.panel.coordinator if locked.call.panel else None
     _tell_users(
@@ -577,13 +682,22 @@ def submit_fund_report(
 
 @transaction.atomic
 def withdraw_fund_award(application: FundApplication, *, by, reason: str) -> FundApplication:
-    """HR withdraws the money (an overdue report, for example), with a reason."""
-    locked = _lock(application)
-    if not permissions.can_manage(by):
-        raise PermissionDenied(NOT_HR)
-    _refuse_unless(locked, FundApplication.REPORT_DUE, "withdrawn")
-    reason = required(reason, "reason", "Please give the reason for withdrawing the award.")
-    event = _move(locked, S.WITHDRAWN, by=by, note=reason, withdrawal_reason=reason)
+    """HR withdraws the money (an overdue report, for example), with a reason; it goes back to
+    the call's pot."""
+    reason = (reason or "").strip()
+    locked, event = _step(
+        application,
+        S.WITHDRAWN,
+        by=by,
+        allowed_from=FundApplication.REPORT_DUE,
+        verb="withdrawn",
+        who=_hr(by),
+        check=lambda _locked: required(
+            reason, "reason", "Please give the reason for withdrawing the award."
+        ),
+        note=reason,
+        changes={"withdrawal_reason": reason},
+    )
     _tell_applicant(
         locked,
         event,

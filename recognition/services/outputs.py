@@ -25,13 +25,19 @@ def clean_roles(roles) -> list[str]:
     return [code for code in CREDIT_ROLE_CODES if code in roles]  # the standard order
 
 
-def _output_for(*, title: str, kind: str, doi: str, url: str, year: int) -> Output:
+def _output_for(
+    *, title: str, kind: str, doi: str, url: str, year: int, journal: str = ""
+) -> Output:
     doi = orcid_client.normalise_doi(doi)
+    journal = (journal or "").strip()
     if doi:
         existing = Output.objects.filter(doi=doi).first()
         if existing is not None:
+            if journal and not existing.journal:
+                existing.journal = journal
+                existing.save(update_fields=["journal"])
             return existing
-    output = Output(title=title, kind=kind, doi=doi, url=url, year=year)
+    output = Output(title=title, kind=kind, doi=doi, url=url, year=year, journal=journal)
     output.full_clean()
     output.save()
     return output
@@ -47,6 +53,7 @@ def record_output(
     kind: str = Output.Kind.PAPER,
     doi: str = "",
     url: str = "",
+    journal: str = "",
     roles=(),
     credit: str = Contribution.Credit.AUTHOR,
 ) -> Contribution:
@@ -57,7 +64,14 @@ def record_output(
     if not (doi or "").strip() and not (url or "").strip():
         raise ValidationError({"doi": [NO_LINK]})
     roles = clean_roles(roles)
-    output = _output_for(title=title, kind=kind, doi=doi or "", url=(url or "").strip(), year=year)
+    output = _output_for(
+        title=title,
+        kind=kind,
+        doi=doi or "",
+        url=(url or "").strip(),
+        year=year,
+        journal=journal,
+    )
     contribution, _ = Contribution.objects.update_or_create(
         output=output,
         technician=technician,
@@ -96,7 +110,9 @@ def remove_contribution(contribution: Contribution, *, by) -> None:
 @transaction.atomic
 def import_orcid_works(technician, *, by, session=None) -> int:
     """Read the technician's works from ORCID; each new one waits for them to confirm it.
-    Returns how many new works wait. ORCID's refusal is a ValidationError sentence."""
+    A work is known (and skipped) by any of its versions' put codes or by its DOI, so a
+    second import adds nothing. Returns how many new works wait. ORCID's refusal is a
+    ValidationError sentence."""
     if not permissions.can_import_orcid_for(by, technician):
         raise PermissionDenied("Only HR or the technician can import works from ORCID.")
     if not technician.orcid:
@@ -110,12 +126,18 @@ def import_orcid_works(technician, *, by, session=None) -> int:
     known_dois = set(mine.exclude(output__doi="").values_list("output__doi", flat=True))
     added = 0
     for work in works:
-        if work.put_code in known_codes or (work.doi and work.doi in known_dois):
+        codes = set(work.put_codes or (work.put_code,))
+        if codes & known_codes or (work.doi and work.doi in known_dois):
             continue
         if work.year is None or not (work.doi or work.url):
             continue
         output = _output_for(
-            title=work.title, kind=work.kind, doi=work.doi, url=work.url, year=work.year
+            title=work.title,
+            kind=work.kind,
+            doi=work.doi,
+            url=work.url,
+            year=work.year,
+            journal=work.journal,
         )
         _, created = Contribution.objects.get_or_create(
             output=output,
@@ -129,7 +151,9 @@ def import_orcid_works(technician, *, by, session=None) -> int:
             },
         )
         added += int(created)
-        known_dois.add(work.doi)
+        known_codes |= codes
+        if work.doi:
+            known_dois.add(work.doi)
     return added
 
 

@@ -36,7 +36,7 @@ def test_open_apply_score_award_claim_and_report(page, live_server, log_in, pers
     page.get_by_label("Closes on", exact=True).fill(today.isoformat())
     page.get_by_label("Pot (£)").fill("2000")
     page.get_by_label("Largest award (£)").fill("1000")
-    page.get_by_label("Panel members' e-mail addresses").fill(personas.steering.email)
+    page.get_by_role("combobox", name="Panel member 1").fill(personas.steering.email)
     page.get_by_role("button", name="Open the call").click()
     expect(page.get_by_text("Call opened.")).to_be_visible()
 

@@ -272,7 +272,7 @@ ROWS = [
         lambda w: f"/recognition/nominations/{w.rec_nomination.pk}/testimony/",
         staff(404, manager=302, steering=403, hr=403, admin=403),
         method="post",
-        data=lambda w: {"supporter_email": "nobody@example.ac.uk"},
+        data=lambda w: {"supporter": "nobody@example.ac.uk"},
         note=" testimony from an unknown address",
     ),
     Row(

@@ -77,6 +77,16 @@ def test_the_ref_export_is_formula_safe(personas, login):
     assert login(personas.technician).get("/recognition/outputs/ref.csv").status_code == 403
 
 
+def test_the_journal_shows_on_the_outputs_page_and_in_the_ref_export(personas, login):
+    _record(personas.technician, personas.technician_profile, journal="Journal of Microscopy")
+    page = login(personas.technician).get("/recognition/outputs/")
+    assert "Journal of Microscopy" in page.content.decode()
+    response = login(personas.hr).get("/recognition/outputs/ref.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    column = rows[0].index("Journal or venue")
+    assert rows[1][column] == "Journal of Microscopy"
+
+
 def test_the_annual_report_counts_outputs_by_department(personas):
     _record(personas.technician, personas.technician_profile)
     _record(personas.manager, personas.manager_profile, credit="acknowledged")

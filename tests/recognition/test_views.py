@@ -125,7 +125,7 @@ def test_forms_post_through_the_services(personas, login, clock, members):
             "min_days_ahead": "28",
             "report_back_weeks": "4",
             "criteria": "Benefit\nValue",
-            "panel_members": members[0].email.upper(),
+            "panel_member_1": members[0].email.upper(),
         },
     )
     call = FundCall.objects.get(title="Summer call")
@@ -146,7 +146,7 @@ def test_forms_post_through_the_services(personas, login, clock, members):
             "round-number": "1",
             "round-criteria": "Impact",
             "round-scoring_closes_on": "2026-04-20",
-            "round-members": members[1].email,
+            "round-member_1": members[1].email,
         },
     )
     assert response.status_code == 302
@@ -157,7 +157,7 @@ def test_forms_post_through_the_services(personas, login, clock, members):
         "/recognition/awards/nominate/",
         {
             "category": category.pk,
-            "nominee_email": personas.technician_profile.email,
+            "nominee": personas.technician_profile.email,
             "statement": "Runs outreach days for schools.",
         },
     )
@@ -165,7 +165,7 @@ def test_forms_post_through_the_services(personas, login, clock, members):
     assert response.status_code == 302 and nomination.round_number == 1
     response = manager.post(
         f"/recognition/nominations/{nomination.pk}/testimony/",
-        {"supporter_email": personas.manager_profile.email},
+        {"supporter": personas.manager_profile.email},
     )
     assert Testimony.objects.get().supporter == personas.manager_profile
     # Nominating oneself through the page is refused on the form.
@@ -173,7 +173,7 @@ def test_forms_post_through_the_services(personas, login, clock, members):
         "/recognition/awards/nominate/",
         {
             "category": category.pk,
-            "nominee_email": personas.technician_profile.email,
+            "nominee": personas.technician_profile.email,
             "statement": "Me.",
         },
     )
