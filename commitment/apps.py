@@ -15,4 +15,5 @@ class CommitmentConfig(AppConfig):
         registry.register_panel(report_panels.PANEL)
         registry.register_panel(panels.PANEL)
         registry.register_reminder("commitment.submissions", reminders.queue_submission_reminders)
+        registry.register_reminder_kind(reminders.REMINDER)  # at once, weekly digest, never
         registry.register_seeder("commitment", demo.seed_demo, order=40)

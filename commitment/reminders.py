@@ -15,9 +15,15 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from commitment import cycle, selectors
+from portal.registry import ReminderKind
 from portal.services import queue_notification
 
 KIND = "commitment_submission_due"
+# A reminder like any other: the lead chooses at once, a weekly digest or never, and each
+# e-mail carries the one-click unsubscribe for it.
+REMINDER = ReminderKind(
+    KIND, "Commitment: the next submission is due (to its named lead)", order=85
+)
 
 # (name, the first day of the window for a due date), nearest last.
 WINDOWS = (
@@ -57,5 +63,6 @@ def queue_submission_reminders(today: datetime.date) -> int:
         f"The stage {stage} self-assessment and action plan is due on "
         f"{format_date(due_on, 'j F Y')}, {when}.\n\n"
         f"The self-assessment workspace: {link}\n",
+        reminder_kind=KIND,
     )
     return 1 if notification else 0

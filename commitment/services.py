@@ -24,6 +24,7 @@ from commitment.models import (
 from commitment.reports import work
 from portal.actors import is_command_line
 from portal.periods import academic_year_label, academic_year_of
+from portal.workflow import Transition, actor_of, lock, refuse_unless, transition
 
 
 def request_annual_report(year: int, *, by) -> AnnualReport:
@@ -80,19 +81,50 @@ def _require_manager(by) -> None:
         raise PermissionDenied(NOT_MANAGER)
 
 
-def _record(submission: Submission, kind: str, by, note: str = "") -> None:
-    SubmissionEvent.objects.create(
-        submission=submission, kind=kind, actor=by if getattr(by, "pk", None) else None, note=note
-    )
+Status = Submission.Status
+OPEN = (Status.PLANNED, Status.DRAFTING)
+
+
+def _recorder(kind: str, note=None):
+    """The submission's timeline: one typed SubmissionEvent per step, naming the actor (none
+    for the command line). `note`, when given, is a function of the step."""
+
+    def record(step: Transition) -> SubmissionEvent:
+        return SubmissionEvent.objects.create(
+            submission=step.obj,
+            kind=kind,
+            actor=step.actor,
+            note=note(step) if note else step.note,
+        )
+
+    return record
+
+
+def _frozen(row: Submission) -> str:
+    return FROZEN.format(stage=row.stage)
 
 
 def _lock(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("commitment").get(pk=submission.pk)
+    return lock(submission, select_related=("commitment",))
 
 
 def _refuse_frozen(submission: Submission) -> None:
-    if submission.is_frozen:
-        raise ValidationError(FROZEN.format(stage=submission.stage))
+    refuse_unless(submission, OPEN, _frozen)
+
+
+def _move(submission: Submission, *, by, to: str, allowed_from, refusal, kind: str, **step):
+    """One step of the submission workflow through the kernel's (portal.workflow): lock the
+    row, refuse a state not in `allowed_from` with `refusal`, move it, record the event."""
+    return transition(
+        submission,
+        to=to,
+        allowed_from=allowed_from,
+        actor=by,
+        refusal=refusal,
+        record=step.pop("record", None) or _recorder(kind),
+        select_related=("commitment",),
+        **step,
+    ).obj
 
 
 def ensure_next_submission(commitment: Commitment, *, today: datetime.date | None = None):
@@ -137,24 +169,27 @@ def save_commitment(
     return commitment
 
 
-@transaction.atomic
 def start_drafting(submission: Submission, *, by, closes_plan=None, next_plan=None) -> Submission:
     """planned → drafting: the workspace opens on the plan it closes and the new plan
     (by default the plan running today and the plan that follows it)."""
     _require_manager(by)
-    locked = _lock(submission)
-    if locked.status != Submission.Status.PLANNED:
-        raise ValidationError(
-            f"Stage {locked.stage} is {locked.get_status_display().lower()}, not planned: "
+
+    def plans(row: Submission) -> dict:
+        closes = closes_plan or selectors.running_plan(timezone.localdate())
+        return {"closes_plan": closes, "next_plan": next_plan or selectors.next_plan_of(closes)}
+
+    return _move(
+        submission,
+        by=by,
+        to=Status.DRAFTING,
+        allowed_from=(Status.PLANNED,),
+        refusal=lambda row: (
+            f"Stage {row.stage} is {row.get_status_display().lower()}, not planned: "
             "its drafting has already started."
-        )
-    today = timezone.localdate()
-    locked.closes_plan = closes_plan or selectors.running_plan(today)
-    locked.next_plan = next_plan or selectors.next_plan_of(locked.closes_plan)
-    locked.status = Submission.Status.DRAFTING
-    locked.save(update_fields=["closes_plan", "next_plan", "status"])
-    _record(locked, SubmissionEvent.Kind.STARTED, by)
-    return locked
+        ),
+        kind=SubmissionEvent.Kind.STARTED,
+        changes=plans,
+    )
 
 
 @transaction.atomic
@@ -190,25 +225,41 @@ def save_pillar(
     return row
 
 
+def _not_extended(row: Submission) -> None:
+    if row.extended:
+        raise ValidationError(
+            f"Stage {row.stage} has already been extended once: only one extension a stage."
+        )
+
+
 @transaction.atomic
 def extend_submission(submission: Submission, *, by) -> Submission:
-    """The stage's one extension: it moves to the next window."""
+    """The stage's one extension: it moves to the next window. A step of the workflow that
+    keeps the stage's state (planned or drafting) and records where the due date came from."""
     _require_manager(by)
-    locked = _lock(submission)
-    _refuse_frozen(locked)
-    if locked.extended:
-        raise ValidationError(
-            f"Stage {locked.stage} has already been extended once: only one extension a stage."
-        )
-    before = locked.due_on
-    locked.due_on = cycle.window_after(locked.due_on)
-    locked.extended = True
-    locked.save(update_fields=["due_on", "extended"])
+    before: dict[str, datetime.date] = {}
+
+    def moved_window(row: Submission) -> dict:
+        before["due_on"] = row.due_on
+        return {"due_on": cycle.window_after(row.due_on), "extended": True}
+
+    locked = _move(
+        submission,
+        by=by,
+        to=lambda row: row.status,
+        allowed_from=OPEN,
+        refusal=_frozen,
+        kind=SubmissionEvent.Kind.EXTENDED,
+        check=_not_extended,
+        changes=moved_window,
+        record=_recorder(
+            SubmissionEvent.Kind.EXTENDED, note=lambda step: f"from {before['due_on'].isoformat()}"
+        ),
+    )
     # Later stages not started yet follow the moved window.
     Submission.objects.filter(
-        commitment=locked.commitment, stage__gt=locked.stage, status=Submission.Status.PLANNED
+        commitment=locked.commitment, stage__gt=locked.stage, status=Status.PLANNED
     ).delete()
-    _record(locked, SubmissionEvent.Kind.EXTENDED, by, note=f"from {before.isoformat()}")
     return locked
 
 
@@ -219,18 +270,24 @@ def submit_submission(submission: Submission, *, by) -> Submission:
     from commitment import self_assessment
 
     _require_manager(by)
-    locked = _lock(submission)
-    if locked.status != Submission.Status.DRAFTING:
-        if locked.is_frozen:
-            raise ValidationError(FROZEN.format(stage=locked.stage))
-        raise ValidationError(f"Start drafting stage {locked.stage} before submitting it.")
     today = timezone.localdate()
-    locked.snapshot = self_assessment.build(locked, today=today)
-    locked.status = Submission.Status.SUBMITTED
-    locked.submitted_on = today
-    locked.submitted_by = by if getattr(by, "pk", None) else None
-    locked.save(update_fields=["snapshot", "status", "submitted_on", "submitted_by"])
-    _record(locked, SubmissionEvent.Kind.SUBMITTED, by)
+    locked = _move(
+        submission,
+        by=by,
+        to=Status.SUBMITTED,
+        allowed_from=(Status.DRAFTING,),
+        refusal=lambda row: (
+            _frozen(row)
+            if row.is_frozen
+            else f"Start drafting stage {row.stage} before submitting it."
+        ),
+        kind=SubmissionEvent.Kind.SUBMITTED,
+        changes=lambda row: {
+            "snapshot": self_assessment.build(row, today=today),
+            "submitted_on": today,
+            "submitted_by": actor_of(by),
+        },
+    )
     ensure_next_submission(locked.commitment, today=today)
     return locked
 
@@ -275,20 +332,20 @@ def add_advice(submission: Submission, *, by, pillar: str, text: str) -> Advice:
     )
 
 
-@transaction.atomic
 def mark_reviewed(submission: Submission, *, by) -> Submission:
     """submitted → reviewed: the feedback report has been received and recorded."""
     _require_manager(by)
-    locked = _lock(submission)
-    if locked.status != Submission.Status.SUBMITTED:
-        raise ValidationError(
-            f"Only a submitted stage can be marked reviewed; stage {locked.stage} is "
-            f"{locked.get_status_display().lower()}."
-        )
-    locked.status = Submission.Status.REVIEWED
-    locked.save(update_fields=["status"])
-    _record(locked, SubmissionEvent.Kind.REVIEWED, by)
-    return locked
+    return _move(
+        submission,
+        by=by,
+        to=Status.REVIEWED,
+        allowed_from=(Status.SUBMITTED,),
+        refusal=lambda row: (
+            f"Only a submitted stage can be marked reviewed; stage {row.stage} is "
+            f"{row.get_status_display().lower()}."
+        ),
+        kind=SubmissionEvent.Kind.REVIEWED,
+    )
 
 
 @transaction.atomic
@@ -298,7 +355,7 @@ def advice_to_action(advice: Advice, *, by, plan, ref: str, due_on: datetime.dat
     from actionplan import services as actionplan_services
 
     _require_manager(by)
-    locked = Advice.objects.select_for_update().select_related("submission").get(pk=advice.pk)
+    locked = lock(advice, select_related=("submission",))
     if locked.action_id:
         raise ValidationError("This advice has already become an action.")
     allowed = {p.pk for p in selectors.plans_for_advice(locked.submission, timezone.localdate())}
@@ -349,20 +406,25 @@ def delete_highlight(highlight: ReportHighlight, *, by) -> None:
     highlight.delete()
 
 
+def _not_approved(report: AnnualReport) -> None:
+    if report.approved_at:
+        raise ValidationError("This version has already been approved.")
+
+
 @transaction.atomic
 def approve_annual_report(report: AnnualReport, *, by) -> AnnualReport:
-    """The steering chair approves a ready version: it is made again saying so (no longer a
-    draft), and it can be linked from the public Commitment page."""
+    """ready → queued: the steering chair approves a ready version; it is made again saying so
+    (no longer a draft), and it can be linked from the public Commitment page."""
     if not permissions.can_approve_annual_report(by):
         raise PermissionDenied("Only the steering chair named on the Commitment approves reports.")
-    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if locked.approved_at:
-        raise ValidationError("This version has already been approved.")
-    if locked.status != AnnualReport.Status.READY:
-        raise ValidationError("Only a report that is ready can be approved.")
-    locked.approved_by = by
-    locked.approved_at = timezone.now()
-    locked.status = AnnualReport.Status.QUEUED  # made again, saying it is approved
-    locked.save(update_fields=["approved_by", "approved_at", "status"])
+    locked = transition(
+        report,
+        to=AnnualReport.Status.QUEUED,  # made again, saying it is approved
+        allowed_from=(AnnualReport.Status.READY,),
+        actor=by,
+        refusal="Only a report that is ready can be approved.",
+        precheck=_not_approved,
+        changes=lambda row: {"approved_by": by, "approved_at": timezone.now()},
+    ).obj
     work.enqueue(locked.pk)
     return locked

@@ -20,6 +20,7 @@ import datetime
 import random
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -154,12 +155,34 @@ def _group_key(by: str, atoms: Atoms, faculties: dict[str, set[str]], faculty_of
 # --- results of one question -----------------------------------------------------------------
 
 
-def _answers(question: Question) -> list[Answer]:
-    return list(
-        Answer.objects.filter(
-            question=question, response__status=Response.Status.SUBMITTED
-        ).select_related("response")
+def _submitted_answers() -> QuerySet[Answer]:
+    return Answer.objects.filter(response__status=Response.Status.SUBMITTED).select_related(
+        "response"
     )
+
+
+def _answers(question: Question) -> list[Answer]:
+    return list(_submitted_answers().filter(question=question))
+
+
+def answers_by_question(questions: Iterable[Question]) -> dict[int, list[Answer]]:
+    """Every submitted answer to these questions, read in one query, by question."""
+    ids = {question.pk for question in questions}
+    grouped: dict[int, list[Answer]] = {pk: [] for pk in ids}
+    if ids:
+        for answer in _submitted_answers().filter(question_id__in=ids):
+            grouped[answer.question_id].append(answer)
+    return grouped
+
+
+def with_sources(questions: list[Question]) -> list[Question]:
+    """The questions and those they were copied from (for the year-on-year change)."""
+    sources = [
+        question.copied_from
+        for question in questions
+        if question.copied_from is not None and question.is_numeric
+    ]
+    return [*questions, *sources]
 
 
 def _aggregate(question: Question, answers: list[Answer]) -> dict[str, Any]:
@@ -181,15 +204,23 @@ def _aggregate(question: Question, answers: list[Answer]) -> dict[str, Any]:
     return result
 
 
-def results_by_unit(survey: Survey, question: Question, *, by: str = "department") -> list[dict]:
+def results_by_unit(
+    survey: Survey,
+    question: Question,
+    *,
+    by: str = "department",
+    answers: list[Answer] | None = None,
+) -> list[dict]:
     """One dict per unit with `unit` (its name), `respondents` and the aggregates (`mean`,
     `distribution`), only for units of at least VOICE_MIN_GROUP respondents; smaller ones are
-    merged into "Other units", itself shown only if it reaches the threshold."""
+    merged into "Other units", itself shown only if it reaches the threshold. `answers` are the
+    question's submitted answers when the caller has already read them."""
     if by not in UNIT_KINDS:
         raise ValueError(f"Results are grouped by department or faculty, not {by!r}.")
     if question.survey_id != survey.pk:
         raise ValueError("That question belongs to another survey.")
-    answers = _answers(question)
+    if answers is None:
+        answers = _answers(question)
     department_counts = Counter(answer.response.department_name for answer in answers)
     atoms = make_atoms(department_counts)
     if not atoms.visible:
@@ -209,30 +240,41 @@ def results_by_unit(survey: Survey, question: Question, *, by: str = "department
     return rows
 
 
-def overall(question: Question) -> dict[str, Any] | None:
+def overall(question: Question, *, answers: list[Answer] | None = None) -> dict[str, Any] | None:
     """The whole survey's figures for a question, or None below the threshold."""
-    answers = _answers(question)
+    if answers is None:
+        answers = _answers(question)
     if len(answers) < min_group():
         return None
     return _aggregate(question, answers)
 
 
-def free_text(question: Question, *, seed: Any = None) -> list[str]:
+def free_text(
+    question: Question, *, seed: Any = None, answers: list[Answer] | None = None
+) -> list[str]:
     """Free-text answers, only when at least the threshold answered, in random order."""
-    texts = [answer.text for answer in _answers(question) if answer.text]
+    if answers is None:
+        answers = _answers(question)
+    texts = [answer.text for answer in answers if answer.text]
     if len(texts) < min_group():
         return []
     random.Random(seed).shuffle(texts)
     return texts
 
 
-def change_since_copy(question: Question) -> float | None:
+def change_since_copy(
+    question: Question, *, answers: dict[int, list[Answer]] | None = None
+) -> float | None:
     """This year's mean minus the mean of the question it was copied from (both must reach the
-    threshold), for Likert and number questions."""
+    threshold), for Likert and number questions. `answers` (by question, as
+    `answers_by_question` returns them) must then hold both questions' answers."""
     source = question.copied_from
     if source is None or not question.is_numeric:
         return None
-    now, before = overall(question), overall(source)
+    if answers is None:
+        answers = answers_by_question([question, source])
+    now = overall(question, answers=answers[question.pk])
+    before = overall(source, answers=answers[source.pk])
     if not now or not before or now.get("mean") is None or before.get("mean") is None:
         return None
     return round(now["mean"] - before["mean"], 2)
@@ -302,18 +344,26 @@ class QuestionResult:
 
 
 def survey_results(survey: Survey, *, by: str = "department") -> list[QuestionResult]:
+    """Every question's results, from three queries whatever the number of questions and
+    answers: the actions made from results, the questions, and every answer (with those of the
+    questions they were copied from) read once."""
     links = defaultdict(list)
     for link in ResultAction.objects.filter(survey=survey).select_related("action__plan"):
         links[link.question_id].append(link)
+    questions = questions_of(survey)
+    answers = answers_by_question(with_sources(questions))
     results = []
-    for question in questions_of(survey):
+    for question in questions:
+        mine = answers[question.pk]
         results.append(
             QuestionResult(
                 question=question,
-                overall=overall(question),
-                units=results_by_unit(survey, question, by=by),
-                change=change_since_copy(question),
-                texts=free_text(question) if question.kind == Question.Kind.TEXT else [],
+                overall=overall(question, answers=mine),
+                units=results_by_unit(survey, question, by=by, answers=mine),
+                change=change_since_copy(question, answers=answers),
+                texts=free_text(question, answers=mine)
+                if question.kind == Question.Kind.TEXT
+                else [],
                 actions=links.get(question.pk, []),
             )
         )
@@ -323,14 +373,18 @@ def survey_results(survey: Survey, *, by: str = "department") -> list[QuestionRe
 def csv_rows(survey: Survey, *, by: str = "department") -> list[list[Any]]:
     """Aggregates only: never an individual answer, never free text."""
     rows = []
-    for question in questions_of(survey):
-        if question.kind in (Question.Kind.TEXT, Question.Kind.SKILLS):
-            continue
+    questions = [
+        question
+        for question in questions_of(survey)
+        if question.kind not in (Question.Kind.TEXT, Question.Kind.SKILLS)
+    ]
+    answers = answers_by_question(questions)
+    for question in questions:
         groups = []
-        whole = overall(question)
+        whole = overall(question, answers=answers[question.pk])
         if whole:
             groups.append({"unit": "All respondents", **whole})
-        groups += results_by_unit(survey, question, by=by)
+        groups += results_by_unit(survey, question, by=by, answers=answers[question.pk])
         for group in groups:
             distribution = group.get("distribution") or {}
             rows.append(
@@ -366,10 +420,12 @@ def voice_evidence(start: datetime.date, end: datetime.date) -> list[dict[str, A
     for survey in surveys_between(start, end):
         rates = response_rates(survey)
         headlines = []
-        for question in questions_of(survey):
-            if question.kind != Question.Kind.LIKERT:
-                continue
-            figures = overall(question)
+        questions = [
+            question for question in questions_of(survey) if question.kind == Question.Kind.LIKERT
+        ]
+        answers = answers_by_question(with_sources(questions))
+        for question in questions:
+            figures = overall(question, answers=answers[question.pk])
             if figures and figures.get("mean") is not None:
                 headlines.append(
                     {
@@ -377,7 +433,7 @@ def voice_evidence(start: datetime.date, end: datetime.date) -> list[dict[str, A
                         "pillar": question.pillar,
                         "mean": figures["mean"],
                         "respondents": figures["respondents"],
-                        "change": change_since_copy(question),
+                        "change": change_since_copy(question, answers=answers),
                     }
                 )
         actions = [

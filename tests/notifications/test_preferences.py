@@ -46,6 +46,8 @@ def test_every_app_registers_its_kinds_of_reminder():
         "action_reminders",
         "skills.review_due",
         "announcements",
+        "voice.reminder",
+        "commitment_submission_due",
     } <= names
 
 

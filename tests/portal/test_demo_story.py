@@ -69,6 +69,30 @@ def test_every_date_that_describes_the_past_is_in_the_past(seeded):
     assert waiting.filter(created__lt=now - timezone.timedelta(days=5)).exists()
 
 
+def test_the_new_apps_past_is_in_the_past_too(seeded):
+    """Announcements, surveys and the Commitment's submissions: sent, answered and submitted
+    before today; a closed survey has its answers, and the one still open is open today."""
+    from announcements.models import Announcement
+    from commitment.models import Submission, SubmissionEvent
+    from voice.models import Invitation, Survey
+
+    now, today = timezone.now(), timezone.localdate()
+    assert Announcement.objects.exists()
+    assert not Announcement.objects.filter(created__gt=now).exists()
+    assert not Announcement.objects.filter(finished_at__gt=now).exists()
+    assert Survey.objects.exists()
+    assert not Survey.objects.filter(invited_at__gt=now).exists()
+    closed = Survey.objects.filter(closes_on__lt=today)
+    assert closed.exists()
+    for survey in closed:
+        assert Invitation.objects.filter(survey=survey, answered=True).exists(), survey.title
+    assert not Invitation.objects.filter(last_sent_on__gt=today).exists()
+    submitted = Submission.objects.exclude(submitted_on=None)
+    assert submitted.exists()
+    assert not submitted.filter(submitted_on__gt=today).exists()
+    assert not SubmissionEvent.objects.filter(created__gt=now).exists()
+
+
 def test_about_two_thirds_of_profiles_are_complete_with_a_portrait(seeded):
     complete, active, percent = profile_completeness()
     assert active > 0
