@@ -422,7 +422,9 @@ def rounds_waiting_for_matching(today: datetime.date | None = None) -> list[Ment
     """Closed, unpublished rounds with the number of applications waiting."""
     today = today or timezone.localdate()
     return list(
-        MentoringRound.objects.filter(published_at__isnull=True, applications_close_on__lt=today)
+        MentoringRound.objects.filter(
+            status=MentoringRound.Status.DRAFT, applications_close_on__lt=today
+        )
         .select_related("scheme")
         .annotate(applicants=Count("applications"))
         .filter(applicants__gt=0)
@@ -448,7 +450,7 @@ def open_rounds(today: datetime.date | None = None) -> list[MentoringRound]:
     today = today or timezone.localdate()
     return list(
         MentoringRound.objects.filter(
-            published_at__isnull=True,
+            status=MentoringRound.Status.DRAFT,
             applications_open_on__lte=today,
             applications_close_on__gte=today,
         ).select_related("scheme")

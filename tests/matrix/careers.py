@@ -61,6 +61,7 @@ def setup(world) -> None:
         applications_open_on=today - datetime.timedelta(days=60),
         applications_close_on=today - datetime.timedelta(days=40),
         matching_on=today - datetime.timedelta(days=35),
+        status=MentoringRound.Status.PUBLISHED,
         published_at=timezone.now(),
     )
     world.careers_published_round = published
