@@ -314,7 +314,17 @@ def evidence(technician: Technician, today: datetime.date | None = None) -> dict
             else []
         ),
         "statement": statement.text if statement else "",
+        "sections": evidence_pack_sections(technician),
     }
+
+
+def evidence_pack_sections(technician: Technician) -> list[Any]:
+    """What other apps add to the pack through the registry (research outputs…), in order:
+    each an `EvidenceTable` of plain text, so every format of the pack draws it."""
+    from portal import registry
+
+    tables = (section.build(technician) for section in registry.evidence_pack_sections())
+    return [table for table in tables if table is not None]
 
 
 # --- mentoring ------------------------------------------------------------------------------
