@@ -388,23 +388,23 @@ def round_apply(request, pk: int):
     )
 
 
-@require_GET
-@permission_required(permissions.can_coordinate)
-def round_detail(request, pk: int):
-    round_ = _found(selectors.round_by_pk(pk))
-    page = selectors.round_page(round_)
-    applicants = list(page.applications)
+def _round_page(request, round_, *, pair_form=None, status: int = 200):
     return render(
         request,
         "careers/round.html",
         {
-            "page": page,
+            "page": selectors.round_page(round_),
             "round": round_,
-            "pair_form": PairForm(),
-            "mentors": [a.technician for a in applicants if a.as_mentor],
-            "mentees": [a.technician for a in applicants if a.as_mentee],
+            "pair_form": pair_form or PairForm(round=round_),
         },
+        status=status,
     )
+
+
+@require_GET
+@permission_required(permissions.can_coordinate)
+def round_detail(request, pk: int):
+    return _round_page(request, _found(selectors.round_by_pk(pk)))
 
 
 def _round_step(request, pk: int, step, done):
@@ -445,17 +445,16 @@ def round_publish(request, pk: int):
 @require_POST
 @permission_required(permissions.can_coordinate)
 def round_pair(request, pk: int):
-    from technicians.models import Technician
-
-    def make(round_):
-        try:
-            mentor = Technician.objects.get(pk=int(request.POST.get("mentor", "")))
-            mentee = Technician.objects.get(pk=int(request.POST.get("mentee", "")))
-        except (ValueError, Technician.DoesNotExist):
-            raise ValidationError("Choose a mentor and a mentee.") from None
-        return services.make_pair(round_, by=request.user, mentor=mentor, mentee=mentee)
-
-    return _round_step(request, pk, make, lambda pair: f"Paired: {pair}.")
+    """Pair two applicants by hand; a refusal (nobody or several people match, a hard rule)
+    is shown on the form."""
+    round_ = _found(selectors.round_by_pk(pk))
+    form = PairForm(request.POST, round=round_)
+    if form.is_valid():
+        pair = call_service(form, services.make_pair, round_, by=request.user, **form.cleaned_data)
+        if pair is not None:
+            messages.success(request, f"Paired: {pair}.")
+            return redirect(round_)
+    return _round_page(request, round_, pair_form=form, status=400)
 
 
 PAIR_ACTIONS = {

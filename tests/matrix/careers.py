@@ -233,9 +233,9 @@ ROWS = [
     Row(
         "careers:round_pair",
         _p("/careers/mentoring/rounds/{w.careers_matching_round.pk}/pair/"),
-        COORDINATORS_POST,
+        staff(403, coordinator=400, admin=400),
         method="post",
-        note=" refused: nobody chosen",
+        note=" refused on the form: nobody chosen",
     ),
     Row(
         "careers:pair_action",
