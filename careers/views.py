@@ -26,6 +26,7 @@ from careers.forms import (
     StatementForm,
 )
 from careers.models import MentoringEvaluation, MentoringPair
+from portal import audit
 from portal.decorators import deny_unless, permission_required
 from portal.forms import call_service
 from portal.imports.views import ImportPage
@@ -217,6 +218,11 @@ def me(request):
     )
 
 
+# What HR's access log says of someone else's career data (portal.audit).
+PATHWAY_VIEWED = "Career pathway: band and gaps to the next band"
+EVIDENCE_PACK_TAKEN = "Evidence pack for promotion (PDF)"
+
+
 def _person(request, pk: int):
     technician = _found(selectors.technician_by_pk(pk))
     if not permissions.can_view_pathway_of(request.user, technician):
@@ -228,6 +234,13 @@ def _person(request, pk: int):
 @permission_required(permissions.can_use_careers)
 def person(request, pk: int):
     technician = _person(request, pk)
+    audit.record_unless_own(  # who looked at another person's pathway (HR's access log)
+        audit.Kind.PROFILE_VIEWED,
+        by=request.user,
+        subject=technician,
+        own_user_id=technician.user_id,
+        what=PATHWAY_VIEWED,
+    )
     override_form = None
     if permissions.can_override_band(request.user):
         override_form = OverrideForm()
@@ -271,6 +284,13 @@ def band_override(request, pk: int):
 def evidence_pack_pdf(request, pk: int):
     technician = _person(request, pk)
     pdf = evidence_pack.render_pdf(technician)
+    audit.record_unless_own(  # who took another person's evidence pack (HR's access log)
+        audit.Kind.PERSONAL_DATA_EXPORTED,
+        by=request.user,
+        subject=technician,
+        own_user_id=technician.user_id,
+        what=EVIDENCE_PACK_TAKEN,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="evidence-pack-{technician.staff_number}.pdf"'
