@@ -14,6 +14,8 @@ class CareersConfig(AppConfig):
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)
         registry.register_reminder("careers.mentoring", reminders.queue_mentoring_reminders)
+        for kind in reminders.REMINDER_KINDS:  # at once, weekly digest, never
+            registry.register_reminder_kind(kind)
         registry.register_seeder("careers", demo.seed_demo, order=50)
         for panel in panels.PANELS:
             registry.register_panel(panel)
