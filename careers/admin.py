@@ -52,6 +52,7 @@ class MentoringRoundAdmin(ReadOnlyAdmin):
         "name",
         "applications_open_on",
         "applications_close_on",
+        "status",
         "published_at",
     ]
 

@@ -6,14 +6,18 @@ class CareersConfig(AppConfig):
     verbose_name = "Careers"
 
     def ready(self) -> None:
-        """Careers' checks, dashboard panels, mentoring reminders, report section and demo
-        seeder: all through the registry."""
-        from careers import demo, panels, permissions, reminders, report
+        """Careers' checks, dashboard panels, mentoring reminders, report section, demo
+        seeder, and its part of a person's data and of retention: all through the registry."""
+        from careers import demo, panels, permissions, personal_data, reminders, report
         from portal import registry
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)
         registry.register_reminder("careers.mentoring", reminders.queue_mentoring_reminders)
+        for kind in reminders.REMINDER_KINDS:  # at once, weekly digest, never
+            registry.register_reminder_kind(kind)
         registry.register_seeder("careers", demo.seed_demo, order=50)
         for panel in panels.PANELS:
             registry.register_panel(panel)
+        registry.register_personal_data("careers", personal_data.collect)
+        registry.register_anonymiser("careers", personal_data.anonymise)

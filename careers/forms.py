@@ -16,6 +16,7 @@ from careers.models import (
 )
 from skills.models import Skill
 from technicians.models import Technician
+from technicians.pickers import TechnicianField
 
 LEVELS = [(1, "1 – aware"), (2, "2 – practitioner"), (3, "3 – expert"), (4, "4 – can train others")]
 
@@ -206,5 +207,17 @@ class SwapForm(forms.Form):
 
 
 class PairForm(forms.Form):
-    mentor = forms.TypedChoiceField(coerce=int)
-    mentee = forms.TypedChoiceField(coerce=int)
+    """The coordinator pairs two applicants of a round by hand, each chosen with the people
+    picker (docs/development-people-picker.md): the mentor among the round's applicants as
+    mentors, the mentee among its applicants as mentees, whatever the suggestions offered."""
+
+    mentor = TechnicianField(label="Mentor")
+    mentee = TechnicianField(label="Mentee")
+
+    def __init__(self, *args, round: MentoringRound, **kwargs):
+        kwargs.setdefault("auto_id", "make-%s")
+        super().__init__(*args, **kwargs)
+        for name in ("mentor", "mentee"):
+            self.fields[name].queryset = Technician.objects.filter(
+                mentoring_applications__round=round, **{f"mentoring_applications__as_{name}": True}
+            )

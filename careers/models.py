@@ -166,6 +166,14 @@ class MentoringScheme(models.Model):
 
 
 class MentoringRound(models.Model):
+    """A round of a scheme: applications while the window is open, then the coordinator's
+    matching; `status` moves from draft to published once, through `portal.workflow.transition`
+    (careers.services.publish_round), after which its pairs no longer change."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not yet published"
+        PUBLISHED = "published", "Published"
+
     scheme = models.ForeignKey(MentoringScheme, on_delete=models.CASCADE, related_name="rounds")
     name = models.CharField(max_length=120, help_text="Such as Spring 2026.")
     applications_open_on = models.DateField()
@@ -178,6 +186,9 @@ class MentoringRound(models.Model):
         null=True,
         blank=True,
         help_text="The largest difference in grade between mentor and mentee. Blank: any.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -195,7 +206,7 @@ class MentoringRound(models.Model):
 
     def is_open(self, today) -> bool:
         return (
-            self.published_at is None
+            self.status == self.Status.DRAFT
             and self.applications_open_on <= today <= self.applications_close_on
         )
 
@@ -293,13 +304,27 @@ class MentoringPair(models.Model):
 
 
 class MentoringEvent(models.Model):
-    """What happened to a round's pairs, and who did it (matching, pin, swap, publish…)."""
+    """What happened to a round or its pairs, and who did it: a typed event (matching, pin,
+    swap, removal, publishing…), with the state moved from and to when it was a move of the
+    workflow (portal.workflow.transition)."""
+
+    class Kind(models.TextChoices):
+        MATCHED = "matched", "Matching run"
+        PAIRED = "paired", "Paired by hand"
+        PINNED = "pinned", "Pinned"
+        UNPINNED = "unpinned", "Unpinned"
+        SWAPPED = "swapped", "Swapped"
+        REMOVED = "removed", "Removed"
+        RESTORED = "restored", "Restored"
+        PUBLISHED = "published", "Published"
 
     round = models.ForeignKey(MentoringRound, on_delete=models.CASCADE, related_name="events")
     pair = models.ForeignKey(
         MentoringPair, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,6 +4,9 @@ periodic pass, each once:
 - a published pair with no meeting logged for six weeks (since the pairing started or the last
   meeting) is reminded, both people, once for that silence;
 - when a pairing ends, and six months later, both people are asked for their evaluation.
+
+Both are kinds of reminder (`REMINDER_KINDS`) that each person may have at once, in a weekly
+digest or never.
 """
 
 from __future__ import annotations
@@ -15,7 +18,16 @@ from django.db.models import Max
 
 from careers.models import MentoringEvaluation, MentoringPair
 from careers.services import add_months
+from portal.registry import ReminderKind
 from portal.services import queue_notification
+
+NO_MEETING = "careers.no_meeting"
+EVALUATION = "careers.evaluation"
+# Each person chooses at once, a weekly digest or never for each (the notification settings).
+REMINDER_KINDS = (
+    ReminderKind(NO_MEETING, "Mentoring: no meeting logged for six weeks", order=60),
+    ReminderKind(EVALUATION, "Mentoring: evaluations at the end and six months later", order=61),
+)
 
 
 def silence_days() -> int:
@@ -42,12 +54,13 @@ def queue_mentoring_reminders(today: datetime.date) -> int:
                 queued += bool(
                     queue_notification(
                         person,
-                        "careers.no_meeting",
+                        NO_MEETING,
                         f"{pair.pk}:{since.isoformat()}:{person.pk}",
                         f"Mentoring: no meeting with {other.full_name} for six weeks",
                         f"No meeting of your mentoring pair with {other.full_name} has been "
                         f"logged since {since:%-d %B %Y}. Arrange the next one and log it at "
                         f"{_link(pair)}",
+                        reminder_kind=NO_MEETING,
                     )
                 )
         # Evaluations: at the end and six months later.
@@ -61,12 +74,13 @@ def queue_mentoring_reminders(today: datetime.date) -> int:
                 queued += bool(
                     queue_notification(
                         person,
-                        "careers.evaluation",
+                        EVALUATION,
                         f"{pair.pk}:{stage}:{person.pk}",
                         "Mentoring: a short evaluation",
                         f"Your mentoring with {other.full_name} "
                         f"{'has ended' if stage == 'end' else 'ended six months ago'}. Please "
                         f"answer two short questions: {_link(pair)}evaluation/{stage}/",
+                        reminder_kind=EVALUATION,
                     )
                 )
     return queued

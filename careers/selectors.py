@@ -314,7 +314,17 @@ def evidence(technician: Technician, today: datetime.date | None = None) -> dict
             else []
         ),
         "statement": statement.text if statement else "",
+        "sections": evidence_pack_sections(technician),
     }
+
+
+def evidence_pack_sections(technician: Technician) -> list[Any]:
+    """What other apps add to the pack through the registry (research outputs…), in order:
+    each an `EvidenceTable` of plain text, so every format of the pack draws it."""
+    from portal import registry
+
+    tables = (section.build(technician) for section in registry.evidence_pack_sections())
+    return [table for table in tables if table is not None]
 
 
 # --- mentoring ------------------------------------------------------------------------------
@@ -422,7 +432,9 @@ def rounds_waiting_for_matching(today: datetime.date | None = None) -> list[Ment
     """Closed, unpublished rounds with the number of applications waiting."""
     today = today or timezone.localdate()
     return list(
-        MentoringRound.objects.filter(published_at__isnull=True, applications_close_on__lt=today)
+        MentoringRound.objects.filter(
+            status=MentoringRound.Status.DRAFT, applications_close_on__lt=today
+        )
         .select_related("scheme")
         .annotate(applicants=Count("applications"))
         .filter(applicants__gt=0)
@@ -448,7 +460,7 @@ def open_rounds(today: datetime.date | None = None) -> list[MentoringRound]:
     today = today or timezone.localdate()
     return list(
         MentoringRound.objects.filter(
-            published_at__isnull=True,
+            status=MentoringRound.Status.DRAFT,
             applications_open_on__lte=today,
             applications_close_on__gte=today,
         ).select_related("scheme")

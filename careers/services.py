@@ -38,6 +38,7 @@ from careers.models import (
 )
 from portal.actors import is_command_line
 from portal.services import queue_notification
+from portal.workflow import Transition, actor_of, lock, refuse_unless, transition
 from technicians.permissions import technician_of
 
 
@@ -188,7 +189,7 @@ def save_round(
 ) -> MentoringRound:
     _coordinator(by)
     round = round or MentoringRound(scheme=scheme)
-    if round.published_at is not None:
+    if round.status != MentoringRound.Status.DRAFT:
         raise ValidationError("This round is published: its dates can no longer change.")
     for name, value in values.items():
         setattr(round, name, value)
@@ -256,21 +257,68 @@ def apply_for_mentoring(
 # --- mentoring: matching and the coordinator's changes --------------------------------------
 
 
+ROUND_CHANGED = "This round is {status}: its pairs can no longer change."
+PAIR_ACTION = "This pair is {status}: it can no longer be %s."
+
+
 def _locked_round(round: MentoringRound) -> MentoringRound:
-    locked = MentoringRound.objects.select_for_update().get(pk=round.pk)
-    if locked.published_at is not None:
-        raise ValidationError("This round is already published: its pairs can no longer change.")
+    """The round, locked (it is the lock of its pairs), refused unless still a draft."""
+    locked = lock(MentoringRound, round.pk)
+    refuse_unless(locked, (MentoringRound.Status.DRAFT,), ROUND_CHANGED)
     return locked
 
 
-def _event(round, kind: str, by, pair=None, note: str = "") -> None:
-    MentoringEvent.objects.create(
+def _event(round, kind: str, by, pair=None, note: str = "") -> MentoringEvent:
+    return MentoringEvent.objects.create(
         round=round,
         pair=pair,
         kind=kind,
-        actor=None if is_command_line(by) else by,
+        actor=actor_of(by),
         note=note[:500],
     )
+
+
+def _recorder(kind: str, *, round_of=lambda obj: obj.round, pair_of=lambda obj: obj):
+    """`record` for portal.workflow.transition: a MentoringEvent of `kind` with the move."""
+
+    def record(step: Transition) -> MentoringEvent:
+        return MentoringEvent.objects.create(
+            round=round_of(step.obj),
+            pair=pair_of(step.obj),
+            kind=kind,
+            from_status=step.from_state,
+            to_status=step.to_state,
+            actor=step.actor,
+            note=step.note[:500],
+        )
+
+    return record
+
+
+def _move_pair(
+    pair: MentoringPair,
+    *,
+    by,
+    to: str,
+    allowed_from: tuple[str, ...],
+    kind: str,
+    action: str,
+    check=None,
+    changes=None,
+) -> MentoringPair:
+    """One move of a pair through the kernel's workflow step (the caller has locked the
+    round): lock the pair, refuse a wrong state in a sentence, move, record the event."""
+    return transition(
+        pair,
+        to=to,
+        allowed_from=allowed_from,
+        actor=by,
+        refusal=PAIR_ACTION % action,
+        record=_recorder(kind),
+        check=check,
+        changes=changes,
+        select_related=("mentor", "mentee"),
+    ).obj
 
 
 def run_matching(round: MentoringRound, *, by) -> list[MentoringPair]:
@@ -300,7 +348,7 @@ def run_matching(round: MentoringRound, *, by) -> list[MentoringPair]:
                     reasons=proposal.reasons,
                 )
             )
-        _event(round, "matched", by, note=f"{len(created)} pairs proposed")
+        _event(round, MentoringEvent.Kind.MATCHED, by, note=f"{len(created)} pairs proposed")
     return created
 
 
@@ -310,50 +358,67 @@ def round_score(value: float) -> float:
 
 def _locked_pair(pair: MentoringPair) -> tuple[MentoringRound, MentoringPair]:
     round = _locked_round(pair.round)
-    locked = MentoringPair.objects.select_for_update().get(pk=pair.pk)
-    return round, locked
+    return round, lock(MentoringPair, pair.pk, select_related=("mentor", "mentee"))
 
 
 def pin_pair(pair: MentoringPair, *, by, pinned: bool = True) -> MentoringPair:
+    """Pin (or unpin) a proposed pair: every later matching run keeps it. Not a move of its
+    state, but judged on the locked rows like one."""
     _coordinator(by)
     with transaction.atomic():
         round, pair = _locked_pair(pair)
-        if pair.status != MentoringPair.Status.PROPOSED:
-            raise ValidationError("Only a proposed pair can be pinned.")
+        refuse_unless(
+            pair,
+            (MentoringPair.Status.PROPOSED,),
+            PAIR_ACTION % ("pinned" if pinned else "unpinned"),
+        )
         pair.pinned = pinned
         pair.save(update_fields=["pinned"])
-        _event(round, "pinned" if pinned else "unpinned", by, pair)
+        _event(
+            round, MentoringEvent.Kind.PINNED if pinned else MentoringEvent.Kind.UNPINNED, by, pair
+        )
     return pair
 
 
 def remove_pair(pair: MentoringPair, *, by) -> MentoringPair:
-    """The coordinator removes a proposed pair: the matcher never proposes it again."""
+    """proposed → removed, by a coordinator: the matcher never proposes it again."""
     _coordinator(by)
     with transaction.atomic():
-        round, pair = _locked_pair(pair)
-        if pair.status != MentoringPair.Status.PROPOSED:
-            raise ValidationError("This pair was already removed.")
-        pair.status, pair.pinned = MentoringPair.Status.REMOVED, False
-        pair.save(update_fields=["status", "pinned"])
-        _event(round, "removed", by, pair)
-    return pair
+        _locked_round(pair.round)
+        return _move_pair(
+            pair,
+            by=by,
+            to=MentoringPair.Status.REMOVED,
+            allowed_from=(MentoringPair.Status.PROPOSED,),
+            kind=MentoringEvent.Kind.REMOVED,
+            action="removed",
+            changes={"pinned": False},
+        )
 
 
 def restore_pair(pair: MentoringPair, *, by) -> MentoringPair:
+    """removed → proposed, by a coordinator, unless the mentee has another proposed mentor
+    or the mentor is full."""
     _coordinator(by)
-    with transaction.atomic():
-        round, pair = _locked_pair(pair)
-        if pair.status != MentoringPair.Status.REMOVED:
-            raise ValidationError("Only a removed pair can be restored.")
+
+    def room(locked: MentoringPair) -> None:
         if MentoringPair.objects.filter(
-            round=round, mentee=pair.mentee, status=MentoringPair.Status.PROPOSED
+            round=locked.round_id, mentee=locked.mentee, status=MentoringPair.Status.PROPOSED
         ).exists():
-            raise ValidationError(f"{pair.mentee} already has a proposed mentor.")
-        _check_capacity(round, pair.mentor, extra=1)
-        pair.status = MentoringPair.Status.PROPOSED
-        pair.save(update_fields=["status"])
-        _event(round, "restored", by, pair)
-    return pair
+            raise ValidationError(f"{locked.mentee} already has a proposed mentor.")
+        _check_capacity(locked.round_id, locked.mentor, extra=1)
+
+    with transaction.atomic():
+        _locked_round(pair.round)
+        return _move_pair(
+            pair,
+            by=by,
+            to=MentoringPair.Status.PROPOSED,
+            allowed_from=(MentoringPair.Status.REMOVED,),
+            kind=MentoringEvent.Kind.RESTORED,
+            action="restored",
+            check=room,
+        )
 
 
 def _check_capacity(round, mentor, *, extra: int = 0) -> None:
@@ -403,9 +468,12 @@ def swap_pairs(first: MentoringPair, second: MentoringPair, *, by) -> None:
         raise ValidationError("Choose two different pairs of the same round.")
     with transaction.atomic():
         round = _locked_round(first.round)
-        a, b = MentoringPair.objects.select_for_update().filter(pk__in=[first.pk, second.pk])
-        if MentoringPair.Status.REMOVED in (a.status, b.status):
-            raise ValidationError("Only proposed pairs can be swapped.")
+        a, b = (
+            lock(MentoringPair, pk, select_related=("mentor", "mentee"))
+            for pk in sorted([first.pk, second.pk])
+        )
+        for locked in (a, b):
+            refuse_unless(locked, (MentoringPair.Status.PROPOSED,), PAIR_ACTION % "swapped")
         score_a, reasons_a = _check_allowed(round, a.mentor, b.mentee)
         score_b, reasons_b = _check_allowed(round, b.mentor, a.mentee)
         a_mentee, b_mentee = a.mentee, b.mentee
@@ -425,7 +493,7 @@ def swap_pairs(first: MentoringPair, second: MentoringPair, *, by) -> None:
                         score=Decimal(str(round_score(score))),
                         reasons=["swapped by the coordinator", *reasons],
                     )
-                    _event(round, "swapped", by, pair)
+                    _event(round, MentoringEvent.Kind.SWAPPED, by, pair)
         except IntegrityError:
             raise ValidationError("These pairs cannot be swapped.") from None
 
@@ -452,7 +520,7 @@ def make_pair(round: MentoringRound, *, by, mentor, mentee) -> MentoringPair:
             score=Decimal(str(round_score(score))),
             reasons=["paired by the coordinator", *reasons],
         )
-        _event(round, "paired", by, pair)
+        _event(round, MentoringEvent.Kind.PAIRED, by, pair)
     return pair
 
 
@@ -466,29 +534,56 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def publish_round(round: MentoringRound, *, by) -> int:
-    """Publish the proposed pairs: each becomes active for the round's months, and both people
-    are told, each at their staff-list e-mail. Returns the number of pairs."""
+    """draft → published, by a coordinator: each proposed pair moves proposed → active for the
+    round's months and both people are told, each at their staff-list e-mail. Every move goes
+    through the kernel's workflow step; returns the number of pairs."""
     _coordinator(by)
-    with transaction.atomic():
-        round = _locked_round(round)
-        pairs = list(
-            MentoringPair.objects.select_for_update()
-            .filter(round=round, status=MentoringPair.Status.PROPOSED)
-            .select_related("mentor", "mentee")
-        )
-        if not pairs:
+
+    def has_pairs(locked: MentoringRound) -> None:
+        if not locked.pairs.filter(status=MentoringPair.Status.PROPOSED).exists():
             raise ValidationError("There are no proposed pairs to publish: run the matching first.")
+
+    with transaction.atomic():
+        moved = transition(
+            MentoringRound,
+            round.pk,
+            to=MentoringRound.Status.PUBLISHED,
+            allowed_from=(MentoringRound.Status.DRAFT,),
+            actor=by,
+            refusal="This round is already {status}: its pairs can no longer change.",
+            check=has_pairs,
+            changes={"published_by": actor_of(by)},
+            stamp="published_at",
+            select_related=("scheme",),
+            record=_recorder(
+                MentoringEvent.Kind.PUBLISHED, round_of=lambda obj: obj, pair_of=lambda obj: None
+            ),
+        )
+        round = moved.obj
         today = timezone.localdate()
         ends = add_months(today, round.months)
-        for pair in pairs:
-            pair.status, pair.starts_on, pair.ends_on = MentoringPair.Status.ACTIVE, today, ends
-            pair.save(update_fields=["status", "starts_on", "ends_on"])
+        pks = list(
+            round.pairs.filter(status=MentoringPair.Status.PROPOSED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for pk in pks:
+            pair = transition(
+                MentoringPair,
+                pk,
+                to=MentoringPair.Status.ACTIVE,
+                allowed_from=(MentoringPair.Status.PROPOSED,),
+                actor=by,
+                refusal=PAIR_ACTION % "published",
+                changes={"starts_on": today, "ends_on": ends},
+                select_related=("mentor", "mentee"),
+                record=_recorder(MentoringEvent.Kind.PUBLISHED),
+            ).obj
             _tell_pair(pair, round)
-        round.published_at = timezone.now()
-        round.published_by = None if is_command_line(by) else by
-        round.save(update_fields=["published_at", "published_by"])
-        _event(round, "published", by, note=f"{len(pairs)} pairs published")
-    return len(pairs)
+        MentoringEvent.objects.filter(pk=moved.event.pk).update(
+            note=f"{len(pks)} pair{'s' * (len(pks) != 1)} published"
+        )
+    return len(pks)
 
 
 def _tell_pair(pair: MentoringPair, round: MentoringRound) -> None:

@@ -26,6 +26,7 @@ from careers.forms import (
     StatementForm,
 )
 from careers.models import MentoringEvaluation, MentoringPair
+from portal import audit
 from portal.decorators import deny_unless, permission_required
 from portal.forms import call_service
 from portal.imports.views import ImportPage
@@ -217,6 +218,11 @@ def me(request):
     )
 
 
+# What HR's access log says of someone else's career data (portal.audit).
+PATHWAY_VIEWED = "Career pathway: band and gaps to the next band"
+EVIDENCE_PACK_TAKEN = "Evidence pack for promotion (PDF)"
+
+
 def _person(request, pk: int):
     technician = _found(selectors.technician_by_pk(pk))
     if not permissions.can_view_pathway_of(request.user, technician):
@@ -228,6 +234,13 @@ def _person(request, pk: int):
 @permission_required(permissions.can_use_careers)
 def person(request, pk: int):
     technician = _person(request, pk)
+    audit.record_unless_own(  # who looked at another person's pathway (HR's access log)
+        audit.Kind.PROFILE_VIEWED,
+        by=request.user,
+        subject=technician,
+        own_user_id=technician.user_id,
+        what=PATHWAY_VIEWED,
+    )
     override_form = None
     if permissions.can_override_band(request.user):
         override_form = OverrideForm()
@@ -271,6 +284,13 @@ def band_override(request, pk: int):
 def evidence_pack_pdf(request, pk: int):
     technician = _person(request, pk)
     pdf = evidence_pack.render_pdf(technician)
+    audit.record_unless_own(  # who took another person's evidence pack (HR's access log)
+        audit.Kind.PERSONAL_DATA_EXPORTED,
+        by=request.user,
+        subject=technician,
+        own_user_id=technician.user_id,
+        what=EVIDENCE_PACK_TAKEN,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="evidence-pack-{technician.staff_number}.pdf"'
@@ -388,23 +408,23 @@ def round_apply(request, pk: int):
     )
 
 
-@require_GET
-@permission_required(permissions.can_coordinate)
-def round_detail(request, pk: int):
-    round_ = _found(selectors.round_by_pk(pk))
-    page = selectors.round_page(round_)
-    applicants = list(page.applications)
+def _round_page(request, round_, *, pair_form=None, status: int = 200):
     return render(
         request,
         "careers/round.html",
         {
-            "page": page,
+            "page": selectors.round_page(round_),
             "round": round_,
-            "pair_form": PairForm(),
-            "mentors": [a.technician for a in applicants if a.as_mentor],
-            "mentees": [a.technician for a in applicants if a.as_mentee],
+            "pair_form": pair_form or PairForm(round=round_),
         },
+        status=status,
     )
+
+
+@require_GET
+@permission_required(permissions.can_coordinate)
+def round_detail(request, pk: int):
+    return _round_page(request, _found(selectors.round_by_pk(pk)))
 
 
 def _round_step(request, pk: int, step, done):
@@ -445,17 +465,16 @@ def round_publish(request, pk: int):
 @require_POST
 @permission_required(permissions.can_coordinate)
 def round_pair(request, pk: int):
-    from technicians.models import Technician
-
-    def make(round_):
-        try:
-            mentor = Technician.objects.get(pk=int(request.POST.get("mentor", "")))
-            mentee = Technician.objects.get(pk=int(request.POST.get("mentee", "")))
-        except (ValueError, Technician.DoesNotExist):
-            raise ValidationError("Choose a mentor and a mentee.") from None
-        return services.make_pair(round_, by=request.user, mentor=mentor, mentee=mentee)
-
-    return _round_step(request, pk, make, lambda pair: f"Paired: {pair}.")
+    """Pair two applicants by hand; a refusal (nobody or several people match, a hard rule)
+    is shown on the form."""
+    round_ = _found(selectors.round_by_pk(pk))
+    form = PairForm(request.POST, round=round_)
+    if form.is_valid():
+        pair = call_service(form, services.make_pair, round_, by=request.user, **form.cleaned_data)
+        if pair is not None:
+            messages.success(request, f"Paired: {pair}.")
+            return redirect(round_)
+    return _round_page(request, round_, pair_form=form, status=400)
 
 
 PAIR_ACTIONS = {

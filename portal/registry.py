@@ -23,7 +23,10 @@ The kernel never names an app. An app registers:
 - kinds of reminder, which each person may have at once, in a weekly digest or never
   (`register_reminder_kind(ReminderKind(name=..., label=...))`);
 - sections of the public Commitment page, which the page renders in order after its own
-  content (`register_public_block(PublicBlock(name=..., template=..., context=...))`).
+  content (`register_public_block(PublicBlock(name=..., template=..., context=...))`);
+- sections of a person's evidence pack for promotion, rendered in order after the pack's own
+  in every format the pack comes in
+  (`register_evidence_pack_section(EvidencePackSection(name=..., build=...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -504,3 +507,47 @@ def register_public_block(block: PublicBlock) -> None:
 
 def public_blocks() -> list[PublicBlock]:
     return sorted(_public_blocks.values(), key=lambda block: (block.order, block.name))
+
+
+# --- the evidence pack for promotion -------------------------------------------------------------
+# Sections an app adds to a person's evidence pack (a promotion case): the pack renders
+# `evidence_pack_sections()` in order, after its own, in each of its formats. A section is plain
+# text in a table, so every format can draw it; the pack's owner never names the app.
+
+
+@dataclass(frozen=True)
+class EvidenceTable:
+    """What one section of the evidence pack shows: a title, an optional line of text, and a
+    table (`header`, then `rows` of plain strings); `empty` is said when there are no rows."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    intro: str = ""
+    empty: str = "Nothing recorded."
+
+
+@dataclass(frozen=True)
+class EvidencePackSection:
+    """A section of a person's evidence pack.
+
+    `build(technician)` returns the EvidenceTable to show (a constant number of queries), or
+    None to show nothing. Lower `order` comes first.
+    """
+
+    name: str
+    build: Callable[[Any], EvidenceTable | None]
+    order: int = 100
+
+
+_evidence_pack_sections: dict[str, EvidencePackSection] = {}
+
+
+def register_evidence_pack_section(section: EvidencePackSection) -> None:
+    _put(_evidence_pack_sections, section.name, section, lambda a, b: a.build is b.build)
+
+
+def evidence_pack_sections() -> list[EvidencePackSection]:
+    return sorted(
+        _evidence_pack_sections.values(), key=lambda section: (section.order, section.name)
+    )

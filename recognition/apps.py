@@ -20,3 +20,8 @@ class RecognitionConfig(AppConfig):
         registry.register_directory_filter(directory.DIRECTORY_FILTER)
         registry.register_profile_block(directory.PROFILE_BLOCK)
         registry.register_public_block(public.PUBLIC_BLOCK)
+
+        # A person's outputs and CRediT roles in their evidence pack for promotion (careers).
+        from recognition.evidence_pack import EVIDENCE_PACK_SECTION
+
+        registry.register_evidence_pack_section(EVIDENCE_PACK_SECTION)

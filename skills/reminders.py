@@ -12,6 +12,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from portal.registry import ReminderKind
 from portal.services import absolute_url, queue_notification
@@ -21,6 +22,23 @@ from technicians.models import Technician
 
 KIND = "skills.review_due"
 REMINDER = ReminderKind(KIND, "Skills: your skill levels are due for review", order=40)
+
+
+def review_wording(count: int) -> tuple[str, str]:
+    """The reminder's subject and the start of its first sentence, right in the singular and
+    the plural: ("1 of your skills is due for review", "1 of the skill levels on your profile
+    has")."""
+    subject = ngettext(
+        "%(count)d of your skills is due for review",
+        "%(count)d of your skills are due for review",
+        count,
+    ) % {"count": count}
+    opening = ngettext(
+        "%(count)d of the skill levels on your profile has",
+        "%(count)d of the skill levels on your profile have",
+        count,
+    ) % {"count": count}
+    return subject, opening
 
 
 def queue_skill_review_reminders(today: datetime.date) -> int:
@@ -49,13 +67,12 @@ def queue_skill_review_reminders(today: datetime.date) -> int:
         row = by_technician[technician.pk]
         since = "never" if row["never"] else row["oldest"].isoformat()
         count = row["count"]
-        subject = "Your skills are due for review"
+        subject, opening = review_wording(count)
         body = (
             f"Dear {technician.first_name},\n\n"
-            f"{count} of the skill levels on your profile "
-            f"{'has' if count == 1 else 'have'} not been confirmed for over "
-            f"{rules.review_months()} months. Please check they are still right, and confirm "
-            f"or change them: {url}\n\n"
+            f"{opening} not been confirmed for over {rules.review_months()} months. Please check "
+            f"{ngettext('it is', 'they are', count)} still right, and confirm or change "
+            f"{ngettext('it', 'them', count)}: {url}\n\n"
             "Up-to-date skills let colleagues find who can help, and the university see where "
             "a skill rests on one person."
         )

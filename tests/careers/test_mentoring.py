@@ -223,3 +223,29 @@ def test_the_annual_report_section_counts_pairs_meetings_and_evaluations(pair, m
     end = next(row for row in figures["evaluations"] if row[0].startswith("At the end"))
     assert end[1:] == [1, 5.0, 3.0]
     assert report.tables(figures)
+
+
+@pytest.mark.django_db
+def test_mentoring_reminders_honour_each_persons_preference(pair, matched):
+    from portal import preferences, registry
+    from portal.models import Notification
+    from portal.services import set_notification_preferences
+
+    assert {reminders.NO_MEETING, reminders.EVALUATION} <= {
+        kind.name for kind in registry.reminder_kinds()
+    }
+    eve, mira = matched["eve"], matched["mira"]
+    set_notification_preferences(
+        eve, {reminders.NO_MEETING: preferences.NEVER}, by=matched["eve_user"]
+    )
+    set_notification_preferences(
+        mira, {reminders.NO_MEETING: preferences.DIGEST}, by=matched["mira_user"]
+    )
+    reminders.queue_mentoring_reminders(TODAY + datetime.timedelta(days=42))
+    sent = {n.technician: n for n in Notification.objects.filter(kind=reminders.NO_MEETING)}
+    assert sent[eve].status == Notification.Status.SKIPPED
+    assert (sent[mira].status, sent[mira].digest) == (Notification.Status.PENDING, True)
+    # The evaluation is another kind: Eve still gets it at once.
+    reminders.queue_mentoring_reminders(pair.ends_on)
+    asked = Notification.objects.get(kind=reminders.EVALUATION, technician=eve)
+    assert (asked.status, asked.digest) == (Notification.Status.PENDING, False)

@@ -61,6 +61,7 @@ def setup(world) -> None:
         applications_open_on=today - datetime.timedelta(days=60),
         applications_close_on=today - datetime.timedelta(days=40),
         matching_on=today - datetime.timedelta(days=35),
+        status=MentoringRound.Status.PUBLISHED,
         published_at=timezone.now(),
     )
     world.careers_published_round = published
@@ -232,9 +233,9 @@ ROWS = [
     Row(
         "careers:round_pair",
         _p("/careers/mentoring/rounds/{w.careers_matching_round.pk}/pair/"),
-        COORDINATORS_POST,
+        staff(403, coordinator=400, admin=400),
         method="post",
-        note=" refused: nobody chosen",
+        note=" refused on the form: nobody chosen",
     ),
     Row(
         "careers:pair_action",

@@ -100,6 +100,12 @@ def test_the_directory_imports_neither_skills_nor_registration():
     assert not app_graph()["technicians"] & {"skills", "registration"}
 
 
+def test_careers_never_imports_recognition():
+    """Recognition shows its outputs in the careers evidence pack through the registry
+    (evidence pack sections); careers names it nowhere."""
+    assert "recognition" not in app_graph()["careers"]
+
+
 def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []

@@ -313,6 +313,28 @@ def test_review_reminder_again_after_confirming_and_going_stale(people, skill):
     assert skills_reminders.queue_skill_review_reminders(datetime.date(2026, 6, 2)) == 1
 
 
+def test_the_review_reminder_reads_right_in_the_singular_and_the_plural(people, skill):
+    old = datetime.date(2024, 1, 1)
+    factories.TechnicianSkillFactory(
+        technician=people.technician_profile, skill=skill, confirmed_on=old
+    )
+    for name in ("HPLC", "GC-MS"):
+        factories.TechnicianSkillFactory(
+            technician=people.manager_profile,
+            skill=factories.SkillFactory(name=name),
+            confirmed_on=old,
+        )
+    assert skills_reminders.queue_skill_review_reminders(datetime.date(2025, 6, 1)) == 2
+    one = Notification.objects.get(kind="skills.review_due", technician=people.technician_profile)
+    two = Notification.objects.get(kind="skills.review_due", technician=people.manager_profile)
+    assert one.subject == "1 of your skills is due for review"
+    assert "1 of the skill levels on your profile has not been confirmed" in one.body
+    assert "check it is still right, and confirm or change it:" in one.body
+    assert two.subject == "2 of your skills are due for review"
+    assert "2 of the skill levels on your profile have not been confirmed" in two.body
+    assert "check they are still right, and confirm or change them:" in two.body
+
+
 def test_no_review_reminder_for_leavers(people, skill):
     factories.TechnicianSkillFactory(technician=people.technician_profile, skill=skill)
     Technician.objects.filter(pk=people.technician_profile.pk).update(is_active=False)

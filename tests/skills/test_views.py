@@ -256,7 +256,7 @@ def test_review_page_confirm_and_validate(personas, login, chemistry, nmr):
     client = login(personas.technician)
     page = client.get("/technicians/skills/review/")
     assert page.context["stale_count"] == 1
-    assert b"due for review" in page.content
+    assert b"1 of your skills is due for review" in page.content
     client.post("/technicians/skills/review/")
     row.refresh_from_db()
     assert row.confirmed_on == datetime.date.today()
@@ -298,7 +298,7 @@ def test_panels_by_role(personas, chemistry, nmr):
         learner=colleague, teacher=personas.technician_profile, skill=nmr
     )
     mine = render_panel("skills.mine", personas.technician)
-    assert "1 shadowing request waits" in mine and "1 of your skill is due for review" in mine
+    assert "1 shadowing request waits" in mine and "1 of your skills is due for review" in mine
     team = render_panel("skills.team", personas.manager)
     assert "1 level waiting for your validation" in team
     risk = render_panel("skills.at_risk", personas.steering)
@@ -308,6 +308,16 @@ def test_panels_by_role(personas, chemistry, nmr):
     render_panel("skills.at_risk", personas.hr)
     panels = {p.name for p in registry.panels_for(personas.coordinator)}
     assert not panels & {"skills.mine", "skills.team", "skills.at_risk"}
+
+    # In the plural, once a second skill goes stale.
+    hold(
+        personas.technician_profile,
+        factories.SkillFactory(name="HPLC"),
+        2,
+        confirmed_on=datetime.date(2000, 1, 1),
+    )
+    mine = render_panel("skills.mine", personas.technician)
+    assert "2 of your skills are due for review" in mine
 
 
 # --- constant query counts -------------------------------------------------------------------
