@@ -130,9 +130,9 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(options.seed)
     # Bench accounts of an earlier run on a kept database are reused.
-    existing = list(
-        get_user_model().objects.filter(username__startswith="bench-").order_by("pk")
-    )[: options.viewers]
+    existing = list(get_user_model().objects.filter(username__startswith="bench-").order_by("pk"))[
+        : options.viewers
+    ]
     viewers = [(_role_of(user), user) for user in existing]
     if len(viewers) < options.viewers:
         viewers += give_accounts(options.viewers - len(viewers), rng)
