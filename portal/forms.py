@@ -39,6 +39,14 @@ def call_service(
 # --- the people picker: one search box with suggestions for every person field -------------
 
 
+class LightSelect(forms.Select):
+    """A <select> whose options are written inline, not through one template include each:
+    the same markup as Django's, several times faster for a form with many long lists (the
+    skills rows of "my profile"). Options carry no attributes of their own."""
+
+    template_name = "portal/forms/select.html"
+
+
 class PersonPicker(forms.TextInput):
     """A search box with suggestions for choosing a person (docs/development-people-picker.md).
 
