@@ -26,11 +26,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 
+from portal.files import serve_private_file
 from portal.imports import background
 from portal.imports.background import ImportBusy
 from portal.imports.columns import ColumnSet
@@ -414,14 +414,11 @@ class ImportPage:
             messages.error(self.request, NO_CSV)
             return redirect(self.job_url(pending))
         name = PurePath(pending.file_name or "import.csv").stem or "import"
-        response = FileResponse(
-            pending.preview_file.open("rb"),
-            as_attachment=True,
-            filename=f"{name}-preview.csv",
+        return serve_private_file(
+            pending.preview_file,
             content_type="text/csv; charset=utf-8",
+            filename=f"{name}-preview.csv",
         )
-        patch_cache_control(response, private=True, no_store=True)
-        return response
 
 
 CANNOT_CANCEL = "This import is being applied: it can no longer be cancelled."

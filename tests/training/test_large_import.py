@@ -370,3 +370,17 @@ def test_another_persons_import_is_hidden(login, personas, small_threshold):
     client = login(personas.coordinator)  # may import training records, but not this one
     for part in ("", "progress", "csv"):
         assert client.get(URL, {"import": job.pk, "part": part}).status_code == 404
+
+
+def test_cancelling_a_preview_deletes_the_file_and_its_csv(
+    login, personas, alex_number, small_threshold, django_capture_on_commit_callbacks
+):
+    client = login(personas.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_of(upload(client, HEADER + records(3)))
+    job.refresh_from_db()
+    storage, names = job.file.storage, [job.file.name, job.preview_file.name]
+    assert all(storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{URL}?import={job.pk}", {"action": "cancel", "token": job.pk})
+    assert not any(storage.exists(name) for name in names)
