@@ -56,7 +56,7 @@ test: lint pytest
 
 # The reports queue is the annual report's (its render task runs there, one at a time).
 worker: $(STAMP)
-	$(BIN)/celery -A config worker -Q celery,reports --loglevel INFO
+	$(BIN)/celery -A config worker -Q celery,reports,imports --loglevel INFO
 
 beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel INFO

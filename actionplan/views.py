@@ -26,7 +26,7 @@ from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
 from portal.forms import call_service
 from portal.imports.pending import recent_runs
-from portal.imports.views import ImportPage
+from portal.imports.views import ImportPage, WorkerRequest
 
 
 def export_file_stem(title: str) -> str:
@@ -183,6 +183,12 @@ class ActionImportPage(ImportPage):
     def __init__(self, request, plan: ActionPlan):
         super().__init__(request)
         self.plan = plan
+
+    @classmethod
+    def for_pending(cls, pending):
+        # A large file is previewed and applied by a worker: the plan is its target.
+        plan = ActionPlan.objects.get(pk=int(pending.target))
+        return cls(WorkerRequest(pending.uploaded_by), plan)
 
     @property
     def target(self) -> str:

@@ -423,8 +423,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-# Reports run on their own queue, one at a time, so a long render never delays e-mail.
-CELERY_TASK_ROUTES = {"commitment.tasks.render_annual_report": {"queue": "reports"}}
+# Reports run on their own queue, one at a time, so a long render never delays e-mail; large
+# imports on theirs (portal.imports.background), so a 100,000-row preview delays neither.
+CELERY_TASK_ROUTES = {
+    "commitment.tasks.render_annual_report": {"queue": "reports"},
+    "portal.tasks.run_import": {"queue": "imports"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox sweep: notifications still pending a minute after they were written.
@@ -449,6 +453,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
 }
+# An import file of at least this many bytes is previewed and applied by a worker task on the
+# `imports` queue, with a progress bar; smaller ones in the request (portal.imports.background).
+PORTAL_IMPORT_BACKGROUND_BYTES = int(env("PORTAL_IMPORT_BACKGROUND_BYTES", "262144"))
 # Announcements are queued to the outbox this many people at a time (one task per batch).
 ANNOUNCEMENT_BATCH_SIZE = int(env("ANNOUNCEMENT_BATCH_SIZE", "500"))
 # The weekday of the weekly digest of reminders (0 Monday … 6 Sunday).

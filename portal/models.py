@@ -193,13 +193,32 @@ def _pending_import_name(instance, filename: str) -> str:
     return f"imports/{uuid.uuid4().hex}.csv"
 
 
+def _import_preview_name(instance, filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}-preview.csv"
+
+
 class PendingImport(models.Model):
     """An uploaded import file waiting between its preview and its apply (at most an hour).
 
     `fingerprint` is the preview's list of changes, hashed (portal.imports.pending): applying
     recomputes it and refuses when the data changed since. `target` narrows the kind (the
     plan an action import was previewed for), so a preview applies only where it was made.
+
+    A large file is previewed and applied by a worker task (portal.imports.background): the
+    row then says where the work is (`state`, `rows_read` of `rows_total`), keeps the preview
+    the page shows (`summary`: counts and the first rows of each kind) and the CSV of every
+    row (`preview_file`), so any web worker can answer the page's poll. A person has at most
+    one import previewing or applying at a time (a partial unique constraint).
     """
+
+    class State(models.TextChoices):
+        READY = "ready", "Previewed, waiting to be applied"
+        PREVIEWING = "previewing", "Being previewed"
+        APPLYING = "applying", "Being applied"
+        FAILED = "failed", "Failed"
+        APPLIED = "applied", "Applied"
+
+    RUNNING = (State.PREVIEWING, State.APPLYING)
 
     kind = models.CharField(max_length=50)
     target = models.CharField(max_length=50, blank=True)
@@ -211,12 +230,45 @@ class PendingImport(models.Model):
     fingerprint = models.CharField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+    # Background work (portal.imports.background); a preview made in the request stays READY
+    # with no `page`.
+    state = models.CharField(max_length=12, choices=State.choices, default=State.READY)
+    # The ImportPage subclass (dotted path) that previews and applies it in the worker.
+    page = models.CharField(max_length=200, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(null=True, blank=True)
+    preview_file = models.FileField(
+        upload_to=_import_preview_name, storage=private_storage, blank=True
+    )
+    # What the person is told: why it failed, what applying did, why it was previewed again.
+    message = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by"],
+                condition=models.Q(state__in=["previewing", "applying"]),
+                name="one_running_import_per_person",
+                violation_error_message="You already have an import running.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} import by {self.uploaded_by} ({self.file_name})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in self.RUNNING
+
+    @property
+    def percent(self) -> int | None:
+        """How far the preview has read, in percent (None: not known yet)."""
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_read * 100 // self.rows_total)
 
 
 class ImportRun(models.Model):

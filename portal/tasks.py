@@ -58,3 +58,12 @@ def delete_expired_imports() -> int:
     from portal.imports.pending import delete_expired_pending
 
     return delete_expired_pending()
+
+
+@shared_task(name="portal.tasks.run_import", ignore_result=True, **RETRY)
+def run_import(pending_id: int, phase: str) -> str:
+    """Preview ("preview") or apply ("apply") a large import, on the `imports` queue (see
+    portal.imports.background); does nothing unless the row waits for that step."""
+    from portal.imports import background
+
+    return background.run(pending_id, phase)

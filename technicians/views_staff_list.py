@@ -72,6 +72,8 @@ class StaffListImportPage(ImportPage):
         "own columns, or the HR system's own (mapped once)."
     )
     upload_required_message = "Choose the staff list CSV file to upload."
+    # Its own steps (the column mapping, confirming leavers) need the person: in the request.
+    background = False
     missing_message = (
         "This import is no longer waiting to be applied: it was already applied or "
         "cancelled, or it has expired. Nothing was changed: upload the file again."

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from portal.imports import progress
 from portal.imports.reading import OVERLONG_ROW, CsvRows, parse_csv
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -424,11 +425,13 @@ class ColumnSet:
         """Every row through the columns (bind the set first when it has references)."""
         present = set(parsed.columns)
         overlong = set(parsed.overlong_lines)
-        for line, cells in parsed.rows:
+        total = len(parsed.rows)
+        for done, (line, cells) in enumerate(parsed.rows, start=1):
             values, problems = self.clean_row(cells, present)
             if line in overlong:
                 problems.append(OVERLONG_ROW)
             yield CleanRow(line=line, cells=cells, values=values, problems=problems)
+            progress.advance(done, total)
 
     # --- documentation ---
 

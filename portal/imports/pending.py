@@ -98,11 +98,12 @@ def pending_text(pending: PendingImport) -> str:
 
 
 def discard_pending(pending: PendingImport) -> None:
-    """Delete the row and, once that is committed, its file."""
-    storage, name = pending.file.storage, pending.file.name
+    """Delete the row and, once that is committed, its file (and its preview's CSV)."""
+    storage = pending.file.storage
+    names = [name for name in (pending.file.name, pending.preview_file.name) if name]
     pending.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name), robust=True)
+    for name in names:
+        transaction.on_commit(lambda name=name: storage.delete(name), robust=True)
 
 
 def delete_expired_pending(now: datetime.datetime | None = None) -> int:

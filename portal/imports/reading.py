@@ -8,11 +8,14 @@ of 80,000 columns is refused as soon as it is read, before any other work.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime
 import hashlib
 import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from portal.csv_export import unneutralise
@@ -98,30 +101,7 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
     or missing a required column. Blank lines are skipped.
     """
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = next(reader)
-        while not any(cell.strip() for cell in header):  # blank lines before the header
-            header = next(reader)
-    except StopIteration:
-        raise ImportFileError("The file is empty.") from None
-    except csv.Error as error:
-        raise ImportFileError(f"The file is not valid CSV: {error}.") from None
-    if len(header) > MAX_COLUMNS:  # before anything else looks at the header
-        raise _too_many_columns(len(header))
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in required if name not in columns]
-    if missing:
-        raise ImportFileError(
-            "Missing column"
-            + ("s" if len(missing) > 1 else "")
-            + ": "
-            + ", ".join(missing)
-            + ". The first line must name the columns."
-        )
-    counts = Counter(name for name in columns if name)
-    duplicated = sorted(name for name, count in counts.items() if count > 1)
-    if duplicated:
-        raise ImportFileError("Column named twice: " + ", ".join(duplicated) + ".")
+    header, columns = _read_header(reader, required)
     named = [(index, column) for index, column in enumerate(columns) if column]
     rows: list[tuple[int, dict[str, str]]] = []
     overlong: list[int] = []
@@ -150,6 +130,49 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
     if not rows:
         raise ImportFileError("The file has a header but no rows.")
     return CsvRows(columns=columns, rows=rows, overlong_lines=overlong)
+
+
+def check_header(text: str, required: list[str]) -> None:
+    """Refuse (ImportFileError) a file whose header parse_csv would refuse, reading only its
+    first line: a large file's quick check before it is queued for its preview."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    _read_header(reader, required)
+    try:
+        while not any(cell.strip() for cell in next(reader)):
+            continue
+    except StopIteration:
+        raise ImportFileError("The file has a header but no rows.") from None
+    except csv.Error as error:
+        raise ImportFileError(f"Line {reader.line_num}: not valid CSV ({error}).") from None
+
+
+def _read_header(reader, required: list[str]) -> tuple[list[str], list[str]]:
+    """The header row and its lower-case column names (see parse_csv)."""
+    try:
+        header = next(reader)
+        while not any(cell.strip() for cell in header):  # blank lines before the header
+            header = next(reader)
+    except StopIteration:
+        raise ImportFileError("The file is empty.") from None
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not valid CSV: {error}.") from None
+    if len(header) > MAX_COLUMNS:  # before anything else looks at the header
+        raise _too_many_columns(len(header))
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise ImportFileError(
+            "Missing column"
+            + ("s" if len(missing) > 1 else "")
+            + ": "
+            + ", ".join(missing)
+            + ". The first line must name the columns."
+        )
+    counts = Counter(name for name in columns if name)
+    duplicated = sorted(name for name, count in counts.items() if count > 1)
+    if duplicated:
+        raise ImportFileError("Column named twice: " + ", ".join(duplicated) + ".")
+    return header, columns
 
 
 def fingerprint_of(changes: Any) -> str:
@@ -199,3 +222,40 @@ class Preview:
     @property
     def fingerprint(self) -> str:
         return fingerprint_of(self.fingerprint_data())
+
+    def row_cells(self, kind: str, row: Any) -> dict[str, str]:
+        """A row of `changes[kind]` as text by column, for the capped preview of a large file
+        and its CSV of every row: the row's own fields (a dataclass's), then its `values`."""
+        cells: dict[str, str] = {}
+        if dataclasses.is_dataclass(row):
+            for item in dataclasses.fields(row):
+                if item.name not in _NOT_CELLS:
+                    cells[item.name.replace("_", " ")] = cell_text(getattr(row, item.name))
+        values = getattr(row, "values", None)
+        if isinstance(values, dict):
+            for name, value in values.items():
+                cells.setdefault(str(name).replace("_", " "), cell_text(value))
+        return cells
+
+
+# Fields of a previewed row that are not shown as its cells (its line is a column of its own;
+# `values` are spread into columns; the rest are internal).
+_NOT_CELLS = {"line", "kind", "values", "old_values", "skills"}
+
+
+def cell_text(value: Any) -> str:
+    """A value of a previewed row as text: dates ISO, decimals without trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(cell_text(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return str(value)

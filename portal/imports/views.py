@@ -8,6 +8,14 @@ fingerprint=..., file_name=...)`), or implements `preview(text)` and `apply_impo
 `apply(...)` itself; `done_message(result)` says what was done. Its view checks permission and
 returns `Page(request).handle()`. The template `portal/imports/page.html` is the page most
 imports extend, filling its blocks.
+
+A file of at least PORTAL_IMPORT_BACKGROUND_BYTES is previewed and applied by a worker task
+(portal.imports.background) when the page allows it (`background`, and `for_pending` builds the
+page in the worker): the upload redirects to the page with `?import=<id>`, which shows a
+progress bar (the fragment `?import=<id>&part=progress`, polled by htmx; a refresh without
+JavaScript), then the preview kept on the row: counts and the first rows of each kind, with
+the CSV of every row at `?import=<id>&part=csv`. Being the page's own URL, each answers only
+to whom may use the page, and only for the person's own import.
 """
 
 from __future__ import annotations
@@ -18,10 +26,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from portal.files import serve_private_file
+from portal.imports import background
+from portal.imports.background import ImportBusy
 from portal.imports.columns import ColumnSet
 from portal.imports.pending import (
     ImportRefused,
@@ -36,6 +47,7 @@ from portal.imports.reading import (
     DEFAULT_MAX_BYTES,
     ImportFileError,
     Preview,
+    check_header,
     decode_csv_text,
     read_upload_bytes,
 )
@@ -77,6 +89,22 @@ class ImportUploadForm(forms.Form):
         return text
 
 
+class WorkerRequest:
+    """What an ImportPage reads of its request, in the worker task: the person, no form."""
+
+    method = "POST"
+
+    def __init__(self, user):
+        self.user = user
+        self.POST = QueryDict()
+        self.GET = QueryDict()
+        self.FILES = QueryDict()
+
+
+# How often (seconds) the progress bar asks how far the import is.
+POLL_SECONDS = 1
+
+
 class ImportPage:
     kind: str = ""
     template_name: str = ""
@@ -97,9 +125,30 @@ class ImportPage:
     # For an import of the file alone: the module with its services
     # `preview_import(text)` and `apply_import(by, text, *, fingerprint, file_name)`.
     importer: Any = None
+    # Large files are previewed and applied by a worker task (portal.imports.background);
+    # False keeps every file in the request (a page with steps of its own).
+    background = True
+    progress_template_name = "portal/imports/_progress.html"
 
     def __init__(self, request):
         self.request = request
+
+    @classmethod
+    def for_pending(cls, pending: PendingImport) -> ImportPage:
+        """The page as the worker task uses it, for the person who uploaded `pending`
+        (override when the page needs more than the request, e.g. the plan of its target)."""
+        return cls(WorkerRequest(pending.uploaded_by))
+
+    @classmethod
+    def dotted_path(cls) -> str:
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    def required_columns(self) -> list[str]:
+        """The columns a file's header must name (checked before a large file is queued)."""
+        return [] if self.columns is None else self.columns.header_names
+
+    def runs_in_background(self, data: bytes) -> bool:
+        return self.background and len(data) >= background.threshold()
 
     # --- what an app says ---
 
@@ -156,12 +205,16 @@ class ImportPage:
     def handle(self) -> HttpResponse:
         request = self.request
         if request.method != "POST":
+            if "import" in request.GET:
+                return self.show_job()
             return self.form_page(self.form())
         action = request.POST.get("action") or ("apply" if "token" in request.POST else "upload")
         if action == "apply":
             return self.apply_pending()
         if action == "cancel":
             return self.cancel()
+        if action == "retry":
+            return self.retry()
         return self.upload()
 
     def form_page(self, form: ImportUploadForm) -> HttpResponse:
@@ -177,6 +230,28 @@ class ImportPage:
         form = self.form(self.request.POST, self.request.FILES)
         if not form.is_valid():
             return self.form_page(form)
+        if background.running_import(self.request.user) is not None:
+            form.add_error("file", background.BUSY)
+            return self.form_page(form)
+        if self.runs_in_background(form.file_bytes):
+            try:
+                check_header(form.cleaned_data["file"], self.required_columns())
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+                return self.form_page(form)
+            try:
+                pending = background.start_preview(
+                    page=self.dotted_path(),
+                    kind=self.kind,
+                    target=self.target,
+                    by=self.request.user,
+                    data=form.file_bytes,
+                    file_name=form.file_name,
+                )
+            except ImportBusy as busy:
+                form.add_error("file", str(busy))
+                return self.form_page(form)
+            return redirect(self.job_url(pending))
         try:
             preview = self.preview(form.cleaned_data["file"])
         except ImportFileError as error:
@@ -225,6 +300,11 @@ class ImportPage:
         pending, refused = self.waiting_pending()
         if refused is not None:
             return refused
+        if pending.page:
+            return self.apply_in_background(pending)
+        if background.running_import(request.user) is not None:
+            messages.error(request, background.BUSY)
+            return redirect(self.page_url())
         text = pending_text(pending)
         try:
             done = self.apply(text, fingerprint=pending.fingerprint, file_name=pending.file_name)
@@ -257,7 +337,89 @@ class ImportPage:
             pending = self._pending()
         except PreviewExpired:
             pending = None  # deleted already: cancelling it is done
+        if pending is not None and pending.state == PendingImport.State.APPLYING:
+            messages.error(self.request, CANNOT_CANCEL)
+            return redirect(self.job_url(pending))
         if pending is not None:
             discard_pending(pending)
         messages.info(self.request, self.cancelled_message)
         return redirect(self.page_url())
+
+    # --- large files, in the worker (portal.imports.background) ---
+
+    def job_url(self, pending: PendingImport, part: str = "") -> str:
+        query = QueryDict(mutable=True)
+        query["import"] = str(pending.pk)
+        if part:
+            query["part"] = part
+        return f"{self.page_url()}?{query.urlencode()}"
+
+    def apply_in_background(self, pending: PendingImport) -> HttpResponse:
+        try:
+            background.start_apply(pending)
+        except ImportBusy as busy:
+            messages.error(self.request, str(busy))
+        except ValueError as refused:
+            messages.error(self.request, str(refused))
+        return redirect(self.job_url(pending))
+
+    def retry(self) -> HttpResponse:
+        pending, refused = self.waiting_pending()
+        if refused is not None:
+            return refused
+        try:
+            background.retry(pending)
+        except ImportBusy as busy:
+            messages.error(self.request, str(busy))
+        return redirect(self.job_url(pending))
+
+    def show_job(self) -> HttpResponse:
+        """The person's import run by a worker: its progress (the page, or the fragment the
+        page polls), its preview, its CSV of every row; once applied, the page it leads to."""
+        request = self.request
+        try:
+            pending = find_pending(
+                request.GET.get("import", ""), kind=self.kind, target=self.target, by=request.user
+            )
+        except PreviewExpired as expired:
+            messages.error(request, str(expired))
+            return redirect(self.page_url())
+        if pending is None or not pending.page:  # another person's, or gone
+            raise Http404("No such import.")
+        part = request.GET.get("part", "")
+        if part == "csv":
+            return self.preview_csv(pending)
+        if pending.state == PendingImport.State.APPLIED:
+            messages.success(request, pending.message)
+            discard_pending(pending)
+            return redirect(self.success_url())
+        context = {
+            "job": pending,
+            "job_url": self.job_url(pending),
+            "progress_url": self.job_url(pending, "progress"),
+            "csv_url": self.job_url(pending, "csv"),
+            "poll_seconds": POLL_SECONDS,
+        }
+        if part == "progress" or getattr(request, "htmx", False):
+            response = render(request, self.progress_template_name, context)
+            if not pending.is_running:
+                response["HX-Refresh"] = "true"  # done: the page shows the preview
+            return response
+        context |= {"form": self.form(), **self.page_context()}
+        return render(request, self.template_name, context)
+
+    def preview_csv(self, pending: PendingImport) -> HttpResponse:
+        """Every row of the preview (what each line would do, and every bad line) as CSV."""
+        if not pending.preview_file:
+            messages.error(self.request, NO_CSV)
+            return redirect(self.job_url(pending))
+        name = PurePath(pending.file_name or "import.csv").stem or "import"
+        return serve_private_file(
+            pending.preview_file,
+            content_type="text/csv; charset=utf-8",
+            filename=f"{name}-preview.csv",
+        )
+
+
+CANNOT_CANCEL = "This import is being applied: it can no longer be cancelled."
+NO_CSV = "The preview is not ready yet: its rows can be downloaded once it is."

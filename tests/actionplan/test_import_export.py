@@ -597,3 +597,24 @@ def test_a_plans_import_page_shows_only_the_imports_into_that_plan(login, person
     page = login(personas.steering).get(f"/action-plans/{plan.pk}/import/").content.decode()
     assert "this-plan.csv" in page
     assert "other-plan.csv" not in page
+
+
+def test_a_large_file_is_previewed_and_applied_by_the_task_for_its_plan(
+    login, personas, full_plan, settings, django_capture_on_commit_callbacks
+):
+    """The worker builds the plan's import page from the import's target (its plan)."""
+    settings.PORTAL_IMPORT_BACKGROUND_BYTES = 1
+    client = login(personas.steering)
+    text = HEADER + "Recognition,R7.1,Nominate technicians for national awards,,,2026-05-01,,,,,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, full_plan, text.encode())
+    page_url = reverse("actionplan:import", args=[full_plan.pk])
+    assert response["Location"].startswith(page_url + "?import=")
+    pending = PendingImport.objects.get()
+    assert pending.state == "ready" and pending.target == str(full_plan.pk)
+    assert "New: 1" in client.get(response["Location"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"action": "apply", "token": pending.pk})
+    assert full_plan.actions.filter(ref="R7.1").exists()
+    done = client.get(response["Location"])
+    assert done["Location"] == full_plan.get_absolute_url()

@@ -18,6 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def setup(world) -> None:
+    from portal.models import PendingImport
     from training.models import Booking, CalendarToken, Course, Session, TrainingRecord
 
     soon = timezone.now() + datetime.timedelta(days=20)
@@ -62,6 +63,20 @@ def setup(world) -> None:
     )
     world.tr_record.evidence.save("evidence.pdf", ContentFile(PDF), save=True)
     world.tr_token = CalendarToken.objects.create(technician=alex)
+    # HR's large import, previewed by the worker: its progress and its CSV are HR's alone.
+    world.tr_import = PendingImport(
+        kind="training-records",
+        uploaded_by=world.hr,
+        file_name="records.csv",
+        fingerprint="0" * 64,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+        state="ready",
+        page="training.views.TrainingRecordImportPage",
+        summary={"valid": True, "apply_count": 0, "kinds": [], "errors": {"count": 0}},
+    )
+    world.tr_import.file.save("import.csv", ContentFile(b"staff number\n"), save=False)
+    world.tr_import.preview_file.save("preview.csv", ContentFile(b"kind,line\n"), save=False)
+    world.tr_import.save()
 
 
 def _session(suffix, attr="tr_session"):
@@ -177,6 +192,17 @@ ROWS = [
         staff(403, coordinator=200, hr=200, admin=200),
         method="post",
         note=" no file",
+    ),
+    # A large import's page, progress fragment and CSV of every row: the page's permission,
+    # then only the person who uploaded it (another importer: 404).
+    *(
+        Row(
+            "training:import",
+            lambda w, part=part: f"/training/records/import/?import={w.tr_import.pk}{part}",
+            staff(403, coordinator=404, hr=200, admin=404),
+            note=f" large import{part.replace('&part=', ' ')}",
+        )
+        for part in ("", "&part=progress", "&part=csv")
     ),
     Row("training:record_evidence", _record("evidence/"), ALEX_RECORD),
     Row(

@@ -14,7 +14,7 @@ import yaml
 from tests.portal.test_settings import load_settings, settings_env_names  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PORTAL_SERVICES = ("web", "worker", "reports-worker", "beat", "migrate")
+PORTAL_SERVICES = ("web", "worker", "reports-worker", "imports-worker", "beat", "migrate")
 
 
 def interpolate(value: str) -> str:
@@ -93,11 +93,15 @@ def test_the_workers_listen_on_their_queues(services):
     assert reports[reports.index("-Q") + 1].split(",") == ["reports"]
     assert reports[reports.index("--concurrency") + 1] == "1"  # one report at a time
 
+    imports = command(services["imports-worker"])
+    assert imports[:4] == ["celery", "-A", "config", "worker"]
+    assert imports[imports.index("-Q") + 1].split(",") == ["imports"]
+
 
 def test_the_queues_are_the_ones_tasks_are_routed_to(services, settings):
     queues = {
         queue
-        for name in ("worker", "reports-worker")
+        for name in ("worker", "reports-worker", "imports-worker")
         for argv in [command(services[name])]
         for queue in argv[argv.index("-Q") + 1].split(",")
     }

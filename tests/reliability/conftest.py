@@ -132,7 +132,7 @@ def start_worker(broker, tmp_path) -> Iterator[Callable[..., Worker]]:
             **extra_env,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        argv = [str(CELERY), "-A", "config", "worker", "-Q", "celery,reports"]
+        argv = [str(CELERY), "-A", "config", "worker", "-Q", "celery,reports,imports"]
         argv += ["--pool", pool, "--concurrency", "1", "-n", name, "--loglevel", "INFO"]
         argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         with log_path.open("wb") as log:

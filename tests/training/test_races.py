@@ -91,3 +91,28 @@ def test_cancelling_and_booking_at_once_never_overfill(department):
     failures, _ = _run_together(targets)
     assert not failures
     assert Booking.objects.filter(session=session, status="confirmed").count() == 3
+
+
+def test_two_large_imports_started_at_once_by_one_person_give_one(personas):
+    """The database, not a check in Python, keeps one import running per person."""
+    from portal.imports import background
+    from portal.models import PendingImport
+    from training import importing
+    from training.views import TrainingRecordImportPage
+
+    def start():
+        return background.start_preview(
+            page=TrainingRecordImportPage.dotted_path(),
+            kind=importing.KIND,
+            target="",
+            by=personas.hr,
+            data=b"staff number,date,days,category,title\nT1,2025-10-01,1,formal,X\n",
+            file_name="records.csv",
+        )
+
+    failures, results = _run_together([start, start, start, start])
+    assert len(results) == 1
+    assert len(failures) == 3
+    assert all(isinstance(error, background.ImportBusy) for error in failures)
+    # The one that started was previewed in-process once committed (no broker here).
+    assert PendingImport.objects.filter(uploaded_by=personas.hr).count() == 1
