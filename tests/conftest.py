@@ -83,6 +83,10 @@ def make_user(email: str, *group_names: str, superuser: bool = False):
 
 @pytest.fixture
 def department(db):
+    return make_department()
+
+
+def make_department():
     return factories.DepartmentFactory(
         name="Chemistry", slug="chemistry", faculty="Faculty of Science"
     )
@@ -91,6 +95,11 @@ def department(db):
 @pytest.fixture
 def personas(db, department):
     """Every persona of the permission matrix. `anonymous` is None."""
+    return make_personas(department)
+
+
+def make_personas(department) -> SimpleNamespace:
+    """The personas of `personas`, for a fixture that makes them once for a whole module."""
     manager_user = make_user("morgan.manager@example.ac.uk", roles.TECHNICIAN)
     manager = factories.TechnicianFactory(
         user=manager_user,

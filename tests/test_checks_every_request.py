@@ -6,12 +6,10 @@ reason to see it, such as owning the action): nothing is served from a cache."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.test import Client
 
-from tests.test_permission_matrix import MATRIX_MODULES, ROWS
+from tests.test_permission_matrix import ROWS, matrix_world, world  # noqa: F401 (its fixtures)
 
 PRIVILEGED = ("steering", "coordinator", "hr", "admin")
 
@@ -30,14 +28,6 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(personas):
-    world = SimpleNamespace(**vars(personas))
-    for module in MATRIX_MODULES:
-        module.setup(world)
-    return world
-
-
 def test_there_are_pages_to_check():
     assert len(CASES) > 10
 
@@ -47,7 +37,7 @@ def test_there_are_pages_to_check():
     CASES,
     ids=lambda case: getattr(case, "name", case) + getattr(case, "note", ""),
 )
-def test_a_role_taken_away_is_refused_on_the_very_next_request(row, persona, world, login):
+def test_a_role_taken_away_is_refused_on_the_very_next_request(row, persona, world, login):  # noqa: F811
     user = getattr(world, persona)
     client = login(user)
     path = row.path(world)

@@ -1,17 +1,21 @@
 """Walks every URL of ours for every persona, and fails if a URL is missing from the matrix."""
 
+import copy
 import importlib
 import pkgutil
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests.matrix
-from tests.conftest import PERSONA_NAMES
+from tests.conftest import PERSONA_NAMES, make_department, make_personas
 
 # The project shell and every app whose folder sits in the project: a new app is walked too.
 OUR_APPS = ("config",) + tuple(
@@ -55,12 +59,44 @@ def test_every_row_covers_every_persona():
         assert set(row.expect) == set(PERSONA_NAMES), f"{row.name} lacks personas"
 
 
-@pytest.fixture
-def world(personas):
+def make_world(personas) -> SimpleNamespace:
     world = SimpleNamespace(**vars(personas))
     for module in MATRIX_MODULES:
         module.setup(world)
     return world
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The matrix's objects, made once for a module (they take a second to make, and the
+    walks below use them hundreds of times): inside a transaction that every test's own
+    (then a savepoint) rolls back to, itself rolled back when the module ends. The files they
+    store are kept in a folder of their own, copied into each test's MEDIA_ROOT by `world`."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media):
+                world = make_world(make_personas(make_department()))
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield world, media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(matrix_world, db, settings, tmp_path):
+    """The matrix's objects for one test: what the test changes in the database is rolled
+    back after it, its files and objects are its own copies."""
+    made, media = matrix_world
+    settings.MEDIA_ROOT = tmp_path / "matrix-media"
+    shutil.copytree(media, settings.MEDIA_ROOT)
+    return copy.deepcopy(made)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.name}{r.note}")

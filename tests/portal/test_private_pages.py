@@ -2,10 +2,19 @@
 20, hole 5), walked over the permission matrix: each GET row that sends anonymous visitors
 to the login page is fetched as a persona who may see it."""
 
+import pytest
 from django.utils.cache import get_max_age
 
 from tests.conftest import PERSONA_NAMES
-from tests.test_permission_matrix import ROWS, world  # noqa: F401 (the matrix's fixture)
+from tests.test_permission_matrix import ROWS, make_world
+
+
+@pytest.fixture
+def world(personas):
+    """The matrix's objects, made for this test alone (the module's other tests make personas
+    of their own)."""
+    return make_world(personas)
+
 
 SIGNED_IN = [name for name in PERSONA_NAMES if name != "anonymous"]
 LOGIN_ONLY = [
@@ -27,7 +36,7 @@ def test_the_walk_covers_the_pages_of_every_app():
     assert {"home", "technicians", "training", "registration", "reports"} <= names
 
 
-def test_pages_that_need_a_login_are_never_kept_by_a_shared_cache(world, login):  # noqa: F811
+def test_pages_that_need_a_login_are_never_kept_by_a_shared_cache(world, login):
     wrong = []
     for row in LOGIN_ONLY:
         persona = next(name for name in SIGNED_IN if row.expect[name] == 200)
