@@ -12,6 +12,8 @@ class RecognitionConfig(AppConfig):
 
         registry.register_checks(permissions.CHECKS)
         registry.register_reminder("recognition.fund_reports", reminders.queue_report_reminders)
+        for kind in reminders.REMINDER_KINDS:
+            registry.register_reminder_kind(kind)
         registry.register_seeder("recognition", demo.seed_demo, order=45)
         for panel in panels.PANELS:
             registry.register_panel(panel)

@@ -16,6 +16,7 @@ import datetime
 from django.db import transaction
 
 from portal.periods import due_phrase
+from portal.registry import ReminderKind
 from portal.services import queue_notification
 from recognition.models import FundApplication
 from recognition.services._common import hr_users, link
@@ -27,6 +28,17 @@ def _due_awards():
     return FundApplication.objects.filter(
         status__in=FundApplication.REPORT_DUE, report_due_on__isnull=False
     ).select_related("applicant", "call")
+
+
+# Each person chooses how these come (at once, in the weekly digest, or never): the settings
+# page lists them and the one-click unsubscribe link can be undone there.
+REMINDER_KINDS = (
+    ReminderKind(
+        "fund_report_week", "Development fund: your report is due within a week", order=65
+    ),
+    ReminderKind("fund_report_due", "Development fund: your report is due or late", order=66),
+    ReminderKind("fund_report_overdue", "Development fund (HR): reports that are late", order=67),
+)
 
 
 def queue_report_reminders(today: datetime.date) -> int:

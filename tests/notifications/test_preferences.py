@@ -48,6 +48,11 @@ def test_every_app_registers_its_kinds_of_reminder():
         "announcements",
         "voice.reminder",
         "commitment_submission_due",
+        "careers.no_meeting",
+        "careers.evaluation",
+        "fund_report_week",
+        "fund_report_due",
+        "fund_report_overdue",
     } <= names
 
 
