@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from skills import risk as rules
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
@@ -23,6 +25,7 @@ from technicians.models import Department, Technician
 LEVELS = tuple(TechnicianSkill.Level.values)  # 1..4
 LEVEL_CHOICES = tuple(TechnicianSkill.Level.choices)
 LEVEL_LABELS = dict(LEVEL_CHOICES)
+_LEVEL_TITLES = {level: escape(label) for level, label in LEVEL_CHOICES}
 
 FACULTIES = "faculties"
 DEPARTMENTS = "departments"
@@ -77,6 +80,32 @@ class Cell:
     @property
     def level_counts(self) -> list[tuple[int, str, int]]:
         return [(level, LEVEL_LABELS[level], self.counts[level]) for level in LEVELS]
+
+    @property
+    def summary_html(self) -> SafeString:
+        """The cell's content: its risk against the need, its count per level, stale and
+        differently validated ratings. Written here rather than by a template included per
+        cell: a matrix has hundreds of cells, and the include was most of the page's cost."""
+        parts = []
+        if self.need:
+            parts.append(
+                f'<span class="risk-label">{escape(self.risk_label)}</span> '
+                f'<span class="need-note">{self.need} wanted</span>'
+            )
+        parts.append(
+            '\n<span class="level-counts">'
+            + "".join(
+                f'<span class="lc{"" if n else " lc-zero"}"><abbr title="{_LEVEL_TITLES[level]}">'
+                f"L{level}</abbr> {n}</span>"
+                for level, n in ((level, self.counts[level]) for level in LEVELS)
+            )
+            + "</span>\n"
+        )
+        if self.stale:
+            parts.append(f'<span class="cell-note">{self.stale} stale</span>')
+        if self.differ:
+            parts.append(f'\n<span class="cell-note">{self.differ} validated differently</span>')
+        return mark_safe("".join(parts))  # noqa: S308 (numbers and escaped labels only)
 
     def add(self, level: int, count: int, stale: int = 0, differ: int = 0) -> None:
         self.counts[level] = self.counts.get(level, 0) + count
