@@ -32,10 +32,19 @@ def can_log_in(user: Any) -> bool:
 
 
 def is_staff_member(user: Any) -> bool:
-    """Still a member of staff: the check the technicians app registers (a leaver is not)."""
+    """Still a member of staff: the check the technicians app registers (a leaver is not).
+    Every role check asks it, dozens of times a page: the answer is kept on the user object,
+    which lives for one request (the next request loads the user, and asks, afresh)."""
+    cached = getattr(user, "_portal_is_staff_member", None)
+    if cached is not None:
+        return cached
     if registry.has_check(STAFF_MEMBER_CHECK):
-        return registry.check(STAFF_MEMBER_CHECK, user)
-    return can_log_in(user)
+        answer = bool(registry.check(STAFF_MEMBER_CHECK, user))
+    else:
+        answer = can_log_in(user)
+    if getattr(user, "is_authenticated", False):
+        user._portal_is_staff_member = answer
+    return answer
 
 
 def is_admin(user: Any) -> bool:
