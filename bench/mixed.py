@@ -18,6 +18,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -55,7 +56,7 @@ def technician_pages(rng: random.Random, ids: dict) -> list[str]:
     return [
         "/",
         "/technicians/",
-        f"/technicians/?q={rng.choice(SEARCH_WORDS)}",
+        f"/technicians/?q={quote_plus(rng.choice(SEARCH_WORDS))}",  # as a browser sends it
         f"/technicians/{rng.choice(ids['profiles'])}/",
         "/technicians/me/",
         "/meet-our-technicians/",

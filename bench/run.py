@@ -44,6 +44,8 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+# The shared figures (portal.versions) in their own Redis database, as deployed.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/8")
 SEED_LIMIT_SECONDS = 180
 # Targets: each page on its own, and the mixed load, as shares of the hello ceiling.
 SHARE_TARGET, P95_TARGET_MS, MIXED_SHARE_TARGET = 4.0, 150.0, 6.0
@@ -136,6 +138,7 @@ def production_env(url: str, **extra: str) -> dict:
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "portal_bench_static"),
         MEDIA_ROOT=str(Path(tempfile.gettempdir()) / "portal_bench_media"),
         EMAIL_URL="locmem://",
+        PORTAL_CACHE_URL=CACHE_URL,
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

@@ -152,7 +152,13 @@ if (
         "never evicts, a cache must."
     )
 CACHES["shared"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PORTAL_CACHE_URL}
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PORTAL_CACHE_URL,
+        # A paused Redis must not hold a page: after this long the figures are computed from
+        # the database instead (portal.versions).
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    }
     if PORTAL_CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
 )

@@ -331,3 +331,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject_label} by {self.actor_label}"
+
+
+class DataVersion(models.Model):
+    """A counter for one kind of shared data ("people", "skills", …), moved on by every write
+    to that data in the writer's own transaction (portal.versions). What is computed once for
+    every viewer is cached under the versions it was computed from, so a cached copy is never
+    served after the data behind it changed."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -10,7 +10,16 @@ class SkillsConfig(AppConfig):
         section, and what it shows inside the directory (filters, search, profile block, the
         skills part of "my profile", leaver warnings): all through the registry."""
         from portal import registry
-        from skills import demo, directory, panels, permissions, personal_data, reminders, report
+        from skills import (
+            demo,
+            directory,
+            panels,
+            permissions,
+            personal_data,
+            reminders,
+            report,
+            versions,
+        )
 
         registry.register_checks(permissions.CHECKS)
         registry.register_reminder("skills.reviews", reminders.queue_skill_review_reminders)
@@ -22,3 +31,4 @@ class SkillsConfig(AppConfig):
         directory.register_in_directory(registry)
         registry.register_personal_data("skills", personal_data.collect)
         registry.register_anonymiser("skills", personal_data.anonymise)
+        versions.connect_signals()  # the skills at risk, cached under the skills' version

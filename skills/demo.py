@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
+from skills.versions import skills_changed
 from technicians import search
 from technicians.demo import DEFAULT_TECHNICIANS, DEPARTMENTS, SKILLS, demo_people
 from technicians.demo.data import FAMILY_SKILLS
@@ -301,6 +302,7 @@ def seed_skills_demo(*, technicians: int = DEFAULT_TECHNICIANS, stdout: IO | Non
     reviewed = _seed_reviews(today)
     wants = _seed_wants(today)
     requests = _seed_shadowing()
+    skills_changed()  # everything above was written in bulk (no signals)
     if stdout is not None:
         stdout.write(
             f"Skills demo: {levels} skill levels, {needs} unit skill needs, {reviewed} review "

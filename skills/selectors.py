@@ -17,9 +17,12 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from portal import versions
 from skills import risk as rules
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
+from skills.versions import SKILLS
 from technicians import permissions as directory_rules
+from technicians import versions as people_versions
 from technicians.models import Department, Technician
 
 LEVELS = tuple(TechnicianSkill.Level.values)  # 1..4
@@ -742,7 +745,15 @@ class NeedRisk:
 
 def judged_needs() -> list[NeedRisk]:
     """Every declared need, judged against the current technicians of its unit (self-rated
-    levels), worst first. Three queries, whatever the number of technicians or needs."""
+    levels), worst first. The same for everyone who sees it: computed once, and kept under
+    the versions of the skills and of who works where (portal.versions), so one query when
+    nothing changed since; three when it did, whatever the number of technicians or needs."""
+    return versions.cached(
+        "skills.judged_needs", depends_on=(SKILLS, people_versions.PEOPLE), compute=_judge_needs
+    )
+
+
+def _judge_needs() -> list[NeedRisk]:
     needs = list(
         UnitSkillNeed.objects.order_by().values_list(
             "department_id",

@@ -23,6 +23,7 @@ from portal.workflow import transition
 from skills import permissions
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from skills.risk import SkillLoss
+from skills.versions import skills_changed
 from technicians import permissions as directory_rules
 from technicians.models import Department, Technician
 from technicians.search import refresh_search_vectors
@@ -66,6 +67,7 @@ def _replace_skills(technician: Technician, wanted: dict[int, int]) -> None:
         for skill_id, level in wanted.items()
         if skill_id not in current
     )
+    skills_changed()  # bulk_create sends no signals
 
 
 def set_skills(technician: Technician, skills: Iterable[tuple[Skill, int]], *, by) -> None:
@@ -94,7 +96,9 @@ def confirm_skills(technician: Technician, *, by, skill_ids: Iterable[int] | Non
     rows = TechnicianSkill.objects.filter(technician=technician)
     if skill_ids is not None:
         rows = rows.filter(skill_id__in=list(skill_ids))
-    return rows.update(confirmed_on=timezone.localdate())
+    confirmed = rows.update(confirmed_on=timezone.localdate())
+    skills_changed()  # an update sends no signals
+    return confirmed
 
 
 def validate_skill(technician_skill: TechnicianSkill, *, level: int, by) -> TechnicianSkill:
@@ -552,4 +556,5 @@ def set_unit_skill_needs(
         ]
         UnitSkillNeed.objects.bulk_create(added)
         counts["added"] = len(added)
+        skills_changed()  # bulk_update and bulk_create send no signals
     return counts

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import roles
-from technicians import permissions, photos, search
+from technicians import permissions, photos, search, versions
 from technicians.models import StaffListMapping, Technician, photo_upload_to
 
 logger = logging.getLogger(__name__)
@@ -163,6 +163,8 @@ def create_technicians_in_bulk(
     those once everyone exists). Returns each one's staff number -> primary key.
     `refresh_search=False`: the caller refreshes the search vectors itself."""
     Technician.objects.bulk_create(new, batch_size=500)
+    if new:
+        versions.people_changed()  # bulk_create sends no signals
     if any(technician.pk is None for technician in new):  # a database without RETURNING
         pk_of = dict(
             Technician.objects.filter(

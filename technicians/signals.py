@@ -4,10 +4,11 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.html import format_html
 
-from technicians import search, services
+from technicians import search, services, versions
 from technicians.models import Technician
 
 search.connect_signals()  # the directory's stored search vector follows single-row saves
+versions.connect_signals()  # the figures counted by unit follow who works where
 
 
 @receiver(user_logged_in)

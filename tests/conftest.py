@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 
 from portal import roles
 from tests import factories
@@ -56,6 +57,13 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # PBKDF2 costs about half a second per persona; tests need no strong hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache():
+    """Figures computed once for every viewer (portal.versions) start afresh in each test: a
+    test's rolled-back data must not meet the next test's copy."""
+    caches["shared"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal import registry
 from portal.imports.pending import check_fingerprint, record_run
-from technicians import search, services
+from technicians import search, services, versions
 from technicians.models import Technician
 from technicians.staff_list.columns import FIELD_LABELS, KIND
 from technicians.staff_list.preview import (
@@ -119,6 +119,7 @@ def apply_staff_import(
             Technician.objects.filter(
                 staff_number__in=leavers[start : start + 500], is_active=True
             ).update(is_active=False, left_on=left_on, updated=now)
+        versions.people_changed()  # departments and leavers, written in bulk (no signals)
         back = [update.staff_number for update in preview.reactivated]
         for start in range(0, len(back), 500):
             Technician.objects.filter(staff_number__in=back[start : start + 500]).update(

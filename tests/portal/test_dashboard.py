@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import caches
 
 from portal import registry
 from portal.registry import Panel
@@ -428,9 +429,12 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # Both sizes measure the path that works the shared figures out (portal.versions).
+    caches["shared"].clear()
     with CaptureQueriesContext(connection) as small:
         assert client.get("/").status_code == 200
     grow(personas, department, plan, 40)
     ImportRun.objects.create(kind="staff-list", by=personas.hr, counts={"leavers": 2})
+    caches["shared"].clear()
     with django_assert_max_num_queries(len(small)):
         assert client.get("/").status_code == 200

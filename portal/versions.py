@@ -1,0 +1,81 @@
+"""Shared aggregates computed once for every viewer, and never stale.
+
+Some figures are the same for everyone who sees them: the skills at risk on the dashboards of
+HR and the steering group, the career ladder every pathway page reads. They are computed once
+and kept in the "shared" cache under a key that holds the versions of the data they come from
+(`DataVersion` rows, one per kind of data). The app that owns the data moves its version on
+(`bump`) inside the same transaction as every write, single rows through model signals, bulk
+paths by calling `bump` themselves. A reader reads the versions first (one query), then the
+cache: a copy computed before a write sits under the old version and is never read again.
+
+The cache is an accelerator only: if it is unreachable (a Redis paused for a failover), the
+figures are computed from the database as if nothing were cached; a page is never wrong and
+never fails because of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.core.cache import caches
+from django.db import connection
+
+from portal.models import DataVersion
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+CACHE_ALIAS = "shared"
+# A copy not read for this long is dropped; a version that never moves is recomputed this often.
+TIMEOUT_SECONDS = 15 * 60
+_MISSING = object()
+
+_TABLE = DataVersion._meta.db_table
+
+
+def bump(*names: str) -> None:
+    """Move on the version of each kind of data named: call it in the transaction of the
+    write (a rolled-back write leaves the version where it was). A version first counted
+    starts at a random number, so a database rebuilt from nothing (or a test's rolled-back
+    transaction) never meets a copy cached under an earlier life's numbers."""
+    with connection.cursor() as cursor:
+        for name in sorted(set(names)):  # always the same order: two writers never deadlock
+            cursor.execute(
+                f"INSERT INTO {_TABLE} (name, version) VALUES (%s, %s) "  # noqa: S608 (our table)
+                f"ON CONFLICT (name) DO UPDATE SET version = {_TABLE}.version + 1",
+                [name, random.randrange(1, 2**62)],  # noqa: S311 (not a secret)
+            )
+
+
+def current(names: Iterable[str]) -> tuple[int, ...]:
+    """The versions of `names`, in that order (0: never written). One query."""
+    names = list(names)
+    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    return tuple(found.get(name, 0) for name in names)
+
+
+def cached(key: str, *, depends_on: Iterable[str], compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the shared cache under `key` and the versions of `depends_on`."""
+    depends_on = tuple(depends_on)
+    versions = current(depends_on)
+    full_key = "portal:shared:{}:{}".format(
+        key,
+        ".".join(f"{name}={version}" for name, version in zip(depends_on, versions, strict=True)),
+    )
+    cache = caches[CACHE_ALIAS]
+    try:
+        value = cache.get(full_key, _MISSING)
+    except Exception:  # an unreachable cache: compute, as if nothing were cached
+        logger.warning("shared cache unreachable: computing %s", key, exc_info=True)
+        return compute()
+    if value is not _MISSING:
+        return value
+    value = compute()
+    try:
+        cache.set(full_key, value, TIMEOUT_SECONDS)
+    except Exception:
+        logger.warning("shared cache unreachable: %s not kept", key, exc_info=True)
+    return value

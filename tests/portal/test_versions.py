@@ -1,0 +1,140 @@
+"""Figures shared by every viewer (portal.versions) are computed once, read back in one query,
+and never stale: each write moves the version of its data on, whichever path it takes. If the
+shared cache is unreachable or paused, the figures are computed from the database."""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from portal import versions
+from portal.models import DataVersion
+from skills import selectors, services
+from technicians.services import create_technicians_in_bulk
+from technicians.staff_list import apply_staff_import
+from tests import factories
+from tests.portal.test_no_page_cache import redis_unreachable
+from tests.skills.test_leavers import staff_list_without
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unit(personas):
+    return factories.DepartmentFactory(name="Unit", slug="unit", faculty="Faculty of Unit")
+
+
+@pytest.fixture
+def nmr(db):
+    return factories.SkillFactory(name="NMR spectroscopy", category="Analytical")
+
+
+@pytest.fixture
+def two_holders(unit, nmr, personas):
+    """A unit that needs two NMR holders and has them, one of whom can train: covered."""
+    people = [factories.TechnicianFactory(department=unit) for _ in range(2)]
+    for person, level in zip(people, (4, 2), strict=True):
+        factories.TechnicianSkillFactory(technician=person, skill=nmr, level=level)
+    services.set_skill_need(nmr, department=unit, min_holders=2, by=personas.hr)
+    return people
+
+
+def risk_of(nmr) -> str:
+    return next(judged.risk for judged in selectors.judged_needs() if judged.skill_id == nmr.pk)
+
+
+def test_a_second_read_is_one_query_and_gives_the_same_figures(two_holders, nmr):
+    first = selectors.judged_needs()
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.judged_needs()
+    assert len(queries) == 1  # the versions, then the cached figures
+    assert again == first and risk_of(nmr) == "covered"
+
+
+def test_ratings_changed_through_the_service_are_seen_at_once(two_holders, nmr, personas):
+    assert risk_of(nmr) == "covered"
+    services.set_skills(two_holders[1], [], by=personas.hr)  # they no longer hold NMR at all
+    assert risk_of(nmr) == "single_point"
+    services.set_skills(two_holders[1], [(nmr, 2)], by=personas.hr)  # and again
+    assert risk_of(nmr) == "covered"
+
+
+def test_leavers_from_the_staff_list_are_seen_at_once(two_holders, nmr, personas):
+    assert risk_of(nmr) == "covered"
+    apply_staff_import(staff_list_without(two_holders[1]), by=personas.hr, confirmed_leavers=1)
+    assert risk_of(nmr) == "single_point"
+
+
+def test_technicians_created_in_bulk_move_the_people_version_on(unit):
+    before = versions.current(["people"])
+    create_technicians_in_bulk(
+        [
+            factories.TechnicianFactory.build(department=unit, staff_number="BULK-1"),
+        ]
+    )
+    assert versions.current(["people"]) != before
+
+
+def test_a_write_that_is_rolled_back_leaves_the_version_where_it_was(db):
+    versions.bump("people")
+    before = versions.current(["people"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        versions.bump("people")
+        raise RuntimeError
+    assert versions.current(["people"]) == before
+
+
+def test_a_first_version_starts_at_random(db):
+    versions.bump("a")
+    versions.bump("b")
+    first = dict(DataVersion.objects.values_list("name", "version"))
+    assert first["a"] != first["b"] and min(first.values()) > 0
+
+
+@pytest.mark.parametrize("paused", [False, True], ids=["unreachable", "paused"])
+def test_an_unreachable_cache_gives_correct_figures(
+    two_holders, nmr, personas, monkeypatch, paused
+):
+    assert risk_of(nmr) == "covered"  # cached now
+    with redis_unreachable(monkeypatch, paused=paused):
+        services.set_skills(two_holders[1], [], by=personas.hr)
+        assert risk_of(nmr) == "single_point"
+    assert risk_of(nmr) == "single_point"
+
+
+def test_the_dashboards_share_the_figures(two_holders, nmr, personas, login):
+    caches["shared"].clear()
+    login(personas.hr).get("/")
+    with CaptureQueriesContext(connection) as queries:
+        login(personas.steering).get("/")
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "unitskillneed" not in tables  # the steering group reads HR's copy
+
+
+@pytest.mark.redis
+def test_the_figures_live_in_a_real_redis_and_follow_the_versions(
+    two_holders, nmr, personas, settings
+):
+    """As deployed: the shared cache is its own Redis database, apart from the broker's."""
+    from urllib.parse import urlparse
+
+    broker = urlparse(settings.REDIS_URL)
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": broker._replace(path="/13").geturl(),
+            "KEY_PREFIX": "test-versions",
+        },
+    }
+    caches["shared"].clear()
+    try:
+        assert type(caches["shared"]).__name__ == "RedisCache"
+        assert risk_of(nmr) == "covered"
+        with CaptureQueriesContext(connection) as queries:
+            assert risk_of(nmr) == "covered"
+        assert len(queries) == 1
+        services.set_skills(two_holders[1], [], by=personas.hr)
+        assert risk_of(nmr) == "single_point"
+    finally:
+        caches["shared"].clear()
