@@ -8,8 +8,10 @@ class CareersConfig(AppConfig):
     def ready(self) -> None:
         """Careers' checks, dashboard panels, mentoring reminders, report section, demo
         seeder, and its part of a person's data and of retention: all through the registry."""
-        from careers import demo, panels, permissions, personal_data, reminders, report
+        from careers import demo, panels, permissions, personal_data, reminders, report, versions
         from portal import registry
+
+        versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)

@@ -24,7 +24,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from careers import versions as careers_versions
 from careers.models import Band, BandOverride, BandSkill, Pathway
+from portal import versions
 from registration.models import Registration
 from skills.models import TechnicianSkill
 from technicians.models import Technician
@@ -127,11 +129,11 @@ class Ladder:
 
 
 def load_ladder(technicians=None) -> Ladder:
-    pathways = list(Pathway.objects.all())
-    bands = list(
-        Band.objects.select_related("pathway", "register")
-        .prefetch_related("skill_expectations__skill")
-        .order_by("pathway__order", "pathway__name", "order")
+    """The ladder, with HR's overrides for `technicians` (all of them: None). The pathways and
+    bands are the same for everyone: read once and kept under the ladder's version
+    (careers.versions); the overrides, a person's own, are read live."""
+    pathways, bands = versions.cached(
+        "careers.ladder", depends_on=(careers_versions.LADDER,), compute=_read_rungs
     )
     grouped: dict[int, list[Band]] = {}
     for band in bands:
@@ -149,6 +151,16 @@ def load_ladder(technicians=None) -> Ladder:
         by_id={band.pk: band for band in bands},
         overrides={row.technician_id: row for row in overrides},
     )
+
+
+def _read_rungs() -> tuple[list[Pathway], list[Band]]:
+    pathways = list(Pathway.objects.all())
+    bands = list(
+        Band.objects.select_related("pathway", "register")
+        .prefetch_related("skill_expectations__skill")
+        .order_by("pathway__order", "pathway__name", "order")
+    )
+    return pathways, bands
 
 
 @dataclass

@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 Result = TypeVar("Result")
 
@@ -40,11 +43,32 @@ def call_service(
 
 
 class LightSelect(forms.Select):
-    """A <select> whose options are written inline, not through one template include each:
-    the same markup as Django's, several times faster for a form with many long lists (the
-    skills rows of "my profile"). Options carry no attributes of their own."""
+    """A <select> written in Python, not through a template and one include per option: the
+    same markup as Django's, several times faster for a form with many long lists (the skills
+    rows of "my profile", the directory's filters). Options carry no attributes of their own."""
 
-    template_name = "portal/forms/select.html"
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    SELECTED if option["selected"] else "",
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
+
+
+SELECTED = mark_safe(" selected")
 
 
 class PersonPicker(forms.TextInput):

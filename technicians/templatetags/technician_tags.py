@@ -1,5 +1,5 @@
-"""Small helpers for directory templates: photo addresses, initials avatars, and why a
-search result matched."""
+"""Small helpers for directory templates: photo addresses, initials avatars, why a search
+result matched, and a person's card."""
 
 import re
 from pathlib import PurePath
@@ -7,8 +7,10 @@ from pathlib import PurePath
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from portal import registry
+from technicians.templatetags.people import person_link
 
 register = template.Library()
 
@@ -78,3 +80,51 @@ def match_reasons(technician, query: str) -> list[str]:
 def page_range(paginator, number: int):
     """Numbered pages around the current one, with an ellipsis where pages are left out."""
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag(takes_context=True)
+def technician_card(context, technician, hide_department: bool = False) -> str:
+    """`{% technician_card technician %}`: a person's card in the directory, Meet our
+    technicians and a department page. Written here rather than by a template included per
+    card: a page of 24 cards builds in a fraction of the time. The name is linked only where
+    the viewer may see the profile (`person_link`)."""
+    thumb = photo_url(technician, "thumb")
+    picture = (
+        format_html('<img src="{}" alt="" width="64" height="64" loading="lazy">', thumb)
+        if thumb
+        else format_html('<span class="avatar" aria-hidden="true">{}</span>', initials(technician))
+    )
+    letters = post_nominals(technician)
+    heading = format_html(
+        "<h3>{}{}</h3>",
+        person_link(context, technician),
+        format_html(' <span class="post-nominals">{}</span>', letters) if letters else "",
+    )
+    lines = [format_html('<p class="card-line">{}</p>', technician.job_title)]
+    if not hide_department:
+        department = technician.department.name if technician.department_id else ""
+        lines.append(format_html('<p class="card-line muted">{}</p>', department))
+    request = context.get("request")
+    query = request.GET.get("q", "") if request is not None else ""
+    reasons = match_reasons(technician, query) if query else []
+    if reasons:
+        lines.append(
+            format_html(
+                '<p class="card-line match-reasons"><span class="visually-hidden">Matches: '
+                "</span>{}</p>",
+                format_html_join(" · ", "{}", ((reason,) for reason in reasons)),
+            )
+        )
+    badges = []
+    if technician.is_apprentice:
+        badges.append(format_html('<span class="badge">{}</span>', "Apprentice"))
+    if not technician.is_active:
+        badges.append(format_html('<span class="badge badge-warning">{}</span>', "Has left"))
+    if badges:
+        lines.append(format_html('<p class="card-line">{}</p>', mark_safe(" ".join(badges))))  # noqa: S308
+    return format_html(
+        '<article class="tech-card">{}<div>{}{}</div></article>',
+        picture,
+        heading,
+        mark_safe("".join(lines)),  # noqa: S308 (each line is escaped above)
+    )

@@ -193,3 +193,26 @@ def test_the_pipeline_counts_people_at_each_band_and_who_meets_the_next(ladder, 
     rows = {row.band.name if row.band else None: row for row in selectors.pipeline(TODAY)}
     assert (rows["Band 1"].people, rows["Band 1"].ready) == (2, 1)
     assert rows["Band 2"].people == 1
+
+
+# --- the ladder, read once for everyone -------------------------------------------------------
+
+
+def test_the_ladder_is_read_once_and_follows_every_change(ladder, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expectations.load_ladder()
+    with CaptureQueriesContext(connection) as queries:
+        again = expectations.load_ladder()
+    assert len(queries) == 2  # the version, and HR's overrides (a person's own, always live)
+    assert [band.name for band in again.bands[ladder["pathway"].pk]] == ["Band 1", "Band 2"]
+
+    services.save_band(ladder["second"], by=personas.hr, name="Senior")
+    assert expectations.load_ladder().by_id[ladder["second"].pk].name == "Senior"
+    ladder["nmr"].name = "Solid-state NMR"
+    ladder["nmr"].save()  # the admin renames a skill a band names
+    expectation = expectations.load_ladder().by_id[ladder["second"].pk].skill_expectations.all()
+    assert "Solid-state NMR" in {row.skill.name for row in expectation if row.skill}
+    ladder["first"].delete()
+    assert ladder["first"].pk not in expectations.load_ladder().by_id
