@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 CACHE_ALIAS = "shared"
-# A copy not read for this long is dropped; a version that never moves is recomputed this often.
+# A copy lives this long: a version that never moves is recomputed this often.
 TIMEOUT_SECONDS = 15 * 60
 _MISSING = object()
 
