@@ -243,6 +243,10 @@ class PendingImport(models.Model):
     )
     # What the person is told: why it failed, what applying did, why it was previewed again.
     message = models.TextField(blank=True)
+    # What the person answered besides the file (form fields named by the page's
+    # `answer_fields`, such as the staff list's "part of the list" and the typed number of
+    # leavers), for the worker: it previews and applies exactly as the person asked.
+    answers = models.JSONField(default=dict, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

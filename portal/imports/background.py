@@ -100,12 +100,20 @@ def _enqueue(pending_id: int, phase: str) -> None:
 
 
 def start_preview(
-    *, page: str, kind: str, target: str = "", by, data: bytes, file_name: str
+    *,
+    page: str,
+    kind: str,
+    target: str = "",
+    by,
+    data: bytes,
+    file_name: str,
+    answers: dict[str, Any] | None = None,
 ) -> PendingImport:
-    """Keep the file and queue its preview by `page` (the ImportPage's dotted path). Replaces
-    the person's earlier preview of the same kind and target; raises ImportBusy when they have
-    an import running."""
+    """Keep the file and queue its preview by `page` (the ImportPage's dotted path), with the
+    person's `answers` besides the file. Replaces the person's earlier preview of the same
+    kind and target; raises ImportBusy when they have an import running."""
     pending = PendingImport(
+        answers=dict(answers or {}),
         kind=kind,
         target=target,
         uploaded_by=by,
@@ -129,12 +137,22 @@ def start_preview(
     return pending
 
 
-def _move(pending: PendingImport, frm: tuple[str, ...], to: str, phase: str) -> bool:
+def _move(
+    pending: PendingImport,
+    frm: tuple[str, ...],
+    to: str,
+    phase: str,
+    answers: dict[str, Any] | None = None,
+) -> bool:
     """Move the row from one of `frm` to a running state and queue its task; False when it
-    was not in `frm` (done already). Raises ImportBusy."""
+    was not in `frm` (done already). `answers` are added to the row's. Raises ImportBusy."""
+    values: dict[str, Any] = {}
+    if answers:
+        values["answers"] = {**(pending.answers or {}), **answers}
     try:
         with transaction.atomic():
             moved = PendingImport.objects.filter(pk=pending.pk, state__in=frm).update(
+                **values,
                 state=to,
                 message="",
                 rows_read=0,
@@ -148,14 +166,14 @@ def _move(pending: PendingImport, frm: tuple[str, ...], to: str, phase: str) -> 
     return bool(moved)
 
 
-def start_apply(pending: PendingImport) -> bool:
-    """Queue the apply of a previewed file (exactly what was previewed); False when it is
-    not waiting to be applied. Raises ImportBusy, or ValueError (NOT_VALID) for a preview
-    with bad rows."""
+def start_apply(pending: PendingImport, answers: dict[str, Any] | None = None) -> bool:
+    """Queue the apply of a previewed file (exactly what was previewed), with the person's
+    `answers` at this step (such as a typed confirmation); False when it is not waiting to be
+    applied. Raises ImportBusy, or ValueError (NOT_VALID) for a preview with bad rows."""
     summary = pending.summary or {}
     if not summary.get("valid") or not pending.fingerprint:
         raise ValueError(NOT_VALID)
-    return _move(pending, (State.READY,), State.APPLYING, APPLY)
+    return _move(pending, (State.READY,), State.APPLYING, APPLY, answers)
 
 
 def retry(pending: PendingImport) -> bool:
@@ -265,6 +283,11 @@ def _apply(pending: PendingImport, page: Any, text: str) -> str:
 def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
     """The preview as the page keeps it (counts, the first rows of each kind, the first bad
     rows) and the CSV of every row (UTF-8, formulas neutralised)."""
+    labels = {**KIND_LABELS, **preview.kind_labels}
+
+    def label_of(kind: str) -> str:
+        return labels.get(kind) or kind.replace("_", " ").capitalize()
+
     kinds: list[dict[str, Any]] = []
     every: list[tuple[str, Any, dict[str, str]]] = []
     columns: dict[str, None] = {}
@@ -283,7 +306,7 @@ def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
         kinds.append(
             {
                 "kind": kind,
-                "label": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+                "label": label_of(kind),
                 "count": len(rows),
                 "columns": names,
                 "rows": [
@@ -301,6 +324,7 @@ def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
             "count": len(errors),
             "rows": [{"line": e.line, "message": e.message} for e in errors[:SAMPLE_ERRORS]],
         },
+        "details": preview.summary_details(),
     }
     names = list(columns)
     out = io.StringIO()
@@ -308,8 +332,7 @@ def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
     writer = csv.writer(out)
     writer.writerow(["kind", "line", *names, "problem"])
     for kind, line, cells in every:
-        label = KIND_LABELS.get(kind, kind)
-        row = [label, line, *(cells.get(name, "") for name in names), ""]
+        row = [label_of(kind), line, *(cells.get(name, "") for name in names), ""]
         writer.writerow([neutralise(cell) for cell in row])
     for error in errors:
         cells = ["Refused", error.line, *[""] * len(names), error.message]
