@@ -247,6 +247,9 @@ class PendingImport(models.Model):
     # `answer_fields`, such as the staff list's "part of the list" and the typed number of
     # leavers), for the worker: it previews and applies exactly as the person asked.
     answers = models.JSONField(default=dict, blank=True)
+    # How many times the running step was queued: the sweep queues a stalled one again, and
+    # marks it failed after PORTAL_IMPORT_ATTEMPTS (portal.imports.background.sweep).
+    attempts = models.PositiveSmallIntegerField(default=0)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

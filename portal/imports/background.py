@@ -11,25 +11,35 @@ service recomputes the fingerprint under lock), all or nothing, then marks it `a
 A person has at most one import `previewing` or `applying` (the database's partial unique
 constraint `one_running_import_per_person`): starting another is refused (ImportBusy).
 
-The task is idempotent: it acts only on a row in the state its phase expects, so a task
-delivered twice (a worker killed, acks_late) does the work once. A task that fails marks the
-row `failed` with a sentence for the person; nothing was changed and the file is kept, so
-they can try again. With no broker (CELERY_TASK_ALWAYS_EAGER) the task runs in-process, once
-the request's transaction has committed, and the page finds the preview ready.
+The task is idempotent: it acts only on a row in the state its phase expects, and holds the
+step's lock while it works (PostgreSQL: an advisory lock on the row's id, released when the
+step ends or its worker's connection dies), so a task delivered twice (a worker killed,
+acks_late, the sweep) never runs the same step twice at once, and does the work once. A task
+that fails marks the row `failed` with a sentence for the person; nothing was changed and the
+file is kept, so they can try again. With no broker (CELERY_TASK_ALWAYS_EAGER) the task runs
+in-process, once the request's transaction has committed, and the page finds the preview ready.
+
+The periodic `sweep` (`portal.tasks.sweep_imports`) finds a running step that has not moved for
+PORTAL_IMPORT_STALLED_AFTER seconds and whose lock nobody holds (its message never reached the
+broker, or its worker died): it queues it again, at most PORTAL_IMPORT_ATTEMPTS times in all,
+then marks it `failed` with a sentence for the person, which frees their one running import.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -66,6 +76,17 @@ FAILED = (
     "administrator."
 )
 NOT_VALID = "The file has problems: correct them and upload it again. Nothing was imported."
+# Said when the sweep gives up on a step that never finished (its worker lost, every time).
+LOST_PREVIEW = (
+    "{file} could not be read: the portal tried {attempts} times and it never finished. "
+    "Nothing was imported: please upload it again."
+)
+LOST_APPLY = (
+    "{file} could not be applied: the portal tried {attempts} times and it never finished. "
+    "Nothing was changed: try again, or cancel it and upload the file again."
+)
+# PostgreSQL advisory locks (two-key form): (STEP_LOCK, the PendingImport's id) while a step runs.
+STEP_LOCK = 7_204_120
 
 KIND_LABELS = {
     "new": "New",
@@ -114,6 +135,7 @@ def start_preview(
     kind and target; raises ImportBusy when they have an import running."""
     pending = PendingImport(
         answers=dict(answers or {}),
+        attempts=1,
         kind=kind,
         target=target,
         uploaded_by=by,
@@ -155,6 +177,7 @@ def _move(
                 **values,
                 state=to,
                 message="",
+                attempts=1,
                 rows_read=0,
                 expires_at=timezone.now() + PREVIEW_LIFETIME,
                 updated=timezone.now(),
@@ -186,9 +209,52 @@ def retry(pending: PendingImport) -> bool:
 # --- the task's work ------------------------------------------------------------------------
 
 
+@contextmanager
+def step_lock(pending_id: int) -> Iterator[bool]:
+    """Hold the lock of an import's step while it runs: True, or False when another worker
+    holds it. PostgreSQL: a session advisory lock, released at the end, or by the server when
+    the worker dies. Elsewhere (SQLite, in-process tasks only) always True."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [STEP_LOCK, pending_id])
+        held = cursor.fetchone()[0]
+    if not held:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [STEP_LOCK, pending_id])
+        except DatabaseError:
+            # A lock left held would block the import for good: drop the session instead.
+            if not connection.in_atomic_block:
+                connection.close()
+
+
+def _step_is_free(pending_id: int) -> bool:
+    """In a transaction: take the step's lock until it ends (False: a worker runs the step)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [STEP_LOCK, pending_id])
+        return bool(cursor.fetchone()[0])
+
+
 def run(pending_id: int, phase: str) -> str:
     """The task `portal.tasks.run_import`: preview or apply one PendingImport. Acts only on a
-    row in the state its phase expects (a second delivery finds the work done)."""
+    row in the state its phase expects (a second delivery finds the work done), holding the
+    step's lock (a delivery while another runs the step does nothing)."""
+    with step_lock(pending_id) as mine:
+        if not mine:
+            return "running already"
+        return _run(pending_id, phase)
+
+
+def _run(pending_id: int, phase: str) -> str:
     expected = State.PREVIEWING if phase == PREVIEW else State.APPLYING
     pending = PendingImport.objects.filter(pk=pending_id, state=expected).first()
     if pending is None:
@@ -217,7 +283,10 @@ def _fail(pending: PendingImport, expected: str, message: str) -> None:
 
 def _preview(pending: PendingImport, page: Any, text: str, notice: str = "") -> str:
     def report(done: int, total: int) -> None:
-        PendingImport.objects.filter(pk=pending.pk).update(rows_read=done, rows_total=total)
+        # `updated` too: the sweep sees the step moving.
+        PendingImport.objects.filter(pk=pending.pk).update(
+            rows_read=done, rows_total=total, updated=timezone.now()
+        )
 
     with progress.reporting(report):
         preview = page.preview(text)
@@ -252,12 +321,9 @@ def _keep_preview(pending: PendingImport, preview: Preview, *, notice: str = "")
 def _apply(pending: PendingImport, page: Any, text: str) -> str:
     notice = ""
     with transaction.atomic():
-        # Held until the apply commits: a second delivery of the task skips it.
-        row = (
-            PendingImport.objects.select_for_update(skip_locked=True)
-            .filter(pk=pending.pk, state=State.APPLYING)
-            .first()
-        )
+        # The step's lock (run) keeps a second delivery out; the row itself is not locked, so
+        # its progress can be written from another connection while this transaction runs.
+        row = PendingImport.objects.filter(pk=pending.pk, state=State.APPLYING).first()
         if row is None:
             return "nothing to do"
         try:
@@ -278,6 +344,55 @@ def _apply(pending: PendingImport, page: Any, text: str) -> str:
             return "applied"
     # The data changed since the preview: nothing was imported; preview it again.
     return _preview(row, page, text, notice=notice)
+
+
+# --- the sweep ------------------------------------------------------------------------------
+
+
+def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
+    """The periodic task `portal.tasks.sweep_imports`: queue again each running step that has
+    not moved for PORTAL_IMPORT_STALLED_AFTER seconds and that no worker holds; after
+    PORTAL_IMPORT_ATTEMPTS in all, mark it failed. How many of each."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.PORTAL_IMPORT_STALLED_AFTER)
+    stalled = PendingImport.objects.filter(state__in=PendingImport.RUNNING, updated__lte=cutoff)
+    counts = {"requeued": 0, "failed": 0}
+    for pk in list(stalled.order_by("pk").values_list("pk", flat=True)):
+        outcome = _sweep_one(pk, cutoff, now)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+def _sweep_one(pk: int, cutoff: datetime.datetime, now: datetime.datetime) -> str:
+    with transaction.atomic():
+        if not _step_is_free(pk):
+            return ""  # a worker is on it (slow, not lost): its time limit bounds it
+        row = (
+            PendingImport.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, state__in=PendingImport.RUNNING, updated__lte=cutoff)
+            .first()
+        )
+        if row is None:
+            return ""
+        phase = PREVIEW if row.state == State.PREVIEWING else APPLY
+        if row.attempts >= settings.PORTAL_IMPORT_ATTEMPTS:
+            lost = LOST_PREVIEW if phase == PREVIEW else LOST_APPLY
+            row.state = State.FAILED  # frees the person's one running import
+            row.message = lost.format(
+                file=row.file_name or "The file", attempts=row.attempts
+            ).strip()
+            row.expires_at = now + PREVIEW_LIFETIME  # long enough to be read
+            row.save(update_fields=["state", "message", "expires_at", "updated"])
+            logger.warning("import %s given up after %s attempts", pk, row.attempts)
+            return "failed"
+        row.attempts += 1
+        row.expires_at = now + PREVIEW_LIFETIME
+        row.save(update_fields=["attempts", "expires_at", "updated"])
+        # On commit: after the step's lock taken above is released.
+        transaction.on_commit(lambda: _enqueue(pk, phase), robust=True)
+        logger.info("import %s stalled: queued again (attempt %s)", pk, row.attempts)
+        return "requeued"
 
 
 def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
