@@ -250,6 +250,9 @@ class PendingImport(models.Model):
     # How many times the running step was queued: the sweep queues a stalled one again, and
     # marks it failed after PORTAL_IMPORT_ATTEMPTS (portal.imports.background.sweep).
     attempts = models.PositiveSmallIntegerField(default=0)
+    # How many of the changes the apply has written so far (of summary["apply_count"]):
+    # written from a connection of its own, as the apply's transaction is still open.
+    rows_applied = models.PositiveIntegerField(default=0)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -276,6 +279,18 @@ class PendingImport(models.Model):
         if not self.rows_total:
             return None
         return min(100, self.rows_read * 100 // self.rows_total)
+
+    @property
+    def apply_count(self) -> int:
+        """How many changes applying writes (the preview's count)."""
+        return int((self.summary or {}).get("apply_count") or 0)
+
+    @property
+    def applied_percent(self) -> int | None:
+        """How far the apply has written, in percent (None: nothing to count)."""
+        if not self.apply_count:
+            return None
+        return min(100, self.rows_applied * 100 // self.apply_count)
 
 
 class ImportRun(models.Model):

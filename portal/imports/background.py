@@ -39,7 +39,14 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -85,6 +92,8 @@ LOST_APPLY = (
     "{file} could not be applied: the portal tried {attempts} times and it never finished. "
     "Nothing was changed: try again, or cancel it and upload the file again."
 )
+# The apply's progress is written at most this often (seconds).
+APPLIED_EVERY = 0.5
 # PostgreSQL advisory locks (two-key form): (STEP_LOCK, the PendingImport's id) while a step runs.
 STEP_LOCK = 7_204_120
 
@@ -179,6 +188,7 @@ def _move(
                 message="",
                 attempts=1,
                 rows_read=0,
+                rows_applied=0,
                 expires_at=timezone.now() + PREVIEW_LIFETIME,
                 updated=timezone.now(),
             )
@@ -327,7 +337,11 @@ def _apply(pending: PendingImport, page: Any, text: str) -> str:
         if row is None:
             return "nothing to do"
         try:
-            with transaction.atomic():
+            with (
+                _applied_writer(row.pk) as report,
+                progress.reporting_applied(report, every=APPLIED_EVERY),
+                transaction.atomic(),
+            ):
                 done = page.apply(text, fingerprint=row.fingerprint, file_name=row.file_name)
         except StalePreview as stale:
             notice = str(stale)
@@ -393,6 +407,36 @@ def _sweep_one(pk: int, cutoff: datetime.datetime, now: datetime.datetime) -> st
         transaction.on_commit(lambda: _enqueue(pk, phase), robust=True)
         logger.info("import %s stalled: queued again (attempt %s)", pk, row.attempts)
         return "requeued"
+
+
+@contextmanager
+def _applied_writer(pending_id: int) -> Iterator[progress.Callback]:
+    """The callback writing how many rows the apply has written (and `updated`, for the
+    sweep). The apply is one transaction, all or nothing, and what it writes is invisible
+    until it commits: so the count goes through a connection of its own, in autocommit, which
+    the page's poll sees at once. Only the count is written there, never the import's data.
+    Elsewhere than PostgreSQL (SQLite: in-process tasks, nobody polls meanwhile) a no-op."""
+    if connection.vendor != "postgresql":
+        yield lambda done, total: None
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = own.ops.quote_name(PendingImport._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET rows_applied = %s, updated = %s "  # noqa: S608 (names, not data)
+        "WHERE id = %s AND state = %s"
+    )
+
+    def report(done: int, total: int) -> None:
+        try:
+            with own.cursor() as cursor:
+                cursor.execute(sql, [done, timezone.now(), pending_id, State.APPLYING])
+        except DatabaseError:  # the bar only: the apply goes on
+            logger.warning("import %s: could not record its progress", pending_id)
+
+    try:
+        yield report
+    finally:
+        own.close()
 
 
 def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:

@@ -312,3 +312,34 @@ def test_the_apply_is_refused_when_the_person_is_no_longer_hr(
     assert job.state == "failed"
     assert job.message == f"{NO_LONGER_HR}. Nothing was imported."
     assert not Technician.objects.filter(staff_number__startswith="N").exists()
+
+
+def test_the_staff_list_apply_reports_its_batches(personas, ten):
+    from portal.imports import progress
+    from technicians.staff_list import apply_staff_import
+
+    # 3 to create, 1 to update, 2 leavers: 6 changes in all.
+    rows = rows_of(*ten[:8])
+    rows[0]["job_title"] = "Chief Technician"
+    seen = []
+    with progress.reporting_applied(lambda done, total: seen.append((done, total)), every=0):
+        apply_staff_import(csv_text(*rows, *newcomers(3)), by=personas.hr)
+    assert seen == [(3, 6), (4, 6), (6, 6)]
+
+
+def test_the_staff_list_page_shows_the_apply_in_percent(hr, personas, ten):
+    job = background.start_preview(
+        page=StaffListImportPage.dotted_path(),
+        kind=KIND,
+        by=personas.hr,
+        data=csv_text(*rows_of(*ten)).encode(),
+        file_name="staff.csv",
+    )
+    PendingImport.objects.filter(pk=job.pk).update(
+        state="applying", summary={"valid": True, "apply_count": 2400}, rows_applied=600
+    )
+    html = hr.get(URL, {"import": job.pk}).content.decode()
+    assert "Applying staff.csv… 25 %" in " ".join(html.split())
+    assert 'max="2400" value="600">25 %</progress>' in html
+    assert "Your staff list is being applied" in html
+    assert 'name="file"' not in html  # no second upload meanwhile
