@@ -222,36 +222,29 @@ def retry(pending: PendingImport) -> bool:
 @contextmanager
 def step_lock(pending_id: int) -> Iterator[bool]:
     """Hold the lock of an import's step while it runs: True, or False when another worker
-    holds it. PostgreSQL: a session advisory lock, released at the end, or by the server when
-    the worker dies. Elsewhere (SQLite, in-process tasks only) always True."""
+    holds it. PostgreSQL: a transaction-level advisory lock, in a transaction kept open on a
+    connection of the lock's own, ended when the step ends, or by the server when the worker
+    dies with its connection. (A session-level lock would outlive its step behind PgBouncer's
+    transaction pooling; an open transaction keeps its server connection.) Elsewhere (SQLite:
+    in-process tasks only) always True."""
     if connection.vendor != "postgresql":
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [STEP_LOCK, pending_id])
-        held = cursor.fetchone()[0]
-    if not held:
-        yield False
-        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
-        yield True
+        own.ensure_connection()
+        own.set_autocommit(False)
+        with own.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [STEP_LOCK, pending_id])
+            held = bool(cursor.fetchone()[0])
+        yield held
     finally:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [STEP_LOCK, pending_id])
+            own.rollback()  # releases the lock
         except DatabaseError:
-            # A lock left held would block the import for good: drop the session instead.
-            if not connection.in_atomic_block:
-                connection.close()
-
-
-def _step_is_free(pending_id: int) -> bool:
-    """In a transaction: take the step's lock until it ends (False: a worker runs the step)."""
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [STEP_LOCK, pending_id])
-        return bool(cursor.fetchone()[0])
+            pass  # the connection is gone, and the lock with it
+        finally:
+            own.close()
 
 
 def run(pending_id: int, phase: str) -> str:
@@ -379,34 +372,34 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
 
 
 def _sweep_one(pk: int, cutoff: datetime.datetime, now: datetime.datetime) -> str:
-    with transaction.atomic():
-        if not _step_is_free(pk):
+    with step_lock(pk) as free:
+        if not free:
             return ""  # a worker is on it (slow, not lost): its time limit bounds it
-        row = (
-            PendingImport.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, state__in=PendingImport.RUNNING, updated__lte=cutoff)
-            .first()
-        )
-        if row is None:
-            return ""
-        phase = PREVIEW if row.state == State.PREVIEWING else APPLY
-        if row.attempts >= settings.PORTAL_IMPORT_ATTEMPTS:
-            lost = LOST_PREVIEW if phase == PREVIEW else LOST_APPLY
-            row.state = State.FAILED  # frees the person's one running import
-            row.message = lost.format(
-                file=row.file_name or "The file", attempts=row.attempts
-            ).strip()
-            row.expires_at = now + PREVIEW_LIFETIME  # long enough to be read
-            row.save(update_fields=["state", "message", "expires_at", "updated"])
-            logger.warning("import %s given up after %s attempts", pk, row.attempts)
-            return "failed"
-        row.attempts += 1
-        row.expires_at = now + PREVIEW_LIFETIME
-        row.save(update_fields=["attempts", "expires_at", "updated"])
-        # On commit: after the step's lock taken above is released.
-        transaction.on_commit(lambda: _enqueue(pk, phase), robust=True)
-        logger.info("import %s stalled: queued again (attempt %s)", pk, row.attempts)
-        return "requeued"
+        with transaction.atomic():
+            row = (
+                PendingImport.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state__in=PendingImport.RUNNING, updated__lte=cutoff)
+                .first()
+            )
+            if row is None:
+                return ""
+            phase = PREVIEW if row.state == State.PREVIEWING else APPLY
+            if row.attempts >= settings.PORTAL_IMPORT_ATTEMPTS:
+                lost = LOST_PREVIEW if phase == PREVIEW else LOST_APPLY
+                row.state = State.FAILED  # frees the person's one running import
+                row.message = lost.format(file=row.file_name or "The file", attempts=row.attempts)
+                row.expires_at = now + PREVIEW_LIFETIME  # long enough to be read
+                row.save(update_fields=["state", "message", "expires_at", "updated"])
+                logger.warning("import %s given up after %s attempts", pk, row.attempts)
+                return "failed"
+            row.attempts += 1
+            row.expires_at = now + PREVIEW_LIFETIME
+            row.save(update_fields=["attempts", "expires_at", "updated"])
+    # Queued once the step's lock is released (and the change committed): the task finds
+    # the step free.
+    transaction.on_commit(lambda: _enqueue(pk, phase), robust=True)
+    logger.info("import %s stalled: queued again (attempt %s)", pk, row.attempts)
+    return "requeued"
 
 
 @contextmanager
