@@ -119,13 +119,10 @@ def apply_staff_import(
         leavers = [leaver.staff_number for leaver in preview.leavers]
         left_on = timezone.localdate(now)
         for start in range(0, len(leavers), 500):
+            progress.applied(len(new_rows) + len(preview.to_update) + start, preview.apply_count)
             Technician.objects.filter(
                 staff_number__in=leavers[start : start + 500], is_active=True
             ).update(is_active=False, left_on=left_on, updated=now)
-            progress.applied(
-                len(new_rows) + len(preview.to_update) + len(leavers[: start + 500]),
-                preview.apply_count,
-            )
         back = [update.staff_number for update in preview.reactivated]
         for start in range(0, len(back), 500):
             Technician.objects.filter(staff_number__in=back[start : start + 500]).update(
@@ -141,6 +138,7 @@ def apply_staff_import(
             partial=partial,
         )
         run = record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
+        progress.applied(preview.apply_count, preview.apply_count)
         for watch, lost in losses:
             watch.tell(lost, key=f"import-run:{run.pk}")
     logger.info(

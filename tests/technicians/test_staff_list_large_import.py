@@ -324,7 +324,7 @@ def test_the_staff_list_apply_reports_its_batches(personas, ten):
     seen = []
     with progress.reporting_applied(lambda done, total: seen.append((done, total)), every=0):
         apply_staff_import(csv_text(*rows, *newcomers(3)), by=personas.hr)
-    assert seen == [(3, 6), (4, 6), (6, 6)]
+    assert seen == [(3, 6), (4, 6), (4, 6), (6, 6)]  # created, updated, leavers, done
 
 
 def test_the_staff_list_page_shows_the_apply_in_percent(hr, personas, ten):
