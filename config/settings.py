@@ -458,10 +458,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-weekly-digests": {"task": "portal.tasks.send_weekly_digests", "schedule": 3600.0},
     # Import previews are kept an hour: delete the expired ones and their files.
     "delete-expired-imports": {"task": "portal.tasks.delete_expired_imports", "schedule": 900.0},
+    # Large imports whose step stopped moving (message lost, worker died): queued again.
+    "sweep-imports": {"task": "portal.tasks.sweep_imports", "schedule": 60.0},
 }
 # An import file of at least this many bytes is previewed and applied by a worker task on the
 # `imports` queue, with a progress bar; smaller ones in the request (portal.imports.background).
 PORTAL_IMPORT_BACKGROUND_BYTES = int(env("PORTAL_IMPORT_BACKGROUND_BYTES", "262144"))
+# A large import's step that has not moved for this many seconds (and that no worker holds)
+# is queued again by the sweep, at most PORTAL_IMPORT_ATTEMPTS times in all; then it is marked
+# failed, with a sentence for the person.
+PORTAL_IMPORT_STALLED_AFTER = int(env("PORTAL_IMPORT_STALLED_AFTER", "300"))
+PORTAL_IMPORT_ATTEMPTS = int(env("PORTAL_IMPORT_ATTEMPTS", "3"))
 # Announcements are queued to the outbox this many people at a time (one task per batch).
 ANNOUNCEMENT_BATCH_SIZE = int(env("ANNOUNCEMENT_BATCH_SIZE", "500"))
 # The weekday of the weekly digest of reminders (0 Monday … 6 Sunday).

@@ -243,6 +243,16 @@ class PendingImport(models.Model):
     )
     # What the person is told: why it failed, what applying did, why it was previewed again.
     message = models.TextField(blank=True)
+    # What the person answered besides the file (form fields named by the page's
+    # `answer_fields`, such as the staff list's "part of the list" and the typed number of
+    # leavers), for the worker: it previews and applies exactly as the person asked.
+    answers = models.JSONField(default=dict, blank=True)
+    # How many times the running step was queued: the sweep queues a stalled one again, and
+    # marks it failed after PORTAL_IMPORT_ATTEMPTS (portal.imports.background.sweep).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # How many of the changes the apply has written so far (of summary["apply_count"]):
+    # written from a connection of its own, as the apply's transaction is still open.
+    rows_applied = models.PositiveIntegerField(default=0)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -269,6 +279,18 @@ class PendingImport(models.Model):
         if not self.rows_total:
             return None
         return min(100, self.rows_read * 100 // self.rows_total)
+
+    @property
+    def apply_count(self) -> int:
+        """How many changes applying writes (the preview's count)."""
+        return int((self.summary or {}).get("apply_count") or 0)
+
+    @property
+    def applied_percent(self) -> int | None:
+        """How far the apply has written, in percent (None: nothing to count)."""
+        if not self.apply_count:
+            return None
+        return min(100, self.rows_applied * 100 // self.apply_count)
 
 
 class ImportRun(models.Model):

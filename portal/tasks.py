@@ -67,3 +67,12 @@ def run_import(pending_id: int, phase: str) -> str:
     from portal.imports import background
 
     return background.run(pending_id, phase)
+
+
+@shared_task(name="portal.tasks.sweep_imports", ignore_result=True, **RETRY)
+def sweep_imports() -> dict[str, int]:
+    """The periodic sweep of large imports: queue a stalled step again, or give it up
+    (see portal.imports.background.sweep)."""
+    from portal.imports import background
+
+    return background.sweep()

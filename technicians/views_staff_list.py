@@ -5,11 +5,17 @@ file and preview it), `apply` (apply exactly what was previewed; the file waits 
 PendingImport for an hour), `cancel`, and two of the staff list's own: `map` (the column
 mapping step of a file in the HR system's own format, then its preview) and `save_mapping`
 (HR edits the saved mapping and the rule of who counts as a technician on the page).
+
+A file of at least PORTAL_IMPORT_BACKGROUND_BYTES is previewed and applied by the worker task
+(portal.imports.background), as the other imports are: only its header is read in the request
+(and the mapping step asked for, if needed). HR's answers (part of the list, the typed number
+of leavers) are kept with the PendingImport for the worker; the number is checked against the
+preview before the apply is queued, and again by the apply service.
 """
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal import audit
 from portal.csv_export import csv_response
 from portal.decorators import permission_required
-from portal.imports import ImportFileError
+from portal.imports import ImportFileError, background
 from portal.imports.pending import (
     ImportRefused,
     PreviewExpired,
@@ -29,7 +35,9 @@ from portal.imports.pending import (
     recent_runs,
     store_pending,
 )
-from portal.imports.views import ImportPage
+from portal.imports.reading import check_header
+from portal.imports.views import ImportPage, WorkerRequest
+from portal.models import PendingImport
 from technicians import permissions, services
 from technicians.models import StaffListMapping
 from technicians.staff_list import (
@@ -43,7 +51,10 @@ from technicians.staff_list import (
     preview_staff_import,
     staff_export_rows,
 )
+from technicians.staff_list.apply import LEAVERS_NOT_CONFIRMED
 from technicians.staff_list.forms import StaffListMappingForm
+from technicians.staff_list.mapping import plan_header
+from technicians.staff_list.preview import typed_count_matches
 
 # The preview lists the first PREVIEW_LIMIT rows of each kind, then "show all" (errors are
 # always all listed).
@@ -53,6 +64,7 @@ MAPPING_TARGET = "mapping"
 PARTIAL_TARGET = "partial"
 SAMPLE_FILE = "docs/sample-staff-list.csv"
 MAPPING_SAVED = "The column mapping is saved: every later file is read with it."
+NO_LONGER_HR = "You may no longer import the staff list"
 
 
 class _NotConfirmed(Exception):
@@ -72,8 +84,11 @@ class StaffListImportPage(ImportPage):
         "own columns, or the HR system's own (mapped once)."
     )
     upload_required_message = "Choose the staff list CSV file to upload."
-    # Its own steps (the column mapping, confirming leavers) need the person: in the request.
-    background = False
+    # What the worker needs besides the file: part of the list or all of it, and the typed
+    # number of leavers confirming the apply.
+    answer_fields = ("partial", "confirm_leavers")
+    job_notes_template_name = "technicians/_staff_import_job_notes.html"
+    job_apply_template_name = "technicians/_staff_import_job_apply.html"
     missing_message = (
         "This import is no longer waiting to be applied: it was already applied or "
         "cancelled, or it has expired. Nothing was changed: upload the file again."
@@ -84,9 +99,33 @@ class StaffListImportPage(ImportPage):
         self.confirm_error = ""
         self.mapping_form = None
 
+    @classmethod
+    def for_pending(cls, pending: PendingImport) -> "StaffListImportPage":
+        # Applying runs as the person who asked: refused if they are no longer HR.
+        if not permissions.can_manage_staff_list(pending.uploaded_by):
+            raise PermissionDenied(NO_LONGER_HR)
+        return super().for_pending(pending)
+
     @property
     def partial(self) -> bool:
-        return self.request.POST.get("partial") in ("1", "on", "yes", "true")
+        # Posted with the form; in a large import's URL (job_url) between its steps.
+        request = self.request
+        value = request.POST.get("partial") or request.GET.get("partial")
+        return value in ("1", "on", "yes", "true")
+
+    @property
+    def in_worker(self) -> bool:
+        return isinstance(self.request, WorkerRequest)
+
+    def job_url(self, pending: PendingImport, part: str = "") -> str:
+        url = super().job_url(pending, part)
+        return f"{url}&partial=1" if pending.target == PARTIAL_TARGET else url
+
+    def answers(self) -> dict[str, str]:
+        answers = super().answers()
+        if "partial" in answers:
+            answers["partial"] = "1" if self.partial else ""
+        return answers
 
     @property
     def target(self) -> str:
@@ -129,6 +168,8 @@ class StaffListImportPage(ImportPage):
                 "valid: nothing was imported. Fix the rows below and upload the file again.",
             ) from None
         except LeaversNotConfirmed as refused:
+            if self.in_worker:  # kept as the preview, waiting for the right number
+                raise ImportRefused(self.preview(text), refused.messages[0]) from None
             raise _NotConfirmed(refused, self.preview(text)) from None
         return f"Staff list imported: {result.summary()}."
 
@@ -142,12 +183,25 @@ class StaffListImportPage(ImportPage):
             return self.save_mapping()
         return super().handle()
 
+    def check_file(self, text: str) -> None:
+        """A large file's quick check, on its header only: ImportFileError for a wrong one,
+        NeedsMapping when its columns must be mapped first."""
+        plan_header(check_header(text, []))
+
     def upload(self) -> HttpResponse:
         form = self.form(self.request.POST, self.request.FILES)
         if not form.is_valid():
             return self.form_page(form)
+        if background.running_import(self.request.user) is not None:
+            form.add_error("file", background.BUSY)
+            return self.form_page(form)
+        text = form.cleaned_data["file"]
+        large = self.runs_in_background(form.file_bytes)
         try:
-            preview = self.preview(form.cleaned_data["file"])
+            if large:
+                self.check_file(text)
+                return self.queue_preview(form.file_bytes, form.file_name, form)
+            preview = self.preview(text)
         except NeedsMapping as needed:
             pending = store_pending(
                 kind=self.kind,
@@ -162,6 +216,17 @@ class StaffListImportPage(ImportPage):
             form.add_error("file", str(error))
             return self.form_page(form)
         return self.show_preview(preview, form.file_bytes, form.file_name)
+
+    def apply_in_background(self, pending: PendingImport) -> HttpResponse:
+        details = (pending.summary or {}).get("details") or {}
+        typed = self.request.POST.get("confirm_leavers", "")
+        if details.get("needs_leaver_confirmation") and not typed_count_matches(
+            typed, details.get("leavers")
+        ):
+            # Nothing is queued and the preview still waits: ask again, with the number.
+            self.confirm_error = LEAVERS_NOT_CONFIRMED.format(count=details.get("leavers"))
+            return self.job_page(pending)
+        return super().apply_in_background(pending)
 
     def apply_pending(self) -> HttpResponse:
         try:
@@ -200,9 +265,12 @@ class StaffListImportPage(ImportPage):
         if pending is None:
             messages.error(request, self.missing_message)
             return redirect(self.page_url())
+        if background.running_import(request.user) is not None:
+            messages.error(request, background.BUSY)
+            return redirect(self.page_url())
         text = pending_text(pending)
         try:
-            preview_staff_import(text, partial=self.partial)
+            self.check_file(text)  # the header only: which columns it has
             needed = None
         except NeedsMapping as error:
             needed = error
@@ -218,6 +286,17 @@ class StaffListImportPage(ImportPage):
             return self.mapping_page(
                 needed or NeedsMapping("", header=[], suggested={}), pending.pk, form
             )
+        with pending.file.open("rb") as handle:
+            data = handle.read()
+        if self.runs_in_background(data):
+            try:
+                self.check_file(text)
+            except NeedsMapping as still:
+                return self.mapping_page(still, pending.pk)
+            file_name = pending.file_name
+            discard_pending(pending)
+            messages.success(request, MAPPING_SAVED)
+            return self.queue_preview(data, file_name)
         try:
             preview = self.preview(text)
         except NeedsMapping as still:
@@ -226,8 +305,6 @@ class StaffListImportPage(ImportPage):
             discard_pending(pending)
             messages.error(request, f"{error} Nothing was imported.")
             return redirect(self.page_url())
-        with pending.file.open("rb") as handle:
-            data = handle.read()
         file_name = pending.file_name
         discard_pending(pending)
         messages.success(request, MAPPING_SAVED)

@@ -11,25 +11,42 @@ service recomputes the fingerprint under lock), all or nothing, then marks it `a
 A person has at most one import `previewing` or `applying` (the database's partial unique
 constraint `one_running_import_per_person`): starting another is refused (ImportBusy).
 
-The task is idempotent: it acts only on a row in the state its phase expects, so a task
-delivered twice (a worker killed, acks_late) does the work once. A task that fails marks the
-row `failed` with a sentence for the person; nothing was changed and the file is kept, so
-they can try again. With no broker (CELERY_TASK_ALWAYS_EAGER) the task runs in-process, once
-the request's transaction has committed, and the page finds the preview ready.
+The task is idempotent: it acts only on a row in the state its phase expects, and holds the
+step's lock while it works (PostgreSQL: an advisory lock on the row's id, released when the
+step ends or its worker's connection dies), so a task delivered twice (a worker killed,
+acks_late, the sweep) never runs the same step twice at once, and does the work once. A task
+that fails marks the row `failed` with a sentence for the person; nothing was changed and the
+file is kept, so they can try again. With no broker (CELERY_TASK_ALWAYS_EAGER) the task runs
+in-process, once the request's transaction has committed, and the page finds the preview ready.
+
+The periodic `sweep` (`portal.tasks.sweep_imports`) finds a running step that has not moved for
+PORTAL_IMPORT_STALLED_AFTER seconds and whose lock nobody holds (its message never reached the
+broker, or its worker died): it queues it again, at most PORTAL_IMPORT_ATTEMPTS times in all,
+then marks it `failed` with a sentence for the person, which frees their one running import.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -66,6 +83,19 @@ FAILED = (
     "administrator."
 )
 NOT_VALID = "The file has problems: correct them and upload it again. Nothing was imported."
+# Said when the sweep gives up on a step that never finished (its worker lost, every time).
+LOST_PREVIEW = (
+    "{file} could not be read: the portal tried {attempts} times and it never finished. "
+    "Nothing was imported: please upload it again."
+)
+LOST_APPLY = (
+    "{file} could not be applied: the portal tried {attempts} times and it never finished. "
+    "Nothing was changed: try again, or cancel it and upload the file again."
+)
+# The apply's progress is written at most this often (seconds).
+APPLIED_EVERY = 0.5
+# PostgreSQL advisory locks (two-key form): (STEP_LOCK, the PendingImport's id) while a step runs.
+STEP_LOCK = 7_204_120
 
 KIND_LABELS = {
     "new": "New",
@@ -100,12 +130,21 @@ def _enqueue(pending_id: int, phase: str) -> None:
 
 
 def start_preview(
-    *, page: str, kind: str, target: str = "", by, data: bytes, file_name: str
+    *,
+    page: str,
+    kind: str,
+    target: str = "",
+    by,
+    data: bytes,
+    file_name: str,
+    answers: dict[str, Any] | None = None,
 ) -> PendingImport:
-    """Keep the file and queue its preview by `page` (the ImportPage's dotted path). Replaces
-    the person's earlier preview of the same kind and target; raises ImportBusy when they have
-    an import running."""
+    """Keep the file and queue its preview by `page` (the ImportPage's dotted path), with the
+    person's `answers` besides the file. Replaces the person's earlier preview of the same
+    kind and target; raises ImportBusy when they have an import running."""
     pending = PendingImport(
+        answers=dict(answers or {}),
+        attempts=1,
         kind=kind,
         target=target,
         uploaded_by=by,
@@ -129,15 +168,27 @@ def start_preview(
     return pending
 
 
-def _move(pending: PendingImport, frm: tuple[str, ...], to: str, phase: str) -> bool:
+def _move(
+    pending: PendingImport,
+    frm: tuple[str, ...],
+    to: str,
+    phase: str,
+    answers: dict[str, Any] | None = None,
+) -> bool:
     """Move the row from one of `frm` to a running state and queue its task; False when it
-    was not in `frm` (done already). Raises ImportBusy."""
+    was not in `frm` (done already). `answers` are added to the row's. Raises ImportBusy."""
+    values: dict[str, Any] = {}
+    if answers:
+        values["answers"] = {**(pending.answers or {}), **answers}
     try:
         with transaction.atomic():
             moved = PendingImport.objects.filter(pk=pending.pk, state__in=frm).update(
+                **values,
                 state=to,
                 message="",
+                attempts=1,
                 rows_read=0,
+                rows_applied=0,
                 expires_at=timezone.now() + PREVIEW_LIFETIME,
                 updated=timezone.now(),
             )
@@ -148,14 +199,14 @@ def _move(pending: PendingImport, frm: tuple[str, ...], to: str, phase: str) -> 
     return bool(moved)
 
 
-def start_apply(pending: PendingImport) -> bool:
-    """Queue the apply of a previewed file (exactly what was previewed); False when it is
-    not waiting to be applied. Raises ImportBusy, or ValueError (NOT_VALID) for a preview
-    with bad rows."""
+def start_apply(pending: PendingImport, answers: dict[str, Any] | None = None) -> bool:
+    """Queue the apply of a previewed file (exactly what was previewed), with the person's
+    `answers` at this step (such as a typed confirmation); False when it is not waiting to be
+    applied. Raises ImportBusy, or ValueError (NOT_VALID) for a preview with bad rows."""
     summary = pending.summary or {}
     if not summary.get("valid") or not pending.fingerprint:
         raise ValueError(NOT_VALID)
-    return _move(pending, (State.READY,), State.APPLYING, APPLY)
+    return _move(pending, (State.READY,), State.APPLYING, APPLY, answers)
 
 
 def retry(pending: PendingImport) -> bool:
@@ -168,9 +219,45 @@ def retry(pending: PendingImport) -> bool:
 # --- the task's work ------------------------------------------------------------------------
 
 
+@contextmanager
+def step_lock(pending_id: int) -> Iterator[bool]:
+    """Hold the lock of an import's step while it runs: True, or False when another worker
+    holds it. PostgreSQL: a transaction-level advisory lock, in a transaction kept open on a
+    connection of the lock's own, ended when the step ends, or by the server when the worker
+    dies with its connection. (A session-level lock would outlive its step behind PgBouncer's
+    transaction pooling; an open transaction keeps its server connection.) Elsewhere (SQLite:
+    in-process tasks only) always True."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        own.ensure_connection()
+        own.set_autocommit(False)
+        with own.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [STEP_LOCK, pending_id])
+            held = bool(cursor.fetchone()[0])
+        yield held
+    finally:
+        try:
+            own.rollback()  # releases the lock
+        except DatabaseError:
+            pass  # the connection is gone, and the lock with it
+        finally:
+            own.close()
+
+
 def run(pending_id: int, phase: str) -> str:
     """The task `portal.tasks.run_import`: preview or apply one PendingImport. Acts only on a
-    row in the state its phase expects (a second delivery finds the work done)."""
+    row in the state its phase expects (a second delivery finds the work done), holding the
+    step's lock (a delivery while another runs the step does nothing)."""
+    with step_lock(pending_id) as mine:
+        if not mine:
+            return "running already"
+        return _run(pending_id, phase)
+
+
+def _run(pending_id: int, phase: str) -> str:
     expected = State.PREVIEWING if phase == PREVIEW else State.APPLYING
     pending = PendingImport.objects.filter(pk=pending_id, state=expected).first()
     if pending is None:
@@ -199,7 +286,10 @@ def _fail(pending: PendingImport, expected: str, message: str) -> None:
 
 def _preview(pending: PendingImport, page: Any, text: str, notice: str = "") -> str:
     def report(done: int, total: int) -> None:
-        PendingImport.objects.filter(pk=pending.pk).update(rows_read=done, rows_total=total)
+        # `updated` too: the sweep sees the step moving.
+        PendingImport.objects.filter(pk=pending.pk).update(
+            rows_read=done, rows_total=total, updated=timezone.now()
+        )
 
     with progress.reporting(report):
         preview = page.preview(text)
@@ -234,16 +324,17 @@ def _keep_preview(pending: PendingImport, preview: Preview, *, notice: str = "")
 def _apply(pending: PendingImport, page: Any, text: str) -> str:
     notice = ""
     with transaction.atomic():
-        # Held until the apply commits: a second delivery of the task skips it.
-        row = (
-            PendingImport.objects.select_for_update(skip_locked=True)
-            .filter(pk=pending.pk, state=State.APPLYING)
-            .first()
-        )
+        # The step's lock (run) keeps a second delivery out; the row itself is not locked, so
+        # its progress can be written from another connection while this transaction runs.
+        row = PendingImport.objects.filter(pk=pending.pk, state=State.APPLYING).first()
         if row is None:
             return "nothing to do"
         try:
-            with transaction.atomic():
+            with (
+                _applied_writer(row.pk) as report,
+                progress.reporting_applied(report, every=APPLIED_EVERY),
+                transaction.atomic(),
+            ):
                 done = page.apply(text, fingerprint=row.fingerprint, file_name=row.file_name)
         except StalePreview as stale:
             notice = str(stale)
@@ -262,9 +353,93 @@ def _apply(pending: PendingImport, page: Any, text: str) -> str:
     return _preview(row, page, text, notice=notice)
 
 
+# --- the sweep ------------------------------------------------------------------------------
+
+
+def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
+    """The periodic task `portal.tasks.sweep_imports`: queue again each running step that has
+    not moved for PORTAL_IMPORT_STALLED_AFTER seconds and that no worker holds; after
+    PORTAL_IMPORT_ATTEMPTS in all, mark it failed. How many of each."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.PORTAL_IMPORT_STALLED_AFTER)
+    stalled = PendingImport.objects.filter(state__in=PendingImport.RUNNING, updated__lte=cutoff)
+    counts = {"requeued": 0, "failed": 0}
+    for pk in list(stalled.order_by("pk").values_list("pk", flat=True)):
+        outcome = _sweep_one(pk, cutoff, now)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+def _sweep_one(pk: int, cutoff: datetime.datetime, now: datetime.datetime) -> str:
+    with step_lock(pk) as free:
+        if not free:
+            return ""  # a worker is on it (slow, not lost): its time limit bounds it
+        with transaction.atomic():
+            row = (
+                PendingImport.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state__in=PendingImport.RUNNING, updated__lte=cutoff)
+                .first()
+            )
+            if row is None:
+                return ""
+            phase = PREVIEW if row.state == State.PREVIEWING else APPLY
+            if row.attempts >= settings.PORTAL_IMPORT_ATTEMPTS:
+                lost = LOST_PREVIEW if phase == PREVIEW else LOST_APPLY
+                row.state = State.FAILED  # frees the person's one running import
+                row.message = lost.format(file=row.file_name or "The file", attempts=row.attempts)
+                row.expires_at = now + PREVIEW_LIFETIME  # long enough to be read
+                row.save(update_fields=["state", "message", "expires_at", "updated"])
+                logger.warning("import %s given up after %s attempts", pk, row.attempts)
+                return "failed"
+            row.attempts += 1
+            row.expires_at = now + PREVIEW_LIFETIME
+            row.save(update_fields=["attempts", "expires_at", "updated"])
+    # Queued once the step's lock is released (and the change committed): the task finds
+    # the step free.
+    transaction.on_commit(lambda: _enqueue(pk, phase), robust=True)
+    logger.info("import %s stalled: queued again (attempt %s)", pk, row.attempts)
+    return "requeued"
+
+
+@contextmanager
+def _applied_writer(pending_id: int) -> Iterator[progress.Callback]:
+    """The callback writing how many rows the apply has written (and `updated`, for the
+    sweep). The apply is one transaction, all or nothing, and what it writes is invisible
+    until it commits: so the count goes through a connection of its own, in autocommit, which
+    the page's poll sees at once. Only the count is written there, never the import's data.
+    Elsewhere than PostgreSQL (SQLite: in-process tasks, nobody polls meanwhile) a no-op."""
+    if connection.vendor != "postgresql":
+        yield lambda done, total: None
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = own.ops.quote_name(PendingImport._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET rows_applied = %s, updated = %s "  # noqa: S608 (names, not data)
+        "WHERE id = %s AND state = %s"
+    )
+
+    def report(done: int, total: int) -> None:
+        try:
+            with own.cursor() as cursor:
+                cursor.execute(sql, [done, timezone.now(), pending_id, State.APPLYING])
+        except DatabaseError:  # the bar only: the apply goes on
+            logger.warning("import %s: could not record its progress", pending_id)
+
+    try:
+        yield report
+    finally:
+        own.close()
+
+
 def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
     """The preview as the page keeps it (counts, the first rows of each kind, the first bad
     rows) and the CSV of every row (UTF-8, formulas neutralised)."""
+    labels = {**KIND_LABELS, **preview.kind_labels}
+
+    def label_of(kind: str) -> str:
+        return labels.get(kind) or kind.replace("_", " ").capitalize()
+
     kinds: list[dict[str, Any]] = []
     every: list[tuple[str, Any, dict[str, str]]] = []
     columns: dict[str, None] = {}
@@ -283,7 +458,7 @@ def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
         kinds.append(
             {
                 "kind": kind,
-                "label": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+                "label": label_of(kind),
                 "count": len(rows),
                 "columns": names,
                 "rows": [
@@ -301,6 +476,7 @@ def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
             "count": len(errors),
             "rows": [{"line": e.line, "message": e.message} for e in errors[:SAMPLE_ERRORS]],
         },
+        "details": preview.summary_details(),
     }
     names = list(columns)
     out = io.StringIO()
@@ -308,8 +484,7 @@ def summarise(preview: Preview) -> tuple[dict[str, Any], bytes]:
     writer = csv.writer(out)
     writer.writerow(["kind", "line", *names, "problem"])
     for kind, line, cells in every:
-        label = KIND_LABELS.get(kind, kind)
-        row = [label, line, *(cells.get(name, "") for name in names), ""]
+        row = [label_of(kind), line, *(cells.get(name, "") for name in names), ""]
         writer.writerow([neutralise(cell) for cell in row])
     for error in errors:
         cells = ["Refused", error.line, *[""] * len(names), error.message]

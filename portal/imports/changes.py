@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from portal.imports import progress
 from portal.imports.pending import check_fingerprint, record_run
 from portal.imports.reading import Preview, RowError
 
@@ -97,11 +98,13 @@ def apply_previewed(
         return preview
     check_fingerprint(preview, fingerprint, preview.stale_message)
     rows: Iterable[PreviewedRow] = preview.to_apply
-    for row in rows:
+    total = preview.apply_count
+    for done, row in enumerate(rows, start=1):
         try:
             write(row)
         except ValidationError as error:
             preview.errors.append(RowError(row.line, sentence(error.messages)))
+        progress.applied(done, total)
     if preview.errors:
         preview.errors.sort(key=lambda error: error.line)
         transaction.set_rollback(True)

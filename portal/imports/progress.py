@@ -1,8 +1,11 @@
-"""How far a preview has read, for the progress bar of an import run by a worker.
+"""How far a preview has read, and an apply has written, for the progress bar of an import
+run by a worker.
 
 `ColumnSet.rows` (every import reads its rows through it) calls `advance(done, total)` after
 each row; outside a worker that is a no-op. `reporting(callback)` installs, for the duration,
 a callback that receives (done, total) at most every `every` seconds, and always the last row.
+The apply services call `applied(done, total)` as they write (`apply_previewed` after each
+row, the staff list after each batch), heard by `reporting_applied(callback)` in the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from contextvars import ContextVar
 Callback = Callable[[int, int], None]
 
 _reporter: ContextVar[_Reporter | None] = ContextVar("import_progress", default=None)
+_apply_reporter: ContextVar[_Reporter | None] = ContextVar("import_apply", default=None)
 
 
 class _Reporter:
@@ -37,6 +41,13 @@ def advance(done: int, total: int) -> None:
         reporter(done, total)
 
 
+def applied(done: int, total: int) -> None:
+    """Rows `done` of `total` are written by the apply (cheap when nobody listens)."""
+    reporter = _apply_reporter.get()
+    if reporter is not None:
+        reporter(done, total)
+
+
 @contextmanager
 def reporting(callback: Callback, *, every: float = 0.5) -> Iterator[None]:
     token = _reporter.set(_Reporter(callback, every))
@@ -44,3 +55,12 @@ def reporting(callback: Callback, *, every: float = 0.5) -> Iterator[None]:
         yield
     finally:
         _reporter.reset(token)
+
+
+@contextmanager
+def reporting_applied(callback: Callback, *, every: float = 0.5) -> Iterator[None]:
+    token = _apply_reporter.set(_Reporter(callback, every))
+    try:
+        yield
+    finally:
+        _apply_reporter.reset(token)

@@ -132,11 +132,12 @@ def parse_csv(text: str, required: list[str], optional: list[str] | None = None)
     return CsvRows(columns=columns, rows=rows, overlong_lines=overlong)
 
 
-def check_header(text: str, required: list[str]) -> None:
+def check_header(text: str, required: list[str]) -> list[str]:
     """Refuse (ImportFileError) a file whose header parse_csv would refuse, reading only its
-    first line: a large file's quick check before it is queued for its preview."""
+    first lines: a large file's quick check before it is queued for its preview. Returns the
+    header's lower-case column names."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    _read_header(reader, required)
+    _header, columns = _read_header(reader, required)
     try:
         while not any(cell.strip() for cell in next(reader)):
             continue
@@ -144,6 +145,7 @@ def check_header(text: str, required: list[str]) -> None:
         raise ImportFileError("The file has a header but no rows.") from None
     except csv.Error as error:
         raise ImportFileError(f"Line {reader.line_num}: not valid CSV ({error}).") from None
+    return columns
 
 
 def _read_header(reader, required: list[str]) -> tuple[list[str], list[str]]:
@@ -199,6 +201,8 @@ class Preview:
     # The ImportRun kind, and the refusal when the changes differ from the preview's.
     kind: ClassVar[str] = ""
     stale_message: ClassVar[str] = "The data has changed since your preview: review it again"
+    # The capped preview's name of each kind of change, where "new"/"changed"/… do not fit.
+    kind_labels: ClassVar[dict[str, str]] = {}
 
     @property
     def to_apply(self) -> list[Any]:
@@ -222,6 +226,11 @@ class Preview:
     @property
     def fingerprint(self) -> str:
         return fingerprint_of(self.fingerprint_data())
+
+    def summary_details(self) -> dict[str, Any]:
+        """Plain data the capped preview of a large file shows besides the counts and the
+        first rows (an app's warnings, say); kept on the PendingImport's summary."""
+        return {}
 
     def row_cells(self, kind: str, row: Any) -> dict[str, str]:
         """A row of `changes[kind]` as text by column, for the capped preview of a large file

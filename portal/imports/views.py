@@ -90,13 +90,16 @@ class ImportUploadForm(forms.Form):
 
 
 class WorkerRequest:
-    """What an ImportPage reads of its request, in the worker task: the person, no form."""
+    """What an ImportPage reads of its request, in the worker task: the person, and the
+    answers they gave with the file (PendingImport.answers) as the form's fields."""
 
     method = "POST"
 
-    def __init__(self, user):
+    def __init__(self, user, answers: dict[str, Any] | None = None):
         self.user = user
-        self.POST = QueryDict()
+        self.POST = QueryDict(mutable=True)
+        for name, value in (answers or {}).items():
+            self.POST[name] = str(value)
         self.GET = QueryDict()
         self.FILES = QueryDict()
 
@@ -129,6 +132,13 @@ class ImportPage:
     # False keeps every file in the request (a page with steps of its own).
     background = True
     progress_template_name = "portal/imports/_progress.html"
+    # Form fields the person fills in besides the file (at upload or apply) that the worker
+    # needs: kept with the PendingImport (`answers`) and read back as the worker's POST.
+    answer_fields: tuple[str, ...] = ()
+    # Templates the capped preview of a large file includes, when the page needs more than
+    # the counts and the first rows: notes under the counts, and the apply form.
+    job_notes_template_name = ""
+    job_apply_template_name = ""
 
     def __init__(self, request):
         self.request = request
@@ -137,7 +147,7 @@ class ImportPage:
     def for_pending(cls, pending: PendingImport) -> ImportPage:
         """The page as the worker task uses it, for the person who uploaded `pending`
         (override when the page needs more than the request, e.g. the plan of its target)."""
-        return cls(WorkerRequest(pending.uploaded_by))
+        return cls(WorkerRequest(pending.uploaded_by, pending.answers))
 
     @classmethod
     def dotted_path(cls) -> str:
@@ -149,6 +159,11 @@ class ImportPage:
 
     def runs_in_background(self, data: bytes) -> bool:
         return self.background and len(data) >= background.threshold()
+
+    def answers(self) -> dict[str, str]:
+        """The posted `answer_fields`, to keep with the pending import for the worker."""
+        post = self.request.POST
+        return {name: post[name] for name in self.answer_fields if name in post}
 
     # --- what an app says ---
 
@@ -239,25 +254,36 @@ class ImportPage:
             except ImportFileError as error:
                 form.add_error("file", str(error))
                 return self.form_page(form)
-            try:
-                pending = background.start_preview(
-                    page=self.dotted_path(),
-                    kind=self.kind,
-                    target=self.target,
-                    by=self.request.user,
-                    data=form.file_bytes,
-                    file_name=form.file_name,
-                )
-            except ImportBusy as busy:
-                form.add_error("file", str(busy))
-                return self.form_page(form)
-            return redirect(self.job_url(pending))
+            return self.queue_preview(form.file_bytes, form.file_name, form)
         try:
             preview = self.preview(form.cleaned_data["file"])
         except ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_page(form)
         return self.show_preview(preview, form.file_bytes, form.file_name)
+
+    def queue_preview(
+        self, data: bytes, file_name: str, form: ImportUploadForm | None = None
+    ) -> HttpResponse:
+        """Keep a large file and queue its preview; the page of its progress, or the refusal
+        (another import running) on the form, else on the page."""
+        try:
+            pending = background.start_preview(
+                page=self.dotted_path(),
+                kind=self.kind,
+                target=self.target,
+                by=self.request.user,
+                data=data,
+                file_name=file_name,
+                answers=self.answers(),
+            )
+        except ImportBusy as busy:
+            if form is None:
+                messages.error(self.request, str(busy))
+                return redirect(self.page_url())
+            form.add_error("file", str(busy))
+            return self.form_page(form)
+        return redirect(self.job_url(pending))
 
     def show_preview(self, preview: Preview, data: bytes, file_name: str) -> HttpResponse:
         token = None
@@ -356,7 +382,7 @@ class ImportPage:
 
     def apply_in_background(self, pending: PendingImport) -> HttpResponse:
         try:
-            background.start_apply(pending)
+            background.start_apply(pending, answers=self.answers())
         except ImportBusy as busy:
             messages.error(self.request, str(busy))
         except ValueError as refused:
@@ -393,14 +419,22 @@ class ImportPage:
             messages.success(request, pending.message)
             discard_pending(pending)
             return redirect(self.success_url())
+        return self.job_page(pending, progress_only=part == "progress")
+
+    def job_page(self, pending: PendingImport, *, progress_only: bool = False) -> HttpResponse:
+        """The page of a large import (its progress, or its capped preview), or the fragment
+        of its progress that the page polls."""
+        request = self.request
         context = {
             "job": pending,
             "job_url": self.job_url(pending),
             "progress_url": self.job_url(pending, "progress"),
             "csv_url": self.job_url(pending, "csv"),
             "poll_seconds": POLL_SECONDS,
+            "job_notes_template": self.job_notes_template_name,
+            "job_apply_template": self.job_apply_template_name,
         }
-        if part == "progress" or getattr(request, "htmx", False):
+        if progress_only or getattr(request, "htmx", False):
             response = render(request, self.progress_template_name, context)
             if not pending.is_running:
                 response["HX-Refresh"] = "true"  # done: the page shows the preview

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal import registry
+from portal.imports import progress
 from portal.imports.pending import check_fingerprint, record_run
 from technicians import search, services, versions
 from technicians.models import Technician
@@ -97,6 +98,7 @@ def apply_staff_import(
 
         new_rows = [row for row in preview.rows if row.staff_number not in existing]
         services.create_technicians_in_bulk([Technician(**row.model_values()) for row in new_rows])
+        progress.applied(len(new_rows), preview.apply_count)
         updated_numbers = {update.staff_number for update in preview.to_update}
         changed = []
         for row in preview.rows:
@@ -108,6 +110,7 @@ def apply_staff_import(
             technician.updated = now
             changed.append(technician)
         Technician.objects.bulk_update(changed, _STAFF_IMPORT_FIELDS, batch_size=500)
+        progress.applied(len(new_rows) + len(preview.to_update), preview.apply_count)
         search.refresh_search_vectors(technician.pk for technician in changed)  # names, titles
         services.link_line_managers(
             {row.staff_number: row.line_manager_staff_number for row in preview.rows}
@@ -116,6 +119,7 @@ def apply_staff_import(
         leavers = [leaver.staff_number for leaver in preview.leavers]
         left_on = timezone.localdate(now)
         for start in range(0, len(leavers), 500):
+            progress.applied(len(new_rows) + len(preview.to_update) + start, preview.apply_count)
             Technician.objects.filter(
                 staff_number__in=leavers[start : start + 500], is_active=True
             ).update(is_active=False, left_on=left_on, updated=now)
@@ -135,6 +139,7 @@ def apply_staff_import(
             partial=partial,
         )
         run = record_run(kind=KIND, by=by, file_name=file_name, counts=result.counts())
+        progress.applied(preview.apply_count, preview.apply_count)
         for watch, lost in losses:
             watch.tell(lost, key=f"import-run:{run.pk}")
     logger.info(

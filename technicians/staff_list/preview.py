@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from portal import registry
 from portal.imports import CsvRows, Preview, RowError, parse_csv
@@ -135,6 +135,13 @@ class StaffPreview(Preview):
     # Technicians of the directory whose row is outside the rule: left as they are.
     ignored_in_directory: int = 0
 
+    # The capped preview of a large file (portal.imports.background) names its kinds so.
+    kind_labels: ClassVar[dict[str, str]] = {
+        "create": "To create",
+        "update": "To update",
+        "leavers": "To mark as leavers",
+    }
+
     def __post_init__(self) -> None:
         for key in ("create", "update", "leavers"):
             self.changes.setdefault(key, [])
@@ -160,6 +167,11 @@ class StaffPreview(Preview):
         return bool(self.to_create or self.to_update or self.leavers)
 
     @property
+    def apply_count(self) -> int:
+        """The technicians applying writes: created, updated and made leavers."""
+        return len(self.to_create) + len(self.to_update) + len(self.leavers)
+
+    @property
     def needs_leaver_confirmation(self) -> bool:
         """More than a fifth of the active technicians would become leavers: applying needs
         their number typed in."""
@@ -171,7 +183,24 @@ class StaffPreview(Preview):
         """Whether `typed` (what HR typed in) confirms the leavers, when that is needed."""
         if not self.needs_leaver_confirmation:
             return True
-        return str(typed if typed is not None else "").strip() == str(len(self.leavers))
+        return typed_count_matches(typed, len(self.leavers))
+
+    def summary_details(self) -> dict[str, Any]:
+        """What the capped preview of a large staff list shows besides the counts and the
+        first rows, and what its apply form asks (portal.imports.background)."""
+        return {
+            "partial": self.partial,
+            "unchanged": self.unchanged,
+            "total_rows": self.total_rows,
+            "active_count": self.active_count,
+            "reactivated": len(self.reactivated),
+            "leavers": len(self.leavers),
+            "needs_leaver_confirmation": self.needs_leaver_confirmation,
+            "warnings": list(self.warnings),
+            "ignored": self.ignored,
+            "rule_column": self.rule_column,
+            "ignored_by_value": [list(pair) for pair in self.ignored_by_value[:50]],
+        }
 
     def fingerprint_data(self) -> dict[str, Any]:
         """Exactly what applying writes: each new technician's values, each update's field →
@@ -254,6 +283,11 @@ class StaffImportRefused(ImportRefused):
             f"The staff list has {len(preview.errors)} invalid "
             f"{'row' if len(preview.errors) == 1 else 'rows'}: nothing was imported.",
         )
+
+
+def typed_count_matches(typed: object, count: int) -> bool:
+    """Whether what HR typed in (" 8 ") is the number of leavers (8)."""
+    return str(typed if typed is not None else "").strip() == str(count)
 
 
 def _leavers(count: int) -> str:

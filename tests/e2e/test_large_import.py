@@ -55,8 +55,8 @@ def test_hr_follows_a_large_import_from_progress_to_preview_to_applied(
     assert_no_serious_accessibility_violations(page)
 
     page.get_by_role("button", name="Import 30 rows").click()
-    expect(page.get_by_role("progressbar")).to_be_visible()
-    expect(page.get_by_text("writing 30 rows")).to_be_visible()
+    expect(page.get_by_role("progressbar", name="Applying records.csv… 0 %")).to_be_visible()
+    expect(page.get_by_text("0 of 30 rows written, all or nothing")).to_be_visible()
     assert queued == [(PendingImport.objects.get().pk, "apply")]
     background.run(*queued.pop())
 

@@ -52,3 +52,41 @@ def test_a_real_worker_previews_and_applies_a_large_import(start_worker, client,
     # Both steps ran in the worker, not in the web process.
     worker.wait_for_log(r"Task portal\.tasks\.run_import\[[^]]+\] succeeded", count=2)
     assert settings.CELERY_TASK_ROUTES["portal.tasks.run_import"]["queue"] == "imports"
+
+
+def test_a_real_worker_previews_and_applies_a_large_staff_list(start_worker, client, settings):
+    """HR's answers (the typed number of leavers) reach the worker with the pending import."""
+    from technicians.models import Technician
+
+    settings.PORTAL_IMPORT_BACKGROUND_BYTES = 1
+    worker = start_worker(pool="solo", MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    department = factories.DepartmentFactory(name="Chemistry", slug="chemistry")
+    for n in range(4):
+        factories.TechnicianFactory(staff_number=f"OLD{n}", department=department)
+    client.force_login(make_user("harper.hr@example.ac.uk", roles.HR))
+    header = "staff_number,first_name,last_name,email,job_title,role_family,grade,department,"
+    header += "line_manager_staff_number,started_on,is_apprentice\n"
+    rows = "".join(
+        f"N{n},New,Person{n},new.person{n}@example.ac.uk,Technician,laboratory,5,Chemistry,,,no\n"
+        for n in range(200)
+    )
+    file = SimpleUploadedFile("staff.csv", (header + rows).encode(), content_type="text/csv")
+
+    response = client.post("/technicians/import/", {"action": "upload", "file": file})
+    assert response.status_code == 302
+    job = PendingImport.objects.get()
+    wait_until(lambda: state_of(job) == "ready", 30, worker.log)
+    assert job.summary["details"]["leavers"] == 4
+    assert "To create: 200" in client.get(response["Location"]).content.decode()
+
+    client.post(response["Location"], {"action": "apply", "token": job.pk, "confirm_leavers": "4"})
+    wait_until(lambda: state_of(job) == "applied", 30, worker.log)
+    assert Technician.objects.filter(is_active=True).count() == 200
+    assert ImportRun.objects.get().counts == {
+        "created": 200,
+        "updated": 0,
+        "leavers": 4,
+        "reactivated": 0,
+        "unchanged": 0,
+    }
+    worker.wait_for_log(r"Task portal\.tasks\.run_import\[[^]]+\] succeeded", count=2)

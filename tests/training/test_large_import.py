@@ -384,3 +384,41 @@ def test_cancelling_a_preview_deletes_the_file_and_its_csv(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{URL}?import={job.pk}", {"action": "cancel", "token": job.pk})
     assert not any(storage.exists(name) for name in names)
+
+
+def test_the_apply_shows_how_far_it_has_written_in_percent(login, personas):
+    job = _running(personas.hr)
+    PendingImport.objects.filter(pk=job.pk).update(
+        state="applying", summary={"valid": True, "apply_count": 1000}, rows_applied=400
+    )
+    client = login(personas.hr)
+    fragment = client.get(URL, {"import": job.pk, "part": "progress"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "HX-Refresh" not in fragment
+    label = html[html.index('id="import-progress-label"') : html.index("</p>")]
+    assert " ".join(label.split()).endswith("Applying records.csv… 40 %")
+    assert (
+        '<progress aria-labelledby="import-progress-label" max="1000" value="400">40 %</progress>'
+        in html
+    )
+    assert "400 of 1,000 rows written, all or nothing" in html
+    assert 'value="cancel"' not in html  # an apply cannot be cancelled
+
+    PendingImport.objects.filter(pk=job.pk).update(rows_applied=1000)
+    html = client.get(URL, {"import": job.pk, "part": "progress"}).content.decode()
+    assert 'max="1000" value="1000">100 %</progress>' in html
+
+
+def test_the_apply_reports_each_row_it_writes(
+    login, personas, alex_number, small_threshold, django_capture_on_commit_callbacks
+):
+    client = login(personas.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_of(upload(client, HEADER + records(4)))
+    job.refresh_from_db()
+    seen = []
+    page = TrainingRecordImportPage.for_pending(job)
+    with progress.reporting_applied(lambda done, total: seen.append((done, total)), every=0):
+        page.apply(HEADER + records(4), fingerprint=job.fingerprint, file_name=job.file_name)
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    progress.applied(1, 1)  # nobody listening: nothing happens
