@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0011_import_progress'),
+        ('portal', '0014_pendingimport_rows_applied'),
     ]
 
     operations = [
