@@ -12,8 +12,9 @@ from portal import versions
 from technicians.models import Department, Technician
 
 PEOPLE = "people"
-# A technician's save that changes none of these leaves the unit counts as they were.
-COUNTED_FIELDS = frozenset({"department", "department_id", "is_active", "faculty"})
+# A technician's save that changes none of these leaves the unit counts as they were (a
+# faculty is its department's: a department's save moves the version on).
+COUNTED_FIELDS = frozenset({"department", "department_id", "is_active"})
 
 
 def people_changed() -> None:
