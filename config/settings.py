@@ -97,6 +97,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's renderer with list boxes written in Python (portal.forms.PortalFormRenderer).
+FORM_RENDERER = "portal.forms.PortalFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
+from django.forms.renderers import DjangoTemplates
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -42,33 +42,51 @@ def call_service(
 # --- the people picker: one search box with suggestions for every person field -------------
 
 
-class LightSelect(forms.Select):
-    """A <select> written in Python, not through a template and one include per option: the
-    same markup as Django's, several times faster for a form with many long lists (the skills
-    rows of "my profile", the directory's filters). Options carry no attributes of their own."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>',
-                    str(option["value"]),
-                    SELECTED if option["selected"] else "",
-                    option["label"],
-                )
-                for option in options
-            )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
-SELECTED = mark_safe(" selected")
+class PortalFormRenderer(DjangoTemplates):
+    """Django's form renderer (settings.FORM_RENDERER), with every list box written in Python.
+
+    Django draws a <select> through a template and one include per option: a form with many
+    long lists (the directory's filters, the skills rows of "my profile", an action plan's
+    filters) spent most of its page there. The markup is Django's, character for character
+    (tests/portal/test_form_renderer.py); any other template, or a list whose options use a
+    template of their own, is rendered by Django as usual."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT_TEMPLATE:
+            written = _select_html(context["widget"])
+            if written is not None:
+                return written
+        return super().render(template_name, context, request=request)
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: True as a bare name, False left out."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select_html(widget: dict) -> str | None:
+    parts = [format_html('<select name="{}"', widget["name"]), _attrs_html(widget["attrs"]), ">"]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in options:
+            if option["template_name"] != OPTION_TEMPLATE:
+                return None
+            parts.append(format_html('\n  <option value="{}"', str(option["value"])))
+            parts.append(_attrs_html(option["attrs"]))
+            parts.append(format_html(">{}</option>\n", option["label"]))  # the template ends in one
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
 
 
 class PersonPicker(forms.TextInput):

@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from portal.forms import LightSelect
 from skills import selectors
 from skills.models import ShadowingRequest, Skill, TechnicianSkill
 from technicians.models import Department, Technician
@@ -129,8 +128,6 @@ class TechnicianSkillForm(forms.ModelForm):
     class Meta:
         model = TechnicianSkill
         fields = ["skill", "level"]
-        # Every row lists every skill: written inline, the rows render several times faster.
-        widgets = {"skill": LightSelect, "level": LightSelect}
 
     def __init__(self, *args, skill_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

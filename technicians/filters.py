@@ -9,7 +9,6 @@ import django_filters
 from django import forms
 
 from portal import registry
-from portal.forms import LightSelect
 from technicians import permissions, selectors
 from technicians.models import Department, Technician
 
@@ -39,20 +38,6 @@ class _DirectoryFilterSet(django_filters.FilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset
-
-    @property
-    def form(self):
-        """Every plain list box is drawn inline (portal.forms.LightSelect): the department
-        list alone would otherwise render one template per option on every search."""
-        form = super().form
-        if not getattr(form, "_light_selects", False):
-            for field in form.fields.values():
-                if type(field.widget) is forms.Select:
-                    light = LightSelect(attrs=field.widget.attrs)
-                    light.choices = field.choices
-                    field.widget = light
-            form._light_selects = True
-        return form
 
 
 class TechnicianFilter(_DirectoryFilterSet):

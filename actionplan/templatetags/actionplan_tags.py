@@ -1,9 +1,18 @@
+"""Helpers for action plan templates. The action table's rows, owners and RAG badges are
+written here in Python rather than by an `{% include %}` per row: a plan of 40 actions spent
+most of its page in the template engine."""
+
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import date as format_date
+from django.template.defaultfilters import truncatechars
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from actionplan import rag
 from portal.periods import due_phrase
+from technicians.templatetags.people import person_link
 
 register = template.Library()
 
@@ -15,3 +24,77 @@ def due_text(action) -> str:
     if action.status == rag.COMPLETE or action.due_on is None:
         return ""
     return due_phrase(action.due_on, rag.today())
+
+
+@register.simple_tag
+def rag_badge(rating: rag.Rag) -> str:
+    """`{% rag_badge action.rag %}`: the coloured RAG label, its meaning in the title."""
+    return format_html(
+        '<span class="rag rag-{}" title="{}: {}">{}</span>',
+        rating.value,
+        rating.label,
+        rating.meaning,
+        rating.label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def action_owner(context, owner, nobody: str = "Nobody yet") -> str:
+    """`{% action_owner action.owner %}`: an action's owner (a user). A technician is named
+    only where the reader may see them (technicians.permissions.can_see_person), linked to
+    the profile where they may open it; an account with no profile by its name or e-mail."""
+    if owner is None:
+        return format_html('<span class="muted">{}</span>', nobody)
+    profile = getattr(owner, "technician", None)
+    if profile is not None:
+        return person_link(context, profile, hidden="A colleague (private profile)")
+    return format_html("{}", owner.get_full_name() or owner.email)
+
+
+@register.simple_tag(takes_context=True)
+def action_row(context, action) -> str:
+    """One row of a plan's action table (actionplan/_actions_results.html), for an action
+    from `selectors.plan_actions` (owner and latest update fetched with it)."""
+    when = due_text(action)
+    due = format_html(
+        '<time datetime="{}">{}</time>',
+        format_date(action.due_on, "Y-m-d"),
+        format_date(action.due_on, "j M Y"),
+    )
+    if when:
+        late = " is-late" if "overdue" in when else ""
+        due = format_html('{}<span class="due-text{}">{}</span>', due, late, when)
+    lead = format_html('<span class="helptext">Lead: {}</span>', action.lead) if action.lead else ""
+    if action.latest_update_note:
+        latest = format_html(
+            '<span class="muted">{}:</span> {}',
+            format_date(action.latest_update_created, "j M Y"),
+            truncatechars(action.latest_update_note, 120),
+        )
+    else:
+        latest = mark_safe('<span class="muted">None yet</span>')
+    return format_html(
+        '<tr id="action-{}">'
+        '<th scope="row">{}</th>'
+        '<td data-label="Action"><a href="{}">{}</a>{}</td>'
+        '<td data-label="Pillar">{}</td>'
+        '<td data-label="Owner">{}</td>'
+        '<td data-label="Due">{}</td>'
+        '<td data-label="Status">{}</td>'
+        '<td data-label="RAG">{}</td>'
+        '<td class="numeric" data-label="Progress">{} %</td>'
+        '<td data-label="Latest update">{}</td>'
+        "</tr>",
+        action.pk,
+        action.ref,
+        action.get_absolute_url(),
+        action.title,
+        lead,
+        action.get_pillar_display(),
+        action_owner(context, action.owner),
+        due,
+        action.get_status_display(),
+        rag_badge(action.rag),
+        action.progress,
+        latest,
+    )
