@@ -23,9 +23,10 @@ def _pathway_context(request) -> dict[str, Any]:
 def _mentoring_context(request) -> dict[str, Any]:
     me = technician_of(request.user)
     today = timezone.localdate()
+    pairs = selectors.my_pairs(me, today)
     return {
-        "pairs": selectors.my_pairs(me),
-        "next_meeting": selectors.next_meeting(me, today),
+        "pairs": pairs,
+        "next_meeting": selectors.next_meeting(pairs),
         "open_rounds": selectors.open_rounds(today),
         "today": today,
     }

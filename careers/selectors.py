@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -362,13 +362,19 @@ def my_applications(technician: Technician) -> dict[int, MentoringApplication]:
     }
 
 
-def my_pairs(technician: Technician) -> list[MentoringPair]:
+def my_pairs(technician: Technician, today: datetime.date | None = None) -> list[MentoringPair]:
+    """The person's active pairs, each with the date they last met (`last_met`) and of their
+    next meeting from `today` on (`next_met`), in one query."""
+    today = today or timezone.localdate()
     return list(
         MentoringPair.objects.filter(
             Q(mentor=technician) | Q(mentee=technician), status=MentoringPair.Status.ACTIVE
         )
         .select_related("round__scheme", "mentor", "mentee")
-        .annotate(last_met=Max("meetings__date"))
+        .annotate(
+            last_met=Max("meetings__date"),
+            next_met=Min("meetings__date", filter=Q(meetings__date__gte=today)),
+        )
         .order_by("-starts_on", "pk")
     )
 
@@ -442,18 +448,19 @@ def rounds_waiting_for_matching(today: datetime.date | None = None) -> list[Ment
     )
 
 
-def next_meeting(technician: Technician, today: datetime.date | None = None):
-    today = today or timezone.localdate()
-    return (
-        MentoringMeeting.objects.filter(
-            Q(pair__mentor=technician) | Q(pair__mentee=technician),
-            pair__status=MentoringPair.Status.ACTIVE,
-            date__gte=today,
-        )
-        .select_related("pair__mentor", "pair__mentee")
-        .order_by("date")
-        .first()
-    )
+@dataclass(frozen=True)
+class NextMeeting:
+    date: datetime.date
+    pair: MentoringPair
+
+
+def next_meeting(pairs: list[MentoringPair]) -> NextMeeting | None:
+    """The soonest meeting still to come among `pairs` (from `my_pairs`), with its pair."""
+    coming = [pair for pair in pairs if pair.next_met is not None]
+    if not coming:
+        return None
+    pair = min(coming, key=lambda pair: (pair.next_met, pair.pk))
+    return NextMeeting(date=pair.next_met, pair=pair)
 
 
 def open_rounds(today: datetime.date | None = None) -> list[MentoringRound]:

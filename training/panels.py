@@ -18,11 +18,11 @@ from training import permissions, selectors
 
 def _technician_context(request) -> dict[str, Any]:
     me = permissions.technician_of(request.user)
-    mine = selectors.my_training(me)
+    mine = selectors.training_at_a_glance(me)
     return {
         "mine": mine,
-        "next_bookings": mine.bookings_open[:3],
-        "waiting": [b for b in mine.bookings_open if b.status != "confirmed"][:3],
+        "next_bookings": mine.upcoming[:3],
+        "waiting": [b for b in mine.upcoming if b.status != "confirmed"][:3],
     }
 
 

@@ -224,10 +224,15 @@ class YearTotals:
 
 def _year_totals(records: list[TrainingRecord], year: int, fte) -> YearTotals:
     start, end = academic_year_bounds(year)
-    by_category = dict.fromkeys(Category.values, ZERO)
+    by_category: dict[str, Decimal] = {}
     for record in records:
         if start <= record.date <= end:
             by_category[record.category] = by_category.get(record.category, ZERO) + record.days
+    return _totals(year, by_category, fte)
+
+
+def _totals(year: int, days_by_category: dict[str, Decimal], fte) -> YearTotals:
+    by_category = dict.fromkeys(Category.values, ZERO) | days_by_category
     return YearTotals(
         year=year,
         by_category=by_category,
@@ -235,6 +240,9 @@ def _year_totals(records: list[TrainingRecord], year: int, fte) -> YearTotals:
         targets=target_split(fte),
         target=target_total(fte),
     )
+
+
+OPEN_STATUSES = (Booking.Status.REQUESTED, Booking.Status.CONFIRMED, Booking.Status.WAITLISTED)
 
 
 @dataclass
@@ -273,13 +281,8 @@ def my_training(technician, today: datetime.date | None = None) -> MyTraining:
     )
     for booking in bookings:
         booking.waiting_position = booking.ahead + 1  # 1 = next to be given a seat
-    open_statuses = (
-        Booking.Status.REQUESTED,
-        Booking.Status.CONFIRMED,
-        Booking.Status.WAITLISTED,
-    )
     upcoming = sorted(
-        (b for b in bookings if b.session.starts_at > now and b.status in open_statuses),
+        (b for b in bookings if b.session.starts_at > now and b.status in OPEN_STATUSES),
         key=lambda b: b.session.starts_at,
     )
     past = [b for b in bookings if b not in upcoming]
@@ -299,6 +302,50 @@ def my_training(technician, today: datetime.date | None = None) -> MyTraining:
         expected_now=expected_by_now(technician.fte, today),
         on_track=is_on_track(this_year.total, technician.fte, today),
         interests=interests,
+    )
+
+
+@dataclass
+class TrainingGlance:
+    """What the dashboard shows of a person's training: this year's days against the target,
+    and their bookings still to come, soonest first."""
+
+    this_year: YearTotals
+    expected_now: Decimal
+    on_track: bool
+    upcoming: list[Booking]
+
+
+GLANCE_BOOKINGS = 20
+
+
+def training_at_a_glance(technician, today: datetime.date | None = None) -> TrainingGlance:
+    """The dashboard's part of `my_training` in two small queries: the year's days summed by
+    category in the database, and the next bookings (no history, no waiting-list places)."""
+    today = today or timezone.localdate()
+    year = academic_year_of(today)
+    start, end = academic_year_bounds(year)
+    sums = (
+        TrainingRecord.objects.filter(technician=technician, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("category")
+        .annotate(days=Sum("days"))
+    )
+    this_year = _totals(year, dict(sums), technician.fte)
+    upcoming = list(
+        Booking.objects.filter(
+            technician=technician,
+            session__starts_at__gt=timezone.now(),
+            status__in=OPEN_STATUSES,
+        )
+        .select_related("session__course")
+        .order_by("session__starts_at", "pk")[:GLANCE_BOOKINGS]
+    )
+    return TrainingGlance(
+        this_year=this_year,
+        expected_now=expected_by_now(technician.fte, today),
+        on_track=is_on_track(this_year.total, technician.fte, today),
+        upcoming=upcoming,
     )
 
 

@@ -249,3 +249,22 @@ def test_mentoring_reminders_honour_each_persons_preference(pair, matched):
     reminders.queue_mentoring_reminders(pair.ends_on)
     asked = Notification.objects.get(kind=reminders.EVALUATION, technician=eve)
     assert (asked.status, asked.digest) == (Notification.Status.PENDING, False)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_names_the_next_meeting_from_today_on(pair, matched, login):
+    from careers import selectors
+
+    pair.meetings.create(date=TODAY - datetime.timedelta(days=3))
+    assert selectors.next_meeting(selectors.my_pairs(matched["eve"], TODAY)) is None
+    pair.meetings.create(date=TODAY + datetime.timedelta(days=9))
+    pair.meetings.create(date=TODAY)  # today still counts as to come
+    soonest = selectors.next_meeting(selectors.my_pairs(matched["eve"], TODAY))
+    assert (soonest.date, soonest.pair) == (TODAY, pair)
+    [mine] = selectors.my_pairs(matched["mira"], TODAY)
+    assert mine.last_met == TODAY + datetime.timedelta(days=9)
+    with time_machine.travel(datetime.datetime.combine(TODAY, datetime.time(12)), tick=False):
+        page = login(matched["eve_user"]).get("/").content.decode()
+    assert "Next meeting: <strong>" in page
+    assert f"with {matched['mira'].full_name}." in page
+    assert f"Mentored by {matched['mira'].full_name}" in page

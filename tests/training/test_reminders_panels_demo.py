@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import time
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -93,3 +94,41 @@ def test_the_demo_programme(personas, department):
         assert session.bookings.filter(status__in=Booking.HOLDS_SEAT).count() <= session.capacity
     seed_demo(technicians=60, stdout=io.StringIO())  # idempotent
     assert Course.objects.count() <= 35
+
+
+def test_the_dashboard_glance_agrees_with_my_training_at_the_year_boundaries(personas, alex):
+    from training import selectors
+
+    today = datetime.date(2026, 3, 10)  # academic year 2025: 1 Aug 2025 to 31 Jul 2026
+    for day, days in [
+        (datetime.date(2025, 7, 31), "2.00"),  # last day of the year before: not counted
+        (datetime.date(2025, 8, 1), "1.50"),  # first day: counted
+        (datetime.date(2026, 3, 10), "0.50"),
+        (datetime.date(2026, 7, 31), "1.00"),  # last day (recorded ahead): counted
+    ]:
+        TrainingRecord.objects.create(
+            technician=alex, date=day, days=days, category="formal", title=f"Record {day}"
+        )
+    TrainingRecord.objects.create(
+        technician=alex, date=today, days="1.00", category="informal", title="Shadowing"
+    )
+    sessions = {
+        title: make_session(make_course(title=title), starts_at=at(today, hour))
+        for title, hour in [("Later", 12), ("Soon", 10), ("Gone", 8), ("Cancelled", 11)]
+    }
+    with time_machine.travel(at(today - datetime.timedelta(days=7), 9), tick=False):
+        bookings = {
+            title: services.book_session(each, alex, by=personas.technician)
+            for title, each in sessions.items()
+        }
+        services.cancel_booking(bookings["Cancelled"], by=personas.technician)
+    with time_machine.travel(at(today, 9), tick=False):
+        glance = selectors.training_at_a_glance(alex, today)
+        mine = selectors.my_training(alex, today)
+
+    assert glance.this_year == mine.this_year
+    assert glance.this_year.by_category["formal"] == Decimal("3.00")
+    assert glance.this_year.total == Decimal("4.00")
+    assert (glance.expected_now, glance.on_track) == (mine.expected_now, mine.on_track)
+    assert [b.session.course.title for b in glance.upcoming] == ["Soon", "Later"]
+    assert glance.upcoming == mine.bookings_open
