@@ -1,4 +1,8 @@
+from functools import cache
+
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from portal import registry
 from portal.periods import format_money
@@ -26,3 +30,16 @@ def panel(context, template_name: str, panel_context: dict) -> str:
     once a panel."""
     with context.push(**panel_context):
         return context.template.engine.get_template(template_name).render(context)
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% fixed_url 'home' %}`: `{% url %}` for a URL that takes no arguments, reversed once
+    per process (and per URLconf and script prefix): the navigation on every page names
+    sixteen of them."""
+    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@cache
+def _reversed(name: str, urlconf: str, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
