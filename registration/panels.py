@@ -21,10 +21,11 @@ def _technician_context(request) -> dict[str, Any]:
     me = technician_of(request.user)
     today = timezone.localdate()
     applications = selectors.applications_of(me)
+    registrations = selectors.registrations_of(me)
     return {
-        "registrations": selectors.registrations_of(me),
+        "registrations": registrations,
         "open_applications": [a for a in applications if a.status in a.OPEN][:5],
-        "renewals_due": selectors.renewals_due(me, today),
+        "renewals_due": selectors.renewals_due(registrations, today),
         "today": today,
     }
 

@@ -99,10 +99,13 @@ def cpd_entries_of(technician: Technician) -> list[CPDEntry]:
     return list(technician.cpd_entries.order_by("-date", "-pk")[:200])
 
 
-def renewals_due(technician: Technician, today: datetime.date, days: int = 60) -> list:
-    """Active registrations due for renewal within `days` (or overdue), with `days_left`."""
+def renewals_due(
+    registrations: list[Registration], today: datetime.date, days: int = 60
+) -> list[Registration]:
+    """Of `registrations` (from `registrations_of`), the active ones due for renewal within
+    `days` (or overdue), with `days_left`: no query of its own."""
     due = []
-    for registration in registrations_of(technician):
+    for registration in registrations:
         if registration.status != Registration.Status.ACTIVE or not registration.renewal_due_on:
             continue
         registration.days_left = (registration.renewal_due_on - today).days

@@ -68,12 +68,13 @@ def index(request):
     me = technician_of(request.user)
     keeps = permissions.can_keep_records(request.user)
     start, end = CPDPeriodForm.initial_period()
+    registrations = selectors.registrations_of(me) if keeps else []
     context = {
         "me": me if keeps else None,
-        "registrations": selectors.registrations_of(me) if keeps else [],
+        "registrations": registrations,
         "applications": selectors.applications_of(me) if keeps else [],
         "cpd_entries": selectors.cpd_entries_of(me) if keeps else [],
-        "renewals_due": selectors.renewals_due(me, timezone.localdate()) if keeps else [],
+        "renewals_due": selectors.renewals_due(registrations, timezone.localdate()),
         "period_form": CPDPeriodForm(initial={"start": start, "end": end}),
         "can_review": permissions.can_review(request.user),
         "can_manage": permissions.can_manage_funding(request.user),

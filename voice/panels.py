@@ -26,18 +26,27 @@ def _managers_context(request) -> dict[str, Any]:
     return {"surveys": surveys, "today": today}
 
 
+PANEL_REPORTS = 3
+
+
+def _latest_reports(user) -> list:
+    """The person's three latest reports, read once a request (the panel's test and its
+    content both need them): kept on the user object, which lives for one request."""
+    if not hasattr(user, "_voice_latest_reports"):
+        me = technician_of(user)
+        reports = []
+        if me is not None and permissions.can_see_my_reports(user):
+            reports = list(selectors.my_reports(me)[:PANEL_REPORTS])
+        user._voice_latest_reports = reports
+    return user._voice_latest_reports
+
+
 def _mine_context(request) -> dict[str, Any]:
-    me = technician_of(request.user)
-    return {"reports": list(selectors.my_reports(me)[:3])}
+    return {"reports": _latest_reports(request.user)}
 
 
 def _has_reports(user) -> bool:
-    me = technician_of(user)
-    return bool(
-        me is not None
-        and permissions.can_see_my_reports(user)
-        and selectors.my_reports(me).exists()
-    )
+    return bool(_latest_reports(user))
 
 
 PANELS = [

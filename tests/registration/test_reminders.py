@@ -5,6 +5,7 @@ holidays); approved applications without proof after three months."""
 import datetime
 
 import pytest
+import time_machine
 
 from portal import registry
 from portal.models import Notification
@@ -176,3 +177,26 @@ def test_the_periodic_pass_runs_them_on_londons_date(registration, personas, fro
     with frozen(D(2026, 7, 3), hour=13):
         assert run_all()["registration.renewals"] == 0
     assert sent("registration_renewal_due", personas.technician) == 1
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        (D(2026, 7, 2), None),  # 61 days before: not yet
+        (D(2026, 7, 3), "in 60 days"),
+        (D(2026, 9, 2), "overdue since 1 September 2026"),
+    ],
+)
+def test_the_dashboard_and_my_registrations_warn_of_a_renewal_from_60_days(
+    registration, personas, login, today, shown
+):
+    with time_machine.travel(datetime.datetime(2026, today.month, today.day, 12), tick=False):
+        dashboard = login(personas.technician).get("/").content.decode()
+        mine = login(personas.technician).get("/registration/").content.decode()
+    if shown is None:
+        assert "renewal due" not in dashboard
+        assert "due for renewal" not in mine
+    else:
+        assert "RSciTech renewal due" in dashboard
+        assert shown in dashboard
+        assert "due for renewal on 1 September 2026" in mine

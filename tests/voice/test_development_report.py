@@ -73,3 +73,14 @@ def test_the_report_shows_the_gap_to_the_next_band(personas, login):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "My pathway: 0 of 1 expectations met for" in text
     assert "Band 2" in text and "Not yet" in text
+
+
+def test_the_dashboard_lists_my_latest_reports_and_only_named_ones(report, personas, login):
+    page = login(personas.technician).get("/").content.decode()
+    assert "My development reports" in page
+    assert "Development survey (PDF)" in page
+    anonymous = make_survey(anonymous=True, title="Pulse survey")
+    invitation = Invitation.objects.create(survey=anonymous, technician=personas.manager_profile)
+    services.answer(services.token_for(invitation), {})
+    page = login(personas.manager).get("/").content.decode()
+    assert "My development reports" not in page
