@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -366,14 +366,15 @@ def my_pairs(technician: Technician, today: datetime.date | None = None) -> list
     """The person's active pairs, each with the date they last met (`last_met`) and of their
     next meeting from `today` on (`next_met`), in one query."""
     today = today or timezone.localdate()
+    meetings = MentoringMeeting.objects.filter(pair=OuterRef("pk"))
     return list(
         MentoringPair.objects.filter(
             Q(mentor=technician) | Q(mentee=technician), status=MentoringPair.Status.ACTIVE
         )
         .select_related("round__scheme", "mentor", "mentee")
-        .annotate(
-            last_met=Max("meetings__date"),
-            next_met=Min("meetings__date", filter=Q(meetings__date__gte=today)),
+        .annotate(  # subqueries, not a GROUP BY over every joined column
+            last_met=Subquery(meetings.order_by("-date").values("date")[:1]),
+            next_met=Subquery(meetings.filter(date__gte=today).order_by("date").values("date")[:1]),
         )
         .order_by("-starts_on", "pk")
     )
