@@ -35,8 +35,7 @@ def _endorsement_context(request) -> dict[str, Any]:
 
 
 def _hr_context(request) -> dict[str, Any]:
-    queues = selectors.review_queues(request.user)
-    return {"queues": queues}
+    return {"queues": selectors.review_counts(request.user)}
 
 
 def _waits_for_endorsement(user) -> bool:

@@ -198,7 +198,10 @@ def _with_waiting(applications: list[FundingApplication], today: datetime.date) 
     return applications
 
 
-def endorsement_queue(user) -> list[FundingApplication]:
+def _to_endorse(user) -> Q:
+    """Submitted applications this user endorses: their current reports' and, for HR, those
+    of applicants with no line manager who could (none, a leaver, or one with no login);
+    never their own."""
     me = technician_of(user)
     condition = Q(pk__in=[])
     if me is not None and me.is_active:
@@ -209,10 +212,14 @@ def endorsement_queue(user) -> list[FundingApplication]:
             | Q(applicant__line_manager__is_active=False)
             | Q(applicant__line_manager__user__isnull=True)
         )
-    queryset = _queue().filter(condition, status=S.SUBMITTED)
+    condition &= Q(status=S.SUBMITTED)
     if me is not None:
-        queryset = queryset.exclude(applicant=me)
-    return list(queryset)
+        condition &= ~Q(applicant=me)
+    return condition
+
+
+def endorsement_queue(user) -> list[FundingApplication]:
+    return list(_queue().filter(_to_endorse(user)))
 
 
 def review_queues(user, today: datetime.date | None = None) -> ReviewQueues:
@@ -234,6 +241,32 @@ def review_queues(user, today: datetime.date | None = None) -> ReviewQueues:
         awaiting_proof=_with_waiting(awaiting_proof, today),
         pay=_with_waiting(pay, today),
         figures=figures,
+    )
+
+
+@dataclass
+class ReviewCounts:
+    endorse: int
+    decide: int
+    pay: int
+    figures: dict[str, Any] | None
+
+
+def review_counts(user, today: datetime.date | None = None) -> ReviewCounts:
+    """What HR's dashboard shows of `review_queues`: the queues' lengths, counted in one
+    query, and the year's figures."""
+    today = today or timezone.localdate()
+    hr = is_hr(user)
+    counts = FundingApplication.objects.aggregate(
+        endorse=Count("pk", filter=_to_endorse(user)),
+        decide=Count("pk", filter=Q(status=S.ENDORSED)),
+        pay=Count("pk", filter=Q(status=S.REGISTERED)),
+    )
+    return ReviewCounts(
+        endorse=counts["endorse"],
+        decide=counts["decide"] if hr else 0,
+        pay=counts["pay"] if hr else 0,
+        figures=services.year_figures(financial_year_of(today)) if hr else None,
     )
 
 

@@ -568,3 +568,20 @@ def test_each_body_on_the_forms_names_the_registers_it_awards(personas, login, r
         assert f'data-registers="{awarded}" value="{ist.pk}"' in page or (
             f'value="{ist.pk}" data-registers="{awarded}"' in page
         )
+
+
+def test_hr_dashboard_counts_are_the_review_queues_lengths(make_application, registers, personas):
+    from registration import selectors
+
+    make_application(S.SUBMITTED, register="RSciTech")  # Alex's: Morgan endorses
+    make_application(S.ENDORSED, register="RSci")
+    make_application(S.REGISTERED, register="CSci")
+    make_application(S.SUBMITTED, register="RSciTech", user=personas.manager)  # no manager: HR
+    for user in (personas.hr, personas.manager, personas.technician):
+        queues = selectors.review_queues(user)
+        counts = selectors.review_counts(user)
+        lengths = (len(queues.endorse), len(queues.decide), len(queues.pay), queues.figures)
+        assert (counts.endorse, counts.decide, counts.pay, counts.figures) == lengths
+    hr = selectors.review_counts(personas.hr)
+    assert (hr.endorse, hr.decide, hr.pay) == (1, 1, 1)
+    assert selectors.review_counts(personas.manager).endorse == 1
