@@ -26,7 +26,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from voice.models import Answer, Invitation, Question, Response, ResultAction, Survey
 
@@ -41,10 +42,22 @@ def min_group() -> int:
 # --- lists --------------------------------------------------------------------------------
 
 
+def _invitations_counted(**condition) -> Subquery:
+    counted = (
+        Invitation.objects.filter(survey=OuterRef("pk"), **condition)
+        .order_by()
+        .values("survey")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def surveys_for_managers() -> QuerySet[Survey]:
+    """Surveys, newest first, with how many were invited and have answered: counted for each
+    survey shown (a subquery on the invitation index), not by grouping every invitation."""
     return Survey.objects.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
+        invited=_invitations_counted(), answered=_invitations_counted(answered=True)
     ).order_by("-opens_on", "-pk")
 
 

@@ -114,3 +114,19 @@ def test_the_voice_evidence_of_a_period(personas, today, settings):
     [headline] = item["headlines"]
     assert headline["mean"] == pytest.approx(4.4)
     assert selectors.pillar_headlines(today, today)["recognition"][0]["question"] == question.text
+
+
+def test_the_survey_list_counts_each_surveys_invited_and_answered(personas):
+    from tests import factories
+    from tests.voice.conftest import make_survey
+    from voice import selectors
+    from voice.models import Invitation
+
+    pulse = make_survey(title="Pulse")
+    make_survey(title="Nobody yet")
+    people = [factories.TechnicianFactory() for _ in range(3)]
+    for n, person in enumerate(people):
+        Invitation.objects.create(survey=pulse, technician=person, answered=n < 2)
+    counts = {s.title: (s.invited, s.answered) for s in selectors.surveys_for_managers()}
+    assert counts["Pulse"] == (3, 2)
+    assert counts["Nobody yet"] == (0, 0)
