@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from portal import audit, personal_data
 from technicians.models import Technician
+from technicians.versions import profiles_changed
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def apply_retention(
             changes = personal_data.anonymise(locked, dry_run=dry_run)
             if not dry_run:
                 Technician.objects.filter(pk=locked.pk).update(anonymised_on=today)
+                profiles_changed()
                 audit.record(
                     audit.Kind.ANONYMISED,
                     by=by,

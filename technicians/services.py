@@ -201,6 +201,8 @@ def link_line_managers(manager_of: Mapping[str, str]) -> int:
             Technician.objects.filter(pk__in=team[start : start + 1000]).update(
                 line_manager_id=manager_id, updated=now
             )
+    if team_of:
+        versions.profiles_changed()  # written in bulk (no signals)
     return sum(len(team) for team in team_of.values())
 
 
@@ -238,6 +240,8 @@ def store_photos_in_bulk(photos_by_pk: Mapping[int, photos.ProcessedPhoto]) -> i
                 Technician.objects.filter(pk__in=pks[start : start + 500]).update(
                     photo=full, photo_thumbnail=thumbnail
                 )
+        if targets:
+            versions.profiles_changed()  # written in bulk (no signals)
     except BaseException:
         for name in written:
             storage.delete(name)

@@ -128,7 +128,7 @@ def apply_staff_import(
         for start in range(0, len(back), 500):
             Technician.objects.filter(staff_number__in=back[start : start + 500]).update(
                 left_on=None
-            )
+            )  # "profiles" moved on with "people" above, in this transaction
         result = StaffImportResult(
             created=len(preview.to_create),
             updated=len(preview.to_update),

@@ -138,3 +138,56 @@ def test_the_figures_live_in_a_real_redis_and_follow_the_versions(
         assert risk_of(nmr) == "single_point"
     finally:
         caches["shared"].clear()
+
+
+# --- HR's staff-list figures, under the "profiles" version ------------------------------------
+
+
+def hr_figures():
+    from technicians.selectors import hr_dashboard
+
+    figures = hr_dashboard()
+    return figures["active"], figures["complete"], figures["completeness"]["no_photo"]
+
+
+@pytest.fixture
+def two_incomplete(unit):
+    return [factories.TechnicianFactory(department=unit, bio="", photo="") for _ in range(2)]
+
+
+def test_hr_figures_are_read_back_without_counting_again(two_incomplete):
+    first = hr_figures()
+    with CaptureQueriesContext(connection) as queries:
+        assert hr_figures() == first
+    assert not any("COUNT(" in query["sql"] for query in queries)
+
+
+def test_a_profile_edit_through_the_service_is_counted_at_once(two_incomplete, personas):
+    from technicians.services import update_profile
+
+    active, complete, no_photo = hr_figures()
+    person = two_incomplete[0]
+    people_before = versions.current(["people"])
+    factories.attach_photo(person)  # a save of two fields: "profiles" moves on, "people" not
+    assert hr_figures() == (active, complete, no_photo - 1)
+    assert versions.current(["people"]) == people_before
+    update_profile(person, {"bio": "Mass spectrometry.", "expertise": "LC-MS"}, by=personas.hr)
+    assert hr_figures()[:2] == (active, complete + 1)
+
+
+def test_photos_stored_in_bulk_are_counted_at_once(two_incomplete):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from technicians import photos
+    from technicians.services import store_photos_in_bulk
+
+    _, _, no_photo = hr_figures()
+    portrait = photos.process_photo(SimpleUploadedFile("me.jpeg", factories.image_bytes("JPEG")))
+    assert store_photos_in_bulk({person.pk: portrait for person in two_incomplete}) == 2
+    assert hr_figures()[2] == no_photo - 2
+
+
+def test_leavers_from_the_staff_list_leave_hr_figures_at_once(two_incomplete, personas):
+    active, _, _ = hr_figures()
+    apply_staff_import(staff_list_without(two_incomplete[1]), by=personas.hr, confirmed_leavers=1)
+    assert hr_figures()[0] == active - 1
