@@ -191,6 +191,7 @@ def seed(env: dict, size: int, keep: bool) -> float | None:
     if keep and technician_count(env) == size:
         log(f"{size}: keeping the seeded database")
         manage(env, "migrate", "--noinput", "-v0")
+        vacuum_analyze(env["DATABASE_URL"])
         return None
     recreate_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
@@ -198,7 +199,21 @@ def seed(env: dict, size: int, keep: bool) -> float | None:
     log(f"{size}: seed_demo --technicians {size}")
     started = time.perf_counter()
     manage(env, "seed_demo", "--technicians", str(size))
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    vacuum_analyze(env["DATABASE_URL"])
+    return seconds
+
+
+def vacuum_analyze(url: str) -> None:
+    """What autovacuum does to a production database within minutes of a bulk load: clear
+    the seed's dead rows and give the planner statistics. Measured straight after seeding,
+    the planner guessed 79 visible technicians out of 12,500 and sorted them all."""
+    script = (
+        "import psycopg2, sys\n"
+        "conn = psycopg2.connect(sys.argv[1]); conn.autocommit = True\n"
+        "conn.cursor().execute('VACUUM ANALYZE')\n"
+    )
+    subprocess.run([PYTHON, "-c", script, url], check=True)
 
 
 def run_json(env: dict, script: str, *args: str) -> dict:
@@ -549,6 +564,8 @@ def write_results(results: dict, options) -> str:
         "while bench/writer.py edits one profile a second through the profile service",
         "- *queries* and *built in*: the page's SQL queries and its fastest of three builds "
         "in-process through the test client (bench/queries.py)",
+        "- the database is measured after `VACUUM ANALYZE`, as autovacuum leaves it within "
+        "minutes of a bulk load (straight after seeding, the planner has no statistics)",
         "",
         f"Targets: the mixed load at least {MIXED_SHARE_TARGET:.0f} % of hello; each main page "
         f"on its own at least {SHARE_TARGET:.0f} % of hello with p95 ≤ {P95_TARGET_MS:.0f} ms; "
