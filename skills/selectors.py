@@ -8,6 +8,7 @@ The risk of a cell always comes from `skills.risk`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -194,10 +195,30 @@ def skill_categories() -> list[str]:
 
 
 def _departments() -> list[Department]:
-    return list(
-        Department.objects.annotate(
-            active_count=Count("technicians", filter=Q(technicians__is_active=True))
-        ).order_by("faculty", "name")
+    """Every department with its number of current technicians: counted once for every
+    viewer and kept under the "people" version (portal.versions)."""
+    return versions.cached(
+        "skills.departments",
+        depends_on=(people_versions.PEOPLE,),
+        compute=lambda: list(
+            Department.objects.annotate(
+                active_count=Count("technicians", filter=Q(technicians__is_active=True))
+            ).order_by("faculty", "name")
+        ),
+    )
+
+
+def _unit_cells(
+    rows, unit_field: str, level_field: str, today: datetime.date, *, faculty: str, category: str
+) -> dict[tuple[int, str], Cell]:
+    """`_aggregate` by faculty (faculty "") or by the departments of `faculty`: the same for
+    every viewer, so counted once and kept under the skills and people versions (and the day,
+    which decides what is stale)."""
+    scope = hashlib.sha256(f"{faculty}\n{category}".encode()).hexdigest()[:20]
+    return versions.cached(
+        f"skills.cells:{unit_field}:{level_field}:{scope}:{today.isoformat()}",
+        depends_on=(SKILLS, people_versions.PEOPLE),
+        compute=lambda: dict(_aggregate(rows, unit_field, level_field, today)),
     )
 
 
@@ -314,11 +335,13 @@ def skills_matrix(
             Unit(str(d.pk), d.name, d.active_count, "?" + urlencode({"department": d.pk}))
             for d in in_faculty
         ]
-        cells = _aggregate(
+        cells = _unit_cells(
             active_rows.filter(technician__department__faculty=faculty),
             "technician__department_id",
             level_field,
             today,
+            faculty=faculty,
+            category=category,
         )
         totals = None
         faculty_of_unit = {u.key: faculty for u in units}
@@ -337,7 +360,14 @@ def skills_matrix(
             Unit(name, name, size, "?" + urlencode({"faculty": name}))
             for name, size in sizes.items()
         ]
-        cells = _aggregate(active_rows, "technician__department__faculty", level_field, today)
+        cells = _unit_cells(
+            active_rows,
+            "technician__department__faculty",
+            level_field,
+            today,
+            faculty="",
+            category=category,
+        )
         totals = None
         faculty_of_unit = {u.key: u.key for u in units}
         needed = {skill_id: n for (_f, skill_id), n in needs.by_faculty.items()}

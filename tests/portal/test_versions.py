@@ -191,3 +191,41 @@ def test_leavers_from_the_staff_list_leave_hr_figures_at_once(two_incomplete, pe
     active, _, _ = hr_figures()
     apply_staff_import(staff_list_without(two_incomplete[1]), by=personas.hr, confirmed_leavers=1)
     assert hr_figures()[0] == active - 1
+
+
+# --- the skills matrix: counts by unit, the same for every viewer -----------------------------
+
+
+def nmr_cell(nmr, personas, unit, *, faculty=""):
+    matrix = selectors.skills_matrix(personas.manager, faculty=faculty)
+    keys = [u.key for u in matrix.units]
+    key = str(unit.pk) if faculty else unit.faculty
+    for _category, rows in matrix.categories:
+        for row in rows:
+            if row.skill.pk == nmr.pk:
+                return row.cells[keys.index(key)].total
+    return 0
+
+
+def test_the_matrix_counts_are_read_back_without_grouping_again(two_holders, nmr, personas, unit):
+    assert nmr_cell(nmr, personas, unit) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert nmr_cell(nmr, personas, unit) == 2
+    assert not any("GROUP BY" in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize("faculty", [False, True], ids=["by faculty", "by department"])
+def test_the_matrix_follows_ratings_leavers_and_moves_at_once(
+    two_holders, nmr, personas, unit, faculty
+):
+    scope = {"faculty": unit.faculty} if faculty else {}
+    assert nmr_cell(nmr, personas, unit, **scope) == 2
+    services.set_skills(two_holders[1], [], by=personas.hr)
+    assert nmr_cell(nmr, personas, unit, **scope) == 1
+    services.set_skills(two_holders[1], [(nmr, 2)], by=personas.hr)
+    assert nmr_cell(nmr, personas, unit, **scope) == 2
+    apply_staff_import(staff_list_without(two_holders[1]), by=personas.hr, confirmed_leavers=1)
+    assert nmr_cell(nmr, personas, unit, **scope) == 1
+    two_holders[0].department = factories.DepartmentFactory(faculty=unit.faculty)
+    two_holders[0].save()
+    assert nmr_cell(nmr, personas, unit, **scope) == (0 if faculty else 1)
