@@ -11,9 +11,11 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from portal import registry
+from portal import registry, versions
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
+from skills.versions import SKILLS
 from technicians.models import Department, Technician
+from technicians.versions import PEOPLE
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -365,6 +367,8 @@ def build(size: int) -> Department:
         ],
         batch_size=2000,
     )
+    # Written in bulk, so no signals: move the versions on as the portal's bulk paths do.
+    versions.bump(PEOPLE, SKILLS)
     return departments[0]
 
 
