@@ -20,8 +20,14 @@ from django.shortcuts import get_object_or_404
 from portal import registry, versions
 from portal.imports.pending import count_summary
 from portal.models import ImportRun, unusable_address_q
+from portal.permissions import is_hr
 from technicians.models import Department, Technician
-from technicians.permissions import technician_of, visible_technicians_filter
+from technicians.permissions import (
+    is_staff_member,
+    public_technicians_filter,
+    technician_of,
+    visible_technicians_filter,
+)
 from technicians.search import SEARCH_CONFIG
 from technicians.versions import PROFILES
 
@@ -63,10 +69,39 @@ def visible_technicians(user) -> QuerySet[Technician]:
     )
 
 
+def listed_count(user) -> int:
+    """How many technicians the unfiltered list shows `user`: the directory for members of
+    staff, Meet our technicians for anyone else. Counting them grows with the staff list, so
+    the part that is the same for a whole audience (the public, staff, HR) is counted once and
+    kept under the "profiles" version (any change to a technician's row, its visibility and
+    whether they left included); a member of staff's own private profile is added, as
+    `visible_technicians_filter` shows it to them."""
+    if not is_staff_member(user):
+        audience, shared = "public", public_technicians_filter()
+    elif is_hr(user):
+        audience, shared = "everyone", Q()
+    else:
+        audience = "staff"
+        shared = Q(
+            is_active=True,
+            visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
+        )
+    count = versions.cached(
+        f"technicians.listed-count:{audience}",
+        depends_on=[PROFILES],
+        compute=lambda: Technician.objects.filter(shared).count(),
+    )
+    if audience == "staff":
+        me = technician_of(user)
+        if me is not None and me.is_active and me.visibility == Technician.Visibility.PRIVATE:
+            count += 1
+    return count
+
+
 def public_technicians() -> QuerySet[Technician]:
     """The profiles on Meet our technicians: public and current, whoever is looking."""
     return _with_post_nominals(
-        Technician.objects.filter(is_active=True, visibility=Technician.Visibility.PUBLIC)
+        Technician.objects.filter(public_technicians_filter())
         .select_related("department")
         .order_by(*NAME_ORDER)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,9 +30,19 @@ PHOTO_SIZES = {"full": "photo", "thumb": "photo_thumbnail"}
 PHOTO_MAX_AGE = 3600
 
 
-def _page(request, queryset):
+def _page(request, queryset, *, count: int | None = None):
+    """The page of 24 asked for; `count`, when the caller knows how many there are, saves
+    counting them again."""
     number = params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
-    return Paginator(queryset, PER_PAGE).get_page(number)
+    paginator = Paginator(queryset, PER_PAGE)
+    if count is not None:
+        paginator.count = count  # Django's cached property, given instead of computed
+    return paginator.get_page(number)
+
+
+def _unfiltered(request) -> bool:
+    """Nothing asked but (perhaps) a page: the whole list, whose size is known."""
+    return set(request.GET) <= {"page"}
 
 
 def _wants_partial(request) -> bool:
@@ -54,10 +65,11 @@ def directory(request):
     queryset = selectors.visible_technicians(request.user)
     filterset = TechnicianFilter(request.GET or None, queryset=queryset, request=request)
     results = filterset.qs if filterset.is_bound else queryset
+    count = selectors.listed_count(request.user) if _unfiltered(request) else None
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "page_obj": _page(request, results),
+        "page_obj": _page(request, results, count=count),
     }
     return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
 
@@ -200,10 +212,12 @@ def public_directory(request):
     queryset = selectors.public_technicians()
     filterset = PublicTechnicianFilter(request.GET or None, queryset=queryset, request=request)
     results = filterset.qs if filterset.is_bound else queryset
+    # Anyone's count of the public list (public_technicians is the public audience's list).
+    count = selectors.listed_count(AnonymousUser()) if _unfiltered(request) else None
     context = {
         "filter": filterset,
         "form": filterset.form,
-        "page_obj": _page(request, results),
+        "page_obj": _page(request, results, count=count),
         "departments": selectors.departments_with_helpdesks,  # called by the full page only
     }
     return _render_list(

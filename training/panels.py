@@ -38,12 +38,7 @@ def _manager_context(request) -> dict[str, Any]:
 
 
 def _coordinator_context(request) -> dict[str, Any]:
-    overview = selectors.coordinator_overview(timezone.now())
-    return {
-        "to_mark": overview["to_mark"][:5],
-        "this_week": overview["this_week"][:8],
-        "waiting_lists": overview["waiting_lists"][:5],
-    }
+    return selectors.coordinator_overview(timezone.now(), first=(5, 8, 5))
 
 
 PANELS = [

@@ -529,11 +529,15 @@ def hr_totals(today: datetime.date | None = None, year: int | None = None) -> Hr
 # --- training coordinators -----------------------------------------------------------------
 
 
-def coordinator_overview(now: datetime.datetime | None = None) -> dict[str, Any]:
+def coordinator_overview(
+    now: datetime.datetime | None = None, *, first: tuple[int, int, int] = (50, 100, 100)
+) -> dict[str, Any]:
     """Attention first: registers still to mark, this week's sessions with their fill and
-    waiting lists, then the rest of the upcoming programme."""
+    waiting lists, then the rest of the upcoming programme; at most `first` of each, in that
+    order (the dashboard shows a few)."""
     now = now or timezone.now()
     week_end = now + datetime.timedelta(days=7)
+    most_to_mark, most_this_week, most_waiting = first
     to_mark = list(
         _seat_counts(
             Session.objects.filter(
@@ -548,18 +552,18 @@ def coordinator_overview(now: datetime.datetime | None = None) -> dict[str, Any]
         )
         .select_related("course")
         .annotate(unmarked=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
-        .order_by("starts_at", "pk")[:50]
+        .order_by("starts_at", "pk")[:most_to_mark]
     )
     this_week = list(
         _seat_counts(upcoming_sessions(now).filter(starts_at__lte=week_end))
         .select_related("course")
-        .order_by("starts_at", "pk")[:100]
+        .order_by("starts_at", "pk")[:most_this_week]
     )
     waiting_lists = list(
         _seat_counts(upcoming_sessions(now).filter(starts_at__gt=week_end))
         .select_related("course")
         .filter(Exists(Booking.objects.filter(session=OuterRef("pk"), status="waitlisted")))
-        .order_by("starts_at", "pk")[:100]
+        .order_by("starts_at", "pk")[:most_waiting]
     )
     return {"to_mark": to_mark, "this_week": this_week, "waiting_lists": waiting_lists}
 
