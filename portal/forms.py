@@ -11,8 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from portal.markup import escaped
 
 Result = TypeVar("Result")
 
@@ -66,27 +67,30 @@ class PortalFormRenderer(DjangoTemplates):
 def _attrs_html(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: True as a bare name, False left out."""
     return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 def _select_html(widget: dict) -> str | None:
-    parts = [format_html('<select name="{}"', widget["name"]), _attrs_html(widget["attrs"]), ">"]
+    parts = [f'<select name="{escaped(widget["name"])}"', _attrs_html(widget["attrs"]), ">"]
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
         for option in options:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
-            parts.append(format_html('\n  <option value="{}"', str(option["value"])))
-            parts.append(_attrs_html(option["attrs"]))
-            parts.append(format_html(">{}</option>\n", option["label"]))  # the template ends in one
+            attrs = _attrs_html(option["attrs"]) if option["attrs"] else ""
+            # The option template ends in a newline, which Django's markup keeps.
+            parts.append(
+                f'\n  <option value="{escaped(str(option["value"]))}"{attrs}>'
+                f"{escaped(option['label'])}</option>\n"
+            )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
-    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
 
 
 class PersonPicker(forms.TextInput):

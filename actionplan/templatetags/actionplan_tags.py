@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from actionplan import rag
+from portal.markup import escaped
 from portal.periods import due_phrase
 from technicians.templatetags.people import person_link
 
@@ -54,47 +55,35 @@ def action_owner(context, owner, nobody: str = "Nobody yet") -> str:
 @register.simple_tag(takes_context=True)
 def action_row(context, action) -> str:
     """One row of a plan's action table (actionplan/_actions_results.html), for an action
-    from `selectors.plan_actions` (owner and latest update fetched with it)."""
+    from `selectors.plan_actions` (owner and latest update fetched with it). Every value goes
+    through `escaped`, as a template would write it."""
     when = due_text(action)
-    due = format_html(
-        '<time datetime="{}">{}</time>',
-        format_date(action.due_on, "Y-m-d"),
-        format_date(action.due_on, "j M Y"),
+    due = (
+        f'<time datetime="{escaped(format_date(action.due_on, "Y-m-d"))}">'
+        f"{escaped(format_date(action.due_on, 'j M Y'))}</time>"
     )
     if when:
         late = " is-late" if "overdue" in when else ""
-        due = format_html('{}<span class="due-text{}">{}</span>', due, late, when)
-    lead = format_html('<span class="helptext">Lead: {}</span>', action.lead) if action.lead else ""
+        due += f'<span class="due-text{late}">{escaped(when)}</span>'
+    lead = f'<span class="helptext">Lead: {escaped(action.lead)}</span>' if action.lead else ""
     if action.latest_update_note:
-        latest = format_html(
-            '<span class="muted">{}:</span> {}',
-            format_date(action.latest_update_created, "j M Y"),
-            truncatechars(action.latest_update_note, 120),
+        latest = (
+            f'<span class="muted">{escaped(format_date(action.latest_update_created, "j M Y"))}:'
+            f"</span> {escaped(truncatechars(action.latest_update_note, 120))}"
         )
     else:
-        latest = mark_safe('<span class="muted">None yet</span>')
-    return format_html(
-        '<tr id="action-{}">'
-        '<th scope="row">{}</th>'
-        '<td data-label="Action"><a href="{}">{}</a>{}</td>'
-        '<td data-label="Pillar">{}</td>'
-        '<td data-label="Owner">{}</td>'
-        '<td data-label="Due">{}</td>'
-        '<td data-label="Status">{}</td>'
-        '<td data-label="RAG">{}</td>'
-        '<td class="numeric" data-label="Progress">{} %</td>'
-        '<td data-label="Latest update">{}</td>'
-        "</tr>",
-        action.pk,
-        action.ref,
-        action.get_absolute_url(),
-        action.title,
-        lead,
-        action.get_pillar_display(),
-        action_owner(context, action.owner),
-        due,
-        action.get_status_display(),
-        rag_badge(action.rag),
-        action.progress,
-        latest,
+        latest = '<span class="muted">None yet</span>'
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        f'<tr id="action-{escaped(action.pk)}">'
+        f'<th scope="row">{escaped(action.ref)}</th>'
+        f'<td data-label="Action"><a href="{escaped(action.get_absolute_url())}">'
+        f"{escaped(action.title)}</a>{lead}</td>"
+        f'<td data-label="Pillar">{escaped(action.get_pillar_display())}</td>'
+        f'<td data-label="Owner">{escaped(action_owner(context, action.owner))}</td>'
+        f'<td data-label="Due">{due}</td>'
+        f'<td data-label="Status">{escaped(action.get_status_display())}</td>'
+        f'<td data-label="RAG">{escaped(rag_badge(action.rag))}</td>'
+        f'<td class="numeric" data-label="Progress">{escaped(action.progress)} %</td>'
+        f'<td data-label="Latest update">{latest}</td>'
+        "</tr>"
     )
