@@ -364,13 +364,19 @@ def my_applications(technician: Technician) -> dict[int, MentoringApplication]:
 
 def my_pairs(technician: Technician, today: datetime.date | None = None) -> list[MentoringPair]:
     """The person's active pairs, each with the date they last met (`last_met`) and of their
-    next meeting from `today` on (`next_met`), in one query."""
+    next meeting from `today` on (`next_met`). Most people are in no pair: a narrow query
+    says so, and only those who are pay for the wide one (two people, the round, its scheme)."""
     today = today or timezone.localdate()
-    meetings = MentoringMeeting.objects.filter(pair=OuterRef("pk"))
-    return list(
+    ids = list(
         MentoringPair.objects.filter(
             Q(mentor=technician) | Q(mentee=technician), status=MentoringPair.Status.ACTIVE
-        )
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    meetings = MentoringMeeting.objects.filter(pair=OuterRef("pk"))
+    return list(
+        MentoringPair.objects.filter(pk__in=ids)
         .select_related("round__scheme", "mentor", "mentee")
         .annotate(  # subqueries, not a GROUP BY over every joined column
             last_met=Subquery(meetings.order_by("-date").values("date")[:1]),
