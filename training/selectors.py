@@ -108,8 +108,10 @@ def catalogue(
     free_seats: bool = False,
     now: datetime.datetime | None = None,
 ):
-    """Courses, with their upcoming sessions (seat counts annotated) prefetched; courses with
-    a session soonest come first, then those with none."""
+    """Courses, each with its next session (`next_session`, seat counts annotated) and how
+    many sessions it has to come (`upcoming_count`), in the dates asked for; courses with a
+    session soonest come first, then those with none. Two queries, whatever the programme's
+    size: the next sessions are read for the courses shown, not every session to come."""
     now = now or timezone.now()
     sessions = upcoming_sessions(now)
     if starts_from:
@@ -130,20 +132,21 @@ def catalogue(
         matching = _seat_counts(matching).filter(capacity__gt=F("taken"))
     if free_seats or starts_from or starts_until:
         courses = courses.filter(Exists(matching.values("pk")))
-    next_start = (
-        sessions.filter(course=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+    of_course = sessions.filter(course=OuterRef("pk"))
+    next_one = of_course.order_by("starts_at", "pk")
+    counted = of_course.order_by().values("course").annotate(n=Count("pk")).values("n")
+    found = list(
+        courses.annotate(
+            next_start=Subquery(next_one.values("starts_at")[:1]),
+            next_session_id=Subquery(next_one.values("pk")[:1]),
+            upcoming_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        ).order_by(F("next_start").asc(nulls_last=True), "title", "pk")
     )
-    return (
-        courses.annotate(next_start=Subquery(next_start))
-        .order_by(F("next_start").asc(nulls_last=True), "title", "pk")
-        .prefetch_related(
-            Prefetch(
-                "sessions",
-                queryset=_seat_counts(sessions).order_by("starts_at", "pk"),
-                to_attr="upcoming",
-            )
-        )
-    )
+    ids = [course.next_session_id for course in found if course.next_session_id]
+    next_sessions = _seat_counts(Session.objects.filter(pk__in=ids)).in_bulk() if ids else {}
+    for course in found:
+        course.next_session = next_sessions.get(course.next_session_id)
+    return found
 
 
 def providers() -> list[str]:

@@ -52,7 +52,7 @@ def _next(request, default: str) -> str:
 @permission_required(permissions.can_view_training)
 def catalogue(request):
     form = CatalogueFilter(request.GET or None, providers=selectors.providers())
-    courses = list(selectors.catalogue(**form.filters()))
+    courses = selectors.catalogue(**form.filters())
     return render(
         request,
         "training/catalogue.html",

@@ -39,6 +39,42 @@ def test_the_catalogue_filters(personas, login):
     assert "COSHH" not in page
 
 
+def test_each_course_card_shows_its_next_session_and_how_many_are_to_come(personas, login):
+    from tests.training.conftest import at
+
+    today = timezone.localdate()
+    lasers = make_course(title="Lasers")
+    first = make_session(lasers, starts_at=at(today + datetime.timedelta(days=5)), capacity=1)
+    make_session(lasers, starts_at=at(today + datetime.timedelta(days=20)))
+    make_session(lasers, starts_at=at(today + datetime.timedelta(days=40)))
+    make_session(lasers, starts_at=at(today - datetime.timedelta(days=2)))  # past: not counted
+    Booking.objects.create(session=first, technician=personas.manager_profile, status="confirmed")
+    Booking.objects.create(
+        session=first, technician=personas.technician_profile, status="waitlisted"
+    )
+    make_session(make_course(title="COSHH"), capacity=4)
+    make_course(title="Python for data")
+    client = login(personas.technician)
+
+    def card(page: str, title: str) -> str:
+        start = page.index(f">{title}</a>")
+        return page[start : page.index("</li>", start)]
+
+    page = client.get("/training/").content.decode()
+    lasers_card = card(page, "Lasers")
+    assert "full, 1 waiting" in lasers_card
+    assert (today + datetime.timedelta(days=5)).strftime("%-d %b %Y") in lasers_card
+    assert "3 upcoming sessions" in lasers_card
+    assert "4 of 4 seats left" in card(page, "COSHH")
+    assert "1 upcoming session<" in card(page, "COSHH")
+    assert "No upcoming session" in card(page, "Python for data")
+    # Sessions from a date on: the next one and the count are those of the dates asked for.
+    since = (today + datetime.timedelta(days=10)).isoformat()
+    lasers_card = card(client.get(f"/training/?starts_from={since}").content.decode(), "Lasers")
+    assert "2 upcoming sessions" in lasers_card
+    assert "10 of 10 seats left" in lasers_card
+
+
 def test_booking_from_the_page_and_seeing_it_in_my_training(personas, session, login):
     client = login(personas.technician)
     page = client.get(f"/training/sessions/{session.pk}/book/").content.decode()
