@@ -9,6 +9,7 @@ from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 from actionplan import rag
 from portal.markup import escaped
@@ -67,9 +68,11 @@ def action_row(context, action) -> str:
         due += f'<span class="due-text{late}">{escaped(when)}</span>'
     lead = f'<span class="helptext">Lead: {escaped(action.lead)}</span>' if action.lead else ""
     if action.latest_update_note:
+        # As a template's date filter does: in the portal's time zone, not UTC.
+        posted = format_date(template_localtime(action.latest_update_created), "j M Y")
         latest = (
-            f'<span class="muted">{escaped(format_date(action.latest_update_created, "j M Y"))}:'
-            f"</span> {escaped(truncatechars(action.latest_update_note, 120))}"
+            f'<span class="muted">{escaped(posted)}:</span> '
+            f"{escaped(truncatechars(action.latest_update_note, 120))}"
         )
     else:
         latest = '<span class="muted">None yet</span>'

@@ -59,7 +59,12 @@ def actions(plan, personas, today):
         },
     ]
     made = [factories.ActionFactory(plan=plan, **row) for row in rows]
-    factories.ActionUpdateFactory(action=made[0], note="Short <b>note</b> & more")
+    # Posted at 23:30 UTC on a summer day: 00:30 the next day in London, the day shown.
+    factories.ActionUpdateFactory(
+        action=made[0],
+        note="Short <b>note</b> & more",
+        created=datetime.datetime(2025, 7, 14, 23, 30, tzinfo=datetime.UTC),
+    )
     factories.ActionUpdateFactory(action=made[1], note="A long note. " * 20)
     return made
 
@@ -77,6 +82,8 @@ def test_each_row_is_the_markup_the_row_template_wrote(viewer, plan, personas, a
         written = new.render(Context(context))
         assert parse_html(written) == parse_html(old.render(Context(context)))
         assert f'id="action-{action.pk}"' in written
+        if action.pk == actions[0].pk:
+            assert "15 Jul 2025:" in written
 
 
 def test_a_private_owner_is_not_named_to_a_colleague(plan, personas, actions):
