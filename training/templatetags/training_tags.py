@@ -1,0 +1,53 @@
+"""The training catalogue's course cards, written here rather than by the template's loop:
+30 cards took about 9 ms of template work, a third of the page."""
+
+from __future__ import annotations
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import date as format_date
+from django.template.defaultfilters import floatformat, pluralize
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+from portal.markup import escaped
+
+register = template.Library()
+
+NEEDS_APPROVAL = ' · <span class="badge badge-warning">Needs manager approval</span>'
+NO_SESSION = (
+    '<p class="card-line muted">No upcoming session: open the course to be told when it runs.</p>'
+)
+
+
+@register.simple_tag
+def course_card(course) -> str:
+    """`{% course_card course %}`: a course from `selectors.catalogue` (its next session and
+    how many are to come annotated), as the catalogue lists it."""
+    days = course.days
+    line = (
+        f'<p class="card-line"><span class="badge">{escaped(course.get_category_display())}'
+        f"</span> {escaped(course.provider)} · {escaped(floatformat(days, '-2'))} "
+        f"day{pluralize(days)}{NEEDS_APPROVAL if course.requires_manager_approval else ''}</p>"
+    )
+    session = course.next_session
+    if session is None:
+        upcoming = NO_SESSION
+    else:
+        starts = template_localtime(session.starts_at)  # as the template's date filter does
+        if session.seats_left:
+            seats = f"{escaped(session.seats_left)} of {escaped(session.capacity)} seats left"
+        else:
+            waiting = f", {escaped(intcomma(session.waiting))} waiting" if session.waiting else ""
+            seats = f"full{waiting}"
+        count = course.upcoming_count
+        upcoming = (
+            f'<p class="card-line">Next: <time datetime="{escaped(format_date(starts, "c"))}">'
+            f"{escaped(format_date(starts, 'D j M Y, H:i'))}</time> — {seats}</p>"
+            f'<p class="card-line muted">{escaped(count)} upcoming session{pluralize(count)}</p>'
+        )
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        '<li class="panel course-card">'
+        f'<h2 class="course-title"><a href="{escaped(course.get_absolute_url())}">'
+        f"{escaped(course.title)}</a></h2>{line}{upcoming}</li>"
+    )
