@@ -40,15 +40,28 @@ def call_service(
         return None
 
 
-# --- the people picker: one search box with suggestions for every person field -------------
+# --- the form renderer: Django's markup, without the template engine where it is hot ---------
 
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# Django's templates of single <input> widgets: each only includes input.html.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time",
+        "search", "tel", "color", "checkbox", "input",
+    )
+)  # fmt: skip
+ERROR_LIST_TEMPLATES = frozenset(
+    {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+)
 
 
 class PortalFormRenderer(DjangoTemplates):
-    """Django's form renderer (settings.FORM_RENDERER), with every list box written in Python.
+    """Django's form renderer (settings.FORM_RENDERER), with every list box and single input
+    written in Python, and a field with no errors not asking the template engine to write
+    nothing.
 
     Django draws a <select> through a template and one include per option: a form with many
     long lists (the directory's filters, the skills rows of "my profile", an action plan's
@@ -57,6 +70,10 @@ class PortalFormRenderer(DjangoTemplates):
     template of their own, is rendered by Django as usual."""
 
     def render(self, template_name, context, request=None):
+        if template_name in ERROR_LIST_TEMPLATES and not context.get("errors"):
+            return ""  # what the template writes for no errors: every field asks, every time
+        if template_name in INPUT_TEMPLATES:
+            return _input_html(context["widget"])
         if template_name == SELECT_TEMPLATE:
             written = _select_html(context["widget"])
             if written is not None:
@@ -70,6 +87,16 @@ def _attrs_html(attrs: dict) -> str:
         f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(str(value))}"'
         for name, value in attrs.items()
         if value is not False
+    )
+
+
+def _input_html(widget: dict) -> str:
+    """django/forms/widgets/input.html: a value of None is left out, "" is written."""
+    value = widget["value"]
+    written_value = "" if value is None else f' value="{escaped(str(value))}"'
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"'
+        f"{written_value}{_attrs_html(widget['attrs'])}>"
     )
 
 
@@ -91,6 +118,9 @@ def _select_html(widget: dict) -> str | None:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
+
+
+# --- the people picker: one search box with suggestions for every person field -------------
 
 
 class PersonPicker(forms.TextInput):

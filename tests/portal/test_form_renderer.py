@@ -70,3 +70,45 @@ def test_options_with_a_template_of_their_own_are_left_to_django():
 def test_other_widgets_still_render_through_templates():
     django_html, portal_html = both(forms.TextInput(attrs={"required": True}), "x & y")
     assert portal_html == django_html
+
+
+def test_error_lists_are_djangos_with_or_without_errors():
+    class Pick(forms.Form):
+        pick = forms.ChoiceField(choices=CHOICES[1:])
+        note = forms.CharField(max_length=3)
+
+    def written(data, renderer):
+        form = Pick(data, renderer=renderer)
+        form.is_valid()
+        return [str(form["pick"].errors), str(form["note"].errors), str(form.non_field_errors())]
+
+    for data in ({"pick": "a", "note": "ok"}, {"pick": "nope", "note": "<too long>"}):
+        assert written(data, PortalFormRenderer()) == written(data, DjangoTemplates())
+    assert written({"pick": "a", "note": "ok"}, PortalFormRenderer()) == ["", "", ""]
+    assert 'class="errorlist"' in written({"pick": "nope"}, PortalFormRenderer())[0]
+
+
+INPUTS = {
+    "text": forms.TextInput,
+    "number": forms.NumberInput,
+    "email": forms.EmailInput,
+    "url": forms.URLInput,
+    "password": lambda attrs: forms.PasswordInput(attrs=attrs, render_value=True),
+    "hidden": forms.HiddenInput,
+    "date": forms.DateInput,
+    "datetime": forms.DateTimeInput,
+    "time": forms.TimeInput,
+    "search": forms.SearchInput,
+    "tel": forms.TelInput,
+    "color": forms.ColorInput,
+    "checkbox": forms.CheckboxInput,
+}
+
+
+@pytest.mark.parametrize("kind", INPUTS)
+@pytest.mark.parametrize("value", [None, "", "a <b> & 'c'", 0, 12.5, True, False])
+def test_every_single_input_is_djangos_markup_exactly(kind, value):
+    attrs = {"id": "id_x", "required": True, "disabled": False, "placeholder": '<"hi">'}
+    django_html, portal_html = both(INPUTS[kind](attrs=attrs), value)
+    assert portal_html == django_html
+    assert portal_html.startswith("<input")
