@@ -59,6 +59,12 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def small_threshold(settings):
+    """Every import file goes to the worker task (the tests' files stay small and fast)."""
+    settings.PORTAL_IMPORT_BACKGROUND_BYTES = 1
+
+
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache():
     """Figures computed once for every viewer (portal.versions) start afresh in each test: a

@@ -26,11 +26,6 @@ def snapshot():
     return list(Technician.objects.order_by("pk").values())
 
 
-@pytest.fixture
-def hr(login, personas):
-    return login(personas.hr)
-
-
 def test_hr_downloads_every_technician_with_the_import_columns(hr, personas, department):
     leaver = factories.TechnicianFactory(
         staff_number="S0100",

@@ -109,11 +109,6 @@ def typed(response) -> dict:
 
 
 @pytest.fixture
-def hr(login, personas):
-    return login(personas.hr)
-
-
-@pytest.fixture
 def chemistry(department):
     return department
 

@@ -22,7 +22,6 @@ from portal.models import ImportRun, PendingImport
 from technicians.models import Technician
 from technicians.staff_list import KIND
 from technicians.views_staff_list import NO_LONGER_HR, StaffListImportPage
-from tests import factories
 from tests.technicians.test_staff_import import csv_text, row, snapshot
 from tests.technicians.test_staff_list_safety import (
     ITRENT_HEADER,
@@ -35,27 +34,6 @@ from tests.technicians.test_staff_list_safety import (
 pytestmark = pytest.mark.django_db
 
 URL = "/technicians/import/"
-
-
-@pytest.fixture
-def small_threshold(settings):
-    """Every file goes to the worker task (the tests' files stay small and fast)."""
-    settings.PORTAL_IMPORT_BACKGROUND_BYTES = 1
-
-
-@pytest.fixture
-def hr(login, personas):
-    return login(personas.hr)
-
-
-@pytest.fixture
-def ten(personas, department):
-    """Ten active technicians in Chemistry: the personas' two and eight more."""
-    eight = [
-        factories.TechnicianFactory(staff_number=f"S{n:04d}", department=department)
-        for n in range(1, 9)
-    ]
-    return [personas.manager_profile, personas.technician_profile, *eight]
 
 
 def newcomers(count: int) -> list[dict]:
@@ -73,6 +51,17 @@ def newcomers(count: int) -> list[dict]:
 def upload(client, text: str, name: str = "staff.csv", **data):
     file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
     return client.post(URL, {"action": "upload", "file": file, **data})
+
+
+def start_staff_list_preview(personas, ten) -> PendingImport:
+    """HR's staff list of `ten` queued for its preview, as a large upload would be."""
+    return background.start_preview(
+        page=StaffListImportPage.dotted_path(),
+        kind=KIND,
+        by=personas.hr,
+        data=csv_text(*rows_of(*ten)).encode(),
+        file_name="staff.csv",
+    )
 
 
 def job_of(response) -> PendingImport:
@@ -266,13 +255,7 @@ def test_one_import_at_a_time_covers_the_staff_list(
     assert PendingImport.objects.filter(uploaded_by=personas.hr).get() == other
 
     other.delete()
-    job = background.start_preview(
-        page=StaffListImportPage.dotted_path(),
-        kind=KIND,
-        by=personas.hr,
-        data=csv_text(*rows_of(*ten)).encode(),
-        file_name="staff.csv",
-    )
+    job = start_staff_list_preview(personas, ten)
     with pytest.raises(background.ImportBusy):
         background.start_preview(
             page="training.views.TrainingRecordImportPage",
@@ -328,13 +311,7 @@ def test_the_staff_list_apply_reports_its_batches(personas, ten):
 
 
 def test_the_staff_list_page_shows_the_apply_in_percent(hr, personas, ten):
-    job = background.start_preview(
-        page=StaffListImportPage.dotted_path(),
-        kind=KIND,
-        by=personas.hr,
-        data=csv_text(*rows_of(*ten)).encode(),
-        file_name="staff.csv",
-    )
+    job = start_staff_list_preview(personas, ten)
     PendingImport.objects.filter(pk=job.pk).update(
         state="applying", summary={"valid": True, "apply_count": 2400}, rows_applied=600
     )

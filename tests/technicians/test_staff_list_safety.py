@@ -30,21 +30,6 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hr(login, personas):
-    return login(personas.hr)
-
-
-@pytest.fixture
-def ten(personas, department):
-    """Ten active technicians in Chemistry: the personas' two and eight more."""
-    eight = [
-        factories.TechnicianFactory(staff_number=f"S{n:04d}", department=department)
-        for n in range(1, 9)
-    ]
-    return [personas.manager_profile, personas.technician_profile, *eight]
-
-
 def rows_of(*technicians) -> list[dict]:
     return [
         row(

@@ -77,3 +77,10 @@ def alex(personas):
 @pytest.fixture
 def morgan(personas):
     return personas.manager_profile
+
+
+@pytest.fixture
+def alex_number(alex):
+    alex.staff_number = "T123"
+    alex.save()
+    return "T123"

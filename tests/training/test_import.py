@@ -28,13 +28,6 @@ def csv(*lines: str) -> str:
     return HEADER + "".join(line + "\n" for line in lines)
 
 
-@pytest.fixture
-def alex_number(alex):
-    alex.staff_number = "T123"
-    alex.save()
-    return "T123"
-
-
 def test_preview_lists_new_records_and_every_bad_line(personas, alex_number):
     future = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     text = csv(

@@ -29,13 +29,6 @@ def seconds(n: float) -> datetime.datetime:
 
 
 @pytest.fixture
-def alex_number(alex):
-    alex.staff_number = "T123"
-    alex.save()
-    return "T123"
-
-
-@pytest.fixture
 def stall(settings):
     settings.PORTAL_IMPORT_STALLED_AFTER = 300
     settings.PORTAL_IMPORT_ATTEMPTS = 3

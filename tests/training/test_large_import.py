@@ -33,19 +33,6 @@ def records(count: int, *, title: str = "Course", number: str = "T123") -> str:
     return "".join(f"{number},2025-10-01,1,,formal,{title} {n},Provider,\n" for n in range(count))
 
 
-@pytest.fixture
-def alex_number(alex):
-    alex.staff_number = "T123"
-    alex.save()
-    return "T123"
-
-
-@pytest.fixture
-def small_threshold(settings):
-    """Every file goes to the worker task (the tests' files stay small and fast)."""
-    settings.PORTAL_IMPORT_BACKGROUND_BYTES = 1
-
-
 def upload(client, text: str, name: str = "records.csv"):
     file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
     return client.post(URL, {"action": "upload", "file": file})
