@@ -166,8 +166,9 @@ CACHES["shared"] = (
 )
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the user's technician with the user.
+    "technicians.auth_backends.ModelBackend",
+    "technicians.auth_backends.AccountBackend",
     "portal.auth_backends.AdministratorGroupBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

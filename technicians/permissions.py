@@ -36,10 +36,16 @@ def technician_of(user: Any) -> Technician | None:
         return None
     if not hasattr(user, "_portal_technician"):
         # With its department: the dashboard and the profile pages show it.
-        user._portal_technician = (
-            Technician.objects.select_related("department").filter(user=user).first()
+        remember_technician(
+            user, Technician.objects.select_related("department").filter(user=user).first()
         )
     return user._portal_technician
+
+
+def remember_technician(user: Any, technician: Technician | None) -> None:
+    """Keep `technician` as the user's for this request (the sign-in backends load it with the
+    user: technicians.auth_backends)."""
+    user._portal_technician = technician
 
 
 def is_line_manager(user: Any) -> bool:

@@ -48,7 +48,7 @@ def test_a_role_taken_away_is_refused_on_the_very_next_request(row, persona, wor
     user.save()
     warmed = client.get(path, row.data(world)).status_code
     fresh = Client()
-    fresh.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    fresh.force_login(user, backend="technicians.auth_backends.ModelBackend")
     assert warmed == fresh.get(path, row.data(world)).status_code
     if row.expect["technician"] == 403 and "own" not in row.note:
         assert warmed != 200, f"{path} still served to {persona} without the role"

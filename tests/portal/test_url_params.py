@@ -58,7 +58,7 @@ def test_no_url_answers_500_to_a_hostile_year_date_or_number(world):
         user = getattr(world, persona)
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="technicians.auth_backends.ModelBackend")
         path = row.path(world)
         separator = "&" if "?" in path else "?"
         for query in QUERIES:

@@ -102,5 +102,5 @@ def _call_page(user, call):
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="technicians.auth_backends.ModelBackend")
     return client.get(call.get_absolute_url())

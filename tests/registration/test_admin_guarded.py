@@ -39,7 +39,7 @@ def test_a_leaver_is_not_marked_in_the_admin(admin_request):
 
 def test_the_budget_admin_page_shows_and_saves_nothing(personas, client):
     FundingBudget.objects.create(financial_year=2026, amount=1000)
-    client.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(personas.admin, backend="technicians.auth_backends.ModelBackend")
     budget = FundingBudget.objects.get()
     page = client.get(f"/admin/registration/fundingbudget/{budget.pk}/change/")
     assert page.status_code == 200

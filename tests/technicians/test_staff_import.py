@@ -860,8 +860,8 @@ def test_two_hr_users_previewing_at_once_cannot_apply_what_they_did_not_see(pers
     from django.test import Client
 
     first, second = Client(), Client()
-    first.force_login(personas.hr, backend="django.contrib.auth.backends.ModelBackend")
-    second.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    first.force_login(personas.hr, backend="technicians.auth_backends.ModelBackend")
+    second.force_login(personas.admin, backend="technicians.auth_backends.ModelBackend")
     mine = token_of(upload(first, csv_text(*as_rows(staff["manager"], staff["report"]))))
     theirs = csv_text(*as_rows(staff["manager"], staff["report"]), row())
     their_preview = upload(second, theirs)

@@ -496,10 +496,10 @@ def test_hr_downloads_a_sample_csv(hr):
 
 def test_the_mapping_step_of_another_users_file_is_refused(client, personas):
     first = Client()
-    first.force_login(personas.hr, backend="django.contrib.auth.backends.ModelBackend")
+    first.force_login(personas.hr, backend="technicians.auth_backends.ModelBackend")
     step = upload(first, FIRST_EXPORT)
     other = Client()
-    other.force_login(personas.admin, backend="django.contrib.auth.backends.ModelBackend")
+    other.force_login(personas.admin, backend="technicians.auth_backends.ModelBackend")
     response = other.post(URL, mapping_post(step, role_family_default="laboratory"), follow=True)
     assert "no longer waiting" in " ".join(messages_of(response))
     assert not StaffListMapping.objects.exists()
