@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplan import rag
+from portal.reversing import url_for
 from portal.uploads import random_upload_name
 
 
@@ -82,7 +83,7 @@ class ActionPlan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("actionplan:detail", args=[self.pk])
+        return url_for("actionplan:detail", self.pk)
 
     @property
     def is_archived(self) -> bool:
@@ -164,7 +165,7 @@ class Action(models.Model):
         return f"{self.ref} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("actionplan:action_detail", args=[self.plan_id, self.pk])
+        return url_for("actionplan:action_detail", self.plan_id, self.pk)
 
     @property
     def rag(self) -> rag.Rag:

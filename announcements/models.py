@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
+from portal.reversing import url_for
 from technicians.models import Department
 
 
@@ -44,7 +44,7 @@ class Announcement(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("announcements:detail", args=[self.pk])
+        return url_for("announcements:detail", self.pk)
 
     @property
     def for_everyone(self) -> bool:

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
+
+from portal.reversing import url_for
 
 
 class Pathway(models.Model):
@@ -35,7 +36,7 @@ class Pathway(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("careers:pathway", args=[self.pk])
+        return url_for("careers:pathway", self.pk)
 
 
 class Band(models.Model):
@@ -202,7 +203,7 @@ class MentoringRound(models.Model):
         return f"{self.scheme}: {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("careers:round", args=[self.pk])
+        return url_for("careers:round", self.pk)
 
     def is_open(self, today) -> bool:
         return (
@@ -300,7 +301,7 @@ class MentoringPair(models.Model):
         return f"{self.mentor} mentoring {self.mentee}"
 
     def get_absolute_url(self) -> str:
-        return reverse("careers:pair", args=[self.pk])
+        return url_for("careers:pair", self.pk)
 
 
 class MentoringEvent(models.Model):

@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.imports.storage import private_storage
+from portal.reversing import url_for
 from portal.uploads import random_upload_name
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -194,7 +194,7 @@ class FundCall(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("recognition:call", args=[self.pk])
+        return url_for("recognition:call", self.pk)
 
     @property
     def questions_list(self) -> list[str]:
@@ -308,7 +308,7 @@ class FundApplication(models.Model):
         return f"{self.applicant} – {self.activity}"
 
     def get_absolute_url(self) -> str:
-        return reverse("recognition:application", args=[self.pk])
+        return url_for("recognition:application", self.pk)
 
     @property
     def answered_questions(self) -> list[tuple[str, str]]:
@@ -366,7 +366,7 @@ class Receipt(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("recognition:receipt", args=[self.application_id, self.pk])
+        return url_for("recognition:receipt", self.application_id, self.pk)
 
 
 # --- the awards scheme -----------------------------------------------------------------------
@@ -414,7 +414,7 @@ class JudgingRound(models.Model):
         return f"Judging round {self.number} of {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("recognition:round", args=[self.pk])
+        return url_for("recognition:round", self.pk)
 
 
 class Nomination(models.Model):
@@ -459,7 +459,7 @@ class Nomination(models.Model):
         return f"{self.nominee} – {self.category}"
 
     def get_absolute_url(self) -> str:
-        return reverse("recognition:nomination", args=[self.pk])
+        return url_for("recognition:nomination", self.pk)
 
     @property
     def round_label(self) -> str:

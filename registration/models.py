@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.periods import financial_year_label, format_money
+from portal.reversing import url_for
 from portal.uploads import random_upload_name
 
 DEMO_FEES_NOTE = (
@@ -287,7 +288,7 @@ class FundingApplication(models.Model):
         return f"{self.applicant} – {self.register.code} ({format_money(self.amount_requested)})"
 
     def get_absolute_url(self) -> str:
-        return reverse("registration:application", args=[self.pk])
+        return url_for("registration:application", self.pk)
 
     @property
     def standard_amount(self) -> Decimal:

@@ -5,8 +5,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
+from portal.reversing import url_for
 from portal.uploads import random_upload_name
 from technicians.indexes import SearchVectorIndex
 from technicians.validators import validate_orcid
@@ -27,7 +27,7 @@ class Department(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("technicians:department", args=[self.slug])
+        return url_for("technicians:department", self.slug)
 
 
 def photo_upload_to(instance, filename: str) -> str:
@@ -128,7 +128,7 @@ class Technician(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("technicians:detail", args=[self.pk])
+        return url_for("technicians:detail", self.pk)
 
     @property
     def full_name(self) -> str:

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
+from portal.reversing import url_for
 from portal.uploads import random_upload_name
 
 
@@ -59,7 +59,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("training:course", args=[self.slug])
+        return url_for("training:course", self.slug)
 
 
 class Session(models.Model):
@@ -104,7 +104,7 @@ class Session(models.Model):
         return f"{self.course.title}, {local:%d %b %Y %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("training:course", args=[self.course.slug]) + f"#session-{self.pk}"
+        return url_for("training:course", self.course.slug) + f"#session-{self.pk}"
 
     @property
     def is_cancelled(self) -> bool:

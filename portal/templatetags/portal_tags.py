@@ -1,11 +1,8 @@
-from functools import cache
-
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from portal import registry
 from portal.periods import format_money
+from portal.reversing import url_for
 
 register = template.Library()
 
@@ -37,9 +34,4 @@ def fixed_url(name: str) -> str:
     """`{% fixed_url 'home' %}`: `{% url %}` for a URL that takes no arguments, reversed once
     per process (and per URLconf and script prefix): the navigation on every page names
     sixteen of them."""
-    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-
-
-@cache
-def _reversed(name: str, urlconf: str, prefix: str) -> str:
-    return reverse(name, urlconf=urlconf)
+    return url_for(name)

@@ -5,8 +5,9 @@ holders)."""
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from portal.markup import escaped
 from technicians import permissions
 
 register = template.Library()
@@ -22,9 +23,8 @@ def person_link(context, technician, hidden: str = "") -> str:
     if technician is None:
         return hidden
     if permissions.can_view_technician(user, technician):
-        return format_html(
-            '<a href="{}">{}</a>', technician.get_absolute_url(), technician.full_name
-        )
+        url, name = escaped(technician.get_absolute_url()), escaped(technician.full_name)
+        return mark_safe(f'<a href="{url}">{name}</a>')  # noqa: S308 (both escaped)
     if permissions.can_see_person(user, technician):
-        return format_html("{}", technician.full_name)
+        return mark_safe(escaped(technician.full_name))  # noqa: S308 (escaped)
     return hidden
