@@ -1,4 +1,9 @@
-"""Responses to signed-in people are never kept by a shared cache (a proxy, a CDN).
+"""Two things every request needs.
+
+`DataVersionsMiddleware`: the data versions behind shared figures (portal.versions) are read
+once a request, however many figures a page shows.
+
+Responses to signed-in people are never kept by a shared cache (a proxy, a CDN).
 
 A page built for a signed-in person holds their data: `PrivatePagesMiddleware` marks every
 response to an authenticated request `Cache-Control: private, no-cache` unless the view set
@@ -10,6 +15,17 @@ serves one person's copy to another.
 from __future__ import annotations
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from portal import versions
+
+
+class DataVersionsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with versions.per_request():
+            return self.get_response(request)
 
 
 class PrivatePagesMiddleware:

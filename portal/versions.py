@@ -8,6 +8,11 @@ and kept in the "shared" cache under a key that holds the versions of the data t
 paths by calling `bump` themselves. A reader reads the versions first (one query), then the
 cache: a copy computed before a write sits under the old version and is never read again.
 
+Within a request, the versions are read once, all of them (`per_request`, which
+`portal.middleware.DataVersionsMiddleware` opens around every request): a page that shows
+several shared figures pays one query for their versions. A write's `bump` drops that reading,
+so the same request reads its own writes.
+
 The cache is an accelerator only: if it is unreachable (a Redis paused for a failover), the
 figures are computed from the database as if nothing were cached; a page is never wrong and
 never fails because of it.
@@ -17,7 +22,9 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import caches
@@ -36,6 +43,25 @@ _MISSING = object()
 _TABLE = DataVersion._meta.db_table
 
 
+class _Reading:
+    """Every version, read at the first need within a request (None: not read yet)."""
+
+    versions: dict[str, int] | None = None
+
+
+_this_request: ContextVar[_Reading | None] = ContextVar("portal_data_versions", default=None)
+
+
+@contextmanager
+def per_request() -> Iterator[None]:
+    """Read the versions at most once inside this block (until a write moves one on)."""
+    token = _this_request.set(_Reading())
+    try:
+        yield
+    finally:
+        _this_request.reset(token)
+
+
 def bump(*names: str) -> None:
     """Move on the version of each kind of data named: call it in the transaction of the
     write (a rolled-back write leaves the version where it was). A version first counted
@@ -48,12 +74,22 @@ def bump(*names: str) -> None:
                 f"ON CONFLICT (name) DO UPDATE SET version = {_TABLE}.version + 1",
                 [name, random.randrange(1, 2**62)],  # noqa: S311 (not a secret)
             )
+    reading = _this_request.get()
+    if reading is not None:
+        reading.versions = None  # read again: this request sees its own write
 
 
 def current(names: Iterable[str]) -> tuple[int, ...]:
-    """The versions of `names`, in that order (0: never written). One query."""
+    """The versions of `names`, in that order (0: never written). One query, or none when
+    this request has read them already."""
     names = list(names)
-    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    reading = _this_request.get()
+    if reading is None:
+        found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    else:
+        if reading.versions is None:
+            reading.versions = dict(DataVersion.objects.values_list("name", "version"))
+        found = reading.versions
     return tuple(found.get(name, 0) for name in names)
 
 

@@ -14,9 +14,9 @@ from django.utils.functional import cached_property
 
 from portal.registry import DirectoryFilter, LeaverWatch, ProfileBlock, ProfileFormPart
 from skills import risk as rules
-from skills import services
+from skills import selectors, services
 from skills.forms import SkillFormSet
-from skills.models import Skill, TechnicianSkill
+from skills.models import TechnicianSkill
 
 # --- the directory's filters ------------------------------------------------------------------
 
@@ -27,9 +27,9 @@ def _nothing(queryset, name, value):
 
 def directory_filters(request) -> dict[str, Any]:
     return {
-        "skill": django_filters.ModelChoiceFilter(
+        "skill": django_filters.ChoiceFilter(
             label="Skill",
-            queryset=Skill.objects.order_by("name"),
+            choices=selectors.skill_choices(),
             method=_nothing,
             empty_label="Any skill",
         ),
@@ -47,7 +47,7 @@ def directory_filters(request) -> dict[str, Any]:
 def apply_directory_filters(queryset, data: dict[str, Any]):
     """Technicians holding the skill chosen, at the level chosen or above (either alone: any
     skill at that level, or the skill at any level)."""
-    skill = data.get("skill")
+    skill = data.get("skill")  # the skill's pk
     min_level = int(data["min_level"]) if data.get("min_level") else None
     if not (skill or min_level):
         return queryset

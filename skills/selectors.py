@@ -454,6 +454,16 @@ def faculty_for_filter(name: str | None) -> str:
     return ""
 
 
+def skill_choices() -> list[tuple[int, str]]:
+    """(pk, name) of every skill by name, for the directory's skill filter: the same for
+    everyone, kept under the "skills" version."""
+    return versions.cached(
+        "skills.choices",
+        depends_on=(SKILLS,),
+        compute=lambda: list(Skill.objects.order_by("name").values_list("pk", "name")),
+    )
+
+
 def all_skills() -> list[Skill]:
     return list(Skill.objects.order_by("category", "name"))
 

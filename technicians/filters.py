@@ -10,7 +10,7 @@ from django import forms
 
 from portal import registry
 from technicians import permissions, selectors
-from technicians.models import Department, Technician
+from technicians.models import Technician
 
 SORT_CHOICES = [
     ("relevance", "Best match"),
@@ -29,8 +29,9 @@ class SearchInput(forms.TextInput):
 
 
 class _DirectoryFilterSet(django_filters.FilterSet):
-    """What both filter sets share: the faculty choices, read from the departments per request,
-    and the no-op method of filters that filter_queryset applies itself."""
+    """What both filter sets share: the faculty choices (read from the departments, kept for
+    everyone under the "people" version), and the no-op method of filters that
+    filter_queryset applies itself."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,10 +57,10 @@ class TechnicianFilter(_DirectoryFilterSet):
         choices=[],  # filled in by __init__ from the departments
         empty_label="Any faculty",
     )
-    department = django_filters.ModelChoiceFilter(
+    department = django_filters.ChoiceFilter(
         label="Department",
-        queryset=Department.objects.order_by("name"),
-        to_field_name="slug",
+        field_name="department__slug",
+        choices=[],  # filled in by __init__ from the departments
         empty_label="Any department",
     )
     role_family = django_filters.ChoiceFilter(
@@ -93,6 +94,7 @@ class TechnicianFilter(_DirectoryFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["department"].extra["choices"] = selectors.department_choices()
         self._add_registered_filters()
         # Only HR sees leavers in the directory: nobody else is offered the status filter.
         if not permissions.can_manage_staff_list(getattr(self.request, "user", None)):

@@ -29,7 +29,7 @@ from technicians.permissions import (
     visible_technicians_filter,
 )
 from technicians.search import SEARCH_CONFIG
-from technicians.versions import PROFILES
+from technicians.versions import PEOPLE, PROFILES
 
 NAME_ORDER = ("last_name", "first_name", "pk")
 SORTS = {
@@ -108,8 +108,25 @@ def public_technicians() -> QuerySet[Technician]:
 
 
 def faculty_choices() -> list[tuple[str, str]]:
+    """The faculties, for the directory's filter (the same for everyone: kept under the
+    "people" version, which every department's change moves on)."""
+    return versions.cached(
+        "technicians.faculty_choices", depends_on=(PEOPLE,), compute=_read_faculty_choices
+    )
+
+
+def _read_faculty_choices() -> list[tuple[str, str]]:
     faculties = Department.objects.order_by("faculty").values_list("faculty", flat=True).distinct()
     return [(faculty, faculty) for faculty in faculties]
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every department, by name, kept as the faculties are."""
+    return versions.cached(
+        "technicians.department_choices",
+        depends_on=(PEOPLE,),
+        compute=lambda: list(Department.objects.order_by("name").values_list("slug", "name")),
+    )
 
 
 def _uses_postgres(queryset: QuerySet) -> bool:

@@ -229,3 +229,43 @@ def test_the_matrix_follows_ratings_leavers_and_moves_at_once(
     two_holders[0].department = factories.DepartmentFactory(faculty=unit.faculty)
     two_holders[0].save()
     assert nmr_cell(nmr, personas, unit, **scope) == (0 if faculty else 1)
+
+
+# --- read once a request -------------------------------------------------------------------
+
+
+def _version_reads(context: CaptureQueriesContext) -> int:
+    return sum(DataVersion._meta.db_table in query["sql"] for query in context.captured_queries)
+
+
+def test_within_a_request_the_versions_are_read_once_for_every_figure():
+    with versions.per_request(), CaptureQueriesContext(connection) as context:
+        for key in ("a", "b", "c"):
+            versions.cached(key, depends_on=("people",), compute=lambda: 1)
+        versions.cached("d", depends_on=("skills", "people"), compute=lambda: 2)
+    assert _version_reads(context) == 1
+
+
+def test_outside_a_request_each_figure_reads_its_versions():
+    with CaptureQueriesContext(connection) as context:
+        versions.cached("a", depends_on=("people",), compute=lambda: 1)
+        versions.cached("b", depends_on=("people",), compute=lambda: 1)
+    assert _version_reads(context) == 2
+
+
+def test_a_request_sees_its_own_write_at_once():
+    with versions.per_request():
+        before = versions.current(["people"])
+        with transaction.atomic():
+            versions.bump("people")
+        after = versions.current(["people"])
+        assert after != before
+        computed = versions.cached("count", depends_on=("people",), compute=lambda: "after")
+    assert computed == "after"
+
+
+def test_every_page_reads_the_versions_at_most_once(personas, login):
+    client = login(personas.hr)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/").status_code == 200
+    assert _version_reads(context) <= 1
