@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import permissions, registry, tasks  # noqa: F401  (tasks: registers them)
+        from portal.forms import use_listed_model_choices
+
+        use_listed_model_choices()
 
         registry.register_checks(permissions.CHECKS)
         # The shell's own panel (the kernel registers no app's).

@@ -1,6 +1,7 @@
 from django import template
 
 from portal import registry
+from portal.forms import field_html
 from portal.periods import format_money
 from portal.reversing import url_for
 
@@ -27,6 +28,13 @@ def panel(context, template_name: str, panel_context: dict) -> str:
     once a panel."""
     with context.push(**panel_context):
         return context.template.engine.get_template(template_name).render(context)
+
+
+@register.simple_tag
+def form_field(field) -> str:
+    """`{% form_field form.name %}`: a field with its label, errors and help text
+    (portal.forms.field_html)."""
+    return field_html(field)
 
 
 @register.simple_tag

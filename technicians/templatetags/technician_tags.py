@@ -81,6 +81,31 @@ def match_reasons(technician, query: str) -> list[str]:
     return reasons[:MAX_REASONS]
 
 
+@register.simple_tag
+def search_field(field, oob: bool = False) -> str:
+    """`{% search_field field %}`: a field of the directory's search form and of the profile
+    and staff-list forms: the label, the help text, the errors and the widget, the box named
+    `field-<name>` (htmx swaps the sort box out of band: `oob=True`). Written here rather
+    than by a template included per field."""
+    errors = field.errors
+    help_text = (
+        f'<span class="helptext" id="{escaped(field.auto_id)}_helptext">'
+        f"{escaped(field.help_text)}</span>"
+        if field.help_text
+        else ""
+    )
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return mark_safe(  # noqa: S308 (every value escaped)
+        f'<div class="field{" field-error" if errors else ""}" id="field-{escaped(field.name)}"'
+        f"{swap}>\n"
+        f'  <label for="{escaped(field.id_for_label)}">{escaped(field.label)}</label>\n'
+        f"  {help_text}\n"
+        f"  {escaped(errors)}\n"
+        f"  {escaped(field)}\n"
+        "</div>\n"
+    )
+
+
 @register.filter
 def page_range(paginator, number: int):
     """Numbered pages around the current one, with an ellipsis where pages are left out."""
