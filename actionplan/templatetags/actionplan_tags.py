@@ -4,8 +4,9 @@ most of its page in the template engine."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import template
-from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -13,7 +14,7 @@ from django.utils.timezone import template_localtime
 
 from actionplan import rag
 from portal.markup import escaped
-from portal.periods import due_phrase
+from portal.periods import due_phrase, short_date
 from technicians.templatetags.people import person_link
 
 register = template.Library()
@@ -29,8 +30,10 @@ def due_text(action) -> str:
 
 
 @register.simple_tag
+@cache
 def rag_badge(rating: rag.Rag) -> str:
-    """`{% rag_badge action.rag %}`: the coloured RAG label, its meaning in the title."""
+    """`{% rag_badge action.rag %}`: the coloured RAG label, its meaning in the title (the
+    same for every action of a rating: written once per process)."""
     return format_html(
         '<span class="rag rag-{}" title="{}: {}">{}</span>',
         rating.value,
@@ -60,8 +63,8 @@ def action_row(context, action) -> str:
     through `escaped`, as a template would write it."""
     when = due_text(action)
     due = (
-        f'<time datetime="{escaped(format_date(action.due_on, "Y-m-d"))}">'
-        f"{escaped(format_date(action.due_on, 'j M Y'))}</time>"
+        f'<time datetime="{escaped(action.due_on.isoformat())}">'
+        f"{escaped(short_date(action.due_on))}</time>"
     )
     if when:
         late = " is-late" if "overdue" in when else ""
@@ -69,7 +72,7 @@ def action_row(context, action) -> str:
     lead = f'<span class="helptext">Lead: {escaped(action.lead)}</span>' if action.lead else ""
     if action.latest_update_note:
         # As a template's date filter does: in the portal's time zone, not UTC.
-        posted = format_date(template_localtime(action.latest_update_created), "j M Y")
+        posted = short_date(template_localtime(action.latest_update_created))
         latest = (
             f'<span class="muted">{escaped(posted)}:</span> '
             f"{escaped(truncatechars(action.latest_update_note, 120))}"

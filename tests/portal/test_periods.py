@@ -3,6 +3,9 @@
 import datetime
 
 import pytest
+from django.template import Context, Template
+from django.template.defaultfilters import date as date_filter
+from django.utils.timezone import template_localtime
 
 from portal import periods
 
@@ -74,3 +77,18 @@ def test_how_late_or_how_soon_in_words(due_on, phrase):
 
 def test_how_soon_in_words():
     assert [periods.in_days(days) for days in (0, 1, 2)] == ["today", "in 1 day", "in 2 days"]
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_a_short_date_is_what_the_date_filter_writes(month):
+    for day in (datetime.date(2026, month, 1), datetime.date(1999, month, 28)):
+        assert periods.short_date(day) == date_filter(day, "j M Y")
+
+
+def test_a_short_date_of_a_time_is_the_day_in_the_portals_time_zone():
+    # 23:30 UTC on 30 June is already 1 July in London (summer time).
+    moment = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    assert periods.short_date(template_localtime(moment)) == "1 Jul 2026"
+    # What a template writes: the engine puts a time in the portal's zone before the filter.
+    written = Template('{{ moment|date:"j M Y" }}').render(Context({"moment": moment}))
+    assert periods.short_date(template_localtime(moment)) == written
