@@ -103,9 +103,22 @@ def short_date(day: datetime.date) -> str:
     return f"{day.day} {_month_abbreviations(get_language())[day.month - 1]} {day.year}"
 
 
+def short_date_time(moment: datetime.datetime) -> str:
+    """What `{{ moment|date:"D j M Y, H:i" }}` writes ("Sun 6 Dec 2026, 14:30"), for a time
+    already in the portal's time zone (`template_localtime`)."""
+    weekday = _weekday_abbreviations(get_language())[moment.weekday()]
+    return f"{weekday} {short_date(moment)}, {moment:%H:%M}"
+
+
 @lru_cache(maxsize=8)
 def _month_abbreviations(language: str | None) -> tuple[str, ...]:
     return tuple(date_format(datetime.date(2000, month, 1), "M") for month in range(1, 13))
+
+
+@lru_cache(maxsize=8)
+def _weekday_abbreviations(language: str | None) -> tuple[str, ...]:
+    # 3 January 2000 was a Monday: weekday() 0.
+    return tuple(date_format(datetime.date(2000, 1, 3 + day), "D") for day in range(7))
 
 
 def format_money(value) -> str:

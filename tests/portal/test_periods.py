@@ -92,3 +92,10 @@ def test_a_short_date_of_a_time_is_the_day_in_the_portals_time_zone():
     # What a template writes: the engine puts a time in the portal's zone before the filter.
     written = Template('{{ moment|date:"j M Y" }}').render(Context({"moment": moment}))
     assert periods.short_date(template_localtime(moment)) == written
+
+
+@pytest.mark.parametrize("day", range(1, 8))
+def test_a_short_date_and_time_is_what_the_date_filter_writes(day):
+    moment = datetime.datetime(2026, 12, day, 9, 5, tzinfo=datetime.UTC)
+    written = Template('{{ moment|date:"D j M Y, H:i" }}').render(Context({"moment": moment}))
+    assert periods.short_date_time(template_localtime(moment)) == written

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import floatformat, pluralize
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from portal.markup import escaped
+from portal.periods import short_date_time
 
 register = template.Library()
 
@@ -42,8 +42,8 @@ def course_card(course) -> str:
             seats = f"full{waiting}"
         count = course.upcoming_count
         upcoming = (
-            f'<p class="card-line">Next: <time datetime="{escaped(format_date(starts, "c"))}">'
-            f"{escaped(format_date(starts, 'D j M Y, H:i'))}</time> — {seats}</p>"
+            f'<p class="card-line">Next: <time datetime="{escaped(starts.isoformat())}">'
+            f"{escaped(short_date_time(starts))}</time> — {seats}</p>"
             f'<p class="card-line muted">{escaped(count)} upcoming session{pluralize(count)}</p>'
         )
     return mark_safe(  # noqa: S308 (every value is escaped)
