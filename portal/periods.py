@@ -103,6 +103,11 @@ def short_date(day: datetime.date) -> str:
     return f"{day.day} {_month_abbreviations(get_language())[day.month - 1]} {day.year}"
 
 
+def long_date(day: datetime.date) -> str:
+    """What `{{ day|date:"j F Y" }}` writes ("6 December 2026")."""
+    return f"{day.day} {_month_names(get_language())[day.month - 1]} {day.year}"
+
+
 def short_date_time(moment: datetime.datetime) -> str:
     """What `{{ moment|date:"D j M Y, H:i" }}` writes ("Sun 6 Dec 2026, 14:30"), for a time
     already in the portal's time zone (`template_localtime`)."""
@@ -113,6 +118,11 @@ def short_date_time(moment: datetime.datetime) -> str:
 @lru_cache(maxsize=8)
 def _month_abbreviations(language: str | None) -> tuple[str, ...]:
     return tuple(date_format(datetime.date(2000, month, 1), "M") for month in range(1, 13))
+
+
+@lru_cache(maxsize=8)
+def _month_names(language: str | None) -> tuple[str, ...]:
+    return tuple(date_format(datetime.date(2000, month, 1), "F") for month in range(1, 13))
 
 
 @lru_cache(maxsize=8)

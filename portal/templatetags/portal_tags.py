@@ -1,6 +1,6 @@
 from django import template
 
-from portal import registry
+from portal import periods, registry
 from portal.forms import field_html
 from portal.periods import format_money
 from portal.reversing import url_for
@@ -19,6 +19,19 @@ def can(context, check_name: str, *args) -> bool:
 def money(value) -> str:
     """An amount in pounds as the portal writes money everywhere: £6,000.00 ("" for None)."""
     return format_money(value)
+
+
+@register.filter(expects_localtime=True)
+def short_date(value) -> str:
+    """`{{ day|short_date }}`: what `{{ day|date:"j M Y" }}` writes ("6 Dec 2026"), at a
+    tenth of its cost (portal.periods); "" for no date."""
+    return periods.short_date(value) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """`{{ day|long_date }}`: what `{{ day|date:"j F Y" }}` writes ("6 December 2026")."""
+    return periods.long_date(value) if value else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -99,3 +99,23 @@ def test_a_short_date_and_time_is_what_the_date_filter_writes(day):
     moment = datetime.datetime(2026, 12, day, 9, 5, tzinfo=datetime.UTC)
     written = Template('{{ moment|date:"D j M Y, H:i" }}').render(Context({"moment": moment}))
     assert periods.short_date_time(template_localtime(moment)) == written
+
+
+@pytest.mark.parametrize(
+    ("value", "old", "new"),
+    [
+        (datetime.date(2026, month, 9), fmt, name)
+        for month in (1, 6, 12)
+        for fmt, name in (("j M Y", "short_date"), ("j F Y", "long_date"))
+    ]
+    + [
+        (datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC), "j M Y", "short_date"),
+        (datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC), "j F Y", "long_date"),
+        (None, "j M Y", "short_date"),
+        ("", "j F Y", "long_date"),
+    ],
+)
+def test_the_date_filters_write_what_the_date_filter_wrote(value, old, new):
+    context = Context({"value": value})
+    expected = Template(f'{{{{ value|date:"{old}" }}}}').render(context)
+    assert Template(f"{{% load portal_tags %}}{{{{ value|{new} }}}}").render(context) == expected
