@@ -6,8 +6,10 @@ class AnnouncementsConfig(AppConfig):
     verbose_name = "Announcements"
 
     def ready(self) -> None:
-        from announcements import demo, panels, permissions, services, tasks  # noqa: F401
+        from announcements import demo, panels, permissions, services, tasks, versions  # noqa: F401
         from portal import registry
+
+        versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
         # People choose how they get announcements: at once, weekly digest, never.

@@ -8,7 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from announcements.models import Announcement
+from announcements.versions import ANNOUNCEMENTS
+from portal import versions
 from technicians.models import Department
+from technicians.versions import PEOPLE
 
 # How long an announcement shows on its audience's dashboard.
 ON_DASHBOARD_FOR = datetime.timedelta(days=7)
@@ -23,11 +26,35 @@ def announcements():
 
 def on_dashboard(technician, *, sees_all: bool = False, now=None) -> list[Announcement]:
     """Announcements of the last week for `technician`'s dashboard (None: someone not on the
-    staff list sees those to everyone); `sees_all` (their writers) sees every one. Two queries:
-    a week holds a handful, filtered here."""
+    staff list sees those to everyone); `sees_all` (their writers) sees every one. A week
+    holds a handful, filtered here from those of the last eight days, which are the same for
+    everyone: read once a day and kept under the announcements' version (portal.versions)."""
     now = now or timezone.now()
-    recent = announcements().filter(created__gt=now - ON_DASHBOARD_FOR, created__lte=now)
-    return [a for a in recent if sees_all or a.reaches(technician)]
+    since = now - ON_DASHBOARD_FOR
+    return [
+        announcement
+        for announcement in _recent(timezone.localdate(now))
+        if since < announcement.created <= now and (sees_all or announcement.reaches(technician))
+    ]
+
+
+def _recent(today: datetime.date) -> list[Announcement]:
+    """The announcements created since the start of the day eight days before `today` (more
+    than any week ending on `today` holds), with their departments."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(
+            today - ON_DASHBOARD_FOR - datetime.timedelta(days=1), datetime.time()
+        )
+    )
+    return versions.cached(
+        f"announcements:recent:{today.isoformat()}",
+        depends_on=[ANNOUNCEMENTS, PEOPLE],
+        compute=lambda: list(
+            Announcement.objects.filter(created__gte=start).prefetch_related(
+                Prefetch("departments", queryset=Department.objects.order_by("name"))
+            )
+        ),
+    )
 
 
 def faculties() -> list[str]:

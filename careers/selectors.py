@@ -22,6 +22,8 @@ from careers.models import (
     MentoringScheme,
     Pathway,
 )
+from careers.versions import ROUNDS
+from portal import versions
 from skills.models import Skill, TechnicianSkill
 from technicians.models import Technician
 
@@ -471,13 +473,20 @@ def next_meeting(pairs: list[MentoringPair]) -> NextMeeting | None:
 
 
 def open_rounds(today: datetime.date | None = None) -> list[MentoringRound]:
+    """The rounds taking applications `today`, with their schemes: the same for everyone
+    (every technician's dashboard shows them), so read once a day and kept under the rounds'
+    version (portal.versions)."""
     today = today or timezone.localdate()
-    return list(
-        MentoringRound.objects.filter(
-            status=MentoringRound.Status.DRAFT,
-            applications_open_on__lte=today,
-            applications_close_on__gte=today,
-        ).select_related("scheme")
+    return versions.cached(
+        f"careers:open-rounds:{today.isoformat()}",
+        depends_on=[ROUNDS],
+        compute=lambda: list(
+            MentoringRound.objects.filter(
+                status=MentoringRound.Status.DRAFT,
+                applications_open_on__lte=today,
+                applications_close_on__gte=today,
+            ).select_related("scheme")
+        ),
     )
 
 

@@ -25,10 +25,11 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, models
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from portal.models import DataVersion
 
@@ -77,6 +78,32 @@ def bump(*names: str) -> None:
     reading = _this_request.get()
     if reading is not None:
         reading.versions = None  # read again: this request sees its own write
+
+
+class _Bumper:
+    """A signal receiver moving one version on (a class: the receiver must outlive `track`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, sender=None, action: str | None = None, **kwargs) -> None:
+        if action is None or action in {"post_add", "post_remove", "post_clear"}:
+            bump(self.name)
+
+
+def track(name: str, *models_: type[models.Model], links: Iterable[Any] = ()) -> None:
+    """Move `name` on whenever a row of `models_` is saved or deleted through the ORM, and
+    whenever the many-to-many `links` (fields such as `Announcement.departments`) change.
+    A bulk write (`QuerySet.update`, `bulk_create`) sends no signal: it calls `bump`."""
+    bumper = _Bumper(name)
+    for model in models_:
+        uid = f"versions:{name}:{model._meta.label_lower}"
+        post_save.connect(bumper, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(bumper, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    for link in links:
+        through = link.through
+        uid = f"versions:{name}:{through._meta.label_lower}"
+        m2m_changed.connect(bumper, sender=through, weak=False, dispatch_uid=uid)
 
 
 def current(names: Iterable[str]) -> tuple[int, ...]:

@@ -8,7 +8,18 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from recognition import demo, directory, panels, permissions, public, reminders, report
+        from recognition import (
+            demo,
+            directory,
+            panels,
+            permissions,
+            public,
+            reminders,
+            report,
+            versions,
+        )
+
+        versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
         registry.register_reminder("recognition.fund_reports", reminders.queue_report_reminders)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
+from portal import versions
 from portal.permissions import is_hr
 from recognition import permissions
 from recognition.models import (
@@ -20,6 +21,7 @@ from recognition.models import (
     Nomination,
     Review,
 )
+from recognition.versions import FUND_CALLS
 from technicians.permissions import technician_of
 
 S = FundApplication.Status
@@ -38,11 +40,17 @@ def calls_for_index(today=None):
 
 
 def open_calls(limit: int = 3) -> list[FundCall]:
+    """The first `limit` calls open today, soonest to close first: the same for everyone, so
+    read once a day and kept under the calls' version (portal.versions)."""
     today = timezone.localdate()
-    return list(
-        FundCall.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by(
-            "closes_on", "pk"
-        )[:limit]
+    return versions.cached(
+        f"recognition:open-calls:{today.isoformat()}:{limit}",
+        depends_on=[FUND_CALLS],
+        compute=lambda: list(
+            FundCall.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by(
+                "closes_on", "pk"
+            )[:limit]
+        ),
     )
 
 

@@ -15,14 +15,5 @@ def skills_changed() -> None:
     versions.bump(SKILLS)
 
 
-def row_changed(sender, **kwargs) -> None:
-    skills_changed()
-
-
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    for model in (Skill, TechnicianSkill, UnitSkillNeed):
-        label = model._meta.model_name
-        post_save.connect(row_changed, sender=model, dispatch_uid=f"versions:{label}")
-        post_delete.connect(row_changed, sender=model, dispatch_uid=f"versions:{label}-del")
+    versions.track(SKILLS, Skill, TechnicianSkill, UnitSkillNeed)

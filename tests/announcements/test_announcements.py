@@ -232,13 +232,36 @@ def test_the_list_runs_the_same_queries_whatever_its_length(personas, units, log
     assert len(many) == len(few)
 
 
-def test_the_dashboard_selector_reads_a_week_in_two_queries(
+def test_the_dashboard_reads_the_weeks_announcements_once_for_everyone(
     personas, people, django_assert_num_queries
 ):
     for n in range(5):
         publish(personas.hr, title=f"N{n}")
-    with django_assert_num_queries(2):
-        assert len(selectors.on_dashboard(personas.technician_profile)) == 5
+    assert len(selectors.on_dashboard(personas.technician_profile)) == 5
+    with django_assert_num_queries(1):  # the versions; the announcements come from the cache
+        assert len(selectors.on_dashboard(people["history"])) == 5
+
+
+def test_the_dashboard_sees_a_new_announcement_at_once(personas, people):
+    publish(personas.hr, title="First")
+    assert [a.title for a in selectors.on_dashboard(people["physics"])] == ["First"]
+    publish(personas.hr, title="Second")
+    assert [a.title for a in selectors.on_dashboard(people["physics"])] == ["Second", "First"]
+
+
+def test_the_dashboard_sees_an_audience_changed_or_an_announcement_removed_at_once(
+    personas, people, units
+):
+    announcement = publish(personas.hr, title="Physics only", departments=[units["physics"]])
+    assert selectors.on_dashboard(people["physics"]) and not selectors.on_dashboard(
+        people["history"]
+    )
+    announcement.departments.set([units["history"]])
+    assert selectors.on_dashboard(people["history"]) and not selectors.on_dashboard(
+        people["physics"]
+    )
+    announcement.delete()
+    assert selectors.on_dashboard(people["history"]) == []
 
 
 def test_the_demo_seeds_announcements_once():

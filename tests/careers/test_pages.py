@@ -18,6 +18,8 @@ from tests.careers.conftest import apply, make_round
 
 
 def queries(client, url):
+    """The queries of a second visit: the figures shared by everyone are read by the first."""
+    client.get(url)
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url
