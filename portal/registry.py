@@ -315,8 +315,9 @@ class SearchField:
 
     `vector_text()`: an expression of the text of the technician `OuterRef("pk")`, added to
     the stored PostgreSQL vector (weight C). `word_filter(word)`: a Q or Exists matching
-    technicians with `word` in that text (the search off PostgreSQL). `prefetch(queryset)`:
-    the results with what `reasons` reads, in a constant number of queries.
+    technicians with `word` in that text (the search off PostgreSQL). `prefetch(queryset,
+    words)`: the results with what `reasons` reads for those searched words, in a constant
+    number of queries.
     `reasons(technician, words, highlight)`: why the technician matched, as short marked-up
     strings (`highlight(text)` marks the searched words). The app keeps the stored vector
     current when that text changes (technicians.search.refresh_search_vectors).
@@ -325,7 +326,7 @@ class SearchField:
     name: str
     vector_text: Callable[[], Any]
     word_filter: Callable[[str], Any]
-    prefetch: Callable[[Any], Any] = field(default=lambda queryset: queryset)
+    prefetch: Callable[[Any, list[str]], Any] = field(default=lambda queryset, words: queryset)
     reasons: Callable[[Any, list[str], Callable[[str], str]], list[str]] = field(
         default=lambda technician, words, highlight: []
     )

@@ -10,7 +10,7 @@ seeders that write skills in bulk refresh the vectors themselves.
 from __future__ import annotations
 
 from django.db import router
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.html import format_html
 
 from portal.registry import SearchField
@@ -37,20 +37,28 @@ def has_skill_named(word: str):
     )
 
 
-def with_skills(queryset):
-    """The results with their skills, for the cards' reasons: one query a page."""
+def with_skills(queryset, words: list[str]):
+    """The results with their skills whose names hold a searched word, for the cards'
+    reasons: one query a page, of those few rows (not every skill of every card)."""
+    named = Q()
+    for word in words:
+        named |= Q(skill__name__icontains=word)
+    if not named:
+        return queryset
     return queryset.prefetch_related(
         Prefetch(
             "technician_skills",
-            queryset=TechnicianSkill.objects.select_related("skill").order_by(
-                "-level", "skill__name"
-            ),
+            queryset=TechnicianSkill.objects.filter(named)
+            .select_related("skill")
+            .only("technician_id", "level", "skill__name")
+            .order_by("-level", "skill__name"),
         )
     )
 
 
 def matching_skills(technician, words: list[str], highlight) -> list[str]:
-    """ "Confocal microscopy, expert": the technician's skills that hold a searched word."""
+    """ "Confocal microscopy, expert": the technician's skills that hold a searched word (of
+    those `with_skills` read)."""
     reasons = []
     for held in technician.technician_skills.all():
         name = held.skill.name

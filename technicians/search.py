@@ -13,6 +13,7 @@ Elsewhere (SQLite) the column stays empty and the directory searches the fields 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db import connections, router
@@ -21,9 +22,16 @@ from technicians.indexes import SearchVectorIndex  # noqa: F401  (named by migra
 from technicians.models import Technician
 
 SEARCH_CONFIG = "english"
+_WORD = re.compile(r"\w+")
 
 # Only UPDATE this many technicians in one statement (the staff list can touch 12,500).
 _BATCH = 2000
+
+
+def reason_words(text: str) -> list[str]:
+    """The searched words a card's "why this person matched" looks for (lower case, at least
+    two letters, the first ten), and the other apps' prefetches read rows for."""
+    return [word.lower() for word in _WORD.findall(text or "") if len(word) > 1][:10]
 
 
 def search_vector():

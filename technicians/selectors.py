@@ -28,7 +28,7 @@ from technicians.permissions import (
     technician_of,
     visible_technicians_filter,
 )
-from technicians.search import SEARCH_CONFIG
+from technicians.search import SEARCH_CONFIG, reason_words
 from technicians.versions import PEOPLE, PROFILES
 
 NAME_ORDER = ("last_name", "first_name", "pk")
@@ -144,9 +144,11 @@ def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Te
     text = (text or "").strip()
     if not text:
         return queryset
-    # The cards say why each person matched (their matching skills): one query a page each.
+    # The cards say why each person matched (their matching skills): one query a page each,
+    # for the rows that hold a searched word.
+    words = reason_words(text)
     for extra in registry.search_fields():
-        queryset = extra.prefetch(queryset)
+        queryset = extra.prefetch(queryset, words)
     if _uses_postgres(queryset):
         return _full_text_search(queryset, text)
     return _simple_search(queryset, text)
@@ -325,8 +327,13 @@ def team_of(manager: Technician | None) -> list[Technician]:
 
 
 def departments_with_helpdesks() -> list[Department]:
-    """Every department with its helpdesk address, by name, for Meet our technicians."""
-    return list(Department.objects.order_by("name"))
+    """Every department with its helpdesk address, by name, for Meet our technicians: the
+    same for every visitor, kept under the "people" version (a department's save moves it)."""
+    return versions.cached(
+        "technicians.departments",
+        depends_on=(PEOPLE,),
+        compute=lambda: list(Department.objects.order_by("name")),
+    )
 
 
 # --- the people picker (portal.forms.PersonPicker; docs/development-people-picker.md) -------

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from portal import registry
 from portal.markup import escaped
 from portal.reversing import url_for
+from technicians.search import reason_words
 from technicians.templatetags.people import person_link
 
 register = template.Library()
@@ -41,7 +42,6 @@ def initials(technician) -> str:
     return f"{first}{last}".upper() or "?"
 
 
-_WORD = re.compile(r"\w+")
 _SEGMENT = re.compile(r"[^\n;,.]+")
 MAX_REASONS = 3
 
@@ -67,7 +67,7 @@ def match_reasons(technician, query: str) -> list[str]:
     (their matching skills with the level: "Confocal microscopy, expert") and the matching
     part of their expertise or equipment, the searched words highlighted. The other apps'
     parts come from the prefetches the search adds."""
-    words = [word.lower() for word in _WORD.findall(query or "") if len(word) > 1][:10]
+    words = reason_words(query)
     if not words:
         return []
     reasons = []

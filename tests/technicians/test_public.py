@@ -86,6 +86,19 @@ def test_meet_our_technicians_lists_the_departments_with_their_helpdesks(people,
             assert f'href="mailto:{department.helpdesk_email}"' in html
 
 
+def test_a_department_renamed_or_given_a_helpdesk_is_shown_at_once(people, login):
+    from technicians.models import Department
+
+    login(None).get(URL)  # the departments are kept for the next visitor
+    department = Department.objects.order_by("name").first()
+    department.name = "Renamed Unit"
+    department.helpdesk_email = "renamed.helpdesk@example.ac.uk"
+    department.save()
+    html = login(None).get(URL).content.decode()
+    assert ">Renamed Unit</a> · " in html
+    assert 'href="mailto:renamed.helpdesk@example.ac.uk"' in html
+
+
 def test_an_empty_meet_our_technicians_says_nobody_is_public_yet(login, department):
     html = login(None).get(URL).content.decode()
     assert "Nobody has shared a public profile yet." in html
