@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.safestring import mark_safe
 from django_filters import fields as filter_fields
 
@@ -182,6 +183,24 @@ def use_listed_model_choices() -> None:
     forms.ModelChoiceField.iterator = ListedModelChoiceIterator
     filter_fields.ModelChoiceField.iterator = ListedFilterChoiceIterator
     filter_fields.ModelMultipleChoiceField.iterator = ListedFilterChoiceIterator
+
+
+# --- one list of choices shared by many list boxes --------------------------------------
+
+
+class SharedChoices(BaseChoiceIterator):
+    """Choices put in Django's canonical form once, for the many list boxes that show them
+    (every row of a formset): a widget or field given a plain list normalises it again, a
+    walk of every option and group for every row."""
+
+    def __init__(self, choices: Any) -> None:
+        self.normalized = list(normalize_choices(choices))
+
+    def __iter__(self):
+        return iter(self.normalized)
+
+    def __len__(self) -> int:
+        return len(self.normalized)
 
 
 # --- the people picker: one search box with suggestions for every person field -------------

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from portal.forms import SharedChoices
 from skills import selectors
 from skills.models import ShadowingRequest, Skill, TechnicianSkill
 from technicians.models import Department, Technician
@@ -147,14 +148,9 @@ class TechnicianSkillForm(forms.ModelForm):
         level.error_messages["invalid_choice"] = LEVEL_HELP
 
 
-def grouped_skill_choices() -> list:
-    """Skills grouped by category, for a <select> with <optgroup>s."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, category in Skill.objects.order_by("category", "name").values_list(
-        "pk", "name", "category"
-    ):
-        groups.setdefault(category, []).append((pk, name))
-    return [("", "Choose a skill"), *groups.items()]
+def grouped_skill_choices() -> SharedChoices:
+    """Skills grouped by category, for a <select> with <optgroup>s (shared by every row)."""
+    return SharedChoices([("", "Choose a skill"), *selectors.skills_by_category()])
 
 
 class BaseSkillFormSet(BaseInlineFormSet):

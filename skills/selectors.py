@@ -464,6 +464,20 @@ def skill_choices() -> list[tuple[int, str]]:
     )
 
 
+def skills_by_category() -> list[tuple[str, list[tuple[int, str]]]]:
+    """(category, [(pk, name), …]) by category, then name: the skill list boxes' groups, the
+    same for everyone, kept under the "skills" version."""
+
+    def group() -> list[tuple[str, list[tuple[int, str]]]]:
+        groups: dict[str, list[tuple[int, str]]] = {}
+        rows = Skill.objects.order_by("category", "name").values_list("pk", "name", "category")
+        for pk, name, category in rows:
+            groups.setdefault(category, []).append((pk, name))
+        return list(groups.items())
+
+    return versions.cached("skills.by_category", depends_on=(SKILLS,), compute=group)
+
+
 def all_skills() -> list[Skill]:
     return list(Skill.objects.order_by("category", "name"))
 
