@@ -157,7 +157,8 @@ if (
     )
 CACHES["shared"] = (
     {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, keeping its Redis client between operations.
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": PORTAL_CACHE_URL,
         # A paused Redis must not hold a page: after this long the figures are computed from
         # the database instead (portal.versions).

@@ -122,7 +122,7 @@ def test_the_figures_live_in_a_real_redis_and_follow_the_versions(
     settings.CACHES = {
         **settings.CACHES,
         "shared": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": broker._replace(path="/13").geturl(),
             "KEY_PREFIX": "test-versions",
         },
