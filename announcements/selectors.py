@@ -17,11 +17,16 @@ from technicians.versions import PEOPLE
 ON_DASHBOARD_FOR = datetime.timedelta(days=7)
 
 
-def announcements():
-    """Every announcement, newest first, with what the list shows (constant queries)."""
-    return Announcement.objects.select_related("author").prefetch_related(
+def with_audience():
+    """Announcements, newest first, with their departments by name (the audience)."""
+    return Announcement.objects.prefetch_related(
         Prefetch("departments", queryset=Department.objects.order_by("name"))
     )
+
+
+def announcements():
+    """Every announcement, newest first, with what the list shows (constant queries)."""
+    return with_audience().select_related("author")
 
 
 def on_dashboard(technician, *, sees_all: bool = False, now=None) -> list[Announcement]:
@@ -49,11 +54,7 @@ def _recent(today: datetime.date) -> list[Announcement]:
     return versions.cached(
         f"announcements:recent:{today.isoformat()}",
         depends_on=[ANNOUNCEMENTS, PEOPLE],
-        compute=lambda: list(
-            Announcement.objects.filter(created__gte=start).prefetch_related(
-                Prefetch("departments", queryset=Department.objects.order_by("name"))
-            )
-        ),
+        compute=lambda: list(with_audience().filter(created__gte=start)),
     )
 
 
