@@ -4,6 +4,8 @@ most of its page in the template engine."""
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
 from functools import cache
 
 from django import template
@@ -13,20 +15,30 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from actionplan import rag
+from actionplan.models import Action, Pillar
 from portal.markup import escaped
 from portal.periods import due_phrase, short_date
 from technicians.templatetags.people import person_link
 
 register = template.Library()
 
+# The labels of an action's pillar and status, read once (what `get_…_display` finds by
+# walking the field's choices, for every row).
+PILLAR_LABELS = dict(Pillar.choices)
+STATUS_LABELS = dict(Action.Status.choices)
+
 
 @register.filter
 def due_text(action) -> str:
     """How late or how soon an unfinished action is ("overdue by 12 days", "due in 3 days");
     empty for a complete one."""
+    return _due_words(action, rag.today())
+
+
+def _due_words(action, today: datetime.date) -> str:
     if action.status == rag.COMPLETE or action.due_on is None:
         return ""
-    return due_phrase(action.due_on, rag.today())
+    return due_phrase(action.due_on, today)
 
 
 @register.simple_tag
@@ -56,12 +68,29 @@ def action_owner(context, owner, nobody: str = "Nobody yet") -> str:
     return format_html("{}", owner.get_full_name() or owner.email)
 
 
+def _today(context) -> datetime.date:
+    """Today, worked out once a page rather than twice a row (the RAG and the due text)."""
+    render_context = context.render_context
+    if "actionplan_today" not in render_context:
+        render_context["actionplan_today"] = rag.today()
+    return render_context["actionplan_today"]
+
+
+def _latest_note(note: str) -> str:
+    """`truncatechars:120`: a note that fits is only normalised, as the filter does, without
+    the filter's character-by-character walk."""
+    if len(note) <= 120:
+        return unicodedata.normalize("NFC", note)
+    return truncatechars(note, 120)
+
+
 @register.simple_tag(takes_context=True)
 def action_row(context, action) -> str:
     """One row of a plan's action table (actionplan/_actions_results.html), for an action
     from `selectors.plan_actions` (owner and latest update fetched with it). Every value goes
     through `escaped`, as a template would write it."""
-    when = due_text(action)
+    today = _today(context)
+    when = _due_words(action, today)
     due = (
         f'<time datetime="{escaped(action.due_on.isoformat())}">'
         f"{escaped(short_date(action.due_on))}</time>"
@@ -75,20 +104,21 @@ def action_row(context, action) -> str:
         posted = short_date(template_localtime(action.latest_update_created))
         latest = (
             f'<span class="muted">{escaped(posted)}:</span> '
-            f"{escaped(truncatechars(action.latest_update_note, 120))}"
+            f"{escaped(_latest_note(action.latest_update_note))}"
         )
     else:
         latest = '<span class="muted">None yet</span>'
+    rating = rag.rag_for(action.status, action.progress, action.due_on, today)
     return mark_safe(  # noqa: S308 (every value is escaped)
         f'<tr id="action-{escaped(action.pk)}">'
         f'<th scope="row">{escaped(action.ref)}</th>'
         f'<td data-label="Action"><a href="{escaped(action.get_absolute_url())}">'
         f"{escaped(action.title)}</a>{lead}</td>"
-        f'<td data-label="Pillar">{escaped(action.get_pillar_display())}</td>'
+        f'<td data-label="Pillar">{escaped(PILLAR_LABELS.get(action.pillar, action.pillar))}</td>'
         f'<td data-label="Owner">{escaped(action_owner(context, action.owner))}</td>'
         f'<td data-label="Due">{due}</td>'
-        f'<td data-label="Status">{escaped(action.get_status_display())}</td>'
-        f'<td data-label="RAG">{escaped(rag_badge(action.rag))}</td>'
+        f'<td data-label="Status">{escaped(STATUS_LABELS.get(action.status, action.status))}</td>'
+        f'<td data-label="RAG">{escaped(rag_badge(rating))}</td>'
         f'<td class="numeric" data-label="Progress">{escaped(action.progress)} %</td>'
         f'<td data-label="Latest update">{latest}</td>'
         "</tr>"

@@ -62,7 +62,7 @@ def actions(plan, personas, today):
     # Posted at 23:30 UTC on a summer day: 00:30 the next day in London, the day shown.
     factories.ActionUpdateFactory(
         action=made[0],
-        note="Short <b>note</b> & more",
+        note="Short <b>note</b> & more at the cafe\u0301",  # NFC, as the filter writes it
         created=datetime.datetime(2025, 7, 14, 23, 30, tzinfo=datetime.UTC),
     )
     factories.ActionUpdateFactory(action=made[1], note="A long note. " * 20)
