@@ -115,9 +115,17 @@ def current(names: Iterable[str]) -> tuple[int, ...]:
         found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
     else:
         if reading.versions is None:
-            reading.versions = dict(DataVersion.objects.values_list("name", "version"))
+            reading.versions = _every_version()
         found = reading.versions
     return tuple(found.get(name, 0) for name in names)
+
+
+def _every_version() -> dict[str, int]:
+    """Every version, in plain SQL: a constant query that half the requests make, which the
+    ORM would compile afresh each time."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, version FROM {_TABLE}")  # noqa: S608 (our table)
+        return dict(cursor.fetchall())
 
 
 def cached(key: str, *, depends_on: Iterable[str], compute: Callable[[], T]) -> T:
