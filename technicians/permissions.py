@@ -48,6 +48,13 @@ def remember_technician(user: Any, technician: Technician | None) -> None:
     user._portal_technician = technician
 
 
+def remember_line_manager(user: Any, manages_team: bool) -> None:
+    """Keep whether the user's technician manages a current technician, read with the user
+    (technicians.auth_backends), for this request."""
+    technician = technician_of(user)
+    user._portal_is_line_manager = bool(manages_team and technician and technician.is_active)
+
+
 def is_line_manager(user: Any) -> bool:
     """Manages at least one current technician (asked once per request: kept on the user, as
     several dashboard panels ask it)."""
