@@ -462,7 +462,8 @@ def _check_allowed(round, mentor, mentee) -> tuple[float, list[str]]:
 
 def swap_pairs(first: MentoringPair, second: MentoringPair, *, by) -> None:
     """Exchange the mentees of two proposed pairs of one round (each mentor keeps the other's
-    mentee), if no hard rule forbids the new pairs. Both become pinned."""
+    mentee), if no hard rule forbids the new pairs. Both become pinned. The pairs are changed
+    in place: each keeps its history (its events), with the swap recorded on it."""
     _coordinator(by)
     if first.round_id != second.round_id or first.pk == second.pk:
         raise ValidationError("Choose two different pairs of the same round.")
@@ -476,26 +477,30 @@ def swap_pairs(first: MentoringPair, second: MentoringPair, *, by) -> None:
             refuse_unless(locked, (MentoringPair.Status.PROPOSED,), PAIR_ACTION % "swapped")
         score_a, reasons_a = _check_allowed(round, a.mentor, b.mentee)
         score_b, reasons_b = _check_allowed(round, b.mentor, a.mentee)
-        a_mentee, b_mentee = a.mentee, b.mentee
-        MentoringPair.objects.filter(pk__in=[a.pk, b.pk]).delete()
-        try:
-            with transaction.atomic():
-                for mentor, mentee, score, reasons in (
-                    (a.mentor, b_mentee, score_a, reasons_a),
-                    (b.mentor, a_mentee, score_b, reasons_b),
-                ):
-                    MentoringPair.objects.filter(round=round, mentor=mentor, mentee=mentee).delete()
-                    pair = MentoringPair.objects.create(
-                        round=round,
-                        mentor=mentor,
-                        mentee=mentee,
-                        pinned=True,
-                        score=Decimal(str(round_score(score))),
-                        reasons=["swapped by the coordinator", *reasons],
-                    )
-                    _event(round, MentoringEvent.Kind.SWAPPED, by, pair)
-        except IntegrityError:
-            raise ValidationError("These pairs cannot be swapped.") from None
+        swaps = [
+            (a, b.mentee, score_a, reasons_a),
+            (b, a.mentee, score_b, reasons_b),
+        ]
+        for pair, mentee, _score, _reasons in swaps:
+            if MentoringPair.objects.filter(
+                round=round, mentor=pair.mentor, mentee=mentee
+            ).exists():
+                raise ValidationError(
+                    f"{pair.mentor} and {mentee} were paired in this round before, and that "
+                    "pair was removed: restore it instead of swapping."
+                )
+        for pair, mentee, score, reasons in swaps:
+            before = pair.mentee
+            pair.mentee = mentee
+            pair.pinned = True
+            pair.score = Decimal(str(round_score(score)))
+            pair.reasons = ["swapped by the coordinator", *reasons]
+            try:
+                with transaction.atomic():
+                    pair.save(update_fields=["mentee", "pinned", "score", "reasons"])
+            except IntegrityError:  # the round's lock keeps other writers out: never expected
+                raise ValidationError("These pairs cannot be swapped.") from None
+            _event(round, MentoringEvent.Kind.SWAPPED, by, pair, note=f"Mentee was {before}.")
 
 
 def make_pair(round: MentoringRound, *, by, mentor, mentee) -> MentoringPair:

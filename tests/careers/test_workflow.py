@@ -203,3 +203,62 @@ def test_swapping_is_refused_unless_both_pairs_are_proposed(round_of_three):
         ("Eve", Status.PROPOSED),
         ("Eli", Status.REMOVED),
     }
+
+
+@pytest.fixture
+def two_pairs(round_of_three):
+    """Mira mentoring Eve and Max mentoring Eli, both proposed."""
+    round, mira_eve, coordinator = round_of_three
+    nmr = factories.SkillFactory(name="NMR", category="Topics")
+    max_ = factories.TechnicianFactory(first_name="Max", email="max@example.ac.uk")
+    apply(round, max_, mentor=True, offered=[nmr])
+    eli = round.applications.get(technician__first_name="Eli").technician
+    max_eli = MentoringPair.objects.create(round=round, mentor=max_, mentee=eli)
+    return round, mira_eve, max_eli, coordinator
+
+
+@pytest.mark.django_db
+def test_a_swap_changes_both_pairs_in_place_and_keeps_their_history(two_pairs):
+    round, mira_eve, max_eli, coordinator = two_pairs
+    services.pin_pair(mira_eve, by=coordinator)
+    services.pin_pair(mira_eve, by=coordinator, pinned=False)
+    services.swap_pairs(mira_eve, max_eli, by=coordinator)
+    pairs = {p.pk: p for p in round.pairs.select_related("mentor", "mentee")}
+    assert set(pairs) == {mira_eve.pk, max_eli.pk}
+    assert (pairs[mira_eve.pk].mentor.first_name, pairs[mira_eve.pk].mentee.first_name) == (
+        "Mira",
+        "Eli",
+    )
+    assert (pairs[max_eli.pk].mentor.first_name, pairs[max_eli.pk].mentee.first_name) == (
+        "Max",
+        "Eve",
+    )
+    assert all(p.pinned and p.status == Status.PROPOSED for p in pairs.values())
+    # The pin and unpin before the swap are still on Mira's pair, with the swap after them.
+    kinds = list(
+        MentoringEvent.objects.filter(pair=mira_eve).order_by("pk").values_list("kind", "note")
+    )
+    assert [kind for kind, _note in kinds] == [
+        MentoringEvent.Kind.PINNED,
+        MentoringEvent.Kind.UNPINNED,
+        MentoringEvent.Kind.SWAPPED,
+    ]
+    assert "Eve" in kinds[-1][1]
+    assert sorted(events(round, MentoringEvent.Kind.SWAPPED)) == sorted(
+        (pk, "", "", coordinator.pk) for pk in pairs
+    )
+
+
+@pytest.mark.django_db
+def test_a_swap_into_a_removed_pair_is_refused_and_changes_nothing(two_pairs):
+    round, mira_eve, max_eli, coordinator = two_pairs
+    eli = max_eli.mentee
+    MentoringPair.objects.create(round=round, mentor=mira_eve.mentor, mentee=eli, status="removed")
+    with pytest.raises(ValidationError, match="restore it instead"):
+        services.swap_pairs(mira_eve, max_eli, by=coordinator)
+    assert set(round.pairs.values_list("mentor__first_name", "mentee__first_name", "status")) == {
+        ("Mira", "Eve", Status.PROPOSED),
+        ("Max", "Eli", Status.PROPOSED),
+        ("Mira", "Eli", Status.REMOVED),
+    }
+    assert events(round, MentoringEvent.Kind.SWAPPED) == []
