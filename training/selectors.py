@@ -537,7 +537,7 @@ def coordinator_overview(
 ) -> dict[str, Any]:
     """Attention first: registers still to mark, this week's sessions with their fill and
     waiting lists, then the rest of the upcoming programme; at most `first` of each, in that
-    order (the dashboard shows a few)."""
+    order (the dashboard shows a few), and how many sessions the week holds in all."""
     now = now or timezone.now()
     week_end = now + datetime.timedelta(days=7)
     most_to_mark, most_this_week, most_waiting = first
@@ -557,18 +557,27 @@ def coordinator_overview(
         .annotate(unmarked=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
         .order_by("starts_at", "pk")[:most_to_mark]
     )
+    in_the_week = upcoming_sessions(now).filter(starts_at__lte=week_end)
     this_week = list(
-        _seat_counts(upcoming_sessions(now).filter(starts_at__lte=week_end))
+        _seat_counts(in_the_week)
         .select_related("course")
-        .order_by("starts_at", "pk")[:most_this_week]
+        .order_by("starts_at", "pk")[: most_this_week + 1]
     )
+    # The week's number of sessions, counted only when there are more than are shown.
+    this_week_count = in_the_week.count() if len(this_week) > most_this_week else len(this_week)
+    this_week = this_week[:most_this_week]
     waiting_lists = list(
         _seat_counts(upcoming_sessions(now).filter(starts_at__gt=week_end))
         .select_related("course")
         .filter(Exists(Booking.objects.filter(session=OuterRef("pk"), status="waitlisted")))
         .order_by("starts_at", "pk")[:most_waiting]
     )
-    return {"to_mark": to_mark, "this_week": this_week, "waiting_lists": waiting_lists}
+    return {
+        "to_mark": to_mark,
+        "this_week": this_week,
+        "this_week_count": this_week_count,
+        "waiting_lists": waiting_lists,
+    }
 
 
 def session_register(session: Session) -> dict[str, list[Booking]]:

@@ -132,3 +132,19 @@ def test_the_dashboard_glance_agrees_with_my_training_at_the_year_boundaries(per
     assert (glance.expected_now, glance.on_track) == (mine.expected_now, mine.on_track)
     assert [b.session.course.title for b in glance.upcoming] == ["Soon", "Later"]
     assert glance.upcoming == mine.bookings_open
+
+
+@pytest.mark.parametrize(
+    "sessions, said, more", [(8, "8 sessions", False), (11, "11 sessions", True)]
+)
+def test_the_coordinators_week_counts_every_session_and_lists_the_first_eight(
+    personas, login, course, sessions, said, more
+):
+    soon = timezone.now() + datetime.timedelta(days=2)
+    for hours in range(sessions):
+        make_session(course, starts_at=soon + datetime.timedelta(hours=hours))
+    make_session(course, starts_at=timezone.now() + datetime.timedelta(days=9))  # next week
+    page = login(personas.coordinator).get("/").content.decode()
+    assert f"<strong>This week:</strong> {said}</p>" in page
+    assert page.count("COSHH risk assessment, ") == 8
+    assert ("The first 8 are shown; Manage training lists more." in page) is more
