@@ -148,3 +148,19 @@ def test_the_coordinators_week_counts_every_session_and_lists_the_first_eight(
     assert f"<strong>This week:</strong> {said}</p>" in page
     assert page.count("COSHH risk assessment, ") == 8
     assert ("The first 8 are shown; Manage training lists more." in page) is more
+
+
+def test_manage_training_says_when_the_week_holds_more_than_it_lists(personas, login, course):
+    soon = timezone.now() + datetime.timedelta(days=1)
+    Session.objects.bulk_create(
+        Session(
+            course=course,
+            starts_at=soon + datetime.timedelta(minutes=30 * index),
+            ends_at=soon + datetime.timedelta(minutes=30 * index + 20),
+            capacity=5,
+            location="Training Room 1",
+        )
+        for index in range(101)
+    )
+    page = login(personas.coordinator).get("/training/manage/").content.decode()
+    assert "The first 100 of 101 are shown, soonest first." in page
