@@ -19,6 +19,7 @@ from django.utils.dateformat import format as format_date
 from actionplan import history, permissions, rag
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
 from portal.periods import due_phrase
+from portal.prepared import PreparedQuery
 
 
 def display_name(user: Any) -> str:
@@ -489,9 +490,23 @@ def owns_open_actions(user) -> bool:
     """Whether the owner panel applies: one query (none for visitors)."""
     if not permissions.is_staff_member(user):
         return False
-    return (
-        Action.objects.filter(owner=user)
-        .exclude(plan__status=ActionPlan.Status.ARCHIVED)
-        .filter(plan__in=ActionPlan.objects.filter(permissions.visible_action_plans_filter(user)))
-        .exists()
+    visible = permissions.visible_action_plans_filter(user)
+    prepared = _OWNED_OPEN_ACTION.get(visible)
+    if prepared is None:
+        prepared = _OWNED_OPEN_ACTION.setdefault(visible, _owned_open_action(visible))
+    return bool(prepared.list(owner=user.pk))
+
+
+# Compiled once per set of plans a viewer may see (portal.prepared): every dashboard asks it.
+_OWNED_OPEN_ACTION: dict[Q, PreparedQuery] = {}
+
+
+def _owned_open_action(visible: Q) -> PreparedQuery:
+    return PreparedQuery(
+        lambda owner: (
+            Action.objects.filter(owner_id=owner)
+            .exclude(plan__status=ActionPlan.Status.ARCHIVED)
+            .filter(plan__in=ActionPlan.objects.filter(visible))
+            .values_list("pk", flat=True)[:1]
+        )
     )

@@ -27,6 +27,7 @@ from django.db.models import Sum
 from careers import versions as careers_versions
 from careers.models import Band, BandOverride, BandSkill, Pathway
 from portal import versions
+from portal.prepared import PreparedQuery
 from registration.models import Registration
 from skills.models import TechnicianSkill
 from technicians.models import Technician
@@ -74,36 +75,69 @@ def load_facts(technicians, today: datetime.date) -> dict[int, Facts]:
     ids = list(facts)
     if not ids:
         return facts
-    in_people = (
-        {"technician__in": technicians}
-        if hasattr(technicians, "query")
-        else {"technician_id__in": ids}
-    )
-    for technician_id, skill_id, level, validated, category, name in TechnicianSkill.objects.filter(
-        **in_people
-    ).values_list(
-        "technician_id", "skill_id", "level", "validated_level", "skill__category", "skill__name"
-    ):
+    since = years_ago(today, 2)
+    if len(ids) == 1 and not hasattr(technicians, "query"):
+        # One person (their own pathway, on every visit of the dashboard): compiled once.
+        [person] = ids
+        skills = _SKILLS_OF_ONE.list(technician=person)
+        training = _TRAINING_OF_ONE.list(technician=person, since=since, today=today)
+        registers = _REGISTERS_OF_ONE.list(technician=person)
+    else:
+        in_people = (
+            {"technician__in": technicians}
+            if hasattr(technicians, "query")
+            else {"technician_id__in": ids}
+        )
+        skills = _skills_rows(TechnicianSkill.objects.filter(**in_people))
+        training = _training_rows(TrainingRecord.objects.filter(**in_people), since, today)
+        registers = _register_rows(Registration.objects.filter(**in_people))
+    for technician_id, skill_id, level, validated, category, name in skills:
         if technician_id in facts:
             entry = facts[technician_id]
             entry.levels[skill_id] = validated or level
             entry.categories[skill_id] = category
             entry.names[skill_id] = name
-    since = years_ago(today, 2)
-    for technician_id, days in (
-        TrainingRecord.objects.filter(date__gt=since, date__lte=today, **in_people)
-        .values_list("technician_id")
-        .annotate(days=Sum("days"))
-        .order_by()
-    ):
+    for technician_id, days in training:
         if technician_id in facts:
             facts[technician_id].training_days = Decimal(days or 0)
-    for technician_id, register_id, council, order in Registration.objects.filter(
-        status=Registration.Status.ACTIVE, **in_people
-    ).values_list("technician_id", "register_id", "register__council", "register__order"):
+    for technician_id, register_id, council, order in registers:
         if technician_id in facts:
             facts[technician_id].registers.append((register_id, council, order))
     return facts
+
+
+def _skills_rows(held):
+    return held.values_list(
+        "technician_id", "skill_id", "level", "validated_level", "skill__category", "skill__name"
+    )
+
+
+def _training_rows(records, since: datetime.date, today: datetime.date):
+    return (
+        records.filter(date__gt=since, date__lte=today)
+        .values_list("technician_id")
+        .annotate(days=Sum("days"))
+        .order_by()
+    )
+
+
+def _register_rows(registrations):
+    return registrations.filter(status=Registration.Status.ACTIVE).values_list(
+        "technician_id", "register_id", "register__council", "register__order"
+    )
+
+
+_SKILLS_OF_ONE = PreparedQuery(
+    lambda technician: _skills_rows(TechnicianSkill.objects.filter(technician_id=technician))
+)
+_TRAINING_OF_ONE = PreparedQuery(
+    lambda technician, since, today: _training_rows(
+        TrainingRecord.objects.filter(technician_id=technician), since, today
+    )
+)
+_REGISTERS_OF_ONE = PreparedQuery(
+    lambda technician: _register_rows(Registration.objects.filter(technician_id=technician))
+)
 
 
 # --- bands and placements -------------------------------------------------------------------

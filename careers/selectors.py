@@ -24,6 +24,7 @@ from careers.models import (
 )
 from careers.versions import ROUNDS
 from portal import versions
+from portal.prepared import PreparedQuery
 from skills.models import Skill, TechnicianSkill
 from technicians.models import Technician
 
@@ -364,16 +365,20 @@ def my_applications(technician: Technician) -> dict[int, MentoringApplication]:
     }
 
 
+# Compiled once (portal.prepared): every technician's dashboard asks it.
+_ACTIVE_PAIR_IDS = PreparedQuery(
+    lambda technician: MentoringPair.objects.filter(
+        Q(mentor_id=technician) | Q(mentee_id=technician), status=MentoringPair.Status.ACTIVE
+    ).values_list("pk", flat=True)
+)
+
+
 def my_pairs(technician: Technician, today: datetime.date | None = None) -> list[MentoringPair]:
     """The person's active pairs, each with the date they last met (`last_met`) and of their
     next meeting from `today` on (`next_met`). Most people are in no pair: a narrow query
     says so, and only those who are pay for the wide one (two people, the round, its scheme)."""
     today = today or timezone.localdate()
-    ids = list(
-        MentoringPair.objects.filter(
-            Q(mentor=technician) | Q(mentee=technician), status=MentoringPair.Status.ACTIVE
-        ).values_list("pk", flat=True)
-    )
+    ids = _ACTIVE_PAIR_IDS.list(technician=technician.pk)
     if not ids:
         return []
     meetings = MentoringMeeting.objects.filter(pair=OuterRef("pk"))

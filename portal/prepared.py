@@ -16,6 +16,8 @@ anything but the value looked up.
 
 from __future__ import annotations
 
+import copy
+import datetime
 import threading
 import weakref
 from collections.abc import Callable
@@ -108,3 +110,123 @@ class PreparedLookup(Generic[M]):
         for name, position in compiled.annotation_col_map.items():
             setattr(obj, name, row[position])
         return obj
+
+
+# --- several values, many rows -------------------------------------------------------------
+
+# A stand-in per kind of value, found again among the compiled parameters: each is a value no
+# real record holds (a 32-bit integer the ORM passes on as it is, a day and an instant in the
+# year 1111, a string of control characters).
+_STAND_INS: dict[type, Callable[[int], Any]] = {
+    int: lambda index: _STAND_IN - 1 - index,
+    datetime.date: lambda index: datetime.date(1111, 1, 1) + datetime.timedelta(days=index),
+    datetime.datetime: lambda index: (
+        datetime.datetime(1111, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(seconds=index)
+    ),
+    str: lambda index: f"\x1e{index}\x1f",
+}
+
+
+@dataclass
+class _CompiledQuery:
+    kinds: tuple[type, ...]
+    queryset: Any
+    compiler: Any
+    sql: str
+    params: tuple[Any, ...]
+    # Where each value goes among the parameters, and how the database wants it written.
+    positions: dict[str, list[tuple[int, Callable[[Any], Any] | None]]]
+
+
+class PreparedQuery(Generic[M]):
+    """`PreparedQuery(lambda technician, today: Booking.objects.filter(…).select_related(…))`:
+    `.list(technician=7, today=date)` is `list(build(technician=7, today=date))`, compiled
+    once per process and connection for each kind of values (int, date, datetime, str).
+
+    The rows become objects through Django's own iteration, so models with `select_related`
+    and annotations, `values()`, `values_list()` and `prefetch_related` give exactly what the
+    queryset gives. Only the SQL is kept: the queryset must take the same shape whatever the
+    values (no `if` on them, no list of varying length), and use each value as it is, or as the
+    database writes it (SQLite writes dates as text); an `icontains` changes it. On PostgreSQL
+    a value the SQL does not hold is an error; on another database the queryset simply runs.
+    A `Prefetch` queryset must not use the values: only the main query's SQL takes them."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[M]]) -> None:
+        self._build = build
+        self._compiled: weakref.WeakKeyDictionary[Any, _CompiledQuery | None] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._alias: str | None = None
+        self._lock = threading.Lock()
+
+    def list(self, **values: Any) -> list[M]:
+        kinds = tuple(_kind_of(value) for value in values.values())
+        connection = connections[self._alias] if self._alias else None
+        compiled = self._compiled.get(connection, False) if connection is not None else False
+        if compiled is False or (compiled is not None and compiled.kinds != kinds):
+            compiled = self._compile(values, kinds)
+        if compiled is None:  # a database whose SQL does not hold the values as given
+            return list(self._build(**values))
+        params = list(compiled.params)
+        for name, places in compiled.positions.items():
+            for position, adapt in places:
+                params[position] = adapt(values[name]) if adapt else values[name]
+        pinned = copy.copy(compiled.compiler)
+        pinned.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        queryset = compiled.queryset._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: pinned
+        return list(queryset)
+
+    def _compile(self, values: dict[str, Any], kinds: tuple[type, ...]) -> _CompiledQuery | None:
+        stand_ins = {
+            name: _STAND_INS[kind](index)
+            for index, (name, kind) in enumerate(zip(values, kinds, strict=True))
+        }
+        queryset = self._build(**stand_ins)
+        self._alias = queryset.db
+        connection = connections[self._alias]
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()  # also works out select, klass_info and annotations
+        positions = {
+            name: _places(params, stand_in, _adapter(connection, type(stand_in)))
+            for name, stand_in in stand_ins.items()
+        }
+        compiled: _CompiledQuery | None = None
+        if all(positions.values()):
+            compiled = _CompiledQuery(kinds, queryset, compiler, sql, tuple(params), positions)
+        elif connection.vendor == "postgresql":
+            missing = ", ".join(name for name, found in positions.items() if not found)
+            raise ValueError(f"A prepared query must use each value as it is given: {missing}.")
+        with self._lock:
+            self._compiled[connection] = compiled
+        return compiled
+
+
+def _adapter(connection: Any, kind: type) -> Callable[[Any], Any] | None:
+    """How the ORM writes a value of `kind` for this database (SQLite: dates as text)."""
+    if kind is datetime.date:
+        return connection.ops.adapt_datefield_value
+    if kind is datetime.datetime:
+        return connection.ops.adapt_datetimefield_value
+    return None
+
+
+def _places(
+    params: Any, stand_in: Any, adapt: Callable[[Any], Any] | None
+) -> list[tuple[int, Callable[[Any], Any] | None]]:
+    """The parameters that are `stand_in`, as given or as the database writes it."""
+    written = adapt(stand_in) if adapt else stand_in
+    places = []
+    for index, param in enumerate(params):
+        if type(param) is type(stand_in) and param == stand_in:
+            places.append((index, None))
+        elif adapt and type(param) is type(written) and param == written:
+            places.append((index, adapt))
+    return places
+
+
+def _kind_of(value: Any) -> type:
+    kind = type(value)
+    if kind not in _STAND_INS:
+        raise TypeError(f"A prepared query takes ints, dates, datetimes and strings, not {kind}.")
+    return kind

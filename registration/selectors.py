@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.periods import financial_year_bounds, financial_year_label, financial_year_of
 from portal.permissions import is_hr
+from portal.prepared import PreparedQuery
 from registration import services
 from registration.models import (
     CPDEntry,
@@ -77,22 +78,39 @@ def register_choices() -> QuerySet[Register]:
 # --- a technician's own records ------------------------------------------------------------
 
 
-def registrations_of(technician: Technician) -> list[Registration]:
-    return list(
-        technician.registrations.select_related("register", "body").order_by(
-            "register__order", "pk"
-        )
+# Compiled once (portal.prepared): the dashboard and the registration page ask for them on
+# every visit of a technician.
+_REGISTRATIONS = PreparedQuery(
+    lambda technician: (
+        Registration.objects.filter(technician_id=technician)
+        .select_related("register", "body")
+        .order_by("register__order", "pk")
     )
+)
+_APPLICATIONS = PreparedQuery(
+    lambda technician: (
+        FundingApplication.objects.filter(applicant_id=technician)
+        .select_related("register", "body")
+        .order_by("-status_changed_at", "-pk")
+    )
+)
+
+
+def registrations_of(technician: Technician) -> list[Registration]:
+    return _owned_by(technician, "technician", _REGISTRATIONS.list(technician=technician.pk))
 
 
 def applications_of(technician: Technician) -> list[FundingApplication]:
     """Open applications first (what needs doing), then the rest, newest first."""
-    applications = list(
-        technician.funding_applications.select_related("register", "body").order_by(
-            "-status_changed_at", "-pk"
-        )
-    )
+    applications = _owned_by(technician, "applicant", _APPLICATIONS.list(technician=technician.pk))
     return sorted(applications, key=lambda a: a.status not in FundingApplication.OPEN)
+
+
+def _owned_by(technician: Technician, field: str, records: list) -> list:
+    """Each record's `field` is `technician`, with no query, as its related manager gives."""
+    for record in records:
+        setattr(record, field, technician)
+    return records
 
 
 def cpd_entries_of(technician: Technician) -> list[CPDEntry]:

@@ -146,9 +146,12 @@ def is_stale(confirmed_on: datetime.date | None, today: datetime.date) -> bool:
 
 def stale_filter(today: datetime.date, prefix: str = "") -> Q:
     """A Q object on TechnicianSkill (or `prefix`ed from a relation) mirroring `is_stale`."""
-    return Q(**{f"{prefix}confirmed_on__isnull": True}) | Q(
-        **{f"{prefix}confirmed_on__lt": stale_before(today)}
-    )
+    return confirmed_before_filter(stale_before(today), prefix)
+
+
+def confirmed_before_filter(before: datetime.date, prefix: str = "") -> Q:
+    """Never confirmed, or confirmed before `before` (`stale_filter` with the day worked out)."""
+    return Q(**{f"{prefix}confirmed_on__isnull": True}) | Q(**{f"{prefix}confirmed_on__lt": before})
 
 
 def review_due_on(confirmed_on: datetime.date | None) -> datetime.date | None:

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import versions
+from portal.prepared import PreparedQuery
 from skills import risk as rules
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
 from skills.versions import SKILLS
@@ -892,18 +893,44 @@ def skill_demand(limit: int = 20) -> list[Skill]:
     )
 
 
+# Compiled once (portal.prepared): every technician's dashboard asks them.
+_STALE_COUNT = PreparedQuery(
+    lambda technician, before: (
+        TechnicianSkill.objects.filter(
+            rules.confirmed_before_filter(before), technician_id=technician
+        )
+        .order_by()
+        .values("technician_id")
+        .annotate(stale=Count("pk"))
+        .values_list("stale", flat=True)
+    )
+)
+_OPEN_SHADOWING = PreparedQuery(
+    lambda technician: (
+        ShadowingRequest.objects.filter(
+            Q(teacher_id=technician, status=ShadowingRequest.Status.REQUESTED)
+            | Q(learner_id=technician, status__in=ShadowingRequest.OPEN_STATUSES)
+        )
+        .order_by()
+        .values_list("teacher_id", "learner_id", "status")
+    )
+)
+
+
 def review_summary(technician: Technician, *, today: datetime.date | None = None) -> dict:
     """For the technician's panel: stale skills and shadowing waiting. Two queries."""
     today = today or timezone.localdate()
-    stale = TechnicianSkill.objects.filter(rules.stale_filter(today), technician=technician).count()
-    shadowing = ShadowingRequest.objects.filter(
-        Q(teacher=technician, status=ShadowingRequest.Status.REQUESTED)
-        | Q(learner=technician, status__in=ShadowingRequest.OPEN_STATUSES)
-    ).aggregate(
-        waiting_for_me=Count("pk", filter=Q(teacher=technician, status="requested")),
-        mine_open=Count("pk", filter=Q(learner=technician)),
-    )
-    return {"stale": stale, **shadowing}
+    stale = _STALE_COUNT.list(technician=technician.pk, before=rules.stale_before(today))
+    shadowing = _OPEN_SHADOWING.list(technician=technician.pk)
+    return {
+        "stale": stale[0] if stale else 0,
+        "waiting_for_me": sum(
+            1
+            for teacher, _learner, status in shadowing
+            if teacher == technician.pk and status == ShadowingRequest.Status.REQUESTED
+        ),
+        "mine_open": sum(1 for _teacher, learner, _status in shadowing if learner == technician.pk),
+    }
 
 
 def team_review_summary(manager: Technician, *, today: datetime.date | None = None) -> dict:

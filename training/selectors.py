@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.periods import academic_year_bounds, academic_year_of
+from portal.prepared import PreparedQuery
 from training.models import Booking, Category, Course, CourseInterest, Session, TrainingRecord
 
 ZERO = Decimal("0")
@@ -320,6 +321,24 @@ class TrainingGlance:
 
 
 GLANCE_BOOKINGS = 20
+# Compiled once (portal.prepared): every technician's dashboard asks them.
+_GLANCE_DAYS = PreparedQuery(
+    lambda technician, start, end: (
+        TrainingRecord.objects.filter(technician_id=technician, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("category")
+        .annotate(days=Sum("days"))
+    )
+)
+_GLANCE_BOOKINGS = PreparedQuery(
+    lambda technician, now: (
+        Booking.objects.filter(
+            technician_id=technician, session__starts_at__gt=now, status__in=OPEN_STATUSES
+        )
+        .select_related("session__course")
+        .order_by("session__starts_at", "pk")[:GLANCE_BOOKINGS]
+    )
+)
 
 
 def training_at_a_glance(technician, today: datetime.date | None = None) -> TrainingGlance:
@@ -328,22 +347,9 @@ def training_at_a_glance(technician, today: datetime.date | None = None) -> Trai
     today = today or timezone.localdate()
     year = academic_year_of(today)
     start, end = academic_year_bounds(year)
-    sums = (
-        TrainingRecord.objects.filter(technician=technician, date__gte=start, date__lte=end)
-        .order_by()
-        .values_list("category")
-        .annotate(days=Sum("days"))
-    )
+    sums = _GLANCE_DAYS.list(technician=technician.pk, start=start, end=end)
     this_year = _totals(year, dict(sums), technician.fte)
-    upcoming = list(
-        Booking.objects.filter(
-            technician=technician,
-            session__starts_at__gt=timezone.now(),
-            status__in=OPEN_STATUSES,
-        )
-        .select_related("session__course")
-        .order_by("session__starts_at", "pk")[:GLANCE_BOOKINGS]
-    )
+    upcoming = _GLANCE_BOOKINGS.list(technician=technician.pk, now=timezone.now())
     return TrainingGlance(
         this_year=this_year,
         expected_now=expected_by_now(technician.fte, today),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from portal.prepared import PreparedQuery
 from portal.registry import Panel
 from technicians.permissions import technician_of
 from voice import permissions, selectors
@@ -27,6 +28,8 @@ def _managers_context(request) -> dict[str, Any]:
 
 
 PANEL_REPORTS = 3
+# Compiled once (portal.prepared): every technician's dashboard asks it.
+_LATEST_REPORTS = PreparedQuery(lambda technician: selectors.my_reports(technician)[:PANEL_REPORTS])
 
 
 def _latest_reports(user) -> list:
@@ -36,7 +39,7 @@ def _latest_reports(user) -> list:
         me = technician_of(user)
         reports = []
         if me is not None and permissions.can_see_my_reports(user):
-            reports = list(selectors.my_reports(me)[:PANEL_REPORTS])
+            reports = _LATEST_REPORTS.list(technician=me.pk)
         user._voice_latest_reports = reports
     return user._voice_latest_reports
 

@@ -1,16 +1,22 @@
 """A prepared lookup compiles its queryset once, then gives exactly what the queryset gives:
 the object, its related objects and its annotations, in one query."""
 
+import datetime
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Value
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
-from portal.prepared import PreparedLookup
+from portal.prepared import PreparedLookup, PreparedQuery
 from technicians.models import Technician
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+YEAR = datetime.timedelta(days=365)
 
 
 def users_with_profiles(value):
@@ -45,15 +51,21 @@ def test_it_gives_what_the_queryset_gives(lookup, personas, django_assert_num_qu
     assert found._state.db == expected._state.db and not found._state.adding
 
 
-def test_each_call_looks_up_its_own_value_with_sql_compiled_once(lookup, personas, monkeypatch):
-    compiled = []
+@pytest.fixture
+def compiled(monkeypatch):
+    """The models of the queries the ORM compiles while the test runs."""
+    models = []
     as_sql = SQLCompiler.as_sql
 
     def counted(compiler, *args, **kwargs):
-        compiled.append(compiler.query.model)
+        models.append(compiler.query.model)
         return as_sql(compiler, *args, **kwargs)
 
     monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return models
+
+
+def test_each_call_looks_up_its_own_value_with_sql_compiled_once(lookup, personas, compiled):
     assert lookup.get(personas.technician.pk).pk == personas.technician.pk
     assert lookup.get(personas.hr.pk).pk == personas.hr.pk
     assert lookup.get(personas.manager.pk).technician == personas.manager_profile
@@ -78,3 +90,118 @@ def test_a_queryset_must_use_its_value_once():
     twice = PreparedLookup(lambda value: get_user_model().objects.filter(pk=value, id=value))
     with pytest.raises(ValueError, match="exactly once"):
         twice.get(user.pk)
+
+
+# --- PreparedQuery: several values, many rows ----------------------------------------------
+
+
+def started_between(department, first, last):
+    return (
+        Technician.objects.filter(department_id=department, started_on__gte=first)
+        .filter(started_on__lte=last)
+        .select_related("department")
+        .annotate(skill_count=Count("technician_skills"))
+        .order_by("started_on", "pk")
+    )
+
+
+@pytest.fixture
+def starters():
+    """Two departments' technicians, started on the days around a window's two ends."""
+    chemistry, physics = factories.DepartmentFactory(), factories.DepartmentFactory()
+    days = [datetime.date(2026, 1, day) for day in (9, 10, 11, 19, 20, 21)]
+    people = {
+        department: [
+            factories.TechnicianFactory(department=department, started_on=day) for day in days
+        ]
+        for department in (chemistry, physics)
+    }
+    factories.TechnicianSkillFactory(technician=people[chemistry][1])
+    return SimpleNamespace(chemistry=chemistry, physics=physics, people=people)
+
+
+def test_a_prepared_query_gives_what_its_queryset_gives(starters, django_assert_num_queries):
+    prepared = PreparedQuery(started_between)
+    window = {"first": datetime.date(2026, 1, 10), "last": datetime.date(2026, 1, 20)}
+    expected = list(started_between(starters.chemistry.pk, **window))
+    with django_assert_num_queries(1):
+        found = prepared.list(department=starters.chemistry.pk, **window)
+        assert {person.department.name for person in found} == {starters.chemistry.name}
+    # The window's two ends are in, the days beyond them out, as the queryset has it.
+    assert [person.pk for person in found] == [person.pk for person in expected]
+    assert [person.started_on.day for person in found] == [10, 11, 19, 20]
+    assert [person.skill_count for person in found] == [1, 0, 0, 0]
+    for person, same in zip(found, expected, strict=True):
+        for field in Technician._meta.concrete_fields:
+            assert getattr(person, field.attname) == getattr(same, field.attname), field.name
+
+
+def test_each_call_runs_its_own_values_with_sql_compiled_once(starters, compiled):
+    prepared = PreparedQuery(started_between)
+    january = {"first": datetime.date(2026, 1, 1), "last": datetime.date(2026, 1, 31)}
+    assert len(prepared.list(department=starters.chemistry.pk, **january)) == 6
+    physics = prepared.list(
+        department=starters.physics.pk,
+        first=datetime.date(2026, 1, 21),
+        last=datetime.date(2026, 2, 1),
+    )
+    assert [person.pk for person in physics] == [starters.people[starters.physics][-1].pk]
+    assert prepared.list(department=10**9, **january) == []
+    assert len(compiled) == 1
+
+
+def test_values_values_lists_datetimes_and_prefetches_come_as_the_queryset_gives_them(starters):
+    joined_before = PreparedQuery(
+        lambda department, moment: (
+            Technician.objects.filter(department_id=department, created__lt=moment)
+            .order_by("pk")
+            .values_list("pk", "started_on")
+        )
+    )
+    moment = timezone.now() + datetime.timedelta(minutes=1)
+    rows = joined_before.list(department=starters.physics.pk, moment=moment)
+    assert rows == list(
+        Technician.objects.filter(department=starters.physics)
+        .order_by("pk")
+        .values_list("pk", "started_on")
+    )
+    assert joined_before.list(department=starters.physics.pk, moment=moment - YEAR) == []
+
+    as_dicts = PreparedQuery(
+        lambda name: (
+            Technician.objects.filter(department__name=name)
+            .order_by("pk")
+            .values("pk", "department__slug")
+        )
+    )
+    assert as_dicts.list(name=starters.chemistry.name)[0] == {
+        "pk": starters.people[starters.chemistry][0].pk,
+        "department__slug": starters.chemistry.slug,
+    }
+
+    with_skills = PreparedQuery(
+        lambda department: (
+            Technician.objects.filter(department_id=department)
+            .prefetch_related("technician_skills__skill")
+            .order_by("pk")
+        )
+    )
+    people = with_skills.list(department=starters.chemistry.pk)
+    assert [len(person.technician_skills.all()) for person in people] == [0, 1, 0, 0, 0, 0]
+
+
+def test_a_value_the_sql_holds_changed_is_refused_on_postgresql(starters):
+    by_word = PreparedQuery(lambda word: Technician.objects.filter(first_name__icontains=word))
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValueError, match="as it is given: word"):
+            by_word.list(word="a")
+    else:  # elsewhere the queryset runs as it is
+        assert by_word.list(word="zzz") == []
+
+
+def test_values_of_a_kind_it_cannot_stand_in_for_are_refused():
+    by_status = PreparedQuery(lambda active: Technician.objects.filter(is_active=active))
+    with pytest.raises(TypeError, match="not <class 'bool'>"):
+        by_status.list(active=True)
+    with pytest.raises(TypeError, match="not <class 'NoneType'>"):
+        by_status.list(active=None)
