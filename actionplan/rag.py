@@ -90,3 +90,17 @@ def rag_q(rag: str, on: datetime.date | None = None) -> Q:
             ~complete & ~Q(status=BLOCKED) & (Q(due_on__isnull=True) | (Q(due_on__gte=on) & ~amber))
         )
     raise ValueError(f"Unknown RAG rating: {rag!r}")
+
+
+# The order of "attention first": overdue, then Red, Amber, Green, complete last.
+_ATTENTION = {Rag.RED: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.COMPLETE: 4}
+
+
+def attention_rank(
+    status: str, progress: int, due_on: datetime.date | None, on: datetime.date
+) -> int:
+    """An action's place in "attention first" on day `on` (0 first): what the plan page's
+    `attention_first` works out in the database, for actions already read."""
+    if status != COMPLETE and due_on is not None and due_on < on:
+        return 0
+    return _ATTENTION[rag_for(status, progress, due_on, on)]

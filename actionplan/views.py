@@ -106,7 +106,10 @@ def plan_detail(request, pk: int):
     action_filter = ActionFilter(
         request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today
     )
-    actions = list(action_filter.qs) if action_filter.is_valid() else []
+    if not request.GET:  # the page as it opens: every action, attention first
+        actions = selectors.plan_actions_attention_first(plan, today)
+    else:
+        actions = list(action_filter.qs) if action_filter.is_valid() else []
     context = {
         "plan": plan,
         "overview": overview,

@@ -133,6 +133,32 @@ def test_the_table_opens_exception_first(login, personas, mixed_plan):
     assert html.index('value="attention"') < html.index('value="due"')  # shown as chosen
 
 
+def test_the_page_opens_in_the_order_the_database_sorts_attention_first_at_every_boundary(
+    login, personas, today
+):
+    """The page as it opens sorts the rows it has read; the sort box's "attention first"
+    sorts in the database. Both give one order, at each edge of each rating."""
+    plan = factories.ActionPlanFactory(status="published")
+    rows = [
+        ("A", "complete", 100, TODAY - 9 * DAY),  # complete, however late: last
+        ("B", "in_progress", 74, TODAY + 30 * DAY),  # amber: due within 30 days, under 75 %
+        ("C", "in_progress", 75, TODAY + 30 * DAY),  # on track: green
+        ("D", "in_progress", 0, TODAY + 31 * DAY),  # beyond 30 days: green
+        ("E", "in_progress", 0, TODAY),  # due today, not yet overdue: amber
+        ("F", "not_started", 0, TODAY - DAY),  # overdue by a day: first
+        ("G", "blocked", 50, TODAY + 99 * DAY),  # blocked, not yet due: red
+        ("I", "blocked", 0, TODAY - 2 * DAY),  # blocked and overdue: overdue
+    ]
+    for ref, status, progress, due_on in rows:
+        factories.ActionFactory(
+            plan=plan, ref=ref, pillar="visibility", status=status, progress=progress, due_on=due_on
+        )
+    client = login(personas.technician)
+    opened = refs(client.get(detail_url(plan)))
+    assert opened == ["I", "F", "G", "E", "B", "C", "D", "A"]
+    assert refs(client.get(detail_url(plan, sort="attention"))) == opened
+
+
 def test_the_table_sorts_by_due_date(login, personas, mixed_plan):
     client = login(personas.technician)
     assert refs(client.get(detail_url(mixed_plan, sort="due"))) == [
