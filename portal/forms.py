@@ -3,7 +3,7 @@ asked for the change, and the people picker's widget."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -105,6 +105,10 @@ def _input_html(widget: dict) -> str:
 
 def _select_html(widget: dict) -> str | None:
     parts = [f'<select name="{escaped(widget["name"])}"', _attrs_html(widget["attrs"]), ">"]
+    shared = widget.get("shared_choices")
+    if shared is not None:  # SharedChoicesSelect: the options as written once
+        parts += [shared.options_html(widget["value"]), "\n</select>"]
+        return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
@@ -195,12 +199,68 @@ class SharedChoices(BaseChoiceIterator):
 
     def __init__(self, choices: Any) -> None:
         self.normalized = list(normalize_choices(choices))
+        self._options: list[tuple[str | None, str, str]] | None = None
 
     def __iter__(self):
         return iter(self.normalized)
 
     def __len__(self) -> int:
         return len(self.normalized)
+
+    def options_html(self, chosen: list[str]) -> str:
+        """The <option>s (and <optgroup>s) of a single-choice <select>, as Django writes them,
+        the first option whose value is in `chosen` selected (`SharedChoicesSelect`)."""
+        if self._options is None:
+            self._options = list(_option_parts(self.normalized))
+        parts = []
+        selected = False
+        for value, plain, marked in self._options:
+            if not selected and value is not None and value in chosen:
+                parts.append(marked)
+                selected = True
+            else:
+                parts.append(plain)
+        return "".join(parts)
+
+
+def _option_parts(choices: list) -> Iterator[tuple[str | None, str, str]]:
+    """(value, markup, markup when selected) for each option of Django's `optgroups`, and
+    (None, markup, markup) for the opening and closing of each group."""
+    for option_value, option_label in choices:
+        if isinstance(option_label, (list, tuple)):
+            yield None, f'\n  <optgroup label="{escaped(option_value)}">', ""
+            for value, label in option_label:
+                yield _option_part(value, label)
+            yield None, "\n  </optgroup>", ""
+        else:
+            yield _option_part("" if option_value is None else option_value, option_label)
+
+
+def _option_part(value: Any, label: Any) -> tuple[str, str, str]:
+    written = escaped(str(value))
+    text = escaped(label)
+    return (
+        str(value),
+        f'\n  <option value="{written}">{text}</option>\n',
+        f'\n  <option value="{written}" selected>{text}</option>\n',
+    )
+
+
+class SharedChoicesSelect(forms.Select):
+    """A <select> of `SharedChoices`: the options are written once for all the boxes that share
+    them (the skills rows of "my profile", a hundred options each), and each box only marks
+    its chosen one. The markup is Django's; any other choices are drawn as Django draws them."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        if (
+            not isinstance(self.choices, SharedChoices)
+            or self.allow_multiple_selected
+            or (self.template_name, self.option_template_name) != (SELECT_TEMPLATE, OPTION_TEMPLATE)
+        ):
+            return super().render(name, value, attrs, renderer)
+        context = forms.Widget.get_context(self, name, value, attrs)  # no option dicts
+        context["widget"]["shared_choices"] = self.choices
+        return _select_html(context["widget"])
 
 
 # --- the people picker: one search box with suggestions for every person field -------------

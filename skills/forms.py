@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from portal.forms import SharedChoices
+from portal.forms import SharedChoices, SharedChoicesSelect
 from skills import selectors
 from skills.models import ShadowingRequest, Skill, TechnicianSkill
 from technicians.models import Department, Technician
@@ -129,6 +129,8 @@ class TechnicianSkillForm(forms.ModelForm):
     class Meta:
         model = TechnicianSkill
         fields = ["skill", "level"]
+        # Every row's skill box shares one list, written once (portal.forms.SharedChoicesSelect).
+        widgets = {"skill": SharedChoicesSelect}
 
     def __init__(self, *args, skill_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

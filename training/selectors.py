@@ -261,11 +261,8 @@ class MyTraining:
     interests: list[CourseInterest] = field(default_factory=list)
 
 
-def my_training(technician, today: datetime.date | None = None) -> MyTraining:
-    today = today or timezone.localdate()
-    now = timezone.now()
-    year = academic_year_of(today)
-    last_start, _ = academic_year_bounds(year - 1)
+def _my_bookings(technician: int):
+    """The person's latest 200 bookings, each with the waiting places ahead of it."""
     ahead = (
         Booking.objects.filter(session=OuterRef("session"), status=Booking.Status.WAITLISTED)
         .filter(
@@ -277,12 +274,34 @@ def my_training(technician, today: datetime.date | None = None) -> MyTraining:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    bookings = list(
-        Booking.objects.filter(technician=technician)
+    return (
+        Booking.objects.filter(technician_id=technician)
         .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
         .select_related("session__course")
         .order_by("-session__starts_at", "-pk")[:200]
     )
+
+
+# Compiled once (portal.prepared): My training asks them on every visit.
+_MY_BOOKINGS = PreparedQuery(_my_bookings)
+_MY_RECORDS = PreparedQuery(
+    lambda technician, since: TrainingRecord.objects.filter(
+        technician_id=technician, date__gte=since
+    ).order_by("-date", "-pk")
+)
+_MY_INTERESTS = PreparedQuery(
+    lambda technician: CourseInterest.objects.filter(technician_id=technician).select_related(
+        "course"
+    )
+)
+
+
+def my_training(technician, today: datetime.date | None = None) -> MyTraining:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    year = academic_year_of(today)
+    last_start, _ = academic_year_bounds(year - 1)
+    bookings = _MY_BOOKINGS.list(technician=technician.pk)
     for booking in bookings:
         booking.waiting_position = booking.ahead + 1  # 1 = next to be given a seat
     upcoming = sorted(
@@ -290,13 +309,9 @@ def my_training(technician, today: datetime.date | None = None) -> MyTraining:
         key=lambda b: b.session.starts_at,
     )
     past = [b for b in bookings if b not in upcoming]
-    records = list(
-        TrainingRecord.objects.filter(technician=technician, date__gte=last_start).order_by(
-            "-date", "-pk"
-        )
-    )
+    records = _MY_RECORDS.list(technician=technician.pk, since=last_start)
     this_year = _year_totals(records, year, technician.fte)
-    interests = list(CourseInterest.objects.filter(technician=technician).select_related("course"))
+    interests = _MY_INTERESTS.list(technician=technician.pk)
     return MyTraining(
         bookings_open=upcoming,
         bookings_past=past,

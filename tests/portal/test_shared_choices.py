@@ -4,7 +4,7 @@ once, and draw exactly what the same plain list draws."""
 from django import forms
 from django.utils.choices import normalize_choices
 
-from portal.forms import SharedChoices
+from portal.forms import SharedChoices, SharedChoicesSelect
 
 GROUPED = [
     ("", "Choose a skill"),
@@ -29,3 +29,28 @@ def test_they_draw_what_the_plain_list_draws():
         assert shared.render("skill", value) == plain.render("skill", value)
     assert "<optgroup" in shared.render("skill", 2)
     assert len(SharedChoices(GROUPED)) == 3
+
+
+def test_a_shared_choices_select_draws_what_django_draws_with_its_options_written_once():
+    twice = [*GROUPED, ("Other", [(2, "NMR again"), (None, "None inside a group")]), (None, "-")]
+    plain = forms.Select(attrs={"class": "skill", "aria-describedby": "help"})
+    plain.choices = twice
+    shared_choices = SharedChoices(twice)
+    rows = [SharedChoicesSelect(attrs={"class": "skill", "aria-describedby": "help"}) for _ in "ab"]
+    for row in rows:
+        row.choices = shared_choices
+    # Nothing, the empty choice, a value in a group, one listed twice (the first is chosen),
+    # one not listed, and the text of a number.
+    for value in (None, "", 1, 2, "3", 99, [2]):
+        expected = plain.render("form-0-skill", value, attrs={"id": "id_form-0-skill"})
+        for row in rows:
+            assert row.render("form-0-skill", value, attrs={"id": "id_form-0-skill"}) == expected
+    assert shared_choices._options is not None  # written once, for every box
+
+
+def test_a_shared_choices_select_of_other_choices_is_djangos_select():
+    widget = SharedChoicesSelect()
+    widget.choices = [("a", "A <b>"), ("b", "B")]
+    plain = forms.Select(choices=[("a", "A <b>"), ("b", "B")])
+    assert widget.render("letter", "b") == plain.render("letter", "b")
+    assert "selected>B</option>" in widget.render("letter", "b")
