@@ -12,6 +12,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.functional import cached_property
 
+from portal.prepared import PreparedQuery
 from portal.registry import DirectoryFilter, LeaverWatch, ProfileBlock, ProfileFormPart
 from skills import risk as rules
 from skills import selectors, services
@@ -67,13 +68,21 @@ DIRECTORY_FILTER = DirectoryFilter(
 # --- a profile's skills block -----------------------------------------------------------------
 
 
-def profile_skills(request, technician) -> dict[str, Any] | None:
-    """The technician's skills, highest level first: one query."""
-    skills = list(
-        TechnicianSkill.objects.filter(technician=technician)
+# Compiled once (portal.prepared): every profile page asks it.
+_PROFILE_SKILLS = PreparedQuery(
+    lambda technician: (
+        TechnicianSkill.objects.filter(technician_id=technician)
         .select_related("skill")
         .order_by("-level", "skill__name")
     )
+)
+
+
+def profile_skills(request, technician) -> dict[str, Any] | None:
+    """The technician's skills, highest level first: one query."""
+    skills = _PROFILE_SKILLS.list(technician=technician.pk)
+    for held in skills:
+        held.technician = technician  # as the technician's own related manager gives them
     return {"skills": skills} if skills else None
 
 

@@ -21,6 +21,7 @@ from portal import registry, versions
 from portal.imports.pending import count_summary
 from portal.models import ImportRun, unusable_address_q
 from portal.permissions import is_hr
+from portal.prepared import PreparedLookup
 from technicians.models import Department, Technician
 from technicians.permissions import (
     is_staff_member,
@@ -194,15 +195,24 @@ def sort_technicians(queryset: QuerySet[Technician], sort: str) -> QuerySet[Tech
     return queryset.order_by(*SORTS.get(sort, NAME_ORDER))
 
 
+# Compiled once (portal.prepared): every profile page, and my profile, asks it.
+_PROFILE = PreparedLookup(
+    lambda pk: Technician.objects.select_related("department", "line_manager").filter(pk=pk)
+)
+
+
 def technician_profile(pk: int) -> Technician | None:
     """One technician with their department and line manager, in one query (other apps'
     profile blocks read their own parts: portal.registry.profile_blocks)."""
-    return Technician.objects.select_related("department", "line_manager").filter(pk=pk).first()
+    return _PROFILE.get(pk)
 
 
 def profile_to_edit(technician: Technician) -> Technician:
     """A fresh copy of the technician for their profile form, with what the page shows."""
-    return Technician.objects.select_related("department", "line_manager").get(pk=technician.pk)
+    found = _PROFILE.get(technician.pk)
+    if found is None:
+        raise Technician.DoesNotExist("The technician is no longer on the staff list.")
+    return found
 
 
 def technician_for_photo(pk: int, field_name: str) -> Technician | None:

@@ -205,3 +205,15 @@ def test_values_of_a_kind_it_cannot_stand_in_for_are_refused():
         by_status.list(active=True)
     with pytest.raises(TypeError, match="not <class 'NoneType'>"):
         by_status.list(active=None)
+
+
+def test_a_key_beyond_32_bits_is_not_found_as_the_orm_says(lookup, starters):
+    """A made-up URL's number: "not found", never the database's error for a value its
+    column cannot hold."""
+    for key in (2**31, 2**40, 10**30, -(2**31) - 1):
+        assert lookup.get(key) is None
+    prepared = PreparedQuery(started_between)
+    window = {"first": datetime.date(2026, 1, 1), "last": datetime.date(2026, 1, 31)}
+    for key in (2**31, 2**40):  # the ORM's answer (beyond 64 bits, SQLite's is an error)
+        assert prepared.list(department=key, **window) == []
+    assert len(prepared.list(department=starters.chemistry.pk, **window)) == 6
