@@ -5,6 +5,7 @@ and each action's latest update comes from a subquery, never a query per row."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from django.utils.dateformat import format as format_date
 from actionplan import history, permissions, rag
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
 from portal.periods import due_phrase
-from portal.prepared import PreparedQuery
+from portal.prepared import PreparedQuery, with_known
 
 
 def display_name(user: Any) -> str:
@@ -73,7 +74,7 @@ def plan_actions(plan: ActionPlan | int) -> QuerySet[Action]:
 
 
 # Compiled once (portal.prepared): the plan page opens on them, unfiltered, on every visit.
-_PLAN_ACTIONS = PreparedQuery(lambda plan: plan_actions(plan))
+_PLAN_ACTIONS = PreparedQuery(plan_actions)
 _PLAN_ACTION_FIGURES = PreparedQuery(
     lambda plan: Action.objects.filter(plan=plan).values_list(
         "pillar", "status", "progress", "due_on"
@@ -84,9 +85,7 @@ _PLAN_ACTION_FIGURES = PreparedQuery(
 def plan_actions_attention_first(plan: ActionPlan, today: datetime.date) -> list[Action]:
     """`plan_actions` in the order the plan page opens on (`forms.attention_first`): sorted
     here, as the rows are read anyway, keeping the database's order within each rank."""
-    actions = _PLAN_ACTIONS.list(plan=plan.pk)
-    for action in actions:
-        action.plan = plan
+    actions = with_known(_PLAN_ACTIONS.list(plan=plan.pk), plan=plan)
     return sorted(
         actions,
         key=lambda action: rag.attention_rank(action.status, action.progress, action.due_on, today),
@@ -511,18 +510,14 @@ def owns_open_actions(user) -> bool:
     """Whether the owner panel applies: one query (none for visitors)."""
     if not permissions.is_staff_member(user):
         return False
-    visible = permissions.visible_action_plans_filter(user)
-    prepared = _OWNED_OPEN_ACTION.get(visible)
-    if prepared is None:
-        prepared = _OWNED_OPEN_ACTION.setdefault(visible, _owned_open_action(visible))
+    prepared = _owned_open_action(permissions.visible_action_plans_filter(user))
     return bool(prepared.list(owner=user.pk))
 
 
-# Compiled once per set of plans a viewer may see (portal.prepared): every dashboard asks it.
-_OWNED_OPEN_ACTION: dict[Q, PreparedQuery] = {}
-
-
+@functools.cache
 def _owned_open_action(visible: Q) -> PreparedQuery:
+    """Compiled once per set of plans a viewer may see (portal.prepared): every dashboard
+    asks it."""
     return PreparedQuery(
         lambda owner: (
             Action.objects.filter(owner_id=owner)

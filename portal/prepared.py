@@ -235,6 +235,16 @@ def _places(
     return places
 
 
+def with_known(records: list[M], **related: Any) -> list[M]:
+    """`records` with each named relation set to the object given, with no query, as a related
+    manager gives them (`with_known(rows, technician=technician)` after a prepared query by the
+    technician's key)."""
+    for record in records:
+        for field, value in related.items():
+            setattr(record, field, value)
+    return records
+
+
 def _kind_of(value: Any) -> type:
     kind = type(value)
     if kind not in _STAND_INS:

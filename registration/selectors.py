@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.periods import financial_year_bounds, financial_year_label, financial_year_of
 from portal.permissions import is_hr
-from portal.prepared import PreparedQuery
+from portal.prepared import PreparedQuery, with_known
 from registration import services
 from registration.models import (
     CPDEntry,
@@ -97,20 +97,13 @@ _APPLICATIONS = PreparedQuery(
 
 
 def registrations_of(technician: Technician) -> list[Registration]:
-    return _owned_by(technician, "technician", _REGISTRATIONS.list(technician=technician.pk))
+    return with_known(_REGISTRATIONS.list(technician=technician.pk), technician=technician)
 
 
 def applications_of(technician: Technician) -> list[FundingApplication]:
     """Open applications first (what needs doing), then the rest, newest first."""
-    applications = _owned_by(technician, "applicant", _APPLICATIONS.list(technician=technician.pk))
+    applications = with_known(_APPLICATIONS.list(technician=technician.pk), applicant=technician)
     return sorted(applications, key=lambda a: a.status not in FundingApplication.OPEN)
-
-
-def _owned_by(technician: Technician, field: str, records: list) -> list:
-    """Each record's `field` is `technician`, with no query, as its related manager gives."""
-    for record in records:
-        setattr(record, field, technician)
-    return records
 
 
 def cpd_entries_of(technician: Technician) -> list[CPDEntry]:

@@ -12,7 +12,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.functional import cached_property
 
-from portal.prepared import PreparedQuery
+from portal.prepared import PreparedQuery, with_known
 from portal.registry import DirectoryFilter, LeaverWatch, ProfileBlock, ProfileFormPart
 from skills import risk as rules
 from skills import selectors, services
@@ -80,9 +80,7 @@ _PROFILE_SKILLS = PreparedQuery(
 
 def profile_skills(request, technician) -> dict[str, Any] | None:
     """The technician's skills, highest level first: one query."""
-    skills = _PROFILE_SKILLS.list(technician=technician.pk)
-    for held in skills:
-        held.technician = technician  # as the technician's own related manager gives them
+    skills = with_known(_PROFILE_SKILLS.list(technician=technician.pk), technician=technician)
     return {"skills": skills} if skills else None
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from portal.prepared import PreparedLookup, PreparedQuery
+from portal.prepared import PreparedLookup, PreparedQuery, with_known
 from technicians.models import Technician
 from tests import factories
 
@@ -217,3 +217,14 @@ def test_a_key_beyond_32_bits_is_not_found_as_the_orm_says(lookup, starters):
     for key in (2**31, 2**40):  # the ORM's answer (beyond 64 bits, SQLite's is an error)
         assert prepared.list(department=key, **window) == []
     assert len(prepared.list(department=starters.chemistry.pk, **window)) == 6
+
+
+def test_rows_read_by_a_key_know_their_owner_without_a_query(starters, django_assert_num_queries):
+    chemistry = starters.chemistry
+    prepared = PreparedQuery(
+        lambda department: Technician.objects.filter(department_id=department).order_by("pk")
+    )
+    people = with_known(prepared.list(department=chemistry.pk), department=chemistry)
+    with django_assert_num_queries(0):
+        assert {person.department for person in people} == {chemistry}
+        assert all(person.department is chemistry for person in people)
