@@ -16,12 +16,21 @@ so the same request reads its own writes.
 The cache is an accelerator only: if it is unreachable (a Redis paused for a failover), the
 figures are computed from the database as if nothing were cached; a page is never wrong and
 never fails because of it.
+
+Each process also keeps the copies it has read or computed (`_LocalCopies`), under the same
+keys: a key names the versions, so a kept copy is never stale either, and a page that shows
+shared figures asks Redis only for those it has not seen since they last changed. A copy is
+kept pickled, as Redis keeps it, so every reader gets objects of its own to change.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import random
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -128,14 +137,68 @@ def _every_version() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+class _LocalCopies:
+    """The last `size` copies this process has read or computed, pickled, each until its
+    timeout (the shared cache's own), the least recently read dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._copies: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()  # threaded servers and workers share the process
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            kept = self._copies.get(key)
+            if kept is None:
+                return _MISSING
+            expires, data = kept
+            if expires <= time.monotonic():
+                del self._copies[key]
+                return _MISSING
+            self._copies.move_to_end(key)
+        return pickle.loads(data)  # noqa: S301 (written by this process, below)
+
+    def set(self, key: str, value: Any) -> None:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._copies[key] = (time.monotonic() + TIMEOUT_SECONDS, data)
+            self._copies.move_to_end(key)
+            while len(self._copies) > self.size:
+                self._copies.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._copies.clear()
+
+
+local_copies = _LocalCopies(size=256)
+
+
+def clear_copies() -> None:
+    """Forget every copy, the shared cache's and this process's: the figures are computed
+    again at their next read (tests measuring that path; a deployment never needs it)."""
+    caches[CACHE_ALIAS].clear()
+    local_copies.clear()
+
+
 def cached(key: str, *, depends_on: Iterable[str], compute: Callable[[], T]) -> T:
-    """`compute()`, kept in the shared cache under `key` and the versions of `depends_on`."""
+    """`compute()`, kept in the shared cache under `key` and the versions of `depends_on`
+    (and in this process: `local_copies`)."""
     depends_on = tuple(depends_on)
     versions = current(depends_on)
     full_key = "portal:shared:{}:{}".format(
         key,
         ".".join(f"{name}={version}" for name, version in zip(depends_on, versions, strict=True)),
     )
+    value = local_copies.get(full_key)
+    if value is not _MISSING:
+        return value
+    value = _from_shared_cache(key, full_key, compute)
+    local_copies.set(full_key, value)
+    return value
+
+
+def _from_shared_cache(key: str, full_key: str, compute: Callable[[], T]) -> T:
     cache = caches[CACHE_ALIAS]
     try:
         value = cache.get(full_key, _MISSING)

@@ -8,9 +8,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 
-from portal import roles
+from portal import roles, versions
 from tests import factories
 from tests.celery_helpers import celery_config
 
@@ -69,7 +68,7 @@ def small_threshold(settings):
 def _fresh_shared_cache():
     """Figures computed once for every viewer (portal.versions) start afresh in each test: a
     test's rolled-back data must not meet the next test's copy."""
-    caches["shared"].clear()
+    versions.clear_copies()
 
 
 @pytest.fixture(autouse=True)

@@ -103,7 +103,7 @@ def test_an_unreachable_cache_gives_correct_figures(
 
 
 def test_the_dashboards_share_the_figures(two_holders, nmr, personas, login):
-    caches["shared"].clear()
+    versions.clear_copies()
     login(personas.hr).get("/")
     with CaptureQueriesContext(connection) as queries:
         login(personas.steering).get("/")
@@ -127,17 +127,18 @@ def test_the_figures_live_in_a_real_redis_and_follow_the_versions(
             "KEY_PREFIX": "test-versions",
         },
     }
-    caches["shared"].clear()
+    versions.clear_copies()
     try:
         assert type(caches["shared"]).__name__ == "RedisCache"
         assert risk_of(nmr) == "covered"
+        versions.local_copies.clear()  # another process: it reads the copy in Redis
         with CaptureQueriesContext(connection) as queries:
             assert risk_of(nmr) == "covered"
         assert len(queries) == 1
         services.set_skills(two_holders[1], [], by=personas.hr)
         assert risk_of(nmr) == "single_point"
     finally:
-        caches["shared"].clear()
+        versions.clear_copies()
 
 
 # --- HR's staff-list figures, under the "profiles" version ------------------------------------
@@ -269,3 +270,50 @@ def test_every_page_reads_the_versions_at_most_once(personas, login):
     with CaptureQueriesContext(connection) as context:
         assert client.get("/").status_code == 200
     assert _version_reads(context) <= 1
+
+
+# --- this process's copies -------------------------------------------------------------------
+
+
+def test_a_process_reads_its_own_copy_without_asking_the_shared_cache(
+    two_holders, nmr, monkeypatch
+):
+    assert risk_of(nmr) == "covered"
+    with redis_unreachable(monkeypatch):  # the shared cache is not asked at all
+        with CaptureQueriesContext(connection) as queries:
+            assert risk_of(nmr) == "covered"
+    assert len(queries) == 1  # the versions
+
+
+def test_a_process_copy_follows_the_versions(two_holders, nmr, personas):
+    assert risk_of(nmr) == "covered"
+    services.set_skills(two_holders[1], [], by=personas.hr)
+    assert risk_of(nmr) == "single_point"
+
+
+def test_each_reader_of_a_process_copy_gets_objects_of_its_own(db):
+    versions.cached("test:list", depends_on=["test"], compute=lambda: [1, 2])
+    first = versions.cached("test:list", depends_on=["test"], compute=lambda: [9])
+    first.append(3)
+    assert versions.cached("test:list", depends_on=["test"], compute=lambda: [9]) == [1, 2]
+
+
+def test_a_process_keeps_its_latest_copies_and_drops_the_least_recently_read():
+    copies = versions._LocalCopies(size=2)
+    copies.set("a", 1)
+    copies.set("b", 2)
+    assert copies.get("a") == 1  # "b" is now the least recently read
+    copies.set("c", 3)
+    assert copies.get("b") is versions._MISSING
+    assert (copies.get("a"), copies.get("c")) == (1, 3)
+
+
+def test_a_process_copy_lasts_as_long_as_the_shared_one(monkeypatch):
+    copies = versions._LocalCopies(size=2)
+    now = 1000.0
+    monkeypatch.setattr(versions.time, "monotonic", lambda: now)
+    copies.set("a", 1)
+    now += versions.TIMEOUT_SECONDS - 1
+    assert copies.get("a") == 1
+    now += 1
+    assert copies.get("a") is versions._MISSING

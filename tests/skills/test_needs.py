@@ -3,11 +3,11 @@ them, risk judged only against needs and at its boundaries, the five worst risks
 dashboard, the full list, the needs page, and constant query counts at two sizes."""
 
 import pytest
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from portal import versions
 from skills import risk as rules
 from skills import selectors, services
 from skills.models import Skill, UnitSkillNeed
@@ -368,7 +368,7 @@ def test_constant_queries_at_two_sizes(personas, login, page, django_assert_max_
             "matrix": ("/technicians/skills/", {"at_risk": "on"}),
         }[page]
         limit = 80 if page == "dashboard" else 20  # the dashboard holds every app's panels
-        caches["shared"].clear()  # both sizes work the shared figures out (portal.versions)
+        versions.clear_copies()  # both sizes work the shared figures out (portal.versions)
         with django_assert_max_num_queries(limit), CaptureQueriesContext(connection) as queries:
             assert client.get(path, params).status_code == 200
         counts.append(len(queries))
