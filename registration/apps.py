@@ -15,8 +15,10 @@ class RegistrationConfig(AppConfig):
             personal_data,
             reminders,
             report,
+            versions,
         )
 
+        versions.connect_signals()
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)  # the annual report's section
         registry.register_reminder("registration.renewals", reminders.queue_renewal_reminders)

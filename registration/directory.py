@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 
 from portal.registry import DirectoryFilter
 from registration import selectors
-from registration.models import Register, Registration
+from registration.models import Registration
 
 
 def active_registrations():
@@ -29,10 +29,9 @@ def directory_filters(request) -> dict[str, Any]:
         "registered": django_filters.BooleanFilter(
             label="Professionally registered", method=_nothing, widget=forms.CheckboxInput
         ),
-        "register": django_filters.ModelChoiceFilter(
+        "register": django_filters.ChoiceFilter(
             label="Register",
-            queryset=Register.objects.order_by("order", "code"),
-            to_field_name="code",
+            choices=selectors.register_choices(),  # by code, as the URL names it
             method=_nothing,
             empty_label="Any register",
         ),
@@ -42,8 +41,8 @@ def directory_filters(request) -> dict[str, Any]:
 def apply_directory_filters(queryset, data: dict[str, Any]):
     """With an active registration (on any register), or on the register chosen."""
     register = data.get("register")
-    if register is not None:
-        return queryset.filter(Exists(active_registrations().filter(register=register)))
+    if register:
+        return queryset.filter(Exists(active_registrations().filter(register__code=register)))
     if data.get("registered"):
         return queryset.filter(Exists(active_registrations()))
     return queryset

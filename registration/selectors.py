@@ -11,10 +11,12 @@ from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from portal import versions
 from portal.periods import financial_year_bounds, financial_year_label, financial_year_of
 from portal.permissions import is_hr
 from portal.prepared import PreparedQuery, with_known
 from registration import services
+from registration import versions as registration_versions
 from registration.models import (
     CPDEntry,
     FundingApplication,
@@ -71,8 +73,17 @@ def registered_filter(register: Register | None = None) -> Q:
     return condition
 
 
-def register_choices() -> QuerySet[Register]:
-    return Register.objects.order_by("order", "code")
+def register_choices() -> list[tuple[str, str]]:
+    """(code, "title (code)") of every register in order, for the directory's register
+    filter: the same for everyone, kept under the "registers" version."""
+    return versions.cached(
+        "registration.register-choices",
+        depends_on=(registration_versions.REGISTERS,),
+        compute=lambda: [
+            (register.code, str(register))
+            for register in Register.objects.order_by("order", "code")
+        ],
+    )
 
 
 # --- a technician's own records ------------------------------------------------------------

@@ -8,8 +8,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from registration import panels, services
 from registration.demo import seed_demo
@@ -432,6 +434,28 @@ def test_post_nominals_on_cards_and_the_register_filter(personas, login, registe
     assert cards({"registered": "on"}) == {"Eli Eng", "Cara Chem"}
     assert cards({"register": "IEng"}) == set()  # lapsed registrations do not count
     assert cards({}) == {"Eli Eng", "Cara Chem", "Alex Tech"}
+
+
+def test_the_register_filter_lists_registers_read_once_and_follows_their_changes(
+    personas, login, registers
+):
+    client = login(personas.technician)
+    client.get("/technicians/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/technicians/").content.decode()
+    assert '<option value="EngTech">' in page
+    assert not [q for q in queries.captured_queries if 'FROM "registration_register"' in q["sql"]]
+    engtech = registers["EngTech"]
+    engtech.title = "Engineering Technician (renamed)"
+    engtech.save()
+    page = client.get("/technicians/").content.decode()
+    assert "Engineering Technician (renamed) (EngTech)</option>" in page
+
+
+def test_an_unknown_register_in_the_directory_is_refused_with_a_message(personas, login, registers):
+    page = login(personas.technician).get("/technicians/", {"register": "NOPE"})
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
 
 
 def test_public_profiles_show_post_nominals_on_meet_our_technicians(personas, login, registers):
