@@ -337,13 +337,8 @@ def team_of(manager: Technician | None) -> list[Technician]:
 
 
 def departments_with_helpdesks() -> list[Department]:
-    """Every department with its helpdesk address, by name, for Meet our technicians: the
-    same for every visitor, kept under the "people" version (a department's save moves it)."""
-    return versions.cached(
-        "technicians.departments",
-        depends_on=(PEOPLE,),
-        compute=lambda: list(Department.objects.order_by("name")),
-    )
+    """Every department with its helpdesk address, by name, for Meet our technicians."""
+    return list(Department.objects.order_by("name"))
 
 
 # --- the people picker (portal.forms.PersonPicker; docs/development-people-picker.md) -------

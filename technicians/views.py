@@ -17,12 +17,13 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import audit, params, registry
+from portal import audit, params, registry, versions
 from portal.decorators import permission_required
 from portal.files import serve_private_file
 from technicians import permissions, photos, selectors, services
 from technicians.filters import PublicTechnicianFilter, TechnicianFilter
 from technicians.forms import ProfileForm
+from technicians.versions import PEOPLE
 
 PER_PAGE = 24
 MAX_PAGE = 100_000
@@ -206,6 +207,20 @@ def department(request, slug: str):
     )
 
 
+def department_list() -> str:
+    """Meet our technicians' list of departments and their helpdesks, as HTML: the same for
+    every visitor, so written once and kept under the "people" version (portal.versions),
+    which a department's save moves on."""
+    return versions.cached(
+        "technicians.department-list-html",
+        depends_on=(PEOPLE,),
+        compute=lambda: render_to_string(
+            "technicians/_department_list.html",
+            {"departments": selectors.departments_with_helpdesks()},
+        ),
+    )
+
+
 @require_GET
 def public_directory(request):
     """Meet our technicians: public profiles only, no e-mail addresses, open to anyone."""
@@ -218,7 +233,7 @@ def public_directory(request):
         "filter": filterset,
         "form": filterset.form,
         "page_obj": _page(request, results, count=count),
-        "departments": selectors.departments_with_helpdesks,  # called by the full page only
+        "department_list": department_list,  # called by the full page only
     }
     return _render_list(
         request, "technicians/public_index.html", "technicians/_results.html", context

@@ -99,6 +99,22 @@ def test_a_department_renamed_or_given_a_helpdesk_is_shown_at_once(people, login
     assert 'href="mailto:renamed.helpdesk@example.ac.uk"' in html
 
 
+def test_the_departments_are_written_once_for_every_visitor(people, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = login(None).get(URL).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = login(None).get(URL).content.decode()
+    assert not [
+        q
+        for q in queries.captured_queries
+        if 'FROM "technicians_department" ' in q["sql"] and "technicians_technician" not in q["sql"]
+    ]
+    listed = re.search(r'<ul class="department-list">.*?</ul>', first, re.S).group(0)
+    assert listed in again
+
+
 def test_an_empty_meet_our_technicians_says_nobody_is_public_yet(login, department):
     html = login(None).get(URL).content.decode()
     assert "Nobody has shared a public profile yet." in html
