@@ -15,7 +15,7 @@ The kernel never names an app. An app registers:
 - what one app shows inside the people directory of another, which names neither:
   directory filters (`register_directory_filter(DirectoryFilter(...))`), what the directory
   search reads (`register_search_field(SearchField(...))`), the data a person's card needs
-  (`register_card_data(name, add)`) and the letters after their name
+  (`register_card_data(name, add, depends_on=versions)`) and the letters after their name
   (`register_post_nominals(name, letters_of)`), blocks of a profile page
   (`register_profile_block(ProfileBlock(...))`), parts of the "my profile" form
   (`register_profile_form_part(ProfileFormPart(...))`), and what a leaver takes with them
@@ -379,6 +379,7 @@ class LeaverWatch:
 _directory_filters: dict[str, DirectoryFilter] = {}
 _search_fields: dict[str, SearchField] = {}
 _card_data: dict[str, Callable[[Any], Any]] = {}
+_card_data_versions: dict[str, tuple[str, ...]] = {}
 _post_nominals: dict[str, Callable[[Any], str]] = {}
 _profile_blocks: dict[str, ProfileBlock] = {}
 _profile_form_parts: dict[str, ProfileFormPart] = {}
@@ -401,16 +402,26 @@ def search_fields() -> list[SearchField]:
     return [_search_fields[name] for name in sorted(_search_fields)]
 
 
-def register_card_data(name: str, add: Callable[[Any], Any]) -> None:
+def register_card_data(
+    name: str, add: Callable[[Any], Any], *, depends_on: tuple[str, ...] = ()
+) -> None:
     """`add(queryset)` returns the technicians with what the app's part of a card reads
-    (a prefetch or an annotation: a constant number of queries for a page of cards)."""
+    (a prefetch or an annotation: a constant number of queries for a page of cards).
+    `depends_on`: the data versions (portal.versions) that every change to that part moves
+    on, so that cards kept for every viewer are written again when it changes."""
     _put(_card_data, name, add, lambda a, b: a is b)
+    _card_data_versions[name] = tuple(depends_on)
 
 
 def with_card_data(queryset: Any) -> Any:
     for name in sorted(_card_data):
         queryset = _card_data[name](queryset)
     return queryset
+
+
+def card_data_versions() -> tuple[str, ...]:
+    """Every data version the other apps' parts of a card depend on, in a fixed order."""
+    return tuple(sorted({name for names in _card_data_versions.values() for name in names}))
 
 
 def register_post_nominals(name: str, letters_of: Callable[[Any], str]) -> None:

@@ -20,7 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from portal import versions
 from portal.periods import financial_year_of
+from registration import versions as registration_versions
 from registration.models import (
     FundingApplication,
     FundingBudget,
@@ -124,6 +126,7 @@ def seed_demo(*, technicians: int = 0, stdout: IO | None = None) -> None:
             )
         )
     Registration.objects.bulk_create(registrations, batch_size=1000)
+    versions.bump(registration_versions.REGISTRATIONS)  # a bulk write sends no signal
     _seed_applications(people, demo_login, registers, bodies, rng, today, year)
     if stdout is not None:
         stdout.write(

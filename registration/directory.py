@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 
 from portal.registry import DirectoryFilter
 from registration import selectors
+from registration import versions as registration_versions
 from registration.models import Registration
 
 
@@ -58,5 +59,10 @@ DIRECTORY_FILTER = DirectoryFilter(
 
 def register_in_directory(registry) -> None:
     registry.register_directory_filter(DIRECTORY_FILTER)
-    registry.register_card_data("registration", selectors.with_post_nominals)
+    # A card's letters come from the registrations and the registers' post-nominals.
+    registry.register_card_data(
+        "registration",
+        selectors.with_post_nominals,
+        depends_on=(registration_versions.REGISTERS, registration_versions.REGISTRATIONS),
+    )
     registry.register_post_nominals("registration", selectors.post_nominals)

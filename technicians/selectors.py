@@ -70,33 +70,56 @@ def visible_technicians(user) -> QuerySet[Technician]:
     )
 
 
+def list_audience(user) -> str:
+    """Whose list `user` sees, unfiltered: "public" (public profiles: anyone who is not a
+    member of staff), "staff" (public and internal profiles of current staff) or "everyone"
+    (HR and administrators, leavers included). Each audience's list is the same for all its
+    members, but for a member of staff's own private profile (`sees_own_private_profile`)."""
+    if not is_staff_member(user):
+        return "public"
+    if is_hr(user):
+        return "everyone"
+    return "staff"
+
+
+_AUDIENCE_FILTERS = {
+    "public": public_technicians_filter,
+    "everyone": Q,
+    "staff": lambda: Q(
+        is_active=True,
+        visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
+    ),
+}
+
+
+def sees_own_private_profile(user) -> bool:
+    """A member of staff (not HR) whose own current profile is private: their list shows it
+    to them (`visible_technicians_filter`), and to nobody else."""
+    if list_audience(user) != "staff":
+        return False
+    me = technician_of(user)
+    return me is not None and me.is_active and me.visibility == Technician.Visibility.PRIVATE
+
+
 def listed_count(user) -> int:
     """How many technicians the unfiltered list shows `user`: the directory for members of
     staff, Meet our technicians for anyone else. Counting them grows with the staff list, so
-    the part that is the same for a whole audience (the public, staff, HR) is counted once and
+    the part that is the same for a whole audience (`list_audience`) is counted once and
     kept under the "profiles" version (any change to a technician's row, its visibility and
-    whether they left included); a member of staff's own private profile is added, as
-    `visible_technicians_filter` shows it to them."""
-    if not is_staff_member(user):
-        audience, shared = "public", public_technicians_filter()
-    elif is_hr(user):
-        audience, shared = "everyone", Q()
-    else:
-        audience = "staff"
-        shared = Q(
-            is_active=True,
-            visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
-        )
+    whether they left included); a member of staff's own private profile is added."""
+    audience = list_audience(user)
     count = versions.cached(
         f"technicians.listed-count:{audience}",
         depends_on=[PROFILES],
-        compute=lambda: Technician.objects.filter(shared).count(),
+        compute=lambda: Technician.objects.filter(_AUDIENCE_FILTERS[audience]()).count(),
     )
-    if audience == "staff":
-        me = technician_of(user)
-        if me is not None and me.is_active and me.visibility == Technician.Visibility.PRIVATE:
-            count += 1
-    return count
+    return count + 1 if sees_own_private_profile(user) else count
+
+
+def card_versions() -> tuple[str, ...]:
+    """The data versions whose every change a card of the directory may show: the
+    technician's row, their department, and what other apps add (portal.registry)."""
+    return (PROFILES, PEOPLE, *registry.card_data_versions())
 
 
 def public_technicians() -> QuerySet[Technician]:

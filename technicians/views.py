@@ -66,13 +66,30 @@ def directory(request):
     queryset = selectors.visible_technicians(request.user)
     filterset = TechnicianFilter(request.GET or None, queryset=queryset, request=request)
     results = filterset.qs if filterset.is_bound else queryset
-    count = selectors.listed_count(request.user) if _unfiltered(request) else None
+    unfiltered = _unfiltered(request)
+    count = selectors.listed_count(request.user) if unfiltered else None
     context = {
         "filter": filterset,
         "form": filterset.form,
         "page_obj": _page(request, results, count=count),
     }
+    if unfiltered and not selectors.sees_own_private_profile(request.user):
+        audience = selectors.list_audience(request.user)
+        context["shared_results"] = _shared_results(request, audience, context)
     return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
+
+
+def _shared_results(request, audience: str, context: dict) -> str:
+    """A page of the unfiltered list (its cards and page links), the same for everyone of one
+    audience (`selectors.list_audience`): written once and kept under the versions of all a
+    card shows (`selectors.card_versions`), so a change to any of it is seen at once."""
+    page_obj = context["page_obj"]
+    list_name = request.resolver_match.view_name  # the directory's, or Meet our technicians'
+    return versions.cached(
+        f"technicians.results:{list_name}:{audience}:{page_obj.number}",
+        depends_on=selectors.card_versions(),
+        compute=lambda: render_to_string("technicians/_result_list.html", context, request=request),
+    )
 
 
 def _hidden(request):
@@ -228,13 +245,16 @@ def public_directory(request):
     filterset = PublicTechnicianFilter(request.GET or None, queryset=queryset, request=request)
     results = filterset.qs if filterset.is_bound else queryset
     # Anyone's count of the public list (public_technicians is the public audience's list).
-    count = selectors.listed_count(AnonymousUser()) if _unfiltered(request) else None
+    unfiltered = _unfiltered(request)
+    count = selectors.listed_count(AnonymousUser()) if unfiltered else None
     context = {
         "filter": filterset,
         "form": filterset.form,
         "page_obj": _page(request, results, count=count),
         "department_list": department_list,  # called by the full page only
     }
+    if unfiltered:  # the same public profiles for everyone
+        context["shared_results"] = _shared_results(request, "public", context)
     return _render_list(
         request, "technicians/public_index.html", "technicians/_results.html", context
     )

@@ -436,6 +436,26 @@ def test_post_nominals_on_cards_and_the_register_filter(personas, login, registe
     assert cards({}) == {"Eli Eng", "Cara Chem", "Alex Tech"}
 
 
+def test_kept_cards_show_a_new_registration_and_a_register_changed_at_once(
+    personas, login, registers
+):
+    client = login(personas.manager)
+    mine = personas.technician_profile
+    client.get("/technicians/")  # the page of cards is kept now
+    registration = _register(mine, "RSciTech")
+    page = client.get("/technicians/").content.decode()
+    assert '<span class="post-nominals">RSciTech</span>' in page
+    register = registers["RSciTech"]
+    register.post_nominal = "RSciTech (new)"
+    register.save()
+    page = client.get("/technicians/").content.decode()
+    assert '<span class="post-nominals">RSciTech (new)</span>' in page
+    registration.status = Registration.Status.LAPSED
+    registration.save()
+    page = client.get("/technicians/").content.decode()
+    assert "RSciTech (new)</span>" not in page
+
+
 def test_the_register_filter_lists_registers_read_once_and_follows_their_changes(
     personas, login, registers
 ):
