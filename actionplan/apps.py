@@ -6,9 +6,10 @@ class ActionplanConfig(AppConfig):
     verbose_name = "Action plans"
 
     def ready(self) -> None:
-        from actionplan import demo, permissions, personal_data, reminders
+        from actionplan import demo, permissions, personal_data, reminders, versions
         from portal import registry
 
+        versions.connect_signals()
         registry.register_checks(permissions.CHECKS)
         from actionplan import report  # the annual report's section
 

@@ -20,6 +20,7 @@ from simple_history.signals import pre_create_historical_record
 from actionplan import permissions, services
 from actionplan.history import Reason, format_reason
 from actionplan.models import ActionPlan, ActionUpdate, Pillar
+from actionplan.versions import plans_changed
 from portal import roles
 from technicians.selectors import profile_completeness
 
@@ -666,6 +667,7 @@ def seed_demo_plan(stdout=None) -> ActionPlan:
         and start + datetime.timedelta(days=days) <= timezone.now()  # never in the future
     ]
     ActionUpdate.objects.bulk_create(updates)
+    plans_changed()  # written in bulk (no signals)
     _out(
         stdout,
         f"Action plan “{plan.title}”: {'created' if created else 'already there'}, "

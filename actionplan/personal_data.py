@@ -7,6 +7,7 @@ technician" (the technicians app)."""
 from __future__ import annotations
 
 from actionplan.models import Action, ActionUpdate
+from actionplan.versions import plans_changed
 from portal.personal_data import PersonalData, files_of, plural, rows
 
 
@@ -58,6 +59,7 @@ def anonymise(technician, *, dry_run: bool) -> list[str]:
             )
             update.evidence_name = f"evidence-{update.pk}.{extension}".rstrip(".")
         ActionUpdate.objects.bulk_update(named, ["evidence_name"])
+        plans_changed()  # written in bulk (no signals)
     if not named:
         return []
     return [f"{plural(len(named), 'evidence file')} kept for the plan, without the name"]

@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from actionplan import permissions
 from actionplan.history import Reason, format_reason
 from actionplan.models import Action, ActionPlan, ActionUpdate, Pillar
+from actionplan.versions import plans_changed
 from portal import evidence as evidence_files
 from portal.actors import is_command_line
 
@@ -531,4 +532,5 @@ def start_next_plan(user, plan: ActionPlan, *, title: str | None = None) -> Acti
             default_user=user if getattr(user, "is_authenticated", False) else None,
             default_change_reason=format_reason(Reason.CARRIED_OVER, locked.pk),
         )
+        plans_changed()  # written in bulk (no signals)
     return new_plan

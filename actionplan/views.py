@@ -21,6 +21,9 @@ from actionplan.forms import (
     UpdateForm,
 )
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan
+from actionplan.templatetags.actionplan_tags import fill_owners, kept_rows
+from actionplan.versions import PLANS
+from portal import versions
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
@@ -106,18 +109,23 @@ def plan_detail(request, pk: int):
     action_filter = ActionFilter(
         request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today
     )
-    if not request.GET:  # the page as it opens: every action, attention first
-        actions = selectors.plan_actions_attention_first(plan, today)
-    else:
-        actions = list(action_filter.qs) if action_filter.is_valid() else []
     context = {
         "plan": plan,
         "overview": overview,
         "filter": action_filter,
-        "actions": actions,
         "filtered": bool(request.GET),
         "rag_meanings": rag.RAG_MEANINGS,
     }
+    if not request.GET:  # the page as it opens: every action, attention first
+        owners = selectors.plan_owners(plan)
+        _offer_owners(action_filter, owners)
+        context["action_count"] = overview.action_count
+        context["rows"] = fill_owners(
+            {"request": request}, _kept_rows(plan, today), {owner.pk: owner for owner in owners}
+        )
+    else:
+        actions = list(action_filter.qs) if action_filter.is_valid() else []
+        context.update(actions=actions, action_count=len(actions))
     template = "actionplan/detail.html"
     if request.htmx and request.htmx.target == "actions-results":
         template = "actionplan/_actions_results.html"
@@ -125,6 +133,27 @@ def plan_detail(request, pk: int):
     # The same URL answers with the page or, for htmx, the table only: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _kept_rows(plan: ActionPlan, today) -> str:
+    """The plan's table rows as it opens, the same for every reader but for the owners'
+    names: written once a day and kept under the plans' version (portal.versions), which
+    every change to the plan, its actions and their updates moves on."""
+    return versions.cached(
+        f"actionplan.rows:{plan.pk}:{today.isoformat()}",
+        depends_on=(PLANS,),
+        compute=lambda: kept_rows(selectors.plan_actions_attention_first(plan, today), today),
+    )
+
+
+def _offer_owners(action_filter: ActionFilter, owners: list) -> None:
+    """The owner filter's choices from the owners already read (its own query reads the
+    same rows again)."""
+    field = action_filter.form.fields["owner"]
+    field.choices = [
+        ("", field.empty_label),
+        *((owner.pk, selectors.display_name(owner)) for owner in owners),
+    ]
 
 
 @permission_required(permissions.is_staff_member)

@@ -4,11 +4,15 @@ the row template wrote, for every kind of owner, due date, status and latest upd
 import datetime
 
 import pytest
+import time_machine
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 
-from actionplan import selectors
+from actionplan import selectors, services
+from actionplan.templatetags.actionplan_tags import fill_owners, kept_rows
 from tests import factories
 
 # The row as the template wrote it before, with its two includes inlined.
@@ -95,3 +99,73 @@ def test_a_private_owner_is_not_named_to_a_colleague(plan, personas, actions):
     )
     assert "A colleague (private profile)" in written
     assert "Private" not in written
+
+
+# --- the table kept for every reader (actionplan.views._kept_rows) ---------------------------
+
+
+@pytest.mark.parametrize("viewer", ["technician", "steering", "hr"])
+def test_kept_rows_filled_in_for_a_reader_are_the_rows_written_for_them(
+    viewer, plan, personas, actions, today
+):
+    request = RequestFactory().get("/")
+    request.user = getattr(personas, viewer)
+    rows = selectors.plan_actions_attention_first(plan, today)
+    row = Template("{% load actionplan_tags %}{% action_row action %}")
+    live = "".join(row.render(Context({"action": a, "request": request})) for a in rows)
+    kept = kept_rows(rows, today)
+    assert "Private" not in kept and "Robin" not in kept  # no owner is named in what is kept
+    owners = {owner.pk: owner for owner in selectors.plan_owners(plan)}
+    filled = fill_owners({"request": request}, kept, owners)
+    assert parse_html(filled) == parse_html(live)
+
+
+def test_an_owner_gone_since_the_rows_were_kept_is_nobody(plan, personas, actions, today):
+    request = RequestFactory().get("/")
+    request.user = personas.steering
+    kept = kept_rows(selectors.plan_actions_attention_first(plan, today), today)
+    filled = fill_owners({"request": request}, kept, {})
+    assert filled.count('<span class="muted">Nobody yet</span>') == len(actions)
+
+
+def table(client, plan) -> str:
+    page = client.get(f"/action-plans/{plan.pk}/").content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def test_each_reader_sees_the_owners_they_may_see_whoever_read_the_plan_first(
+    plan, personas, login, actions
+):
+    private = actions[1].owner.technician
+    private.line_manager = personas.manager_profile
+    private.save()
+    for first, then in (("hr", "technician"), ("technician", "manager")):
+        table(login(getattr(personas, first)), plan)
+        shown = table(login(getattr(personas, then)), plan)
+        named = "&lt;Private&gt;" in shown
+        assert named == (then == "manager")  # their own report: named, not linked
+        assert ("A colleague (private profile)" in shown) == (then != "manager")
+
+
+def test_the_kept_table_follows_updates_owners_and_the_day(plan, personas, login, actions, today):
+    client = login(personas.steering)
+    before = table(client, plan)
+    with CaptureQueriesContext(connection) as queries:
+        assert table(client, plan) == before
+    assert not [q for q in queries.captured_queries if "latest_update_note" in q["sql"]]
+
+    services.post_update(
+        personas.technician, actions[0], note="Half way there", progress=50, status="in_progress"
+    )
+    assert "Half way there" in table(client, plan)
+
+    owner = personas.manager_profile.user
+    owner.first_name = "Renamed"
+    owner.save()
+    personas.manager_profile.first_name = "Renamed"
+    personas.manager_profile.save()
+    assert "Renamed" in table(client, plan)
+
+    assert "due in 5 days" in table(client, plan)
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1)):
+        assert "due in 4 days" in table(client, plan)
