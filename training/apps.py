@@ -7,7 +7,18 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry
-        from training import demo, panels, permissions, personal_data, reminders, report, services
+        from training import (
+            demo,
+            panels,
+            permissions,
+            personal_data,
+            reminders,
+            report,
+            services,
+            versions,
+        )
+
+        versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
         registry.register_report_section(report.SECTION)  # the annual report's section

@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal.periods import academic_year_bounds, academic_year_of, add_working_days
 from technicians.models import Technician
 from training.models import Booking, Category, Course, Session, TrainingRecord
+from training.versions import catalogue_changed
 
 F, C, J = Category.FORMAL, Category.CONFERENCE_WORKSHOP, Category.ON_THE_JOB
 
@@ -396,6 +397,7 @@ def seed_demo(*, technicians: int = 0, stdout=None) -> None:
             for session in sessions:
                 _book_session(rng, session, people, demo, now, bookings)
         Booking.objects.bulk_create(bookings)
+        catalogue_changed()  # written in bulk (no signals)
         for booking in bookings:
             if booking.status == Booking.Status.ATTENDED:
                 course = booking.session.course

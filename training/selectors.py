@@ -25,9 +25,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from portal import versions
 from portal.periods import academic_year_bounds, academic_year_of
 from portal.prepared import PreparedQuery
 from training.models import Booking, Category, Course, CourseInterest, Session, TrainingRecord
+from training.versions import CATALOGUE
 
 ZERO = Decimal("0")
 TWO_PLACES = Decimal("0.01")
@@ -151,11 +153,17 @@ def catalogue(
 
 
 def providers() -> list[str]:
-    return list(
-        Course.objects.exclude(provider="")
-        .order_by("provider")
-        .values_list("provider", flat=True)
-        .distinct()
+    """The courses' providers, for the catalogue's filter: the same for everyone, kept under
+    the catalogue's version."""
+    return versions.cached(
+        "training.providers",
+        depends_on=(CATALOGUE,),
+        compute=lambda: list(
+            Course.objects.exclude(provider="")
+            .order_by("provider")
+            .values_list("provider", flat=True)
+            .distinct()
+        ),
     )
 
 

@@ -3,15 +3,18 @@ training.services, queries from training.selectors."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import params
+from portal import params, versions
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from portal.files import serve_private_file
@@ -28,6 +31,7 @@ from training.forms import (
     SessionForm,
 )
 from training.models import Booking, Category, Course, Session, TrainingRecord
+from training.versions import CATALOGUE
 
 
 def _refused(request, error: ValidationError, target):
@@ -52,18 +56,46 @@ def _next(request, default: str) -> str:
 @permission_required(permissions.can_view_training)
 def catalogue(request):
     form = CatalogueFilter(request.GET or None, providers=selectors.providers())
-    courses = selectors.catalogue(**form.filters())
+    filters = form.filters()
+    if any(filters.values()):
+        course_list = _course_list(selectors.catalogue(**filters))[0]
+    else:
+        course_list = _kept_course_list(timezone.now())
     return render(
         request,
         "training/catalogue.html",
         {
             "form": form,
-            "courses": courses,
+            "course_list": course_list,
             "is_coordinator": permissions.can_manage_catalogue(request.user),
             "is_manager": permissions.can_view_team_training(request.user),
             "is_hr": permissions.can_view_training_totals(request.user),
         },
     )
+
+
+def _course_list(courses: list[Course]) -> tuple[str, datetime.datetime | None]:
+    """The catalogue's count and list of `courses`, and when the first of their next
+    sessions starts (the list changes then: that session is no longer to come)."""
+    html = render_to_string("training/_course_list.html", {"courses": courses})
+    starts = [course.next_start for course in courses if course.next_start is not None]
+    return html, min(starts, default=None)
+
+
+def _kept_course_list(now: datetime.datetime) -> str:
+    """The whole catalogue as it opens, the same for everyone: written once a minute (as at
+    its first instant) and kept under the catalogue's version (portal.versions), which every
+    course, session and booking written moves on. Until the first next session starts, the
+    list is what it was at the minute's start; from then, it is written afresh."""
+    minute = now.replace(second=0, microsecond=0)
+    html, changes_at = versions.cached(
+        f"training.catalogue:{minute.isoformat()}",
+        depends_on=(CATALOGUE,),
+        compute=lambda: _course_list(selectors.catalogue(now=minute)),
+    )
+    if changes_at is not None and now >= changes_at:
+        return _course_list(selectors.catalogue(now=now))[0]
+    return html
 
 
 @permission_required(permissions.can_view_training)
