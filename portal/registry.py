@@ -307,6 +307,10 @@ class DirectoryFilter:
     filters: Callable[[Any], dict[str, Any]]
     apply: Callable[[Any, dict[str, Any]], Any]
     order: int = 100
+    # The data versions (portal.versions) of what the filters' choices are read from: the
+    # unfiltered directory's form is written once for all staff (and once for HR) and kept
+    # under them, so `filters` must give every member of staff the same fields.
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -392,6 +396,13 @@ def register_directory_filter(entry: DirectoryFilter) -> None:
 
 def directory_filters() -> list[DirectoryFilter]:
     return sorted(_directory_filters.values(), key=lambda entry: (entry.order, entry.name))
+
+
+def directory_filter_versions() -> tuple[str, ...]:
+    """Every data version the other apps' directory filters read their choices from."""
+    return tuple(
+        sorted({name for entry in _directory_filters.values() for name in entry.depends_on})
+    )
 
 
 def register_search_field(entry: SearchField) -> None:

@@ -54,6 +54,7 @@ DIRECTORY_FILTER = DirectoryFilter(
     filters=directory_filters,
     apply=apply_directory_filters,
     order=20,
+    depends_on=(registration_versions.REGISTERS,),  # the register choices
 )
 
 

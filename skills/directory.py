@@ -18,6 +18,7 @@ from skills import risk as rules
 from skills import selectors, services
 from skills.forms import SkillFormSet
 from skills.models import TechnicianSkill
+from skills.versions import SKILLS
 
 # --- the directory's filters ------------------------------------------------------------------
 
@@ -61,7 +62,11 @@ def apply_directory_filters(queryset, data: dict[str, Any]):
 
 
 DIRECTORY_FILTER = DirectoryFilter(
-    name="skills", filters=directory_filters, apply=apply_directory_filters, order=10
+    name="skills",
+    filters=directory_filters,
+    apply=apply_directory_filters,
+    order=10,
+    depends_on=(SKILLS,),  # the skill choices
 )
 
 

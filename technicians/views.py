@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import audit, params, registry, versions
@@ -23,6 +24,8 @@ from portal.files import serve_private_file
 from technicians import permissions, photos, selectors, services
 from technicians.filters import PublicTechnicianFilter, TechnicianFilter
 from technicians.forms import ProfileForm
+from technicians.models import Technician
+from technicians.templatetags.technician_tags import search_field
 from technicians.versions import PEOPLE
 
 PER_PAGE = 24
@@ -64,19 +67,51 @@ def _render_list(request, full_template: str, partial_template: str, context: di
 def directory(request):
     """Search and filter the technicians the user may see, 24 a page."""
     queryset = selectors.visible_technicians(request.user)
-    filterset = TechnicianFilter(request.GET or None, queryset=queryset, request=request)
-    results = filterset.qs if filterset.is_bound else queryset
     unfiltered = _unfiltered(request)
-    count = selectors.listed_count(request.user) if unfiltered else None
-    context = {
-        "filter": filterset,
-        "form": filterset.form,
-        "page_obj": _page(request, results, count=count),
-    }
+    if unfiltered and not _wants_partial(request):
+        # Staff see one form, HR another (with leavers): each kept for all who see it.
+        variant = "hr" if permissions.can_manage_staff_list(request.user) else "staff"
+        context = {
+            "form_fields": _kept_search_form(
+                request,
+                TechnicianFilter,
+                variant=variant,
+                depends_on=(PEOPLE, *registry.directory_filter_versions()),
+            ),
+            "page_obj": _page(request, queryset, count=selectors.listed_count(request.user)),
+        }
+    else:
+        filterset = TechnicianFilter(request.GET or None, queryset=queryset, request=request)
+        results = filterset.qs if filterset.is_bound else queryset
+        count = selectors.listed_count(request.user) if unfiltered else None
+        context = {
+            "filter": filterset,
+            "form": filterset.form,
+            "page_obj": _page(request, results, count=count),
+        }
     if unfiltered and not selectors.sees_own_private_profile(request.user):
         audience = selectors.list_audience(request.user)
         context["shared_results"] = _shared_results(request, audience, context)
     return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
+
+
+def _kept_search_form(request, filter_class, *, variant: str, depends_on: tuple) -> str:
+    """The fields of an unfiltered list's search form, as `{% search_field %}` writes them:
+    the same for everyone who sees that `variant` of the form, so written once and kept under
+    the versions of the data its choices come from (`depends_on`)."""
+    list_name = request.resolver_match.view_name
+    return versions.cached(
+        f"technicians.search-form:{list_name}:{variant}",
+        depends_on=depends_on,
+        compute=lambda: mark_safe(  # noqa: S308 (search_field escapes every value)
+            "".join(
+                search_field(field)
+                for field in filter_class(
+                    None, queryset=Technician.objects.none(), request=request
+                ).form.visible_fields()
+            )
+        ),
+    )
 
 
 def _shared_results(request, audience: str, context: dict) -> str:
@@ -242,17 +277,25 @@ def department_list() -> str:
 def public_directory(request):
     """Meet our technicians: public profiles only, no e-mail addresses, open to anyone."""
     queryset = selectors.public_technicians()
-    filterset = PublicTechnicianFilter(request.GET or None, queryset=queryset, request=request)
-    results = filterset.qs if filterset.is_bound else queryset
-    # Anyone's count of the public list (public_technicians is the public audience's list).
     unfiltered = _unfiltered(request)
+    # Anyone's count of the public list (public_technicians is the public audience's list).
     count = selectors.listed_count(AnonymousUser()) if unfiltered else None
-    context = {
-        "filter": filterset,
-        "form": filterset.form,
-        "page_obj": _page(request, results, count=count),
-        "department_list": department_list,  # called by the full page only
-    }
+    if unfiltered and not _wants_partial(request):
+        context = {
+            "form_fields": _kept_search_form(
+                request, PublicTechnicianFilter, variant="public", depends_on=(PEOPLE,)
+            ),
+            "page_obj": _page(request, queryset, count=count),
+        }
+    else:
+        filterset = PublicTechnicianFilter(request.GET or None, queryset=queryset, request=request)
+        results = filterset.qs if filterset.is_bound else queryset
+        context = {
+            "filter": filterset,
+            "form": filterset.form,
+            "page_obj": _page(request, results, count=count),
+        }
+    context["department_list"] = department_list  # called by the full page only
     if unfiltered:  # the same public profiles for everyone
         context["shared_results"] = _shared_results(request, "public", context)
     return _render_list(

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 
 from technicians.services import mark_leaver, update_profile
@@ -111,3 +112,42 @@ def test_the_live_search_partial_shows_the_kept_page(colleagues, personas, login
     partial = client.get(DIRECTORY, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-swap-oob="true"' in partial  # the count, swapped out of band
     assert re.findall(r'<h3><a href="[^"]+">([^<]+)</a>', partial) == full
+
+
+# --- the search form of the unfiltered list ---------------------------------------------------
+
+
+def search_form(client, path=DIRECTORY, **params):
+    """The search form, parsed: the same elements, whatever the white space between them."""
+    page = client.get(path, params).content.decode()
+    start = page.rindex("<form", 0, page.index('role="search"'))
+    return parse_html(page[start : page.index("</form>", start) + len("</form>")])
+
+
+@pytest.mark.parametrize("who", ["technician", "hr"])
+def test_the_kept_form_is_the_form_written_for_a_search(colleagues, personas, login, who):
+    client = login(getattr(personas, who))
+    kept = search_form(client)
+    assert search_form(client) == kept
+    assert search_form(client, q="") == kept  # written live: nothing searched yet
+    assert search_form(client, page=2) == kept
+    assert ('name="status"' in str(kept)) == (who == "hr")  # only HR filters leavers
+
+
+def test_each_form_is_kept_for_those_who_see_it(colleagues, personas, login):
+    assert 'name="status"' in str(search_form(login(personas.hr)))
+    assert 'name="status"' not in str(search_form(login(personas.technician)))
+    public = str(search_form(login(None), PUBLIC))
+    assert 'name="faculty"' in public and 'name="department"' not in public
+
+
+def test_the_form_follows_its_choices_at_once(colleagues, personas, login, department):
+    from skills.models import Skill
+
+    client = login(personas.technician)
+    search_form(client)
+    Skill.objects.create(name="Cryo-EM", category="Imaging")
+    assert "Cryo-EM" in str(search_form(client))
+    department.name = "Renamed Unit"
+    department.save()
+    assert "Renamed Unit" in str(search_form(client))
