@@ -162,6 +162,10 @@ class Ladder:
         return later[0] if later else None
 
 
+_OVERRIDES = BandOverride.objects.select_related("band__pathway")
+_OVERRIDES_OF_ONE = PreparedQuery(lambda technician: _OVERRIDES.filter(technician_id=technician))
+
+
 def load_ladder(technicians=None) -> Ladder:
     """The ladder, with HR's overrides for `technicians` (all of them: None). The pathways and
     bands are the same for everyone: read once and kept under the ladder's version
@@ -172,13 +176,17 @@ def load_ladder(technicians=None) -> Ladder:
     grouped: dict[int, list[Band]] = {}
     for band in bands:
         grouped.setdefault(band.pathway_id, []).append(band)
-    overrides = BandOverride.objects.select_related("band__pathway")
-    if technicians is not None:
-        overrides = overrides.filter(
-            technician__in=technicians
-            if hasattr(technicians, "query")
-            else [t.pk for t in technicians]
-        )
+    if technicians is not None and not hasattr(technicians, "query") and len(technicians) == 1:
+        # One person (their own pathway, on every visit of the dashboard): compiled once.
+        overrides = _OVERRIDES_OF_ONE.list(technician=technicians[0].pk)
+    else:
+        overrides = _OVERRIDES.all()
+        if technicians is not None:
+            overrides = overrides.filter(
+                technician__in=technicians
+                if hasattr(technicians, "query")
+                else [t.pk for t in technicians]
+            )
     return Ladder(
         pathways=pathways,
         bands=grouped,
