@@ -68,31 +68,41 @@ def directory(request):
     """Search and filter the technicians the user may see, 24 a page."""
     queryset = selectors.visible_technicians(request.user)
     unfiltered = _unfiltered(request)
-    if unfiltered and not _wants_partial(request):
+    context = _list_context(
+        request,
+        queryset,
+        TechnicianFilter,
+        count=selectors.listed_count(request.user) if unfiltered else None,
         # Staff see one form, HR another (with leavers): each kept for all who see it.
-        variant = "hr" if permissions.can_manage_staff_list(request.user) else "staff"
-        context = {
-            "form_fields": _kept_search_form(
-                request,
-                TechnicianFilter,
-                variant=variant,
-                depends_on=(PEOPLE, *registry.directory_filter_versions()),
-            ),
-            "page_obj": _page(request, queryset, count=selectors.listed_count(request.user)),
-        }
-    else:
-        filterset = TechnicianFilter(request.GET or None, queryset=queryset, request=request)
-        results = filterset.qs if filterset.is_bound else queryset
-        count = selectors.listed_count(request.user) if unfiltered else None
-        context = {
-            "filter": filterset,
-            "form": filterset.form,
-            "page_obj": _page(request, results, count=count),
-        }
+        form_variant="hr" if permissions.can_manage_staff_list(request.user) else "staff",
+        form_depends_on=(PEOPLE, *registry.directory_filter_versions()),
+    )
     if unfiltered and not selectors.sees_own_private_profile(request.user):
         audience = selectors.list_audience(request.user)
         context["shared_results"] = _shared_results(request, audience, context)
     return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
+
+
+def _list_context(
+    request, queryset, filter_class, *, count, form_variant: str, form_depends_on: tuple
+) -> dict:
+    """The directory's or Meet our technicians' list, searched and filtered by `filter_class`
+    (`count`: the unfiltered list's, when known). Unfiltered, the whole page shows the search
+    form kept for everyone of `form_variant` (`_kept_search_form`) and builds no filter set."""
+    if _unfiltered(request) and not _wants_partial(request):
+        return {
+            "form_fields": _kept_search_form(
+                request, filter_class, variant=form_variant, depends_on=form_depends_on
+            ),
+            "page_obj": _page(request, queryset, count=count),
+        }
+    filterset = filter_class(request.GET or None, queryset=queryset, request=request)
+    results = filterset.qs if filterset.is_bound else queryset
+    return {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": _page(request, results, count=count),
+    }
 
 
 def _kept_search_form(request, filter_class, *, variant: str, depends_on: tuple) -> str:
@@ -279,22 +289,14 @@ def public_directory(request):
     queryset = selectors.public_technicians()
     unfiltered = _unfiltered(request)
     # Anyone's count of the public list (public_technicians is the public audience's list).
-    count = selectors.listed_count(AnonymousUser()) if unfiltered else None
-    if unfiltered and not _wants_partial(request):
-        context = {
-            "form_fields": _kept_search_form(
-                request, PublicTechnicianFilter, variant="public", depends_on=(PEOPLE,)
-            ),
-            "page_obj": _page(request, queryset, count=count),
-        }
-    else:
-        filterset = PublicTechnicianFilter(request.GET or None, queryset=queryset, request=request)
-        results = filterset.qs if filterset.is_bound else queryset
-        context = {
-            "filter": filterset,
-            "form": filterset.form,
-            "page_obj": _page(request, results, count=count),
-        }
+    context = _list_context(
+        request,
+        queryset,
+        PublicTechnicianFilter,
+        count=selectors.listed_count(AnonymousUser()) if unfiltered else None,
+        form_variant="public",
+        form_depends_on=(PEOPLE,),
+    )
     context["department_list"] = department_list  # called by the full page only
     if unfiltered:  # the same public profiles for everyone
         context["shared_results"] = _shared_results(request, "public", context)

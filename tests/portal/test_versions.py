@@ -279,9 +279,9 @@ def test_a_process_reads_its_own_copy_without_asking_the_shared_cache(
     two_holders, nmr, monkeypatch
 ):
     assert risk_of(nmr) == "covered"
-    with redis_unreachable(monkeypatch):  # the shared cache is not asked at all
-        with CaptureQueriesContext(connection) as queries:
-            assert risk_of(nmr) == "covered"
+    # The shared cache unreachable: it is not asked at all.
+    with redis_unreachable(monkeypatch), CaptureQueriesContext(connection) as queries:
+        assert risk_of(nmr) == "covered"
     assert len(queries) == 1  # the versions
 
 
