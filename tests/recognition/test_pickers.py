@@ -104,7 +104,11 @@ def test_the_nominee_and_a_team_are_chosen_with_the_picker(personas, login):
     html = client.get("/recognition/awards/nominate/").content.decode()
     assert len(_boxes(html, "nominee")) == 1
     assert len(_boxes(html, "team_member_")) == f.TEAM_SIZE
-    colleague = factories.TechnicianFactory(department=personas.technician_profile.department)
+    # A fixed name: a random one with "Alex" in it would also match the nominee's "Alex Tech"
+    # (every factory address starts "technician…"), and the name would no longer be only hers.
+    colleague = factories.TechnicianFactory(
+        first_name="Robin", last_name="Colleague", department=personas.technician_profile.department
+    )
     response = client.post(
         "/recognition/awards/nominate/",
         {
