@@ -35,7 +35,7 @@ than once in tests); a different function under a taken name is a programming er
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -400,9 +400,12 @@ def directory_filters() -> list[DirectoryFilter]:
 
 def directory_filter_versions() -> tuple[str, ...]:
     """Every data version the other apps' directory filters read their choices from."""
-    return tuple(
-        sorted({name for entry in _directory_filters.values() for name in entry.depends_on})
-    )
+    return _every_name(entry.depends_on for entry in _directory_filters.values())
+
+
+def _every_name(groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The names of every group, each once, in a fixed order (a cache key's)."""
+    return tuple(sorted({name for names in groups for name in names}))
 
 
 def register_search_field(entry: SearchField) -> None:
@@ -432,7 +435,7 @@ def with_card_data(queryset: Any) -> Any:
 
 def card_data_versions() -> tuple[str, ...]:
     """Every data version the other apps' parts of a card depend on, in a fixed order."""
-    return tuple(sorted({name for names in _card_data_versions.values() for name in names}))
+    return _every_name(_card_data_versions.values())
 
 
 def register_post_nominals(name: str, letters_of: Callable[[Any], str]) -> None:

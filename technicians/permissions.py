@@ -139,16 +139,37 @@ def public_technicians_filter() -> Q:
     return Q(is_active=True, visibility=Technician.Visibility.PUBLIC)
 
 
-def visible_technicians_filter(user: Any) -> Q:
-    """A Q object selecting the technicians `user` may see in lists (mirrors the rule above)."""
+def list_audience(user: Any) -> str:
+    """Whose list `user` sees: "public" (public profiles: anyone who is not a member of staff),
+    "staff" (public and internal profiles of current staff) or "everyone" (HR and
+    administrators, leavers included). An audience's list is the same for all its members,
+    but for a member of staff's own private profile, which only they see."""
     if not is_staff_member(user):
-        return public_technicians_filter()
+        return "public"
     if is_hr(user):
+        return "everyone"
+    return "staff"
+
+
+def audience_filter(audience: str) -> Q:
+    """A Q object selecting the technicians every member of `audience` sees in lists."""
+    if audience == "public":
+        return public_technicians_filter()
+    if audience == "everyone":
         return Q()
     return Q(
         is_active=True,
         visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
-    ) | Q(is_active=True, user=user)
+    )
+
+
+def visible_technicians_filter(user: Any) -> Q:
+    """A Q object selecting the technicians `user` may see in lists (mirrors the rule above):
+    their audience's, and a member of staff's own current profile."""
+    audience = list_audience(user)
+    if audience == "staff":
+        return audience_filter(audience) | Q(is_active=True, user=user)
+    return audience_filter(audience)
 
 
 CHECKS = {

@@ -20,11 +20,11 @@ from django.shortcuts import get_object_or_404
 from portal import registry, versions
 from portal.imports.pending import count_summary
 from portal.models import ImportRun, unusable_address_q
-from portal.permissions import is_hr
 from portal.prepared import PreparedLookup
 from technicians.models import Department, Technician
 from technicians.permissions import (
-    is_staff_member,
+    audience_filter,
+    list_audience,
     public_technicians_filter,
     technician_of,
     visible_technicians_filter,
@@ -70,28 +70,6 @@ def visible_technicians(user) -> QuerySet[Technician]:
     )
 
 
-def list_audience(user) -> str:
-    """Whose list `user` sees, unfiltered: "public" (public profiles: anyone who is not a
-    member of staff), "staff" (public and internal profiles of current staff) or "everyone"
-    (HR and administrators, leavers included). Each audience's list is the same for all its
-    members, but for a member of staff's own private profile (`sees_own_private_profile`)."""
-    if not is_staff_member(user):
-        return "public"
-    if is_hr(user):
-        return "everyone"
-    return "staff"
-
-
-_AUDIENCE_FILTERS = {
-    "public": public_technicians_filter,
-    "everyone": Q,
-    "staff": lambda: Q(
-        is_active=True,
-        visibility__in=[Technician.Visibility.PUBLIC, Technician.Visibility.INTERNAL],
-    ),
-}
-
-
 def sees_own_private_profile(user) -> bool:
     """A member of staff (not HR) whose own current profile is private: their list shows it
     to them (`visible_technicians_filter`), and to nobody else."""
@@ -104,14 +82,14 @@ def sees_own_private_profile(user) -> bool:
 def listed_count(user) -> int:
     """How many technicians the unfiltered list shows `user`: the directory for members of
     staff, Meet our technicians for anyone else. Counting them grows with the staff list, so
-    the part that is the same for a whole audience (`list_audience`) is counted once and
+    the part that is the same for a whole audience (`permissions.list_audience`) is counted once and
     kept under the "profiles" version (any change to a technician's row, its visibility and
     whether they left included); a member of staff's own private profile is added."""
     audience = list_audience(user)
     count = versions.cached(
         f"technicians.listed-count:{audience}",
         depends_on=[PROFILES],
-        compute=lambda: Technician.objects.filter(_AUDIENCE_FILTERS[audience]()).count(),
+        compute=lambda: Technician.objects.filter(audience_filter(audience)).count(),
     )
     return count + 1 if sees_own_private_profile(user) else count
 

@@ -78,7 +78,7 @@ def directory(request):
         form_depends_on=(PEOPLE, *registry.directory_filter_versions()),
     )
     if unfiltered and not selectors.sees_own_private_profile(request.user):
-        audience = selectors.list_audience(request.user)
+        audience = permissions.list_audience(request.user)
         context["shared_results"] = _shared_results(request, audience, context)
     return _render_list(request, "technicians/directory.html", "technicians/_results.html", context)
 
@@ -126,7 +126,7 @@ def _kept_search_form(request, filter_class, *, variant: str, depends_on: tuple)
 
 def _shared_results(request, audience: str, context: dict) -> str:
     """A page of the unfiltered list (its cards and page links), the same for everyone of one
-    audience (`selectors.list_audience`): written once and kept under the versions of all a
+    audience (`permissions.list_audience`): written once and kept under the versions of all a
     card shows (`selectors.card_versions`), so a change to any of it is seen at once."""
     page_obj = context["page_obj"]
     list_name = request.resolver_match.view_name  # the directory's, or Meet our technicians'

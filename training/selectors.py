@@ -152,6 +152,20 @@ def catalogue(
     return found
 
 
+# Compiled once (portal.prepared): the catalogue asks it on every visit.
+_FIRST_UPCOMING_START = PreparedQuery(
+    lambda now: upcoming_sessions(now).order_by("starts_at").values_list("starts_at", flat=True)[:1]
+)
+
+
+def first_upcoming_start(now: datetime.datetime) -> datetime.datetime | None:
+    """When the first session still to come starts (None: none is planned). Sessions to come
+    are the scheduled ones starting from then on, so it names which they are until it passes:
+    the catalogue as it opens is kept under it (training.views._kept_course_list)."""
+    found = _FIRST_UPCOMING_START.list(now=now)
+    return found[0] if found else None
+
+
 def providers() -> list[str]:
     """The courses' providers, for the catalogue's filter: the same for everyone, kept under
     the catalogue's version."""

@@ -58,7 +58,7 @@ def catalogue(request):
     form = CatalogueFilter(request.GET or None, providers=selectors.providers())
     filters = form.filters()
     if any(filters.values()):
-        course_list = _course_list(selectors.catalogue(**filters))[0]
+        course_list = _course_list(selectors.catalogue(**filters))
     else:
         course_list = _kept_course_list(timezone.now())
     return render(
@@ -74,28 +74,22 @@ def catalogue(request):
     )
 
 
-def _course_list(courses: list[Course]) -> tuple[str, datetime.datetime | None]:
-    """The catalogue's count and list of `courses`, and when the first of their next
-    sessions starts (the list changes then: that session is no longer to come)."""
-    html = render_to_string("training/_course_list.html", {"courses": courses})
-    starts = [course.next_start for course in courses if course.next_start is not None]
-    return html, min(starts, default=None)
+def _course_list(courses: list[Course]) -> str:
+    """The catalogue's count and list of `courses`."""
+    return render_to_string("training/_course_list.html", {"courses": courses})
 
 
 def _kept_course_list(now: datetime.datetime) -> str:
-    """The whole catalogue as it opens, the same for everyone: written once a minute (as at
-    its first instant) and kept under the catalogue's version (portal.versions), which every
-    course, session and booking written moves on. Until the first next session starts, the
-    list is what it was at the minute's start; from then, it is written afresh."""
-    minute = now.replace(second=0, microsecond=0)
-    html, changes_at = versions.cached(
-        f"training.catalogue:{minute.isoformat()}",
+    """The whole catalogue as it opens, the same for everyone: written once and kept under
+    the catalogue's version (portal.versions), which every course, session and booking
+    written moves on, and the start of the first session to come, which names the sessions
+    still to come until it passes (`selectors.first_upcoming_start`)."""
+    first = selectors.first_upcoming_start(now)
+    return versions.cached(
+        f"training.catalogue:{first.isoformat() if first else 'none-to-come'}",
         depends_on=(CATALOGUE,),
-        compute=lambda: _course_list(selectors.catalogue(now=minute)),
+        compute=lambda: _course_list(selectors.catalogue(now=now)),
     )
-    if changes_at is not None and now >= changes_at:
-        return _course_list(selectors.catalogue(now=now))[0]
-    return html
 
 
 @permission_required(permissions.can_view_training)

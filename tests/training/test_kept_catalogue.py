@@ -53,7 +53,7 @@ def test_a_session_that_starts_leaves_the_list_at_that_instant(personas, login):
     make_session(course, starts_at=now + datetime.timedelta(days=7), capacity=9)
     client = login(personas.technician)
     with time_machine.travel(now + datetime.timedelta(seconds=29), tick=False):
-        assert "4 of 4 seats left" in listing(client)  # kept for this minute
+        assert "4 of 4 seats left" in listing(client)  # kept until that session starts
     with time_machine.travel(now + datetime.timedelta(seconds=30), tick=False):
         shown = listing(client)
     assert "9 of 9 seats left" in shown and "1 upcoming session" in shown
@@ -76,3 +76,14 @@ def test_a_booking_cancelled_frees_its_seat_at_once(personas, login, alex):
     booking.status = Booking.Status.CANCELLED
     booking.save()
     assert "1 of 1 seats left" in listing(client)
+
+
+def test_the_kept_list_lasts_until_a_session_starts_not_a_minute(personas, login):
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(hours=3)
+    make_session(make_course(title="Lasers"), starts_at=start, capacity=4)
+    client = login(personas.technician)
+    first = listing(client)
+    later = time_machine.travel(start - datetime.timedelta(hours=1), tick=False)
+    with later, CaptureQueriesContext(connection) as queries:
+        assert listing(client) == first
+    assert not [q for q in queries.captured_queries if "training_course" in q["sql"]]
