@@ -53,18 +53,27 @@ INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
     for name in (
         "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time",
-        "search", "tel", "color", "checkbox", "input",
+        "search", "tel", "color", "checkbox", "input", "file",
     )
 )  # fmt: skip
+CLEARABLE_FILE_TEMPLATE = "django/forms/widgets/clearable_file_input.html"
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+# Radio buttons and boxes to tick: one <input> in a <label> per option.
+MULTIPLE_INPUT_TEMPLATES = frozenset(
+    {"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"}
+)
+INPUT_OPTION_TEMPLATES = frozenset(
+    {"django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html"}
+)
 ERROR_LIST_TEMPLATES = frozenset(
     {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
 )
 
 
 class PortalFormRenderer(DjangoTemplates):
-    """Django's form renderer (settings.FORM_RENDERER), with every list box and single input
-    written in Python, and a field with no errors not asking the template engine to write
-    nothing.
+    """Django's form renderer (settings.FORM_RENDERER), with every list box, single input,
+    text area, file input and set of radio buttons or boxes to tick written in Python, and a
+    field with no errors not asking the template engine to write nothing.
 
     Django draws a <select> through a template and one include per option: a form with many
     long lists (the directory's filters, the skills rows of "my profile", an action plan's
@@ -79,6 +88,14 @@ class PortalFormRenderer(DjangoTemplates):
             return _input_html(context["widget"])
         if template_name == SELECT_TEMPLATE:
             written = _select_html(context["widget"])
+            if written is not None:
+                return written
+        if template_name == CLEARABLE_FILE_TEMPLATE:
+            return _clearable_file_html(context["widget"])
+        if template_name == TEXTAREA_TEMPLATE:
+            return _textarea_html(context["widget"])
+        if template_name in MULTIPLE_INPUT_TEMPLATES:
+            written = _multiple_input_html(context["widget"])
             if written is not None:
                 return written
         return super().render(template_name, context, request=request)
@@ -101,6 +118,67 @@ def _input_html(widget: dict) -> str:
         f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"'
         f"{written_value}{_attrs_html(widget['attrs'])}>"
     )
+
+
+def _clearable_file_html(widget: dict) -> str:
+    """django/forms/widgets/clearable_file_input.html: the file kept now, with a box to clear
+    it when the field is optional, then the input."""
+    parts = []
+    if widget["is_initial"]:
+        kept = widget["value"]
+        link = f'<a href="{escaped(kept.url)}">{escaped(kept)}</a>'
+        parts.append(f"{escaped(widget['initial_text'])}: {link}")
+        if not widget["required"]:
+            attrs = widget["attrs"]
+            box_id = escaped(widget["checkbox_id"])
+            parts.append(
+                f'\n<input type="checkbox" name="{escaped(widget["checkbox_name"])}" id="{box_id}"'
+                f"{' disabled' if attrs.get('disabled') else ''}"
+                f"{' checked' if attrs.get('checked') else ''}>"
+                f'\n<label for="{box_id}">{escaped(widget["clear_checkbox_label"])}</label>'
+            )
+        parts.append(f"<br>\n{escaped(widget['input_text'])}:")
+    parts.append(
+        f'\n<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"'
+        f"{_attrs_html(widget['attrs'])}>"
+    )
+    return mark_safe("".join(parts).strip())  # noqa: S308 (every value is escaped)
+
+
+def _textarea_html(widget: dict) -> str:
+    value = widget["value"]
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        f'<textarea name="{escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>\n'
+        f"{escaped(value) if value else ''}</textarea>"
+    )
+
+
+def _multiple_input_html(widget: dict) -> str | None:
+    """django/forms/widgets/multiple_input.html, each option as input_option.html writes it
+    (the included templates' closing newlines kept, as Django keeps them)."""
+    attrs = widget["attrs"]
+    parts = [
+        "<div",
+        f' id="{escaped(attrs["id"])}"' if attrs.get("id") else "",
+        f' class="{escaped(attrs["class"])}"' if attrs.get("class") else "",
+        ">",
+    ]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{escaped(group_name)}</label>")
+        for option in options:
+            if option["template_name"] not in INPUT_OPTION_TEMPLATES:
+                return None
+            written = _input_html(option) + "\n"
+            if option["wrap_label"]:
+                option_id = option["attrs"].get("id")
+                label_for = f' for="{escaped(option_id)}"' if option_id else ""
+                written = f"<label{label_for}>{written} {escaped(option['label'])}</label>"
+            parts.append(f"<div>\n    {written}\n\n</div>")
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
 
 
 def _select_html(widget: dict) -> str | None:

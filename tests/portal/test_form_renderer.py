@@ -58,13 +58,20 @@ def test_a_bound_form_marks_its_choice_and_uses_the_portal_renderer():
     assert html.count(" selected") == 1
 
 
-def test_options_with_a_template_of_their_own_are_left_to_django():
-    class Fancy(forms.Select):
-        option_template_name = "django/forms/widgets/radio_option.html"
+@pytest.mark.parametrize(
+    "widget, option_template, written",
+    [
+        (forms.Select, "django/forms/widgets/radio_option.html", "<label><input"),
+        (forms.RadioSelect, "django/forms/widgets/select_option.html", "<option"),
+    ],
+)
+def test_options_with_a_template_of_their_own_are_left_to_django(widget, option_template, written):
+    class Fancy(widget):
+        option_template_name = option_template
 
     django_html, portal_html = both(Fancy(choices=CHOICES), "a")
     assert portal_html == django_html
-    assert "<label><input" in portal_html
+    assert written in portal_html
 
 
 def test_other_widgets_still_render_through_templates():
@@ -112,3 +119,68 @@ def test_every_single_input_is_djangos_markup_exactly(kind, value):
     django_html, portal_html = both(INPUTS[kind](attrs=attrs), value)
     assert portal_html == django_html
     assert portal_html.startswith("<input")
+
+
+class KeptFile:
+    """What a model's file field gives a form: a name and a URL."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.url = name, f"/files/{name}?x=1&y=<2>"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pytest.mark.parametrize("required", [True, False])
+@pytest.mark.parametrize("checked", [True, False])
+@pytest.mark.parametrize("value", [None, "", KeptFile("photo <1>.jpg")])
+def test_file_inputs_are_djangos_markup_exactly(required, checked, value):
+    widget = forms.ClearableFileInput(attrs={"id": "id_photo", "accept": "image/*"})
+    widget.is_required, widget.checked = required, checked
+    django_html, portal_html = both(widget, value)
+    assert portal_html == django_html
+    assert portal_html.endswith('accept="image/*">') or " checked" in portal_html
+    plain_django, plain_portal = both(forms.FileInput(attrs={"required": True}), value)
+    assert plain_portal == plain_django
+
+
+def test_a_kept_file_offers_its_link_and_a_box_to_clear_it():
+    widget = forms.ClearableFileInput()
+    html = widget.render("photo", KeptFile("me.jpg"), renderer=PortalFormRenderer())
+    assert '<a href="/files/me.jpg?x=1&amp;y=&lt;2&gt;">me.jpg</a>' in html
+    assert '<input type="checkbox" name="photo-clear" id="photo-clear_id">' in html
+
+
+@pytest.mark.parametrize("value", [None, "", "two\nlines & <b>", 0])
+def test_text_areas_are_djangos_markup_exactly(value):
+    django_html, portal_html = both(forms.Textarea(attrs={"id": "id_bio", "maxlength": 9}), value)
+    assert portal_html == django_html
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [forms.RadioSelect, forms.CheckboxSelectMultiple],
+    ids=["radio buttons", "boxes to tick"],
+)
+@pytest.mark.parametrize("attrs", [{}, {"id": "id_pick", "class": "a <b>", "required": True}])
+@pytest.mark.parametrize("value", [None, "a", ["a", "2"], 3])
+def test_radio_buttons_and_boxes_to_tick_are_djangos_markup_exactly(widget, attrs, value):
+    django_html, portal_html = both(widget(choices=CHOICES, attrs=attrs), value)
+    assert portal_html == django_html
+    assert "&lt;Physics&gt;" in portal_html
+
+
+def test_files_text_areas_and_sets_of_options_need_no_template():
+    class NoTemplates(PortalFormRenderer):
+        def get_template(self, template_name):
+            raise AssertionError(f"{template_name} was asked for")
+
+    renderer = NoTemplates()
+    for widget, value in [
+        (forms.ClearableFileInput(), KeptFile("a.pdf")),
+        (forms.FileInput(), None),
+        (forms.Textarea(), "hi"),
+        (forms.RadioSelect(choices=CHOICES), "a"),
+        (forms.CheckboxSelectMultiple(choices=CHOICES), ["a"]),
+    ]:
+        assert widget.render("x", value, renderer=renderer)
