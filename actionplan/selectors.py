@@ -486,6 +486,25 @@ class SteeringDashboard:
     recent_updates: list[ActionUpdate] = field(default_factory=list)
 
 
+# The steering group's panel, on their dashboards at every visit: compiled once
+# (portal.prepared).
+_OVERDUE = PreparedQuery(
+    lambda plan, today: (
+        Action.objects.filter(plan_id=plan, due_on__lt=today)
+        .exclude(status=Action.Status.COMPLETE)
+        .select_related("owner__technician", "plan")
+        .order_by("due_on", "ref", "pk")
+    )
+)
+_LATEST_UPDATES = PreparedQuery(
+    lambda plan: (
+        ActionUpdate.objects.filter(action__plan_id=plan)
+        .select_related("action__plan", "author__technician")
+        .order_by("-created", "-pk")[:DASHBOARD_LIST_LENGTH]
+    )
+)
+
+
 def steering_dashboard(user, today: datetime.date | None = None) -> SteeringDashboard:
     """The current plan's RAG counts by pillar, its overdue actions with their owners (most
     late first), and its last 10 progress updates. Four queries."""
@@ -493,19 +512,10 @@ def steering_dashboard(user, today: datetime.date | None = None) -> SteeringDash
     plan = current_plan(user, today)
     if plan is None:
         return SteeringDashboard(plan=None)
-    overdue = list(
-        Action.objects.filter(plan=plan, due_on__lt=today)
-        .exclude(status=Action.Status.COMPLETE)
-        .select_related("owner__technician", "plan")
-        .order_by("due_on", "ref", "pk")
-    )
+    overdue = _OVERDUE.list(plan=plan.pk, today=today)
     for action in overdue:
         action.due_text = due_phrase(action.due_on, today)
-    updates = list(
-        ActionUpdate.objects.filter(action__plan=plan)
-        .select_related("action__plan", "author__technician")
-        .order_by("-created", "-pk")[:DASHBOARD_LIST_LENGTH]
-    )
+    updates = _LATEST_UPDATES.list(plan=plan.pk)
     return SteeringDashboard(
         plan=plan,
         overview=plan_overview(plan, today),

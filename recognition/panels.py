@@ -29,7 +29,7 @@ def _staff_context(request) -> dict[str, Any]:
 
 
 def _is_panel_member(user) -> bool:
-    return permissions.can_use(user) and user.recognition_panels.exists()
+    return permissions.can_use(user) and selectors.sits_on_a_panel(user)
 
 
 PANELS = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal import versions
 from portal.permissions import is_hr
+from portal.prepared import PreparedQuery
 from recognition import permissions
 from recognition.models import (
     AwardCategory,
@@ -19,6 +20,7 @@ from recognition.models import (
     FundCall,
     JudgingRound,
     Nomination,
+    Panel,
     Review,
 )
 from recognition.versions import FUND_CALLS
@@ -324,3 +326,14 @@ def ref_rows():
         .select_related("output", "technician__department")
         .order_by("output__year", "output__title", "technician__last_name", "pk")
     )
+
+
+# Asked on every dashboard of staff: compiled once (portal.prepared).
+_PANELS_OF = PreparedQuery(
+    lambda user: Panel.objects.filter(members__id=user).order_by().values_list("pk")[:1]
+)
+
+
+def sits_on_a_panel(user) -> bool:
+    """Whether `user` is a member of any scoring panel."""
+    return bool(_PANELS_OF.list(user=user.pk))

@@ -221,14 +221,22 @@ def _with_waiting(applications: list[FundingApplication], today: datetime.date) 
 
 
 def _to_endorse(user) -> Q:
-    """Submitted applications this user endorses: their current reports' and, for HR, those
-    of applicants with no line manager who could (none, a leaver, or one with no login);
-    never their own."""
     me = technician_of(user)
+    return _endorsed_by(
+        me=me.pk if me is not None else None,
+        manages=me is not None and me.is_active,
+        hr=is_hr(user),
+    )
+
+
+def _endorsed_by(*, me: int | None, manages: bool, hr: bool) -> Q:
+    """Submitted applications someone endorses: their current reports' (`manages`: they are
+    on the staff list now) and, for HR, those of applicants with no line manager who could
+    (none, a leaver, or one with no login); never their own (`me`)."""
     condition = Q(pk__in=[])
-    if me is not None and me.is_active:
-        condition |= Q(applicant__line_manager=me)
-    if is_hr(user):
+    if manages:
+        condition |= Q(applicant__line_manager_id=me)
+    if hr:
         condition |= (
             Q(applicant__line_manager__isnull=True)
             | Q(applicant__line_manager__is_active=False)
@@ -236,11 +244,20 @@ def _to_endorse(user) -> Q:
         )
     condition &= Q(status=S.SUBMITTED)
     if me is not None:
-        condition &= ~Q(applicant=me)
+        condition &= ~Q(applicant_id=me)
     return condition
 
 
+# A line manager's queue, on their dashboard at every visit: compiled once (portal.prepared).
+_REPORTS_TO_ENDORSE = PreparedQuery(
+    lambda manager: _queue().filter(_endorsed_by(me=manager, manages=True, hr=False))
+)
+
+
 def endorsement_queue(user) -> list[FundingApplication]:
+    me = technician_of(user)
+    if me is not None and me.is_active and not is_hr(user):
+        return _REPORTS_TO_ENDORSE.list(manager=me.pk)
     return list(_queue().filter(_to_endorse(user)))
 
 

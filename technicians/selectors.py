@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from portal import registry, versions
 from portal.imports.pending import count_summary
 from portal.models import ImportRun, unusable_address_q
-from portal.prepared import PreparedLookup
+from portal.prepared import PreparedLookup, PreparedQuery
 from technicians.models import Department, Technician
 from technicians.permissions import (
     audience_filter,
@@ -325,13 +325,21 @@ def hr_dashboard() -> dict:
     }
 
 
+# On a line manager's dashboard at every visit: compiled once (portal.prepared).
+_TEAM = PreparedQuery(
+    lambda manager: (
+        Technician.objects.filter(line_manager_id=manager, is_active=True)
+        .select_related("department")
+        .order_by(*NAME_ORDER)
+    )
+)
+
+
 def team_of(manager: Technician | None) -> list[Technician]:
     """The manager's current reports, with what the team panel shows. One query."""
     if manager is None:
         return []
-    team = list(
-        manager.reports.filter(is_active=True).select_related("department").order_by(*NAME_ORDER)
-    )
+    team = _TEAM.list(manager=manager.pk)
     for member in team:
         member.profile_gaps = profile_gaps(member)
     return team

@@ -4,6 +4,7 @@ queries, whatever the number of courses, sessions, bookings or technicians."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -398,10 +400,13 @@ def training_at_a_glance(technician, today: datetime.date | None = None) -> Trai
 # --- attendance history (no-shows and late cancellations, last 12 months) --------------------
 
 
-def _history_counts(queryset, now: datetime.datetime, prefix: str = ""):
-    from training.services import no_show_window_start_at
+def _history_counts(queryset, now: datetime.datetime, start: datetime.datetime | None = None):
+    """Each person's no-shows and late cancellations since `start` (the no-show window's start
+    for `now`, unless given: a prepared query passes both as values)."""
+    if start is None:
+        from training.services import no_show_window_start_at
 
-    start = no_show_window_start_at(now)
+        start = no_show_window_start_at(now)
     no_shows = (
         Booking.objects.filter(
             technician=OuterRef("pk"),
@@ -435,13 +440,12 @@ def _history_counts(queryset, now: datetime.datetime, prefix: str = ""):
 def team_table(manager, today: datetime.date | None = None) -> list:
     """The manager's team with this year's days by category, the target and the attendance
     history; behind target first."""
-    from technicians.models import Technician
+    from training.services import no_show_window_start_at
 
     today = today or timezone.localdate()
-    year = academic_year_of(today)
-    team = Technician.objects.filter(line_manager=manager, is_active=True)
-    team = list(_history_counts(team, timezone.now()).select_related("department"))
-    _add_days_of_year(team, year)
+    now = timezone.now()
+    team = _TEAM.list(manager=manager.pk, now=now, start=no_show_window_start_at(now))
+    _add_days_of_year(team, manager, academic_year_of(today))
     for member in team:
         member.target = target_total(member.fte)
         member.expected = expected_by_now(member.fte, today)
@@ -451,18 +455,17 @@ def team_table(manager, today: datetime.date | None = None) -> list:
     return team
 
 
-def _add_days_of_year(people: list, year: int) -> None:
-    """Each person's days of the academic year, in all (`days_total`) and by category
-    (`days_<category>`): one grouped query of the ledger. Summed apart from the people's own
-    query, so their rows are neither grouped nor their history counted once per record."""
+def _add_days_of_year(people: list, manager, year: int) -> None:
+    """Each of the manager's team's days of the academic year, in all (`days_total`) and by
+    category (`days_<category>`): one grouped query of the ledger. Summed apart from the
+    people's own query, so their rows are neither grouped nor their history counted once per
+    record."""
+    start, end = academic_year_bounds(year)
     days: dict[tuple[int, str], Decimal] = {
         (technician_id, category): total
-        for technician_id, category, total in TrainingRecord.objects.filter(
-            _year_q(year), technician__in=[person.pk for person in people]
+        for technician_id, category, total in _TEAM_DAYS.list(
+            manager=manager.pk, start=start, end=end
         )
-        .values_list("technician_id", "category")
-        .annotate(total=Sum("days"))
-        .order_by()
     }
     totals: dict[int, Decimal] = {}
     for (technician_id, _category), total in days.items():
@@ -478,18 +481,57 @@ def approvals_waiting(user, me) -> list[Booking]:
     first."""
     from training import permissions as rules
 
-    bookings = Booking.objects.filter(
-        status=Booking.Status.REQUESTED, session__starts_at__gt=timezone.now()
+    if rules.can_manage_catalogue(user):
+        return _approvals(
+            Booking.objects.filter(
+                status=Booking.Status.REQUESTED, session__starts_at__gt=timezone.now()
+            )
+        )
+    if me is None:
+        return []
+    return _TEAM_APPROVALS.list(manager=me.pk, now=timezone.now())
+
+
+def _approvals(bookings) -> QuerySet[Booking]:
+    return bookings.select_related("session__course", "technician__department").order_by(
+        "created", "pk"
+    )[:200]
+
+
+# A line manager's panel, on their dashboard at every visit: compiled once (portal.prepared).
+_TEAM = PreparedQuery(
+    lambda manager, now, start: _history_counts(
+        _team_of(manager).select_related("department"), now, start
     )
-    if not rules.can_manage_catalogue(user):
-        if me is None:
-            return []
-        bookings = bookings.filter(technician__line_manager=me)
-    return list(
-        bookings.select_related("session__course", "technician__department").order_by(
-            "created", "pk"
-        )[:200]
+)
+_TEAM_DAYS = PreparedQuery(
+    lambda manager, start, end: (
+        TrainingRecord.objects.filter(
+            technician__line_manager_id=manager,
+            technician__is_active=True,
+            date__gte=start,
+            date__lte=end,
+        )
+        .values_list("technician_id", "category")
+        .annotate(total=Sum("days"))
+        .order_by()
     )
+)
+_TEAM_APPROVALS = PreparedQuery(
+    lambda manager, now: _approvals(
+        Booking.objects.filter(
+            status=Booking.Status.REQUESTED,
+            session__starts_at__gt=now,
+            technician__line_manager_id=manager,
+        )
+    )
+)
+
+
+def _team_of(manager: int):
+    from technicians.models import Technician
+
+    return Technician.objects.filter(line_manager_id=manager, is_active=True)
 
 
 # --- HR ------------------------------------------------------------------------------------
@@ -583,44 +625,66 @@ def coordinator_overview(
     order (the dashboard shows a few), and how many sessions the week holds in all."""
     now = now or timezone.now()
     week_end = now + datetime.timedelta(days=7)
-    most_to_mark, most_this_week, most_waiting = first
-    to_mark = list(
-        _seat_counts(
-            Session.objects.filter(
-                status=Session.Status.SCHEDULED,
-                starts_at__lte=now,
-                starts_at__gte=now - datetime.timedelta(days=60),
-            ).filter(
-                Exists(
-                    Booking.objects.filter(session=OuterRef("pk"), status=Booking.Status.CONFIRMED)
-                )
-            )
-        )
-        .select_related("course")
-        .annotate(unmarked=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
-        .order_by("starts_at", "pk")[:most_to_mark]
-    )
-    in_the_week = upcoming_sessions(now).filter(starts_at__lte=week_end)
-    this_week = list(
-        _seat_counts(in_the_week)
-        .select_related("course")
-        .order_by("starts_at", "pk")[: most_this_week + 1]
-    )
+    to_mark, this_week, waiting_lists = _coordinator_queries(first)
+    most_this_week = first[1]
+    shown_this_week = this_week.list(now=now, week_end=week_end)
     # The week's number of sessions, counted only when there are more than are shown.
-    this_week_count = in_the_week.count() if len(this_week) > most_this_week else len(this_week)
-    this_week = this_week[:most_this_week]
-    waiting_lists = list(
-        _seat_counts(upcoming_sessions(now).filter(starts_at__gt=week_end))
-        .select_related("course")
-        .filter(Exists(Booking.objects.filter(session=OuterRef("pk"), status="waitlisted")))
-        .order_by("starts_at", "pk")[:most_waiting]
+    this_week_count = (
+        upcoming_sessions(now).filter(starts_at__lte=week_end).count()
+        if len(shown_this_week) > most_this_week
+        else len(shown_this_week)
     )
     return {
-        "to_mark": to_mark,
-        "this_week": this_week,
+        "to_mark": to_mark.list(now=now, since=now - datetime.timedelta(days=60)),
+        "this_week": shown_this_week[:most_this_week],
         "this_week_count": this_week_count,
-        "waiting_lists": waiting_lists,
+        "waiting_lists": waiting_lists.list(now=now, week_end=week_end),
     }
+
+
+@functools.cache
+def _coordinator_queries(
+    first: tuple[int, int, int],
+) -> tuple[PreparedQuery, PreparedQuery, PreparedQuery]:
+    """The overview's three lists, compiled once for each length asked (portal.prepared): the
+    coordinators' dashboards ask them at every visit."""
+    most_to_mark, most_this_week, most_waiting = first
+    to_mark = PreparedQuery(
+        lambda now, since: (
+            _seat_counts(
+                Session.objects.filter(
+                    status=Session.Status.SCHEDULED, starts_at__lte=now, starts_at__gte=since
+                ).filter(
+                    Exists(
+                        Booking.objects.filter(
+                            session=OuterRef("pk"), status=Booking.Status.CONFIRMED
+                        )
+                    )
+                )
+            )
+            .select_related("course")
+            .annotate(
+                unmarked=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED))
+            )
+            .order_by("starts_at", "pk")[:most_to_mark]
+        )
+    )
+    this_week = PreparedQuery(
+        lambda now, week_end: (
+            _seat_counts(upcoming_sessions(now).filter(starts_at__lte=week_end))
+            .select_related("course")
+            .order_by("starts_at", "pk")[: most_this_week + 1]
+        )
+    )
+    waiting_lists = PreparedQuery(
+        lambda now, week_end: (
+            _seat_counts(upcoming_sessions(now).filter(starts_at__gt=week_end))
+            .select_related("course")
+            .filter(Exists(Booking.objects.filter(session=OuterRef("pk"), status="waitlisted")))
+            .order_by("starts_at", "pk")[:most_waiting]
+        )
+    )
+    return to_mark, this_week, waiting_lists
 
 
 def session_register(session: Session) -> dict[str, list[Booking]]:

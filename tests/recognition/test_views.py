@@ -195,3 +195,15 @@ def test_forms_post_through_the_services(personas, login, clock, members):
     assert response.status_code == 302
     contribution = Contribution.objects.get(technician=personas.technician_profile)
     assert contribution.roles == ["data-curation", "resources"]
+
+
+def test_the_scoring_panel_is_on_the_dashboards_of_panel_members_only(personas, members, call):
+    def sees_scoring(user) -> bool:
+        return "recognition.scoring" in [panel.name for panel in registry.panels_for(user)]
+
+    assert sees_scoring(members[0]) and sees_scoring(members[2])
+    assert not sees_scoring(personas.steering)
+    call.panel.members.add(personas.steering)
+    assert sees_scoring(personas.steering)
+    call.panel.members.remove(members[0])
+    assert not sees_scoring(members[0])

@@ -436,3 +436,24 @@ def test_the_applicant_withdraws_before_a_decision_and_is_told_nothing_more(
     assert application.status == S.WITHDRAWN
     assert Notification.objects.addressed_to(personas.hr).filter(kind="funding_withdrawn").exists()
     assert FundingEvent.objects.filter(application=application, to_status=S.WITHDRAWN).exists()
+
+
+def test_the_endorsement_queue_of_a_line_manager_holds_their_reports_submitted_applications(
+    make_application, personas
+):
+    from registration import selectors
+
+    waiting = make_application(S.SUBMITTED)
+    assert selectors.endorsement_queue(personas.manager) == [waiting]
+    assert selectors.endorsement_queue(personas.technician) == []  # never one's own
+    assert selectors.endorsement_queue(personas.hr) == []  # the applicant has a line manager
+    services.endorse_application(waiting, by=personas.manager)
+    assert selectors.endorsement_queue(personas.manager) == []
+    # A line manager who has left endorses nothing; HR then does.
+    services.withdraw_application(waiting, by=personas.technician)
+    again = make_application(S.SUBMITTED)
+    personas.manager_profile.is_active = False
+    personas.manager_profile.save()
+    left = type(personas.manager).objects.get(pk=personas.manager.pk)  # as the next request
+    assert selectors.endorsement_queue(left) == []
+    assert selectors.endorsement_queue(personas.hr) == [again]

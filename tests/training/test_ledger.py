@@ -97,3 +97,17 @@ def test_hr_totals_by_department_and_faculty(personas, alex, morgan, department)
     assert by_name["Physics"].days == Decimal("1")
     assert totals.all.technicians == 3
     assert totals.departments[0].name == "Physics"  # lowest share on track first
+
+
+def test_the_team_table_holds_the_current_reports_and_their_days_only(personas, alex, morgan):
+    left = make_technician(alex.department, line_manager=morgan, last_name="Left", is_active=False)
+    elsewhere = make_technician(alex.department, last_name="Elsewhere")
+    for person in (left, elsewhere, alex):
+        record(person, datetime.date(2025, 9, 1), "2")
+    record(alex, datetime.date(2025, 7, 31), "5")  # the academic year before
+    with time_machine.travel(at(datetime.date(2026, 1, 31)), tick=False):
+        team = selectors.team_table(morgan)
+        others = selectors.team_table(elsewhere)
+    assert [member.pk for member in team] == [alex.pk]
+    assert team[0].days_total == Decimal("2") and team[0].no_shows == 0
+    assert others == []

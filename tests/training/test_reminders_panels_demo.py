@@ -164,3 +164,27 @@ def test_manage_training_says_when_the_week_holds_more_than_it_lists(personas, l
     )
     page = login(personas.coordinator).get("/training/manage/").content.decode()
     assert "The first 100 of 101 are shown, soonest first." in page
+
+
+def test_the_coordinators_lists_hold_registers_to_mark_and_waiting_lists_at_their_edges(
+    personas, course, alex
+):
+    from training import selectors
+
+    now = timezone.now().replace(microsecond=0)
+    day = datetime.timedelta(days=1)
+    began = make_session(course, starts_at=now - datetime.timedelta(hours=1))
+    long_ago = make_session(course, starts_at=now - 61 * day)
+    make_session(course, starts_at=now - 2 * day)  # nobody to mark
+    within_the_week = make_session(course, starts_at=now + 7 * day)
+    make_session(course, starts_at=now + 8 * day)  # no waiting list
+    full_later = make_session(course, starts_at=now + 9 * day, capacity=1)
+    for session in (began, long_ago):
+        Booking.objects.create(session=session, technician=alex, status="confirmed")
+    Booking.objects.create(session=full_later, technician=alex, status="waitlisted")
+    overview = selectors.coordinator_overview(now, first=(5, 8, 5))
+    assert [session.pk for session in overview["to_mark"]] == [began.pk]
+    assert overview["to_mark"][0].unmarked == 1
+    assert [session.pk for session in overview["this_week"]] == [within_the_week.pk]
+    assert [session.pk for session in overview["waiting_lists"]] == [full_later.pk]
+    assert overview["waiting_lists"][0].waiting == 1

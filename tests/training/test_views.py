@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.training.conftest import make_course, make_session, make_technician
 from training import services
-from training.models import Booking, TrainingRecord
+from training.models import Booking, Session, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,22 @@ def test_the_approvals_page_lists_the_team(personas, login, alex):
     services.book_session(session, alex, by=personas.technician)
     page = login(personas.manager).get("/training/approvals/").content.decode()
     assert "Alex Tech" in page and "First aid" in page
+
+
+def test_a_manager_approves_only_their_teams_bookings_of_sessions_to_come(personas, alex):
+    from training import selectors
+
+    course = make_course(title="First aid", requires_manager_approval=True)
+    later, soon = make_session(course), make_session(course)
+    mine = services.book_session(later, alex, by=personas.technician)
+    services.book_session(soon, alex, by=personas.technician)
+    elsewhere = make_technician(alex.department, last_name="Elsewhere")
+    services.book_session(later, elsewhere, by=elsewhere.user)
+    manager = personas.manager_profile
+    Session.objects.filter(pk=soon.pk).update(starts_at=timezone.now())  # begins this instant
+    assert selectors.approvals_waiting(personas.manager, manager) == [mine]
+    everyone = selectors.approvals_waiting(personas.coordinator, None)
+    assert {booking.technician for booking in everyone} == {alex, elsewhere}
 
 
 def test_ticking_attendance(personas, course, login, alex):
