@@ -134,20 +134,25 @@ class TechnicianSkillForm(forms.ModelForm):
 
     def __init__(self, *args, skill_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        skill = self.fields["skill"]
-        skill.queryset = Skill.objects.order_by("name")
-        skill.empty_label = "Choose a skill"
         if skill_choices is not None:
             # Shared by every row of the formset: the skill list is read once, not per row.
-            skill.widget.choices = skill_choices
-        skill.error_messages["required"] = "Choose a skill for this row, or leave the row empty."
-        skill.error_messages["invalid_choice"] = "That skill is not on the list."
-        level = self.fields["level"]
-        level.choices = [("", "Choose a level")] + [
-            (value, f"{value}: {label}") for value, label in TechnicianSkill.Level.choices
-        ]
-        level.error_messages["required"] = f"Choose a level for this skill. {LEVEL_HELP}"
-        level.error_messages["invalid_choice"] = LEVEL_HELP
+            self.fields["skill"].widget.choices = skill_choices
+
+
+def _set_up_row_fields(fields: dict[str, forms.Field]) -> None:
+    """The fields of a skills row, set up once on the form class: each row's form copies
+    them, rather than setting them up again (a formset builds one form a row)."""
+    skill = fields["skill"]
+    skill.queryset = Skill.objects.order_by("name")
+    skill.empty_label = "Choose a skill"
+    skill.error_messages["required"] = "Choose a skill for this row, or leave the row empty."
+    skill.error_messages["invalid_choice"] = "That skill is not on the list."
+    level = fields["level"]
+    level.choices = [("", "Choose a level")] + [
+        (value, f"{value}: {label}") for value, label in TechnicianSkill.Level.choices
+    ]
+    level.error_messages["required"] = f"Choose a level for this skill. {LEVEL_HELP}"
+    level.error_messages["invalid_choice"] = LEVEL_HELP
 
 
 def grouped_skill_choices() -> SharedChoices:
@@ -214,3 +219,5 @@ SkillFormSet = inlineformset_factory(
     max_num=60,
     validate_max=True,
 )
+# The factory's own form class, whose fields it made afresh from the model.
+_set_up_row_fields(SkillFormSet.form.base_fields)
