@@ -4,15 +4,22 @@ skills.services; queries from skills.selectors."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import versions
 from portal.csv_export import csv_response
 from portal.decorators import deny_unless, permission_required
 from skills import permissions, selectors, services
@@ -24,7 +31,9 @@ from skills.forms import (
     UnitNeedsForm,
     ValidateSkillForm,
 )
+from skills.versions import SKILLS
 from technicians import permissions as directory_rules
+from technicians.versions import PEOPLE
 
 
 def _error_text(error: ValidationError) -> str:
@@ -35,9 +44,9 @@ MATRIX_FILTERS = ("faculty", "department", "category", "levels", "at_risk")
 KEPT_FILTERS = ("category", "levels", "at_risk")
 
 
-def _matrix(request):
+def _matrix(request, today=None):
     form = MatrixFilterForm(request.GET or None)
-    matrix = selectors.skills_matrix(request.user, **form.matrix_options())
+    matrix = selectors.skills_matrix(request.user, **form.matrix_options(), today=today)
     if matrix.department is not None and form.data.get("faculty") != matrix.faculty:
         # The faculty select shows the department's faculty (the form is only redisplayed).
         form.data = form.data.copy()
@@ -50,26 +59,57 @@ def _matrix(request):
 def matrix(request):
     """Skills (rows, by category) against faculties, a faculty's departments, or a
     department's people, with counts per level and the risk of each cell."""
-    form, matrix = _matrix(request)
+    today = timezone.localdate()  # one day for the figures and the kept table's key
+    form, matrix = _matrix(request, today)
     query = request.GET.copy()
     query.pop("unit", None)
     # Links to a wider or narrower unit keep the category, levels and "at risk only".
     keep = {name: request.GET[name] for name in KEPT_FILTERS if request.GET.get(name)}
     unit_keep = [(name, value) for name, value in query.items() if name in MATRIX_FILTERS]
-    return render(
-        request,
-        "skills/matrix.html",
-        {
-            "form": form,
-            "matrix": matrix,
-            "query": query.urlencode(),
-            "keep": urlencode(keep),
-            "unit_keep": unit_keep,
-            "colspan": len(matrix.units) + (2 if matrix.mode == selectors.PEOPLE else 1),
-            "risk_labels": rules.RISK_LABELS,
-            "risk_explanations": rules.RISK_EXPLANATIONS,
-            "level_choices": selectors.LEVELS,
-        },
+    context = {
+        "form": form,
+        "matrix": matrix,
+        "query": query.urlencode(),
+        "keep": urlencode(keep),
+        "unit_keep": unit_keep,
+        "colspan": len(matrix.units) + (2 if matrix.mode == selectors.PEOPLE else 1),
+        "risk_labels": rules.RISK_LABELS,
+        "risk_explanations": rules.RISK_EXPLANATIONS,
+        "level_choices": selectors.LEVELS,
+    }
+    context["matrix_table"] = _kept_table(request, context, today)
+    return render(request, "skills/matrix.html", context)
+
+
+def _kept_table(request, context: dict, today: datetime.date) -> str | None:
+    """The matrix's table of faculties, or of a faculty's departments: the same for everyone
+    who asks the same view of it, so written once and kept under the versions of all it shows
+    (skills, ratings and needs; who works where) and the day, which decides what is stale. A
+    department's people are those the viewer may see: their table is written for each request
+    (None)."""
+    matrix, form = context["matrix"], context["form"]
+    if matrix.mode == selectors.PEOPLE:
+        return None
+    options = form.matrix_options()
+    view = json.dumps(
+        [
+            matrix.mode,
+            matrix.faculty,
+            options["category"],
+            options["validated"],
+            bool(form["at_risk"].value()),  # as the table's caption reads it
+            options["at_risk_only"],
+            matrix.current_unit,
+            context["keep"],
+            today.isoformat(),
+        ]
+    )
+    return versions.cached(
+        f"skills.matrix-table:{hashlib.sha256(view.encode()).hexdigest()[:24]}",
+        depends_on=(SKILLS, PEOPLE),
+        compute=lambda: mark_safe(  # noqa: S308 (written by the template, which escapes)
+            render_to_string("skills/_matrix_table.html", context, request=request)
+        ),
     )
 
 

@@ -446,3 +446,126 @@ def test_the_dashboard_shows_the_skills_panels_by_role(
     headings = [f">{name}</h2>" for name in shown]
     assert all(heading in html for heading in headings), persona
     assert not any(f">{name}</h2>" in html for name in hidden), persona
+
+
+# --- the kept table of faculties and departments -----------------------------------------------
+
+
+def shown_and_live_tables(response) -> tuple[str, str]:
+    """The table the page shows, and the one the template writes now from the page's own
+    figures (computed live on every request)."""
+    context = {name: response.context[name] for name in ("matrix", "form", "keep", "colspan")}
+    return str(response.context["matrix_table"]), render_to_string(
+        "skills/_matrix_table.html", context
+    )
+
+
+def test_the_table_of_faculties_is_kept_for_every_viewer_and_follows_each_change(
+    personas, login, chemistry, nmr
+):
+    hold(personas.technician_profile, nmr, 4)
+    first = login(personas.steering).get(MATRIX)
+    shown, live = shown_and_live_tables(first)
+    assert shown == live and "NMR spectroscopy" in shown
+    # Another viewer is given the same table, written once.
+    again = login(personas.technician).get(MATRIX)
+    assert again.context["matrix_table"] == shown
+
+    def move_the_department():  # in bulk, as the staff list's apply does
+        Department.objects.filter(pk=chemistry.pk).update(faculty="Faculty of Chemistry")
+        versions.bump(PEOPLE)
+
+    def rename_the_skill():
+        Skill.objects.filter(pk=nmr.pk).update(name="Solid-state NMR")
+        versions.bump(SKILLS)
+
+    # A rating, a declared need, a department's faculty and a skill's name: each seen at once.
+    changes = [
+        lambda: hold(personas.manager_profile, nmr, 2),
+        lambda: need(nmr, faculty="Faculty of Science"),
+        move_the_department,
+        rename_the_skill,
+    ]
+    seen = {shown}
+    for change in changes:
+        change()
+        shown, live = shown_and_live_tables(login(personas.technician).get(MATRIX))
+        assert shown == live and shown not in seen
+        seen.add(shown)
+    assert "Covered" not in shown and "Faculty of Chemistry" in shown
+    assert "Solid-state NMR" in shown
+
+
+VIEWS = {
+    "faculties": {},
+    "departments": {"faculty": "Faculty of Science"},
+    "at risk only": {"at_risk": "on"},
+    "validated levels": {"levels": "validated"},
+    "a category": {"category": "Analytical"},
+    "another unit on a phone": {"unit": "Faculty of Engineering"},
+    "links keeping a filter": {"category": "Nonsense"},
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_of_the_matrix_keeps_a_table_of_its_own(personas, login, chemistry, nmr, view):
+    hold(personas.technician_profile, nmr, 4, validated_level=3)
+    need(nmr, faculty="Faculty of Science")
+    factories.DepartmentFactory(name="Mechanical", slug="mech", faculty="Faculty of Engineering")
+    client = login(personas.technician)
+    for other in VIEWS:  # every other view kept first
+        if other != view:
+            client.get(MATRIX, VIEWS[other])
+    shown, live = shown_and_live_tables(client.get(MATRIX, VIEWS[view]))
+    assert shown == live
+
+
+def test_each_viewer_is_shown_their_own_unit_first_on_a_phone(personas, login, chemistry, nmr):
+    from portal import roles
+    from tests.conftest import make_user
+
+    engineering = factories.DepartmentFactory(
+        name="Mechanical", slug="mech", faculty="Faculty of Engineering"
+    )
+    engineer = make_user("eng.tech@example.ac.uk", roles.TECHNICIAN)
+    hold(
+        factories.TechnicianFactory(user=engineer, email=engineer.email, department=engineering),
+        nmr,
+        2,
+    )
+    hold(personas.technician_profile, nmr, 4)
+    tables = {}
+    for viewer, own_unit in ((personas.technician, 1), (engineer, 0)):
+        response = login(viewer).get(MATRIX)
+        assert response.context["matrix"].current_unit == own_unit  # units in name order
+        shown, live = shown_and_live_tables(response)
+        assert shown == live
+        tables[own_unit] = shown
+    assert tables[0] != tables[1]
+
+
+def test_a_kept_table_is_written_again_the_next_day(personas, login, chemistry, nmr):
+    import datetime
+
+    import time_machine
+
+    hold(personas.technician_profile, nmr, 4, confirmed_on=datetime.date(2025, 4, 30))
+    client = login(personas.technician)
+    tables = []
+    for day in ((2026, 4, 30), (2026, 5, 1)):
+        with time_machine.travel(datetime.datetime(*day, 12, tzinfo=datetime.UTC), tick=False):
+            shown, live = shown_and_live_tables(client.get(MATRIX))
+        assert shown == live
+        tables.append(shown)
+    assert "1 stale" not in tables[0] and "1 stale" in tables[1]
+
+
+def test_a_departments_people_are_written_for_each_viewer(personas, login, chemistry, nmr):
+    hold(personas.technician_profile, nmr, 4)
+    factories.TechnicianFactory(department=chemistry, first_name="Private", visibility="private")
+    factories.TechnicianFactory(department=chemistry, first_name="Public")
+    hr = login(personas.hr).get(MATRIX, {"department": chemistry.pk})
+    colleague = login(personas.technician).get(MATRIX, {"department": chemistry.pk})
+    assert hr.context["matrix_table"] is None and colleague.context["matrix_table"] is None
+    assert "Private" in hr.content.decode()
+    assert "Private" not in colleague.content.decode().split("<main")[1]
