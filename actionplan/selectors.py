@@ -29,30 +29,58 @@ def display_name(user: Any) -> str:
     return user.get_full_name() or user.email or user.get_username()
 
 
-def visible_plans(user) -> QuerySet[ActionPlan]:
+def visible_plans(user) -> list[ActionPlan]:
     """The plans `user` may see, with their number of actions and overall progress."""
-    return (
-        ActionPlan.objects.filter(permissions.visible_action_plans_filter(user))
-        .annotate(
-            action_count=Count("actions"),
-            complete_count=Count("actions", filter=Q(actions__status=Action.Status.COMPLETE)),
-            average_progress=Avg("actions__progress"),
-        )
-        .order_by("-starts_on", "-pk")
-    )
+    if not permissions.is_staff_member(user):
+        return []
+    return _viewers_queries(permissions.visible_action_plans_filter(user)).plans.list()
 
 
 def open_actions_owned_by(user) -> list[Action]:
     """The unfinished actions `user` owns in plans they may see that still take updates."""
     if not permissions.is_staff_member(user):
         return []
-    return list(
-        Action.objects.filter(owner=user)
-        .filter(plan__in=ActionPlan.objects.filter(permissions.visible_action_plans_filter(user)))
-        .exclude(plan__status=ActionPlan.Status.ARCHIVED)
-        .exclude(status=Action.Status.COMPLETE)
-        .select_related("plan")
-        .order_by("due_on", "ref", "pk")
+    queries = _viewers_queries(permissions.visible_action_plans_filter(user))
+    return queries.open_actions_owned.list(owner=user.pk)
+
+
+@dataclass(frozen=True)
+class _ViewersQueries:
+    plans: PreparedQuery
+    open_actions_owned: PreparedQuery
+    updates_posted: PreparedQuery
+
+
+@functools.cache
+def _viewers_queries(visible: Q) -> _ViewersQueries:
+    """The plans list's and the owner's panel's queries, compiled once per set of plans a
+    viewer may see (portal.prepared): every visit of the list and of an owner's dashboard
+    asks them."""
+    plans = ActionPlan.objects.filter(visible)
+    return _ViewersQueries(
+        plans=PreparedQuery(
+            lambda: plans.annotate(
+                action_count=Count("actions"),
+                complete_count=Count("actions", filter=Q(actions__status=Action.Status.COMPLETE)),
+                average_progress=Avg("actions__progress"),
+            ).order_by("-starts_on", "-pk")
+        ),
+        open_actions_owned=PreparedQuery(
+            lambda owner: (
+                Action.objects.filter(owner_id=owner, plan__in=plans)
+                .exclude(plan__status=ActionPlan.Status.ARCHIVED)
+                .exclude(status=Action.Status.COMPLETE)
+                .select_related("plan")
+                .order_by("due_on", "ref", "pk")
+            )
+        ),
+        updates_posted=PreparedQuery(
+            lambda author: (
+                ActionUpdate.objects.filter(author_id=author, action__plan__in=plans)
+                .select_related("action__plan")
+                .order_by("-created", "-pk")[:5]
+            )
+        ),
     )
 
 
@@ -447,15 +475,12 @@ def owner_dashboard(user, today: datetime.date | None = None) -> OwnerDashboard:
     soon = today + datetime.timedelta(days=DASHBOARD_DUE_WITHIN_DAYS)
     for action in mine:
         action.due_text = due_phrase(action.due_on, today)
-    updates = list(
-        ActionUpdate.objects.filter(author=user)
-        .filter(
-            action__plan__in=ActionPlan.objects.filter(
-                permissions.visible_action_plans_filter(user)
-            )
+    updates = (
+        _viewers_queries(permissions.visible_action_plans_filter(user)).updates_posted.list(
+            author=user.pk
         )
-        .select_related("action__plan")
-        .order_by("-created", "-pk")[:5]
+        if permissions.is_staff_member(user)
+        else []
     )
     return OwnerDashboard(
         overdue=[action for action in mine if action.due_on < today],

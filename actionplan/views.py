@@ -80,7 +80,7 @@ def _editable_plan(request, pk: int):
 
 @permission_required(permissions.is_staff_member)
 def plan_list(request):
-    plans = list(selectors.visible_plans(request.user))
+    plans = selectors.visible_plans(request.user)
     mine = selectors.open_actions_owned_by(request.user)
     return render(request, "actionplan/list.html", {"plans": plans, "mine": mine})
 
