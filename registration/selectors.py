@@ -118,7 +118,14 @@ def applications_of(technician: Technician) -> list[FundingApplication]:
 
 
 def cpd_entries_of(technician: Technician) -> list[CPDEntry]:
-    return list(technician.cpd_entries.order_by("-date", "-pk")[:200])
+    return with_known(_CPD_ENTRIES.list(technician=technician.pk), technician=technician)
+
+
+_CPD_ENTRIES = PreparedQuery(
+    lambda technician: CPDEntry.objects.filter(technician_id=technician).order_by("-date", "-pk")[
+        :200
+    ]
+)
 
 
 def renewals_due(

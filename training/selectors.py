@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from portal import versions
 from portal.periods import academic_year_bounds, academic_year_of
-from portal.prepared import PreparedQuery
+from portal.prepared import PreparedQuery, with_known
 from training.models import Booking, Category, Course, CourseInterest, Session, TrainingRecord
 from training.versions import CATALOGUE
 
@@ -194,24 +194,42 @@ def course_page(course: Course, technician, now: datetime.datetime | None = None
     """The course's upcoming sessions with seats left, and `technician`'s own booking on each
     (`session.my_booking`)."""
     now = now or timezone.now()
-    sessions = list(
-        _seat_counts(upcoming_sessions(now).filter(course=course)).order_by("starts_at", "pk")
-    )
+    sessions = with_known(_COURSE_SESSIONS.list(course=course.pk, now=now), course=course)
     mine: dict[int, Booking] = {}
     interested = False
     if technician is not None:
         mine = {
             booking.session_id: booking
-            for booking in Booking.objects.filter(
-                technician=technician,
-                session__in=[session.pk for session in sessions],
-                status__in=Booking.ACTIVE,
+            for booking in _MY_COURSE_BOOKINGS.list(
+                course=course.pk, technician=technician.pk, now=now
             )
         }
-        interested = CourseInterest.objects.filter(course=course, technician=technician).exists()
+        interested = bool(_MY_INTEREST.list(course=course.pk, technician=technician.pk))
     for session in sessions:
         session.my_booking = mine.get(session.pk)
     return CoursePage(course=course, sessions=sessions, interested=interested)
+
+
+# A course's page, asked at every visit: compiled once (portal.prepared).
+_COURSE_SESSIONS = PreparedQuery(
+    lambda course, now: _seat_counts(upcoming_sessions(now).filter(course_id=course)).order_by(
+        "starts_at", "pk"
+    )
+)
+_MY_COURSE_BOOKINGS = PreparedQuery(
+    lambda course, technician, now: Booking.objects.filter(
+        technician_id=technician,
+        session__course_id=course,
+        session__status=Session.Status.SCHEDULED,
+        session__starts_at__gt=now,
+        status__in=Booking.ACTIVE,
+    )
+)
+_MY_INTEREST = PreparedQuery(
+    lambda course, technician: CourseInterest.objects.filter(
+        course_id=course, technician_id=technician
+    ).values_list("pk")[:1]
+)
 
 
 def session_with_counts(pk: int):

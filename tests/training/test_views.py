@@ -368,3 +368,29 @@ def test_my_training_says_where_i_am_on_the_waiting_list(personas, login, alex, 
     services.book_session(session, alex, by=personas.technician)
     page = login(personas.technician).get("/training/me/").content.decode()
     assert "number 2 in line" in page
+
+
+def test_the_course_page_marks_my_bookings_and_interest_on_the_sessions_to_come(personas, alex):
+    from training import selectors
+    from training.models import CourseInterest
+
+    course = make_course(title="Lasers", slug="lasers")
+    now = timezone.now()
+    began = make_session(course, starts_at=now - datetime.timedelta(minutes=1))
+    first, second = make_session(course), make_session(course, capacity=3)
+    other_course = make_session(make_course(title="Welding", slug="welding"))
+    Booking.objects.create(session=began, technician=alex, status="confirmed")
+    mine = Booking.objects.create(session=second, technician=alex, status="confirmed")
+    Booking.objects.create(session=other_course, technician=alex, status="confirmed")
+    Booking.objects.create(session=first, technician=alex, status="cancelled")
+    colleague = make_technician(alex.department, last_name="Colleague")
+    Booking.objects.create(session=first, technician=colleague, status="confirmed")
+    page = selectors.course_page(course, alex, now)
+    assert [session.pk for session in page.sessions] == [first.pk, second.pk]
+    assert [session.my_booking for session in page.sessions] == [None, mine]
+    assert [session.taken for session in page.sessions] == [1, 1]
+    assert not page.interested
+    CourseInterest.objects.create(course=course, technician=alex)
+    assert selectors.course_page(course, alex, now).interested
+    assert not selectors.course_page(course, colleague, now).interested
+    assert selectors.course_page(course, None, now).sessions[1].my_booking is None
