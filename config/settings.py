@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
+            # `{% url %}` reversing each URL name once per process (the module says why).
+            "builtins": ["portal.templatetags.url_tag"],
         },
     },
 ]

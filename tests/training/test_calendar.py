@@ -120,8 +120,10 @@ def test_the_feed_holds_exactly_the_booked_uncancelled_sessions(personas, course
 
 def test_a_renewed_token_revokes_the_old_feed(personas, alex, client):
     old = services.calendar_token_of(alex, by=personas.technician).token
-    services.regenerate_calendar_token(alex, by=personas.technician)
+    assert services.calendar_token_of(alex, by=personas.technician).token == old  # made once
+    new = services.regenerate_calendar_token(alex, by=personas.technician).token
     assert client.get(f"/training/calendar/{old}.ics").status_code == 404
+    assert services.calendar_token_of(alex, by=personas.technician).token == new != old
 
 
 def test_a_leavers_feed_stops(personas, alex, client):
