@@ -164,12 +164,13 @@ def main() -> None:
 
 
 def _role_of(user) -> str:
+    """The role `give_accounts` gave a bench account, from the group it joined it to: an
+    account given the technician's role may manage a team too, as at its first run (judging by
+    the team would turn a fifth of them into line managers when a kept database is reused)."""
     names = set(user.groups.values_list("name", flat=True))
     for role in ROLE_SHARES:
         if role in names:
             return role
-    if Technician.objects.filter(line_manager__user=user, is_active=True).exists():
-        return "line manager"
     return "technician"
 
 
