@@ -8,11 +8,29 @@ from django.db.models import Prefetch, QuerySet
 
 from actionplan.models import Action, ActionPlan, ActionUpdate
 from commitment.models import Advice, AnnualReport, Commitment, PillarAssessment, Submission
+from portal.prepared import PreparedQuery
 
 
 def the_commitment() -> Commitment | None:
     """The portal's one Commitment, with its lead and chair. One query."""
     return Commitment.objects.select_related("lead", "chair").first()
+
+
+def the_commitment_with_submissions() -> Commitment | None:
+    """The Commitment with its submissions (`commitment.submissions.all()` reads no more): the
+    dashboard panel of the steering group and HR asks at every visit, so compiled once
+    (portal.prepared)."""
+    found = _THE_COMMITMENT_WITH_SUBMISSIONS.list()
+    return found[0] if found else None
+
+
+_THE_COMMITMENT_WITH_SUBMISSIONS = PreparedQuery(
+    lambda: (
+        Commitment.objects.select_related("lead", "chair")
+        .prefetch_related("submissions")
+        .order_by("pk")[:1]
+    )
+)
 
 
 def submissions(commitment: Commitment) -> list[Submission]:

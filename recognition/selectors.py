@@ -208,22 +208,30 @@ def to_score(user) -> list[FundApplication]:
 
 
 def overdue_reports(today=None) -> list[FundApplication]:
-    today = today or timezone.localdate()
-    return list(
+    return _OVERDUE_REPORTS.list(today=today or timezone.localdate())
+
+
+def claims_to_pay() -> list[FundApplication]:
+    return _CLAIMS_TO_PAY.list()
+
+
+# HR's dashboard panel asks both at every visit: compiled once (portal.prepared).
+_OVERDUE_REPORTS = PreparedQuery(
+    lambda today: (
         FundApplication.objects.filter(
             status__in=FundApplication.REPORT_DUE, report_due_on__lt=today
         )
         .select_related("call", "applicant")
         .order_by("report_due_on", "pk")
     )
-
-
-def claims_to_pay() -> list[FundApplication]:
-    return list(
+)
+_CLAIMS_TO_PAY = PreparedQuery(
+    lambda: (
         FundApplication.objects.filter(status=S.CLAIMED)
         .select_related("call", "applicant")
         .order_by("pk")
     )
+)
 
 
 def impact_stories(limit: int = 6) -> list[FundApplication]:

@@ -38,12 +38,11 @@ def this_years_headlines(year: int) -> list[tuple[str, str, str]]:
 
 def _context(request) -> dict[str, Any]:
     year = selectors.current_year()
-    reports = list(selectors.all_reports()[:1])
     return {
         "report_panel": {
             "year": year,
             "label": academic_year_label(year),
-            "latest": reports[0] if reports else None,
+            "latest": selectors.newest_report(),
             "latest_ready": selectors.latest_ready(),
             "headlines": this_years_headlines(year),
             "can_request": permissions.can_request_annual_report(request.user),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from commitment.models import FIRST_REPORT_YEAR, AnnualReport
 from portal.periods import academic_year_label, academic_year_of
+from portal.prepared import PreparedQuery
 
 # How many years back the reports page offers.
 YEARS_OFFERED = 10
@@ -68,11 +69,24 @@ def any_pending(reports) -> bool:
 
 
 def latest_ready() -> AnnualReport | None:
-    return (
-        AnnualReport.objects.filter(status=AnnualReport.Status.READY)
-        .order_by("-year", "-version")
-        .first()
-    )
+    found = _LATEST_READY.list()
+    return found[0] if found else None
+
+
+def newest_report() -> AnnualReport | None:
+    """The newest year's latest version, whatever its state (`all_reports()`'s first)."""
+    found = _NEWEST.list()
+    return found[0] if found else None
+
+
+# The dashboard panel of HR and the steering group asks both at every visit: compiled once
+# (portal.prepared).
+_LATEST_READY = PreparedQuery(
+    lambda: AnnualReport.objects.filter(status=AnnualReport.Status.READY).order_by(
+        "-year", "-version"
+    )[:1]
+)
+_NEWEST = PreparedQuery(lambda: all_reports()[:1])
 
 
 def report_by_pk(pk: int) -> AnnualReport | None:
