@@ -49,13 +49,14 @@ class _ViewersQueries:
     plans: PreparedQuery
     open_actions_owned: PreparedQuery
     updates_posted: PreparedQuery
+    latest_published: PreparedQuery
 
 
 @functools.cache
 def _viewers_queries(visible: Q) -> _ViewersQueries:
-    """The plans list's and the owner's panel's queries, compiled once per set of plans a
-    viewer may see (portal.prepared): every visit of the list and of an owner's dashboard
-    asks them."""
+    """The plans list's, the owner's panel's and the steering group's current plan's queries,
+    compiled once per set of plans a viewer may see (portal.prepared): every visit of the list
+    and of those dashboards asks them."""
     plans = ActionPlan.objects.filter(visible)
     return _ViewersQueries(
         plans=PreparedQuery(
@@ -80,6 +81,11 @@ def _viewers_queries(visible: Q) -> _ViewersQueries:
                 .select_related("action__plan")
                 .order_by("-created", "-pk")[:5]
             )
+        ),
+        latest_published=PreparedQuery(
+            lambda: plans.filter(status=ActionPlan.Status.PUBLISHED).order_by("-starts_on", "-pk")[
+                :5
+            ]
         ),
     )
 
@@ -494,10 +500,9 @@ def current_plan(user, today: datetime.date | None = None) -> ActionPlan | None:
     """The published plan running today (the latest to start, if several), else the latest
     published plan. One query."""
     today = today or rag.today()
-    published = ActionPlan.objects.filter(status=ActionPlan.Status.PUBLISHED).filter(
-        permissions.visible_action_plans_filter(user)
-    )
-    plans = list(published.order_by("-starts_on", "-pk")[:5])
+    if not permissions.is_staff_member(user):
+        return None
+    plans = _viewers_queries(permissions.visible_action_plans_filter(user)).latest_published.list()
     running = [plan for plan in plans if plan.covers(today)]
     return (running or plans or [None])[0]
 

@@ -936,9 +936,26 @@ def review_summary(technician: Technician, *, today: datetime.date | None = None
 def team_review_summary(manager: Technician, *, today: datetime.date | None = None) -> dict:
     """For the line manager's panel: the team's stale ratings and validations waiting."""
     today = today or timezone.localdate()
-    return TechnicianSkill.objects.filter(
-        technician__line_manager=manager, technician__is_active=True
-    ).aggregate(
-        stale=Count("pk", filter=rules.stale_filter(today)),
-        waiting=Count("pk", filter=Q(validated_level__isnull=True, level__gte=rules.PRACTITIONER)),
+    counted = _TEAM_REVIEW.list(manager=manager.pk, stale_before=rules.stale_before(today))
+    stale, waiting = counted[0] if counted else (0, 0)
+    return {"stale": stale, "waiting": waiting}
+
+
+# Every line manager's dashboard asks it: compiled once (portal.prepared). Grouped by the
+# manager, whose one row (none for a team with no ratings) holds both counts.
+_TEAM_REVIEW = PreparedQuery(
+    lambda manager, stale_before: (
+        TechnicianSkill.objects.filter(
+            technician__line_manager_id=manager, technician__is_active=True
+        )
+        .order_by()
+        .values("technician__line_manager_id")
+        .annotate(
+            stale=Count("pk", filter=rules.confirmed_before_filter(stale_before)),
+            waiting=Count(
+                "pk", filter=Q(validated_level__isnull=True, level__gte=rules.PRACTITIONER)
+            ),
+        )
+        .values_list("stale", "waiting")
     )
+)

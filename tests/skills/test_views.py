@@ -569,3 +569,29 @@ def test_a_departments_people_are_written_for_each_viewer(personas, login, chemi
     assert hr.context["matrix_table"] is None and colleague.context["matrix_table"] is None
     assert "Private" in hr.content.decode()
     assert "Private" not in colleague.content.decode().split("<main")[1]
+
+
+def test_the_team_review_counts_the_current_teams_stale_and_unvalidated_ratings(
+    personas, chemistry, nmr
+):
+    import datetime
+
+    from skills import selectors
+
+    today = datetime.date(2026, 5, 1)
+    manager = personas.manager_profile
+    assert selectors.team_review_summary(manager, today=today) == {"stale": 0, "waiting": 0}
+    hold(personas.technician_profile, nmr, 3, confirmed_on=datetime.date(2025, 4, 30))  # stale
+    hold(
+        personas.technician_profile,
+        factories.SkillFactory(name="HPLC"),
+        2,
+        confirmed_on=datetime.date(2025, 5, 1),  # twelve months ago today: not stale yet
+        validated_level=2,
+    )
+    left = factories.TechnicianFactory(department=chemistry, line_manager=manager, is_active=False)
+    hold(left, nmr, 4, confirmed_on=datetime.date(2000, 1, 1))
+    elsewhere = factories.TechnicianFactory(department=chemistry)
+    hold(elsewhere, nmr, 4)
+    assert selectors.team_review_summary(manager, today=today) == {"stale": 1, "waiting": 1}
+    assert selectors.team_review_summary(elsewhere, today=today) == {"stale": 0, "waiting": 0}
