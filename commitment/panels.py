@@ -1,5 +1,6 @@
 """The Commitment's dashboard panel for the steering group and HR: the next stage and a
-countdown ("Stage 2 due 31 July 2027, in 7 months"). One query, compiled once."""
+countdown ("Stage 2 due 31 July 2027, in 7 months"). Two queries: the Commitment (compiled
+once) and its submissions."""
 
 from __future__ import annotations
 
