@@ -90,6 +90,10 @@ def _kept_table(request, context: dict, today: datetime.date) -> str | None:
     matrix, form = context["matrix"], context["form"]
     if matrix.mode == selectors.PEOPLE:
         return None
+    if form.is_bound and (not form.is_valid() or form.data.get("at_risk", "on") != "on"):
+        # A view no link of the portal makes (an unknown category, any text as "at risk"):
+        # written for its request, so that made-up addresses cannot fill the cache.
+        return None
     options = form.matrix_options()
     view = json.dumps(
         [

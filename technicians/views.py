@@ -72,6 +72,7 @@ def directory(request):
         request,
         queryset,
         TechnicianFilter,
+        unfiltered=unfiltered,
         count=selectors.listed_count(request.user) if unfiltered else None,
         # Staff see one form, HR another (with leavers): each kept for all who see it.
         form_variant="hr" if permissions.can_manage_staff_list(request.user) else "staff",
@@ -84,12 +85,20 @@ def directory(request):
 
 
 def _list_context(
-    request, queryset, filter_class, *, count, form_variant: str, form_depends_on: tuple
+    request,
+    queryset,
+    filter_class,
+    *,
+    unfiltered: bool,
+    count,
+    form_variant: str,
+    form_depends_on: tuple,
 ) -> dict:
     """The directory's or Meet our technicians' list, searched and filtered by `filter_class`
-    (`count`: the unfiltered list's, when known). Unfiltered, the whole page shows the search
-    form kept for everyone of `form_variant` (`_kept_search_form`) and builds no filter set."""
-    if _unfiltered(request) and not _wants_partial(request):
+    (`unfiltered`: nothing asked but a page, `_unfiltered`; `count`: the unfiltered list's,
+    when known). Unfiltered, the whole page shows the search form kept for everyone of
+    `form_variant` (`_kept_search_form`) and builds no filter set."""
+    if unfiltered and not _wants_partial(request):
         return {
             "form_fields": _kept_search_form(
                 request, filter_class, variant=form_variant, depends_on=form_depends_on
@@ -293,6 +302,7 @@ def public_directory(request):
         request,
         queryset,
         PublicTechnicianFilter,
+        unfiltered=unfiltered,
         count=selectors.listed_count(AnonymousUser()) if unfiltered else None,
         form_variant="public",
         form_depends_on=(PEOPLE,),

@@ -503,7 +503,7 @@ VIEWS = {
     "validated levels": {"levels": "validated"},
     "a category": {"category": "Analytical"},
     "another unit on a phone": {"unit": "Faculty of Engineering"},
-    "links keeping a filter": {"category": "Nonsense"},
+    "links keeping two filters": {"category": "Analytical", "at_risk": "on"},
 }
 
 
@@ -518,6 +518,22 @@ def test_each_view_of_the_matrix_keeps_a_table_of_its_own(personas, login, chemi
             client.get(MATRIX, VIEWS[other])
     shown, live = shown_and_live_tables(client.get(MATRIX, VIEWS[view]))
     assert shown == live
+
+
+@pytest.mark.parametrize(
+    "params", [{"category": "Nonsense"}, {"at_risk": "yes please"}, {"levels": "all"}]
+)
+def test_a_view_no_link_makes_is_written_for_its_request_and_not_kept(
+    personas, login, chemistry, nmr, params
+):
+    hold(personas.technician_profile, nmr, 4)
+    need(nmr, faculty="Faculty of Science")  # one holder of two wanted: at risk
+    response = login(personas.technician).get(MATRIX, params)
+    assert response.context["matrix_table"] is None
+    context = {name: response.context[name] for name in ("matrix", "form", "keep", "colspan")}
+    live = render_to_string("skills/_matrix_table.html", context)
+    assert live.strip() and live in response.content.decode()
+    assert "NMR spectroscopy" in live
 
 
 def test_each_viewer_is_shown_their_own_unit_first_on_a_phone(personas, login, chemistry, nmr):
