@@ -84,16 +84,16 @@ def load() -> str:
 
 def versions(env: dict) -> dict[str, str]:
     script = (
-        "import django, gunicorn, celery, psycopg2, json, sys\n"
+        "import django, gunicorn, celery, psycopg, json, sys\n"
         "out = {'Python': sys.version.split()[0], 'Django': django.get_version(),\n"
         "       'gunicorn': gunicorn.__version__, 'Celery': celery.__version__,\n"
-        "       'psycopg2': psycopg2.__version__.split()[0]}\n"
+        "       'psycopg': psycopg.__version__.split()[0]}\n"
         "try:\n"
         "    import weasyprint; out['WeasyPrint'] = weasyprint.__version__\n"
         "except Exception: pass\n"
         "import redis; out['Redis server'] = redis.Redis.from_url(sys.argv[2]).info()"
         "['redis_version']\n"
-        "conn = psycopg2.connect(sys.argv[1]); cur = conn.cursor()\n"
+        "conn = psycopg.connect(sys.argv[1]); cur = conn.cursor()\n"
         "cur.execute('SHOW server_version'); out['PostgreSQL'] = cur.fetchone()[0].split()[0]\n"
         "print(json.dumps(out))\n"
     )
@@ -153,8 +153,8 @@ def recreate_database(url: str) -> None:
     name = urlsplit(url).path.lstrip("/")
     admin = server_database_url(url)
     script = (
-        "import psycopg2, sys\n"
-        "conn = psycopg2.connect(sys.argv[1]); conn.autocommit = True; cur = conn.cursor()\n"
+        "import psycopg, sys\n"
+        "conn = psycopg.connect(sys.argv[1], autocommit=True); cur = conn.cursor()\n"
         "cur.execute('DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)' % sys.argv[2])\n"
         "cur.execute('CREATE DATABASE \"%s\"' % sys.argv[2])\n"
     )
@@ -174,9 +174,9 @@ def manage(env: dict, *args: str, capture: bool = False) -> subprocess.Completed
 
 def technician_count(env: dict) -> int:
     script = (
-        "import psycopg2, sys\n"
+        "import psycopg, sys\n"
         "try:\n"
-        "    cur = psycopg2.connect(sys.argv[1]).cursor()\n"
+        "    cur = psycopg.connect(sys.argv[1]).cursor()\n"
         "    cur.execute('SELECT count(*) FROM technicians_technician'); print(cur.fetchone()[0])\n"
         "except Exception: print(-1)\n"
     )
@@ -209,8 +209,8 @@ def vacuum_analyze(url: str) -> None:
     the seed's dead rows and give the planner statistics. Measured straight after seeding,
     the planner guessed 79 visible technicians out of 12,500 and sorted them all."""
     script = (
-        "import psycopg2, sys\n"
-        "conn = psycopg2.connect(sys.argv[1]); conn.autocommit = True\n"
+        "import psycopg, sys\n"
+        "conn = psycopg.connect(sys.argv[1], autocommit=True)\n"
         "conn.cursor().execute('VACUUM ANALYZE')\n"
     )
     subprocess.run([PYTHON, "-c", script, url], check=True)

@@ -130,7 +130,17 @@ DATABASES = {
 }
 # Behind PgBouncer in transaction pooling mode a server-side cursor cannot outlive its
 # transaction's connection: DATABASE_PGBOUNCER=1 turns them off (README, Scaling out).
-DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_PGBOUNCER", False)
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3 sends each query's values apart from its text, so the text of a query the
+    # portal repeats is the same every time, and a text run twice on a connection becomes a
+    # prepared statement: PostgreSQL plans it once rather than on every request (planning
+    # the signed-in user's query took four times as long as running it). PgBouncer's
+    # transaction pooling cannot hold a connection's prepared statements: not behind it.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    if not DATABASE_PGBOUNCER:
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache: login rate limits must keep working when Redis is unreachable.

@@ -1,6 +1,6 @@
 """The settings of scaling out: MEDIA_STORAGE (uploads on this machine's disk, or in an
 S3-compatible bucket shared by every web and worker replica, through django-storages) and
-DATABASE_PGBOUNCER."""
+DATABASE_PGBOUNCER, with the prepared statements it rules out."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -71,3 +71,28 @@ def test_behind_pgbouncer_server_side_cursors_are_off(load_settings):  # noqa: F
     assert load_settings().DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     settings = load_settings(DATABASE_PGBOUNCER="1")
     assert settings.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+
+
+POSTGRES = "postgres://portal@db.example.ac.uk:5432/portal"
+
+
+def test_on_postgresql_a_repeated_query_becomes_a_prepared_statement(load_settings):  # noqa: F811
+    options = load_settings(DATABASE_URL=POSTGRES).DATABASES["default"]["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 2
+
+
+def test_behind_pgbouncer_no_prepared_statements(load_settings):  # noqa: F811
+    # Transaction pooling hands each transaction any server connection: a statement prepared
+    # on one is unknown on the next.
+    options = load_settings(DATABASE_URL=POSTGRES, DATABASE_PGBOUNCER="1").DATABASES["default"][
+        "OPTIONS"
+    ]
+    assert options["server_side_binding"] is True
+    assert "prepare_threshold" not in options
+
+
+def test_sqlite_has_no_postgresql_options(load_settings):  # noqa: F811
+    assert "OPTIONS" not in load_settings().DATABASES["default"] or (
+        "prepare_threshold" not in load_settings().DATABASES["default"]["OPTIONS"]
+    )
