@@ -303,6 +303,32 @@ def test_24_technicians_a_page(personas, staff_client):
     assert len(names(staff_client.get(URL, {"page": "abc"}))) == 24  # first page
 
 
+def test_a_search_counts_its_results_in_the_query_that_reads_the_page(personas, staff_client):
+    make_many(50, personas.technician_profile.department, job_title="Glassblower")
+    with CaptureQueriesContext(connection) as queries:
+        first = staff_client.get(URL, {"q": "glassblower"}).content.decode()
+    assert "50 technicians found, showing 1–24." in first
+    assert not [q["sql"] for q in queries if 'AS "__count"' in q["sql"]]  # not run twice
+    third = staff_client.get(URL, {"q": "glassblower", "page": 3}).content.decode()
+    assert "50 technicians found, showing 49–50." in third
+    assert len(names(staff_client.get(URL, {"q": "glassblower", "page": 3}))) == 2
+
+
+def test_a_search_page_beyond_the_last_shows_the_last(personas, staff_client):
+    make_many(30, personas.technician_profile.department, job_title="Glassblower")
+    html = staff_client.get(URL, {"q": "glassblower", "page": 99}).content.decode()
+    assert "30 technicians found, showing 25–30." in html
+    assert "Page 2 of 2" in html
+
+
+def test_a_search_that_finds_nobody_says_so(world, staff_client):
+    with CaptureQueriesContext(connection) as queries:
+        html = staff_client.get(URL, {"q": "zeppelin"}).content.decode()
+    assert "No technicians match." in html
+    assert "Nobody matches this search." in html
+    assert not [q["sql"] for q in queries if 'AS "__count"' in q["sql"]]
+
+
 def test_page_links_keep_the_search_and_filters(personas, staff_client):
     make_many(30, personas.technician_profile.department, job_title="Glassblower")
     html = staff_client.get(URL, {"q": "glassblower", "sort": "name"}).content.decode()
