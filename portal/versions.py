@@ -179,6 +179,25 @@ def clear_copies() -> None:
     again at their next read (tests measuring that path; a deployment never needs it)."""
     caches[CACHE_ALIAS].clear()
     local_copies.clear()
+    _kept_objects.clear()
+
+
+# key: (the versions it was made under, the object)
+_kept_objects: dict[str, tuple[tuple[int, ...], Any]] = {}
+
+
+def kept_object(key: str, *, depends_on: Iterable[str], compute: Callable[[], T]) -> T:
+    """`compute()`, made once in this process for the versions of `depends_on` and given to
+    every caller as it is, not a copy: for an object nobody changes once it is made, whose
+    making costs more than a copy's unpickling would save (a list box's options, written once
+    and marked per box). Only the newest versions' object is kept for each key."""
+    versions = current(tuple(depends_on))
+    kept = _kept_objects.get(key)
+    if kept is not None and kept[0] == versions:
+        return kept[1]
+    value = compute()
+    _kept_objects[key] = (versions, value)
+    return value
 
 
 def cached(key: str, *, depends_on: Iterable[str], compute: Callable[[], T]) -> T:

@@ -6,9 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from portal import versions
 from portal.forms import SharedChoices, SharedChoicesSelect
+from portal.prepared import PreparedQuery, with_known
 from skills import selectors
 from skills.models import ShadowingRequest, Skill, TechnicianSkill
+from skills.versions import SKILLS
 from technicians.models import Department, Technician
 
 
@@ -156,14 +159,35 @@ def _set_up_row_fields(fields: dict[str, forms.Field]) -> None:
 
 
 def grouped_skill_choices() -> SharedChoices:
-    """Skills grouped by category, for a <select> with <optgroup>s (shared by every row)."""
-    return SharedChoices([("", "Choose a skill"), *selectors.skills_by_category()])
+    """Skills grouped by category, for a <select> with <optgroup>s: shared by every row, and
+    kept in the process until a skill changes, so its options are written once for all."""
+    return versions.kept_object(
+        "skills.grouped_choices",
+        depends_on=(SKILLS,),
+        compute=lambda: SharedChoices([("", "Choose a skill"), *selectors.skills_by_category()]),
+    )
+
+
+# The rows of my profile, read at every visit: compiled once (portal.prepared).
+_ROWS = PreparedQuery(
+    lambda technician: TechnicianSkill.objects.filter(technician_id=technician).order_by("pk")
+)
 
 
 class BaseSkillFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._skill_choices = None
+
+    def get_queryset(self):
+        """The technician's rows, in the order Django's formset gives them (by key), read by
+        a query compiled once; a list serves every use the formset makes of it."""
+        if not hasattr(self, "_queryset"):
+            if self.instance.pk is None:
+                return super().get_queryset()
+            rows = _ROWS.list(technician=self.instance.pk)
+            self._queryset = with_known(rows, technician=self.instance)
+        return self._queryset
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)

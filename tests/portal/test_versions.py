@@ -317,3 +317,28 @@ def test_a_process_copy_lasts_as_long_as_the_shared_one(monkeypatch):
     assert copies.get("a") == 1
     now += 1
     assert copies.get("a") is versions._MISSING
+
+
+# --- objects kept as they are in the process (versions.kept_object) ----------------------------
+
+
+def test_a_kept_object_is_made_once_and_given_as_it_is_until_its_data_changes(nmr):
+    from skills.forms import grouped_skill_choices
+
+    first = grouped_skill_choices()
+    assert grouped_skill_choices() is first  # the same object: its written options kept
+    assert [label for label, _ in first.normalized if label] == ["Analytical"]
+    factories.SkillFactory(name="Glassblowing", category="Workshop")  # moves "skills" on
+    second = grouped_skill_choices()
+    assert second is not first
+    assert [label for label, _ in second.normalized if label] == ["Analytical", "Workshop"]
+    assert grouped_skill_choices() is second
+
+
+def test_a_kept_object_is_forgotten_with_the_copies(db):
+    made = []
+    versions.kept_object("test.kept", depends_on=("skills",), compute=lambda: made.append(1))
+    versions.kept_object("test.kept", depends_on=("skills",), compute=lambda: made.append(1))
+    versions.clear_copies()
+    versions.kept_object("test.kept", depends_on=("skills",), compute=lambda: made.append(1))
+    assert made == [1, 1]

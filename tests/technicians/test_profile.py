@@ -1,5 +1,7 @@
 """Profiles (/technicians/<id>/) and editing your own (/technicians/me/)."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -534,3 +536,20 @@ def test_my_profile_runs_a_fixed_number_of_queries(me, skills, django_assert_max
             assert client.get("/technicians/me/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_my_skill_rows_are_mine_in_the_order_they_were_added(me, skills, personas):
+    client, technician = me
+    for key, level in (("py", 2), ("nmr", 4), ("weld", 1)):
+        TechnicianSkill.objects.create(technician=technician, skill=skills[key], level=level)
+    other = factories.TechnicianFactory(department=technician.department)
+    TechnicianSkill.objects.create(technician=other, skill=skills["nmr"], level=3)
+    html = client.get("/technicians/me/").content.decode()
+    assert 'name="skills-INITIAL_FORMS" value="3"' in html
+    chosen = [
+        re.search(
+            rf'name="skills-{row}-skill".*?<option value="(\d+)" selected>', html, re.DOTALL
+        ).group(1)
+        for row in range(3)
+    ]
+    assert chosen == [str(skills[key].pk) for key in ("py", "nmr", "weld")]
