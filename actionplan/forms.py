@@ -263,9 +263,16 @@ ORDERINGS = {
 
 
 class ActionFilter(django_filters.FilterSet):
-    pillar = django_filters.ChoiceFilter(choices=Pillar.choices, empty_label="All pillars")
-    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any status")
-    owner = OwnerFilter(queryset=get_user_model().objects.none(), empty_label="Anyone")
+    # Labels given, as django-filter would word them: it works them out on every request.
+    pillar = django_filters.ChoiceFilter(
+        label="Pillar", choices=Pillar.choices, empty_label="All pillars"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Action.Status.choices, empty_label="Any status"
+    )
+    owner = OwnerFilter(
+        label="Owner", queryset=get_user_model().objects.none(), empty_label="Anyone"
+    )
     rag = django_filters.ChoiceFilter(
         label="RAG", choices=Rag.choices, empty_label="Any RAG", method="filter_rag"
     )
