@@ -10,10 +10,15 @@ response to an authenticated request `Cache-Control: private, no-cache` unless t
 its own Cache-Control (downloads send the stricter `private, no-store`; a public profile's
 photo, the same for everyone, may be cached publicly). With `Vary: Cookie`, a cache never
 serves one person's copy to another.
+
+It also reads the signed-in user first, as its answer needs anyway, and hands the view the
+user itself rather than Django's lazy stand-in: a dashboard asks `request.user` something a
+thousand times, and each answer through the stand-in costs about ten times a plain attribute.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from portal import versions
@@ -33,6 +38,8 @@ class PrivatePagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if hasattr(request, "user"):
+            request.user = request._cached_user = get_user(request)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):

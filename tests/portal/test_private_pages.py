@@ -3,6 +3,9 @@
 to the login page is fetched as a persona who may see it."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
 from django.utils.cache import get_max_age
 
 from tests.conftest import PERSONA_NAMES
@@ -56,3 +59,23 @@ def test_a_public_page_seen_by_a_visitor_is_left_alone(client, db):
     response = client.get("/meet-our-technicians/")
     assert response.status_code == 200
     assert "private" not in response.get("Cache-Control", "")
+
+
+def test_a_view_is_handed_the_signed_in_user_itself_rather_than_a_lazy_stand_in(personas, login):
+    response = login(personas.technician).get("/")
+    assert type(response.wsgi_request.user) is get_user_model()
+    assert response.wsgi_request.user.pk == personas.technician.pk
+
+
+def test_a_visitor_is_handed_the_anonymous_user(client, db):
+    response = client.get("/meet-our-technicians/")
+    assert type(response.wsgi_request.user) is AnonymousUser
+
+
+def test_a_session_deleted_between_requests_signs_its_user_out(personas, login):
+    client = login(personas.technician)
+    assert client.get("/").status_code == 200
+    Session.objects.all().delete()
+    response = client.get("/")
+    assert type(response.wsgi_request.user) is AnonymousUser
+    assert response.status_code == 302
