@@ -193,8 +193,12 @@ def to_score(user) -> list[FundApplication]:
     """Submitted applications waiting for this panel member's score."""
     if not getattr(user, "is_authenticated", False):
         return []
-    today = timezone.localdate()
-    return list(
+    return _TO_SCORE.list(user=user.pk, today=timezone.localdate())
+
+
+# On the dashboard of every panel member at every visit: compiled once (portal.prepared).
+_TO_SCORE = PreparedQuery(
+    lambda user, today: (
         FundApplication.objects.filter(
             status=S.SUBMITTED,
             call__panel__members=user,
@@ -205,6 +209,7 @@ def to_score(user) -> list[FundApplication]:
         .select_related("call", "applicant")
         .order_by("call__closes_on", "pk")
     )
+)
 
 
 def overdue_reports(today=None) -> list[FundApplication]:

@@ -104,3 +104,28 @@ def _call_page(user, call):
     client = Client()
     client.force_login(user, backend="technicians.auth_backends.ModelBackend")
     return client.get(call.get_absolute_url())
+
+
+def test_a_members_queue_holds_what_waits_for_their_score_until_scoring_closes(
+    make_application, members, call, clock
+):
+    application = make_application(S.SUBMITTED)
+    make_application(S.DRAFT)  # not submitted: nobody scores it yet
+    assert selectors.to_score(members[0]) == [application]
+    assert selectors.to_score(members[1]) == [application]
+    services.review_fund_application(application, by=members[0], scores=[4, 4])
+    assert selectors.to_score(members[0]) == []  # scored
+    assert selectors.to_score(members[1]) == [application]
+    close(call, clock, days_after=14)  # the last day of scoring
+    assert selectors.to_score(members[1]) == [application]
+    close(call, clock, days_after=15)
+    assert selectors.to_score(members[1]) == []
+
+
+def test_a_member_never_finds_their_own_application_in_their_queue(
+    make_application, members, call, personas
+):
+    call.panel.members.add(personas.technician)
+    own = make_application(S.SUBMITTED)  # the technician's
+    assert selectors.to_score(personas.technician) == []
+    assert selectors.to_score(members[0]) == [own]
