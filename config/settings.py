@@ -356,7 +356,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "portal.staticfiles.ManifestStaticFilesStorage"
     },
 }
 # Uploads are never served from MEDIA_ROOT directly: views check permission first.

@@ -102,7 +102,8 @@ def test_production_is_locked_down(load_settings):
     assert prod.SECURE_SSL_REDIRECT and prod.SECURE_HSTS_SECONDS >= 31536000
     assert prod.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
     assert any(re.match(pattern, "healthz") for pattern in prod.SECURE_REDIRECT_EXEMPT)
-    assert prod.STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise.")
+    static_backend = prod.STORAGES["staticfiles"]["BACKEND"]
+    assert static_backend == "portal.staticfiles.ManifestStaticFilesStorage"
 
 
 def test_local_defaults_need_nothing(load_settings):
