@@ -450,8 +450,13 @@ def evaluations_of(pair: MentoringPair, technician: Technician) -> dict[str, Men
 
 def rounds_waiting_for_matching(today: datetime.date | None = None) -> list[MentoringRound]:
     """Closed, unpublished rounds with the number of applications waiting."""
-    today = today or timezone.localdate()
-    return list(
+    return _ROUNDS_WAITING.list(today=today or timezone.localdate())
+
+
+# On the dashboards of the mentoring coordinators at every visit: compiled once
+# (portal.prepared).
+_ROUNDS_WAITING = PreparedQuery(
+    lambda today: (
         MentoringRound.objects.filter(
             status=MentoringRound.Status.DRAFT, applications_close_on__lt=today
         )
@@ -460,6 +465,7 @@ def rounds_waiting_for_matching(today: datetime.date | None = None) -> list[Ment
         .filter(applicants__gt=0)
         .order_by("matching_on")
     )
+)
 
 
 @dataclass(frozen=True)

@@ -285,6 +285,22 @@ def _academic_year_today():
     return year, academic_year_label(year), academic_year_bounds(year)
 
 
+# HR's dashboard reads the staff list's import history at every visit: compiled once
+# (portal.prepared).
+def _staff_list_runs():
+    return ImportRun.objects.filter(kind=STAFF_LIST_IMPORT_KIND).select_related("by")
+
+
+_IMPORTS_BETWEEN = PreparedQuery(
+    lambda first_day, last_day: (
+        _staff_list_runs()
+        .filter(created__date__range=(first_day, last_day))
+        .order_by("-created", "-pk")
+    )
+)
+_LAST_IMPORT = PreparedQuery(lambda: _staff_list_runs().order_by("-created", "-pk")[:1])
+
+
 def hr_dashboard() -> dict:
     """HR's numbers: active technicians, joiners and leavers this academic year, profile
     completeness, how many have no e-mail address (messages cannot reach them), and the last
@@ -301,12 +317,9 @@ def hr_dashboard() -> dict:
         ),
     )
     # The import history kept by portal.imports: this year's runs, else the last one ever.
-    runs = ImportRun.objects.filter(kind=STAFF_LIST_IMPORT_KIND).select_related("by")
-    this_year = list(
-        runs.filter(created__date__range=(first_day, last_day)).order_by("-created", "-pk")
-    )
+    this_year = _IMPORTS_BETWEEN.list(first_day=first_day, last_day=last_day)
     leavers = sum(int((run.counts or {}).get("leavers", 0) or 0) for run in this_year)
-    last_run = this_year[0] if this_year else runs.order_by("-created", "-pk").first()
+    last_run = this_year[0] if this_year else next(iter(_LAST_IMPORT.list()), None)
     return {
         "year_label": label,
         "active": numbers["total"],

@@ -7,9 +7,9 @@ import datetime
 import pytest
 
 from careers import selectors, services
-from careers.models import MentoringPair
+from careers.models import MentoringPair, MentoringRound
 from tests import factories
-from tests.careers.conftest import TODAY, make_round
+from tests.careers.conftest import TODAY, apply, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,24 @@ def test_a_round_is_open_to_the_last_day_of_its_window_and_not_after():
     assert names(TODAY - datetime.timedelta(days=1)) == []
     assert names(TODAY) == ["Technician mentoring: Spring"]
     assert names(TODAY + datetime.timedelta(days=1)) == []
+
+
+def test_rounds_wait_for_matching_from_the_day_after_applications_close_while_people_applied():
+    day = datetime.timedelta(days=1)
+    closing = make_round(name="Closing", applications_close_on=TODAY, matching_on=TODAY + 5 * day)
+    closed = make_round(name="Closed", applications_close_on=TODAY - day, matching_on=TODAY)
+    make_round(name="Nobody applied", applications_close_on=TODAY - day)
+    published = make_round(
+        name="Published",
+        applications_close_on=TODAY - day,
+        status=MentoringRound.Status.PUBLISHED,
+    )
+    for round in (closing, closed, published):
+        for _ in range(2):
+            apply(round, factories.TechnicianFactory(), mentee=True)
+
+    def waiting(today):
+        return [(r.name, r.applicants) for r in selectors.rounds_waiting_for_matching(today)]
+
+    assert waiting(TODAY) == [("Closed", 2)]
+    assert waiting(TODAY + day) == [("Closed", 2), ("Closing", 2)]

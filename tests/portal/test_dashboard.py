@@ -336,6 +336,24 @@ def test_the_hr_panel_names_the_command_line_for_an_import_made_there(login, per
 
 
 @pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2026, 3, 15, 12, 0, tzinfo=LONDON), tick=False)
+def test_the_hr_panel_with_no_import_this_year_shows_the_last_one_and_no_leavers(login, personas):
+    from portal.models import ImportRun
+
+    older = ImportRun.objects.create(kind="staff-list", by=personas.hr, counts={"leavers": 4})
+    last = ImportRun.objects.create(kind="staff-list", by=personas.hr, counts={"leavers": 9})
+    ImportRun.objects.filter(pk=older.pk).update(
+        created=datetime.datetime(2025, 6, 1, 10, 0, tzinfo=LONDON)
+    )
+    ImportRun.objects.filter(pk=last.pk).update(
+        created=datetime.datetime(2025, 7, 31, 10, 0, tzinfo=LONDON)  # last year's last day
+    )
+    hr = context(dashboard(login, personas.hr), "hr")
+    assert hr["last_import"] == last
+    assert hr["leavers"] == 0
+
+
+@pytest.mark.django_db
 def test_the_hr_panel_before_any_import(login, personas):
     assert "The staff list has not been imported yet." in html_of(dashboard(login, personas.hr))
 
