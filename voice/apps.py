@@ -9,7 +9,9 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from commitment.hooks import register_self_assessment_voice
         from portal import registry
-        from voice import demo, panels, permissions, report, selectors, services
+        from voice import demo, panels, permissions, report, selectors, services, versions
+
+        versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
         # The self-assessment's "Technician voice" in each pillar, from the period's surveys.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from actionplan.models import Pillar
 from technicians.models import Technician
 from voice.models import Answer, Invitation, Question, Response, Survey
+from voice.versions import surveys_changed
 
 SEED = 2525
 PULSE_TITLE = "Pulse survey: the technician voice on our plan"
@@ -187,6 +188,7 @@ def _run(
     Invitation.objects.bulk_create(invitations, batch_size=2000)
     Response.objects.bulk_create(responses, batch_size=2000)
     Answer.objects.bulk_create(answers, batch_size=2000)
+    surveys_changed()  # bulk writes send no signal
 
 
 @transaction.atomic

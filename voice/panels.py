@@ -11,19 +11,31 @@ from typing import Any
 
 from django.utils import timezone
 
+from portal import versions
 from portal.prepared import PreparedQuery
 from portal.registry import Panel
 from technicians.permissions import technician_of
 from voice import permissions, selectors
+from voice.versions import SURVEYS
 
 
 def _managers_context(request) -> dict[str, Any]:
     today = timezone.localdate()
-    surveys = _RECENT_SURVEYS.list(closed_since=today - datetime.timedelta(days=30))
-    return {"surveys": surveys, "today": today}
+    return {"surveys": recent_surveys(today), "today": today}
 
 
-# Compiled once (portal.prepared): every dashboard of the steering group and HR asks it.
+def recent_surveys(today: datetime.date) -> list:
+    """The five newest surveys open or closed within thirty days, with how many were invited
+    and have answered: the same for the whole steering group and HR, so counted once and kept
+    under the surveys' version (voice.versions) and the day, which decides what is recent."""
+    return versions.cached(
+        f"voice.recent-surveys:{today.isoformat()}",
+        depends_on=(SURVEYS,),
+        compute=lambda: _RECENT_SURVEYS.list(closed_since=today - datetime.timedelta(days=30)),
+    )
+
+
+# Compiled once (portal.prepared): counted again whenever a survey or an invitation changes.
 _RECENT_SURVEYS = PreparedQuery(
     lambda closed_since: selectors.surveys_for_managers().filter(closes_on__gte=closed_since)[:5]
 )

@@ -25,6 +25,7 @@ from portal.services import queue_notification
 from technicians.models import Technician
 from voice import permissions
 from voice.models import Answer, Invitation, Question, Response, ResultAction, Survey
+from voice.versions import surveys_changed
 
 TOKEN_SALT = "voice.answer"  # noqa: S105  (a signing salt, not a secret)
 REMINDER_KIND = "voice.reminder"
@@ -296,6 +297,7 @@ def invite(survey: Survey) -> int:
             )
             sent += 1
     Survey.objects.filter(pk=survey.pk, invited_at__isnull=True).update(invited_at=timezone.now())
+    surveys_changed()
     return sent
 
 
@@ -332,6 +334,7 @@ def queue_survey_reminders(today: datetime.date) -> int:
             Invitation.objects.filter(pk=locked.pk).update(
                 reminders_sent=number, last_sent_on=today
             )
+            surveys_changed()
             queued += 1
     return queued
 
@@ -500,6 +503,7 @@ def answer(token: str, answers: dict) -> Response:
         response.save(update_fields=["status", "submitted_on"])
     _write_answers(response, cleaned)
     Invitation.objects.filter(pk=invitation.pk).update(answered=True)
+    surveys_changed()
     return response
 
 
