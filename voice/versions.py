@@ -3,9 +3,11 @@ is saved or deleted, and when an invitation is answered. The dashboard panel of 
 group and HR (the surveys of the last thirty days, each with how many were invited and have
 answered) is counted once for all of them and kept under it: counting every invitation of a
 survey of 12,500 people cost each visit 3–6 ms in PostgreSQL. Surveys and invitations are
-written one row at a time (voice.services, the admin), so signals cover them; the bulk paths
-(an invitation marked answered, the demo's invitations) move it themselves. The version
-names no person: an anonymous answer moves it exactly as a named one does."""
+created, changed and deleted one row at a time (voice.services, the admin, a cascade), so
+signals cover them; the bulk writes that change what the panel counts (an invitation marked
+answered, the demo's invitations) move it themselves. Those that change nothing it shows (a
+reminder's count and date, the day a survey's invitations went out) leave it where it is.
+The version names no person: an anonymous answer moves it exactly as a named one does."""
 
 from __future__ import annotations
 
