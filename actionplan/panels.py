@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.template.loader import render_to_string
+
 from actionplan import permissions, rag, selectors
+from actionplan.templatetags.actionplan_tags import fill_owners, marked_owners
+from actionplan.versions import PLANS
+from portal import versions
 from portal.registry import Panel
 
 
@@ -23,7 +28,24 @@ def _owner_context(request) -> dict[str, Any]:
 
 
 def _steering_context(request) -> dict[str, Any]:
-    return {"steering": selectors.steering_dashboard(request.user), "ratings": list(rag.Rag)}
+    """The panel as every member of the steering group sees it (they all see every plan),
+    written once a day and kept under the plans' version, with a mark where each owner or
+    author goes: whether a reader may see a person's name is theirs alone, so the names are
+    filled in for each reader, from one query for the accounts marked."""
+    today = rag.today()
+    kept = versions.cached(
+        f"actionplan.steering-panel:{today.isoformat()}",
+        depends_on=(PLANS,),
+        compute=lambda: render_to_string(
+            "actionplan/panels/_steering_kept.html",
+            {"steering": selectors.steering_dashboard(request.user, today), "ratings": RATINGS},
+        ),
+    )
+    named = selectors.accounts_by_pk(marked_owners(kept))
+    return {"steering_html": fill_owners({"request": request}, kept, named)}
+
+
+RATINGS = list(rag.Rag)
 
 
 PANELS = [

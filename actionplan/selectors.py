@@ -8,6 +8,7 @@ import datetime
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,6 +205,16 @@ def plan_owners(plan: ActionPlan) -> list:
 
 
 # --- one plan, action or update, as the pages need it ------------------------------------
+
+
+def accounts_by_pk(pks: Iterable[int]) -> dict[int, Any]:
+    """The accounts of `pks` with their profiles, by key: the people kept markup names
+    (actionplan_tags.fill_owners)."""
+    pks = sorted(pks)
+    if not pks:
+        return {}
+    accounts = get_user_model().objects.filter(pk__in=pks).select_related("technician")
+    return {account.pk: account for account in accounts}
 
 
 def plan_by_pk(pk: int) -> ActionPlan:

@@ -7,10 +7,11 @@ class CommitmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from commitment import demo, panels, permissions, reminders, tasks  # noqa: F401
+        from commitment import demo, panels, permissions, reminders, tasks, versions  # noqa: F401
         from commitment.reports import panels as report_panels
         from portal import registry
 
+        versions.connect_signals()
         registry.register_checks(permissions.CHECKS)
         registry.register_panel(report_panels.PANEL)
         registry.register_panel(panels.PANEL)

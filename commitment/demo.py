@@ -10,7 +10,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from commitment import services
+from commitment import services, versions
 from commitment.models import Advice, Commitment, Submission
 from portal.actors import COMMAND_LINE
 
@@ -65,6 +65,7 @@ def seed_demo(*, technicians: int = 0, stdout=None) -> None:
     )
     stage_1 = services.submit_submission(stage_1, by=by)
     Submission.objects.filter(pk=stage_1.pk).update(submitted_on=STAGE_1_SUBMITTED_ON)
+    versions.commitment_changed()  # an update sends no signal
     services.record_strengths(
         stage_1, by=by, pillar="visibility", strengths="A clear, public directory of technicians."
     )

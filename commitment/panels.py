@@ -1,6 +1,7 @@
-"""The Commitment's dashboard panel for the steering group and HR: the next stage and a
-countdown ("Stage 2 due 31 July 2027, in 7 months"). Two queries: the Commitment (compiled
-once) and its submissions."""
+"""The Commitment's dashboard panel for the steering group, HR and administrators: the next
+stage and a countdown ("Stage 2 due 31 July 2027, in 7 months"). The same for all of them:
+written once a day and kept under the "commitment" version (portal.dashboard); two queries
+when it is written, the Commitment (compiled once) and its submissions."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from commitment import cycle, permissions, selectors
+from commitment import cycle, permissions, selectors, versions
 from portal import registry
 
 
-def _context(request) -> dict[str, Any]:
+def _context(request: None) -> dict[str, Any]:
     commitment = selectors.the_commitment_with_submissions()
     if commitment is None:
         return {"commitment_panel": None}
@@ -36,4 +37,5 @@ PANEL = registry.Panel(
     applies=permissions.can_manage_commitment,
     context=_context,
     order=15,
+    shared_by=(versions.COMMITMENT,),
 )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import permissions, registry
+from portal import dashboard, permissions
 from technicians.permissions import is_staff_member, technician_of
 
 logger = logging.getLogger(__name__)
@@ -30,9 +30,7 @@ def home(request):
     panels = []
     if is_staff_member(request.user):
         # Rendered by the page itself ({% panel %}): one request context for all of them.
-        panels = [
-            (panel.template, panel.context(request)) for panel in registry.panels_for(request.user)
-        ]
+        panels = dashboard.shown_panels(request)
     context = {"greeting_name": greeting_name(request.user), "panels": panels}
     return render(request, "portal/home.html", context)
 

@@ -60,6 +60,12 @@ class Panel:
     `applies(user)` says whether the user sees it; `context(request)` returns what its
     template needs (a constant number of queries); lower `order` comes first. Panels that
     need the person's attention use a low order so they come before what they can do.
+
+    `shared_by`: for a panel that shows everyone it applies to the same thing (no person's
+    name, which a viewer may not be allowed to see; no form), the data versions
+    (portal.versions) of what it shows. It is then written once a day for all of them and kept
+    under those versions (`portal.dashboard`): `context` is called with no request (None), and
+    the template is rendered without one.
     """
 
     name: str
@@ -67,6 +73,7 @@ class Panel:
     applies: Callable[[Any], bool]
     context: Callable[[Any], dict[str, Any]] = field(default=lambda request: {})
     order: int = 100
+    shared_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

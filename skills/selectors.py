@@ -804,8 +804,12 @@ def judged_needs() -> list[NeedRisk]:
     the versions of the skills and of who works where (portal.versions), so one query when
     nothing changed since; three when it did, whatever the number of technicians or needs."""
     return versions.cached(
-        "skills.judged_needs", depends_on=(SKILLS, people_versions.PEOPLE), compute=_judge_needs
+        "skills.judged_needs", depends_on=JUDGED_NEEDS_DEPEND_ON, compute=_judge_needs
     )
+
+
+# The skills and self-ratings, and who works where (a unit's current technicians).
+JUDGED_NEEDS_DEPEND_ON = (SKILLS, people_versions.PEOPLE)
 
 
 def _judge_needs() -> list[NeedRisk]:

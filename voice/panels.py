@@ -11,7 +11,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal import versions
 from portal.prepared import PreparedQuery
 from portal.registry import Panel
 from technicians.permissions import technician_of
@@ -19,20 +18,14 @@ from voice import permissions, selectors
 from voice.versions import SURVEYS
 
 
-def _managers_context(request) -> dict[str, Any]:
-    today = timezone.localdate()
-    return {"surveys": recent_surveys(today), "today": today}
-
-
-def recent_surveys(today: datetime.date) -> list:
+def _managers_context(request: None) -> dict[str, Any]:
     """The five newest surveys open or closed within thirty days, with how many were invited
-    and have answered: the same for the whole steering group and HR, so counted once and kept
-    under the surveys' version (voice.versions) and the day, which decides what is recent."""
-    return versions.cached(
-        f"voice.recent-surveys:{today.isoformat()}",
-        depends_on=(SURVEYS,),
-        compute=lambda: _RECENT_SURVEYS.list(closed_since=today - datetime.timedelta(days=30)),
-    )
+    and have answered: the same for the whole steering group, HR and administrators, so
+    written once a day (portal.dashboard) and kept under the surveys' version
+    (voice.versions); the day decides what is recent."""
+    today = timezone.localdate()
+    closed_since = today - datetime.timedelta(days=30)
+    return {"surveys": _RECENT_SURVEYS.list(closed_since=closed_since), "today": today}
 
 
 # Compiled once (portal.prepared): counted again whenever a survey or an invitation changes.
@@ -72,6 +65,7 @@ PANELS = [
         template="voice/panels/surveys.html",
         applies=permissions.can_manage_surveys,
         context=_managers_context,
+        shared_by=(SURVEYS,),
         order=90,
     ),
     Panel(

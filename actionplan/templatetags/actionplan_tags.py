@@ -94,40 +94,47 @@ def action_row(context, action) -> str:
     return row_html(action, _today(context), escaped(action_owner(context, action.owner)))
 
 
-# Where a kept table (`kept_rows`) names an action's owner: filled in for each reader
-# (`fill_owners`). Every value in a row is escaped, so no text written by a person can make
-# an HTML comment: only this module writes one.
-_OWNER_MARK = "<!--owner:{}-->"
-_OWNER_MARKS = re.compile(r"<!--owner:(\d+)-->")
+# Where kept markup (`kept_rows`, the steering group's panel) names an action's owner or an
+# update's author: filled in for each reader (`fill_owners`), with what to say if the account
+# is gone since ("nobody": one of `_NOBODY`). Every value in kept markup is escaped, so no
+# text written by a person can make an HTML comment: only this module writes one.
+_OWNER_MARK = "<!--owner:{}:{}-->"
+_OWNER_MARKS = re.compile(r"<!--owner:(\d+):(\d)-->")
+_NOBODY = ("Nobody yet", "a former user")
 
 
 def kept_rows(actions, today: datetime.date) -> str:
     """The rows of `actions` for every reader: what `action_row` writes, with a mark where
     each owner goes, since whether a reader may see an owner's name is theirs alone."""
-    return "".join(
-        row_html(
-            action,
-            today,
-            _OWNER_MARK.format(action.owner_id)
-            if action.owner_id is not None
-            else escaped(action_owner({}, None)),
-        )
-        for action in actions
-    )
+    return "".join(row_html(action, today, owner_mark(action.owner_id)) for action in actions)
 
 
-def fill_owners(context, rows: str, owners: dict[int, Any]) -> str:
-    """`kept_rows` for this reader: each mark becomes the owner as `action_owner` shows them
-    to the reader (an owner gone since: nobody)."""
-    shown: dict[int, str] = {}
+@register.simple_tag
+def owner_mark(user_pk: int | None, nobody: str = _NOBODY[0]) -> str:
+    """`{% owner_mark update.author_id nobody="a former user" %}`: in markup kept for every
+    reader, where `action_owner` would name the account (`fill_owners` names it per reader)."""
+    if user_pk is None:
+        return mark_safe(escaped(action_owner({}, None, nobody)))  # noqa: S308 (escaped)
+    return mark_safe(_OWNER_MARK.format(int(user_pk), _NOBODY.index(nobody)))  # noqa: S308 (digits)
+
+
+def marked_owners(kept: str) -> set[int]:
+    """The accounts whose marks `kept` holds, which `fill_owners` needs."""
+    return {int(pk) for pk, _ in _OWNER_MARKS.findall(kept)}
+
+
+def fill_owners(context, kept: str, owners: dict[int, Any]) -> str:
+    """Kept markup for this reader: each mark becomes the account as `action_owner` shows it
+    to the reader (one gone since: the mark's "nobody")."""
+    shown: dict[tuple[int, int], str] = {}
 
     def owner(found: re.Match) -> str:
-        pk = int(found.group(1))
-        if pk not in shown:
-            shown[pk] = escaped(action_owner(context, owners.get(pk)))
-        return shown[pk]
+        pk, nobody = int(found.group(1)), int(found.group(2))
+        if (pk, nobody) not in shown:
+            shown[pk, nobody] = escaped(action_owner(context, owners.get(pk), _NOBODY[nobody]))
+        return shown[pk, nobody]
 
-    return mark_safe(_OWNER_MARKS.sub(owner, rows))  # noqa: S308 (every value escaped)
+    return mark_safe(_OWNER_MARKS.sub(owner, kept))  # noqa: S308 (every value escaped)
 
 
 def row_html(action, today: datetime.date, owner: str) -> str:

@@ -40,12 +40,14 @@ def long_date(value) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def panel(context, template_name: str, panel_context: dict) -> str:
-    """`{% panel name context %}`: one dashboard panel rendered inside the page's own context,
-    so the context processors (the navigation and its permission checks) run once a page, not
-    once a panel."""
-    with context.push(**panel_context):
-        return context.template.engine.get_template(template_name).render(context)
+def panel(context, shown) -> str:
+    """`{% panel shown %}`: one dashboard panel (`portal.dashboard.ShownPanel`), rendered
+    inside the page's own context, so the context processors (the navigation and its
+    permission checks) run once a page, not once a panel; a shared panel as it was written."""
+    if shown.html is not None:
+        return shown.html
+    with context.push(**shown.context):
+        return context.template.engine.get_template(shown.template).render(context)
 
 
 @register.simple_tag

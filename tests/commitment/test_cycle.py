@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from commitment import cycle, services
+from commitment import cycle, services, versions
 from commitment.models import Commitment, Submission
 
 D = datetime.date
@@ -121,3 +121,22 @@ def test_the_steering_groups_dashboard_counts_down(personas, client):
         assert "Stage 2 due 31 July 2027, in 7 months" in page
         client.force_login(personas.technician)
         assert "Stage 2 due" not in client.get("/").content.decode()
+
+
+def test_the_dashboard_shows_a_submission_and_its_state_as_soon_as_they_change(personas, client):
+    """The panel is written once for the steering group, HR and administrators, and again
+    at the next visit after any change to the Commitment or a submission."""
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 12, 0), tick=False):
+        commitment = make(D(2023, 7, 1), lead=personas.steering)
+        client.force_login(personas.steering)
+        assert "Stage 1 due 31 July 2024, overdue by" in client.get("/").content.decode()
+        stage_1 = Submission.objects.create(commitment=commitment, stage=1, due_on=D(2024, 7, 31))
+        stage_1.status = "drafting"
+        stage_1.save()
+        client.force_login(personas.hr)
+        assert "overdue by 857 days</strong> (drafting)." in client.get("/").content.decode()
+        Submission.objects.filter(pk=stage_1.pk).update(
+            status="submitted", submitted_on=D(2024, 7, 22)
+        )
+        versions.commitment_changed()  # what a bulk write must do: an update sends no signal
+        assert "Stage 2 due 31 July 2027, in 7 months" in client.get("/").content.decode()

@@ -161,6 +161,49 @@ def test_the_dashboard_renders_any_panel_an_app_registers(login, personas, tmp_p
         registry._panels.pop("tests.extra")
 
 
+@pytest.mark.django_db
+def test_a_shared_panel_is_written_once_a_day_for_everyone_and_again_when_its_data_changes(
+    login, personas, tmp_path, settings
+):
+    panel_dir = tmp_path / "templates"
+    (panel_dir / "extra").mkdir(parents=True)
+    (panel_dir / "extra" / "shared.html").write_text(
+        '<section class="panel">Shared {{ n }}, request: {{ request.user|default:"none" }}'
+        "{% csrf_token %}</section>"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], panel_dir]}
+    ]
+    asked = []
+
+    def shared_context(request):
+        asked.append(request)
+        return {"n": len(asked)}
+
+    registry.register_panel(
+        Panel(
+            name="tests.shared",
+            template="extra/shared.html",
+            applies=lambda user: True,
+            context=shared_context,
+            order=1,
+            shared_by=("tests-shared",),
+        )
+    )
+    try:
+        shown = "Shared 1, request: none</section>"  # no viewer's data, no CSRF token
+        assert shown in html_of(dashboard(login, personas.steering))
+        assert shown in html_of(dashboard(login, personas.technician))
+        assert asked == [None]
+        versions.bump("tests-shared")
+        assert "Shared 2," in html_of(dashboard(login, personas.technician))
+        with time_machine.travel(datetime.datetime(2026, 3, 11, 9, 0, tzinfo=LONDON)):
+            assert "Shared 3," in html_of(dashboard(login, personas.technician))
+        assert asked == [None, None, None]
+    finally:
+        registry._panels.pop("tests.shared")
+
+
 # --- the action owner's panel -----------------------------------------------------------------
 
 
@@ -243,6 +286,60 @@ def test_the_steering_panel_counts_rag_by_pillar_and_lists_overdue_and_latest_up
     assert "overdue by 12 days" in html
     # The owner is named, and linked to the profile the reader may see.
     assert f'href="/technicians/{personas.technician_profile.pk}/">Alex' in html
+
+
+KEPT_STEERING_PANEL = "actionplan/panels/_steering_kept.html"
+
+
+@pytest.mark.django_db
+def test_the_steering_panel_is_written_once_and_names_people_as_each_reader_may_see_them(
+    login, personas, plan, department
+):
+    """One steering member's visit writes the panel; the next member's reads it, and each
+    sees an owner on a private profile as they may: "a colleague", or by name for the
+    owner's own line manager. An author whose account is gone since is "a former user"."""
+    from portal import roles
+    from tests.conftest import make_user
+
+    lead_user = make_user("lee.lead@example.ac.uk", roles.STEERING_GROUP)
+    lead = factories.TechnicianFactory(
+        user=lead_user, email=lead_user.email, department=department, first_name="Lee"
+    )
+    owner_user = make_user("pat.private@example.ac.uk")
+    factories.TechnicianFactory(
+        user=owner_user,
+        email=owner_user.email,
+        department=department,
+        first_name="Pat",
+        last_name="Private",
+        line_manager=lead,
+        visibility="private",
+    )
+    leaver = make_user("lou.leaver@example.ac.uk")
+    late = factories.ActionFactory(plan=plan, ref="V1.1", owner=owner_user, due_on=TODAY - DAY)
+    factories.ActionUpdateFactory(action=late, author=leaver, note="Started")
+
+    first = dashboard(login, personas.steering)
+    assert KEPT_STEERING_PANEL in [template.name for template in first.templates]
+    html = html_of(first)
+    assert "overdue by 1 day</span> · A colleague (private profile)</li>" in html
+    assert "Pat Private" not in html
+    leaver.delete()  # the update's author becomes nobody in SQL: the plans' version stays
+
+    second = dashboard(login, lead_user)
+    assert KEPT_STEERING_PANEL not in [template.name for template in second.templates]
+    html = html_of(second)
+    assert "overdue by 1 day</span> · Pat Private</li>" in html  # named, not linked
+    assert 'by <span class="muted">a former user</span> — Started' in html
+
+
+@pytest.mark.django_db
+def test_the_steering_panel_shows_a_change_to_the_plan_at_the_next_visit(login, personas, plan):
+    action = factories.ActionFactory(plan=plan, ref="V1.1", due_on=TODAY - DAY)
+    assert "Overdue (1)" in html_of(dashboard(login, personas.steering))
+    action.status, action.progress = "complete", 100
+    action.save()
+    assert "No action of this plan is overdue." in html_of(dashboard(login, personas.steering))
 
 
 @pytest.mark.django_db
