@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.query import get_related_populators
 
@@ -133,6 +134,12 @@ _STAND_INS: dict[type, Callable[[int], Any]] = {
     ),
     str: lambda index: f"\x1e{index}\x1f",
 }
+# For a query whose integer goes to a small-integer column (a financial year): the ORM finds
+# nothing for a value beyond a column's range (EmptyResultSet), so the stand-in must fit it.
+_SMALL_STAND_INS: dict[type, Callable[[int], Any]] = {
+    **_STAND_INS,
+    int: lambda index: 32_766 - index,
+}
 
 
 @dataclass
@@ -188,15 +195,22 @@ class PreparedQuery(Generic[M]):
         return list(queryset)
 
     def _compile(self, values: dict[str, Any], kinds: tuple[type, ...]) -> _CompiledQuery | None:
-        stand_ins = {
-            name: _STAND_INS[kind](index)
-            for index, (name, kind) in enumerate(zip(values, kinds, strict=True))
-        }
-        queryset = self._build(**stand_ins)
-        self._alias = queryset.db
-        connection = connections[self._alias]
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()  # also works out select, klass_info and annotations
+        for stand_in_of in (_STAND_INS, _SMALL_STAND_INS):
+            stand_ins = {
+                name: stand_in_of[kind](index)
+                for index, (name, kind) in enumerate(zip(values, kinds, strict=True))
+            }
+            queryset = self._build(**stand_ins)
+            self._alias = queryset.db
+            connection = connections[self._alias]
+            compiler = queryset.query.get_compiler(connection=connection)
+            try:
+                sql, params = compiler.as_sql()  # also works out select, klass_info, annotations
+            except EmptyResultSet:
+                if int not in kinds or stand_in_of is _SMALL_STAND_INS:
+                    raise
+                continue  # an integer beyond a column's range: again with small stand-ins
+            break
         positions = {
             name: _places(params, stand_in, _adapter(connection, type(stand_in)))
             for name, stand_in in stand_ins.items()
@@ -230,6 +244,8 @@ def _places(
     for index, param in enumerate(params):
         if type(param) is type(stand_in) and param == stand_in:
             places.append((index, None))
+        elif type(stand_in) is int and isinstance(param, int) and param == stand_in:
+            places.append((index, type(param)))  # as the ORM wrote it: psycopg's Int2 and such
         elif adapt and type(param) is type(written) and param == written:
             places.append((index, adapt))
     return places

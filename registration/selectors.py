@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -255,17 +256,31 @@ def _endorsed_by(*, me: int | None, manages: bool, hr: bool) -> Q:
     return condition
 
 
-# A line manager's queue, on their dashboard at every visit: compiled once (portal.prepared).
-_REPORTS_TO_ENDORSE = PreparedQuery(
-    lambda manager: _queue().filter(_endorsed_by(me=manager, manages=True, hr=False))
-)
+@functools.cache
+def _endorsement_queue(*, manages: bool, hr: bool, on_the_list: bool) -> PreparedQuery:
+    """The queue of `_endorsed_by` for one shape of it: compiled once (portal.prepared), as a
+    line manager's dashboard and HR's review page ask at every visit. `on_the_list`: the
+    person has a technician (whose key the query then takes as `me`)."""
+    if on_the_list:
+        return PreparedQuery(
+            lambda me: _queue().filter(_endorsed_by(me=me, manages=manages, hr=hr))
+        )
+    return PreparedQuery(lambda: _queue().filter(_endorsed_by(me=None, manages=manages, hr=hr)))
 
 
 def endorsement_queue(user) -> list[FundingApplication]:
     me = technician_of(user)
-    if me is not None and me.is_active and not is_hr(user):
-        return _REPORTS_TO_ENDORSE.list(manager=me.pk)
-    return list(_queue().filter(_to_endorse(user)))
+    manages, hr = me is not None and me.is_active, is_hr(user)
+    if not manages and not hr:
+        return []  # nobody's to endorse (and the query would hold no condition to compile)
+    query = _endorsement_queue(manages=manages, hr=hr, on_the_list=me is not None)
+    return query.list(me=me.pk) if me is not None else query.list()
+
+
+# HR's queues after endorsement, on the review page at every visit: compiled once.
+_HR_QUEUES = PreparedQuery(
+    lambda: _queue().filter(status__in=(S.ENDORSED, S.APPROVED, S.REGISTERED))
+)
 
 
 def review_queues(user, today: datetime.date | None = None) -> ReviewQueues:
@@ -276,7 +291,7 @@ def review_queues(user, today: datetime.date | None = None) -> ReviewQueues:
     pay: list = []
     figures = None
     if is_hr(user):
-        rows = list(_queue().filter(status__in=(S.ENDORSED, S.APPROVED, S.REGISTERED)))
+        rows = _HR_QUEUES.list()
         decide = [a for a in rows if a.status == S.ENDORSED]
         awaiting_proof = [a for a in rows if a.status == S.APPROVED]
         pay = [a for a in rows if a.status == S.REGISTERED]

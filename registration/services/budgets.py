@@ -11,23 +11,31 @@ from django.db import transaction
 from django.db.models import Sum
 
 from portal.periods import financial_year_label, format_money
+from portal.prepared import PreparedQuery
 from registration import permissions
 from registration.models import FundingApplication, FundingBudget, Register
 from registration.services.messages import CENTS, S
 
-
-def year_figures(year: int) -> dict[str, Decimal | None]:
-    """Budget, committed (approved, not paid), spent (paid) and remaining for `year`."""
-    budget = FundingBudget.objects.filter(financial_year=year).values_list("amount", flat=True)
-    budget_amount = next(iter(budget), None)
-    sums = {
-        status: Decimal(total or 0).quantize(CENTS)
-        for status, total in FundingApplication.objects.filter(
-            financial_year=year, status__in=FundingApplication.FUNDED
-        )
+# HR's dashboard and review page show this year's figures at every visit: compiled once
+# (portal.prepared).
+_BUDGET = PreparedQuery(
+    lambda year: FundingBudget.objects.filter(financial_year=year).values_list("amount", flat=True)
+)
+_FUNDED = PreparedQuery(
+    lambda year: (
+        FundingApplication.objects.filter(financial_year=year, status__in=FundingApplication.FUNDED)
         .values_list("status")
         .annotate(total=Sum("amount_requested"))
         .order_by()
+    )
+)
+
+
+def year_figures(year: int) -> dict[str, Decimal | None]:
+    """Budget, committed (approved, not paid), spent (paid) and remaining for `year`."""
+    budget_amount = next(iter(_BUDGET.list(year=year)), None)
+    sums = {
+        status: Decimal(total or 0).quantize(CENTS) for status, total in _FUNDED.list(year=year)
     }
     committed = sums.get(S.APPROVED, Decimal(0)) + sums.get(S.REGISTERED, Decimal(0))
     spent = sums.get(S.PAID, Decimal(0))

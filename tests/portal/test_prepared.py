@@ -207,6 +207,21 @@ def test_values_of_a_kind_it_cannot_stand_in_for_are_refused():
         by_status.list(active=None)
 
 
+def test_a_value_for_a_small_integer_column_is_looked_up_as_the_queryset_does():
+    """The ORM finds nothing for a value beyond a column's range, so a small-integer column
+    (a financial year) is compiled with a stand-in that fits it."""
+    from registration.models import FundingBudget
+
+    FundingBudget.objects.create(financial_year=2025, amount=1000)
+    FundingBudget.objects.create(financial_year=2026, amount=2500)
+    by_year = PreparedQuery(
+        lambda year: FundingBudget.objects.filter(financial_year=year).values_list("amount")
+    )
+    assert by_year.list(year=2026) == [(2500,)]
+    assert by_year.list(year=2025) == [(1000,)]
+    assert by_year.list(year=2027) == []
+
+
 def test_a_key_beyond_32_bits_is_not_found_as_the_orm_says(lookup, starters):
     """A made-up URL's number: "not found", never the database's error for a value its
     column cannot hold."""
