@@ -41,6 +41,21 @@ def redis_available() -> bool:
     return True
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, the test database commits without waiting for the disk
+    (`synchronous_commit=off`): a crash could lose only the last commits of a database that
+    is thrown away anyway, and the tests that commit (real workers, browsers, races) do so
+    thousands of times. The worker processes those tests start commit as production does."""
+    from django.db import connections
+
+    for alias in connections:
+        database = connections[alias].settings_dict
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and not postgres_available():
         service_missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
