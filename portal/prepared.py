@@ -97,6 +97,7 @@ class PreparedLookup(Generic[M]):
         klass_info = compiler.klass_info
         select_fields = klass_info["select_fields"]
         model_slice = slice(select_fields[0], select_fields[-1] + 1)
+        _keep_converters(compiler)
         return _Compiled(
             sql=sql,
             params=tuple(params),
@@ -188,11 +189,9 @@ class PreparedQuery(Generic[M]):
         for name, places in compiled.positions.items():
             for position, adapt in places:
                 params[position] = adapt(values[name]) if adapt else values[name]
-        pinned = copy.copy(compiled.compiler)
+        pinned = copy.copy(compiled.compiler)  # its converters kept (`_keep_converters`)
         pinned.as_sql = lambda *args, **kwargs: (compiled.sql, params)
-        queryset = compiled.queryset._chain()
-        queryset.query.get_compiler = lambda *args, **kwargs: pinned
-        return list(queryset)
+        return list(_running(compiled.queryset, pinned))
 
     def _compile(self, values: dict[str, Any], kinds: tuple[type, ...]) -> _CompiledQuery | None:
         for stand_in_of in (_STAND_INS, _SMALL_STAND_INS):
@@ -217,6 +216,7 @@ class PreparedQuery(Generic[M]):
         }
         compiled: _CompiledQuery | None = None
         if all(positions.values()):
+            _keep_converters(compiler)
             compiled = _CompiledQuery(kinds, queryset, compiler, sql, tuple(params), positions)
         elif connection.vendor == "postgresql":
             missing = ", ".join(name for name, found in positions.items() if not found)
@@ -224,6 +224,32 @@ class PreparedQuery(Generic[M]):
         with self._lock:
             self._compiled[connection] = compiled
         return compiled
+
+
+def _running(queryset: models.QuerySet, compiler: Any) -> models.QuerySet:
+    """A new `queryset` whose query is compiled by `compiler`. What `QuerySet._clone` makes,
+    but for the query, copied shallowly: running it only reads the query, and cloning it
+    copies every part of it (its joins, its conditions) for each run."""
+    query = copy.copy(queryset.query)
+    query.get_compiler = lambda *args, **kwargs: compiler
+    running = queryset.__class__(
+        model=queryset.model, query=query, using=queryset._db, hints=queryset._hints
+    )
+    running._prefetch_related_lookups = queryset._prefetch_related_lookups[:]
+    running._known_related_objects = queryset._known_related_objects
+    running._iterable_class = queryset._iterable_class
+    running._fields = queryset._fields
+    return running
+
+
+def _keep_converters(compiler: Any) -> None:
+    """The functions that turn each column's value into Python (the backend's and the
+    fields'), worked out once: the ORM asks the backend and every field again for each query
+    it reads, as many times as the query has columns."""
+    converters = compiler.get_converters(
+        [column[0] for column in compiler.select[: compiler.col_count]]
+    )
+    compiler.get_converters = lambda expressions: converters
 
 
 def _adapter(connection: Any, kind: type) -> Callable[[Any], Any] | None:
