@@ -228,13 +228,19 @@ def _with_waiting(applications: list[FundingApplication], today: datetime.date) 
     return applications
 
 
-def _to_endorse(user) -> Q:
+def _endorser(user) -> dict[str, Any]:
+    """Who `user` is as an endorser, as `_endorsed_by` takes it: their technician's key, whether
+    they are on the staff list now (their reports' applications), whether they are HR."""
     me = technician_of(user)
-    return _endorsed_by(
-        me=me.pk if me is not None else None,
-        manages=me is not None and me.is_active,
-        hr=is_hr(user),
-    )
+    return {
+        "me": me.pk if me is not None else None,
+        "manages": me is not None and me.is_active,
+        "hr": is_hr(user),
+    }
+
+
+def _to_endorse(user) -> Q:
+    return _endorsed_by(**_endorser(user))
 
 
 def _endorsed_by(*, me: int | None, manages: bool, hr: bool) -> Q:
@@ -269,12 +275,12 @@ def _endorsement_queue(*, manages: bool, hr: bool, on_the_list: bool) -> Prepare
 
 
 def endorsement_queue(user) -> list[FundingApplication]:
-    me = technician_of(user)
-    manages, hr = me is not None and me.is_active, is_hr(user)
+    endorser = _endorser(user)
+    me, manages, hr = endorser["me"], endorser["manages"], endorser["hr"]
     if not manages and not hr:
         return []  # nobody's to endorse (and the query would hold no condition to compile)
     query = _endorsement_queue(manages=manages, hr=hr, on_the_list=me is not None)
-    return query.list(me=me.pk) if me is not None else query.list()
+    return query.list(me=me) if me is not None else query.list()
 
 
 # HR's queues after endorsement, on the review page at every visit: compiled once.
