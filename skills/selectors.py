@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -188,11 +189,25 @@ def unit_needs() -> Needs:
 
 
 def faculty_names() -> list[str]:
-    return list(Department.objects.order_by("faculty").values_list("faculty", flat=True).distinct())
+    """Every faculty, by name: the same for everyone, kept under the "people" version."""
+    return versions.cached(
+        "skills.faculty_names",
+        depends_on=(people_versions.PEOPLE,),
+        compute=lambda: list(
+            Department.objects.order_by("faculty").values_list("faculty", flat=True).distinct()
+        ),
+    )
 
 
 def skill_categories() -> list[str]:
-    return list(Skill.objects.order_by("category").values_list("category", flat=True).distinct())
+    """Every skill category, by name: kept under the "skills" version."""
+    return versions.cached(
+        "skills.categories",
+        depends_on=(SKILLS,),
+        compute=lambda: list(
+            Skill.objects.order_by("category").values_list("category", flat=True).distinct()
+        ),
+    )
 
 
 def _departments() -> list[Department]:
@@ -260,8 +275,48 @@ def skills_matrix(
 ) -> Matrix:
     """The matrix the user asked for: faculties; or the departments of `faculty`; or the
     people of `department` (only those `user` may see, and only when the department is large
-    enough). Seven queries at most, whatever the number of technicians or skills."""
+    enough). Seven queries at most, whatever the number of technicians or skills.
+
+    Faculties and a faculty's departments show counts, the same for every viewer: that matrix
+    is built once and kept under the skills and people versions and the day, which decides
+    what is stale (`faculty` and `category` must be real ones, as the filter form leaves
+    them: each view asked is kept). Only the unit a phone opens at is the viewer's own."""
     today = today or timezone.localdate()
+    options = {
+        "faculty": faculty,
+        "category": category,
+        "at_risk_only": at_risk_only,
+        "validated": validated,
+        "today": today,
+    }
+    if department is not None:
+        matrix = _build_matrix(user, department=department, **options)
+    else:
+        view = json.dumps([faculty, category, at_risk_only, validated, today.isoformat()])
+        matrix = versions.cached(
+            f"skills.matrix:{hashlib.sha256(view.encode()).hexdigest()[:24]}",
+            depends_on=(SKILLS, people_versions.PEOPLE),
+            compute=lambda: _build_matrix(None, department=None, **options),
+        )
+    keys = [u.key for u in matrix.units]
+    matrix.current_unit = (
+        keys.index(unit) if unit in keys else _own_unit_index(user, matrix.mode, keys)
+    )
+    return matrix
+
+
+def _build_matrix(
+    user,
+    *,
+    faculty: str,
+    department: Department | None,
+    category: str,
+    at_risk_only: bool,
+    validated: bool,
+    today: datetime.date,
+) -> Matrix:
+    """`skills_matrix`, but for the unit a phone opens at (`user` is read only for a
+    department's people)."""
     level_field = rules.level_field(validated)
     departments = _departments()
     needs = unit_needs()
@@ -420,8 +475,6 @@ def skills_matrix(
         else:
             categories.append((skill.category, [row]))
 
-    keys = [u.key for u in units]
-    current = keys.index(unit) if unit in keys else _own_unit_index(user, mode, keys)
     return Matrix(
         mode=mode,
         validated=validated,
@@ -430,7 +483,6 @@ def skills_matrix(
         faculty=faculty,
         department=department,
         hidden_people=hidden_people,
-        current_unit=current,
     )
 
 

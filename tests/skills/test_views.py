@@ -496,6 +496,33 @@ def test_the_table_of_faculties_is_kept_for_every_viewer_and_follows_each_change
     assert "Solid-state NMR" in shown
 
 
+def test_the_matrix_of_faculties_is_built_once_for_every_viewer(
+    personas, login, chemistry, nmr, monkeypatch
+):
+    from skills import selectors
+
+    built = []
+    build = selectors._build_matrix
+    monkeypatch.setattr(
+        selectors,
+        "_build_matrix",
+        lambda *args, **kwargs: built.append(1) or build(*args, **kwargs),
+    )
+    hold(personas.technician_profile, nmr, 4)
+    for viewer in (personas.steering, personas.technician, personas.hr):
+        assert login(viewer).get(MATRIX).status_code == 200
+    assert len(built) == 1
+    hold(personas.manager_profile, nmr, 2)  # a rating: built again, and shown
+    response = login(personas.technician).get(MATRIX)
+    assert len(built) == 2
+    [row] = response.context["matrix"].rows
+    assert row.total.counts[2] == 1 and row.total.counts[4] == 1
+    # A department's people are those each viewer may see: built for every request.
+    login(personas.technician).get(MATRIX, {"department": chemistry.pk})
+    login(personas.technician).get(MATRIX, {"department": chemistry.pk})
+    assert len(built) == 4
+
+
 VIEWS = {
     "faculties": {},
     "departments": {"faculty": "Faculty of Science"},
