@@ -74,3 +74,23 @@ def test_each_card_is_the_markup_the_template_wrote(programme):
     assert "full, 1 waiting" in written and "&lt;&amp;" in written and "0.50 days" in written
     shown = datetime.date(timezone.localdate().year + 1, 7, 15).strftime("%a %-d %b %Y, 00:30")
     assert shown in written  # 23:30 UTC on the 14th is 00:30 in London on the 15th
+
+
+# The status badge as the template included in every booking row wrote it before.
+TEMPLATE_STATUS = (
+    "<span class=\"badge{% if booking.status == 'waitlisted' or booking.status == 'requested' %}"
+    ' badge-warning{% endif %}" data-status="{{ booking.status }}">'
+    "{{ booking.get_status_display }}</span>"
+)
+
+
+@pytest.mark.parametrize("status", [choice for choice, _label in Booking.Status.choices])
+def test_a_bookings_status_badge_is_the_markup_the_template_wrote(status):
+    booking = Booking(status=status)
+    written = Template("{% load training_tags %}{% booking_status booking %}").render(
+        Context({"booking": booking})
+    )
+    assert parse_html(written) == parse_html(
+        Template(TEMPLATE_STATUS).render(Context({"booking": booking}))
+    )
+    assert ("badge-warning" in written) == (status in {"waitlisted", "requested"})
