@@ -9,6 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from careers import expectations, selectors, services
+from careers.models import Band
+from careers.versions import LADDER
+from portal import versions
 from registration.models import ProfessionalBody, Registration
 from tests import factories
 from tests.careers.conftest import TODAY
@@ -216,3 +219,18 @@ def test_the_ladder_is_read_once_and_follows_every_change(ladder, personas):
     assert "Solid-state NMR" in {row.skill.name for row in expectation if row.skill}
     ladder["first"].delete()
     assert ladder["first"].pk not in expectations.load_ladder().by_id
+
+
+def test_the_ladder_is_read_once_for_every_reader_and_again_after_a_change(
+    ladder, django_assert_num_queries
+):
+    first = expectations.load_ladder()
+    with django_assert_num_queries(2):  # the versions, then the overrides: no rungs read
+        again = expectations.load_ladder()
+    assert again.pathways is first.pathways  # the same objects, not a copy
+    Band.objects.filter(pk=ladder["second"].pk).update(name="Band 2 (senior)")
+    versions.bump(LADDER)  # as the services' bulk paths do; a band's save moves it itself
+    assert expectations.load_ladder().by_id[ladder["second"].pk].name == "Band 2 (senior)"
+    ladder["first"].name = "Band 1 (entry)"
+    ladder["first"].save()
+    assert expectations.load_ladder().by_id[ladder["first"].pk].name == "Band 1 (entry)"
