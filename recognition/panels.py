@@ -11,6 +11,8 @@ from typing import Any
 
 from portal.registry import Panel
 from recognition import permissions, selectors
+from recognition.versions import FUND_APPLICATIONS, FUND_CALLS
+from technicians.versions import PROFILES
 
 
 def _scoring_context(request) -> dict[str, Any]:
@@ -18,7 +20,14 @@ def _scoring_context(request) -> dict[str, Any]:
 
 
 def _hr_context(request) -> dict[str, Any]:
-    return {"claims": selectors.claims_to_pay()[:5], "overdue": selectors.overdue_reports()[:5]}
+    """The same for everyone who runs the fund (they see every applicant): written once a day
+    for all of them (`shared_by`, below)."""
+    overdue = selectors.overdue_reports()
+    return {
+        "claims_count": len(selectors.claims_to_pay()),
+        "overdue": overdue[:5],
+        "overdue_count": len(overdue),
+    }
 
 
 def _staff_context(request) -> dict[str, Any]:
@@ -53,5 +62,7 @@ PANELS = [
         applies=permissions.can_manage,
         context=_hr_context,
         order=21,
+        # The applicants' names, as they stand: a profile's change shows at the next visit.
+        shared_by=(FUND_APPLICATIONS, FUND_CALLS, PROFILES),
     ),
 ]

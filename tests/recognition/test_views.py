@@ -71,7 +71,8 @@ def test_pages_run_a_fixed_number_of_queries(persona, path, personas, members, c
     assert _queries(client, path) == small
 
 
-def test_the_hr_dashboard_shows_overdue_reports(personas, make_application, call, clock, login):
+def _overdue_award(personas, make_application, call, clock):
+    """An award whose report was due two days ago (the clock moved there)."""
     from recognition import services
 
     application = make_application(S.SUBMITTED)
@@ -82,9 +83,40 @@ def test_the_hr_dashboard_shows_overdue_reports(personas, make_application, call
         datetime.datetime.combine(application.report_due_on, datetime.time(12))
         + datetime.timedelta(days=2)
     )
+    return application
+
+
+def test_the_hr_dashboard_shows_overdue_reports(personas, make_application, call, clock, login):
+    application = _overdue_award(personas, make_application, call, clock)
     page = login(personas.hr).get("/")
     assert b"overdue report" in page.content
     assert application.activity.encode() in page.content
+
+
+def _fund_panel(page) -> str:
+    html = page.content.decode()
+    start = html.index('aria-labelledby="recognition-hr-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_fund_panel_is_shared_by_everyone_who_runs_the_fund_and_follows_each_change(
+    personas, make_application, call, clock, login
+):
+    application = _overdue_award(personas, make_application, call, clock)
+    from recognition import services
+
+    hr_panel = _fund_panel(login(personas.hr).get("/"))
+    assert "<strong>1</strong> overdue report" in hr_panel
+    assert personas.technician_profile.full_name in hr_panel
+    assert _fund_panel(login(personas.admin).get("/")) == hr_panel
+    # The applicant's name, as it stands now.
+    personas.technician_profile.last_name = "Renamed"
+    personas.technician_profile.save()
+    assert "Renamed" in _fund_panel(login(personas.hr).get("/"))
+    # The report sent: no longer overdue, at the next visit.
+    services.submit_fund_report(application, by=personas.technician, report="It went well.")
+    panel = _fund_panel(login(personas.admin).get("/"))
+    assert "<strong>0</strong> overdue reports" in panel and "Renamed" not in panel
 
 
 def test_the_demo_seeder_is_deterministic_and_idempotent():
