@@ -9,8 +9,10 @@ seeders that write skills in bulk refresh the vectors themselves.
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import router
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.html import format_html
 
 from portal.registry import SearchField
@@ -37,29 +39,50 @@ def has_skill_named(word: str):
     )
 
 
-# Where `with_skills` puts each result's matching skills: a plain list, so the prefetch does
-# not build a related manager and queryset for every card (a third of the prefetch's cost).
+# Where `with_skills` puts each result's matching skills: on PostgreSQL, (name, level) pairs
+# read by the results' own query; elsewhere, prefetched rows in a plain list (so the prefetch
+# does not build a related manager and queryset for every card).
 MATCHING_SKILLS_ATTR = "matching_skill_rows"
+
+
+def _named(words: list[str]) -> Q:
+    named = Q()
+    for word in words:
+        named |= Q(skill__name__icontains=word)
+    return named
 
 
 def with_skills(queryset, words: list[str]):
     """The results with their skills whose names hold a searched word, for the cards'
-    reasons: one query a page, of those few rows (not every skill of every card)."""
-    named = Q()
-    for word in words:
-        named |= Q(skill__name__icontains=word)
+    reasons (not every skill of every card). On PostgreSQL they come with the results' own
+    query: a subquery PostgreSQL runs only for the page's rows (after the sort and limit),
+    where a prefetch cost a query the ORM compiled afresh for every page. Elsewhere, one
+    query a page."""
+    named = _named(words)
     if not named:
         return queryset
+    held = TechnicianSkill.objects.filter(named).order_by("-level", "skill__name")
+    if uses_stored_vector(queryset.db):
+        pairs = held.filter(technician=OuterRef("pk")).values(
+            pair=JSONObject(name="skill__name", level="level")
+        )
+        return queryset.annotate(**{MATCHING_SKILLS_ATTR: ArraySubquery(pairs)})
     return queryset.prefetch_related(
         Prefetch(
             "technician_skills",
-            queryset=TechnicianSkill.objects.filter(named)
-            .select_related("skill")
-            .only("technician_id", "level", "skill__name")
-            .order_by("-level", "skill__name"),
+            queryset=held.select_related("skill").only("technician_id", "level", "skill__name"),
             to_attr=MATCHING_SKILLS_ATTR,
         )
     )
+
+
+_LEVEL_NAMES = {level: label.lower() for level, label in TechnicianSkill.Level.choices}
+
+
+def _name_and_level(held) -> tuple[str, int]:
+    if isinstance(held, dict):  # a pair the results' query read
+        return held["name"], held["level"]
+    return held.skill.name, held.level
 
 
 def matching_skills(technician, words: list[str], highlight) -> list[str]:
@@ -70,9 +93,9 @@ def matching_skills(technician, words: list[str], highlight) -> list[str]:
     if held_skills is None:  # not read by with_skills: the technician's skills, as they hold
         held_skills = technician.technician_skills.select_related("skill")
     for held in held_skills:
-        name = held.skill.name
+        name, level = _name_and_level(held)
         if any(word in name.lower() for word in words):
-            reasons.append(format_html("{}, {}", highlight(name), held.get_level_display().lower()))
+            reasons.append(format_html("{}, {}", highlight(name), _LEVEL_NAMES.get(level, level)))
     return reasons
 
 

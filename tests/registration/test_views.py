@@ -436,6 +436,27 @@ def test_post_nominals_on_cards_and_the_register_filter(personas, login, registe
     assert cards({}) == {"Eli Eng", "Cara Chem", "Alex Tech"}
 
 
+@pytest.mark.postgres
+def test_a_searched_pages_letters_come_with_its_own_query(personas, login, registers):
+    """On PostgreSQL the cards' letters are read by the results' query (a subquery run for the
+    page's rows), not by a query of their own; each letter once, in the registers' order."""
+    chemist = factories.TechnicianFactory(
+        first_name="Cara", last_name="Chem", job_title="Spectroscopy technician"
+    )
+    _register(chemist, "CSci")
+    _register(chemist, "RSciTech")
+    client = login(personas.technician)
+    client.get("/technicians/", {"q": "spectroscopy"})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/technicians/", {"q": "spectroscopy"}).content.decode()
+    assert '<span class="post-nominals">RSciTech, CSci</span>' in page
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "registration_registration".')
+    ]
+
+
 def test_kept_cards_show_a_new_registration_and_a_register_changed_at_once(
     personas, login, registers
 ):

@@ -46,6 +46,28 @@ def test_a_search_result_says_why_the_person_matched(login, personas, confocal):
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_matching_skills_come_with_the_results_own_query(login, personas, confocal):
+    """On PostgreSQL a card's matching skills are read by the results' query (a subquery run
+    for the page's rows), not by a query of their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(personas.technician)
+    client.get(URL, {"q": "confocal welding"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL, {"q": "confocal welding"}).content.decode()
+    card = card_of(html, "Iris Imaging")
+    assert "<mark>Confocal</mark> microscopy, expert" in card
+    assert "<mark>Welding</mark>, practitioner" in card
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "technicians_technicianskill".')
+    ]
+
+
+@pytest.mark.django_db
 def test_the_reasons_are_escaped(login, personas, department):
     factories.TechnicianFactory(
         first_name="Sly",
