@@ -285,6 +285,11 @@ class SharedChoices(BaseChoiceIterator):
     def __len__(self) -> int:
         return len(self.normalized)
 
+    def __deepcopy__(self, memo: dict) -> SharedChoices:
+        # Shared and never changed once made: every form built copies its fields deeply, and
+        # copying the options (a hundred skills, forty departments) was most of that.
+        return self
+
     def options_html(self, chosen: list[str]) -> str:
         """The <option>s (and <optgroup>s) of a single-choice <select>, as Django writes them,
         the first option whose value is in `chosen` selected (`SharedChoicesSelect`)."""

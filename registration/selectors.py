@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal import versions
+from portal.forms import SharedChoices
 from portal.periods import financial_year_bounds, financial_year_label, financial_year_of
 from portal.permissions import is_hr
 from portal.prepared import PreparedQuery, with_known
@@ -92,16 +93,19 @@ def registered_filter(register: Register | None = None) -> Q:
     return condition
 
 
-def register_choices() -> list[tuple[str, str]]:
+def register_choices() -> SharedChoices:
     """(code, "title (code)") of every register in order, for the directory's register
-    filter: the same for everyone, kept under the "registers" version."""
-    return versions.cached(
+    filter: the same for everyone, kept in the process under the "registers" version and
+    shared by every form that shows them (`portal.forms.SharedChoices`)."""
+    return versions.kept_object(
         "registration.register-choices",
         depends_on=(registration_versions.REGISTERS,),
-        compute=lambda: [
-            (register.code, str(register))
-            for register in Register.objects.order_by("order", "code")
-        ],
+        compute=lambda: SharedChoices(
+            [
+                (register.code, str(register))
+                for register in Register.objects.order_by("order", "code")
+            ]
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import versions
+from portal.forms import SharedChoices
 from portal.prepared import PreparedQuery
 from skills import risk as rules
 from skills.models import ShadowingRequest, Skill, TechnicianSkill, UnitSkillNeed
@@ -507,13 +508,14 @@ def faculty_for_filter(name: str | None) -> str:
     return ""
 
 
-def skill_choices() -> list[tuple[int, str]]:
+def skill_choices() -> SharedChoices:
     """(pk, name) of every skill by name, for the directory's skill filter: the same for
-    everyone, kept under the "skills" version."""
-    return versions.cached(
+    everyone, kept in the process under the "skills" version and shared by every form that
+    shows them (`portal.forms.SharedChoices`)."""
+    return versions.kept_object(
         "skills.choices",
         depends_on=(SKILLS,),
-        compute=lambda: list(Skill.objects.order_by("name").values_list("pk", "name")),
+        compute=lambda: SharedChoices(Skill.objects.order_by("name").values_list("pk", "name")),
     )
 
 

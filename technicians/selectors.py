@@ -18,6 +18,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from portal import registry, versions
+from portal.forms import SharedChoices
 from portal.imports.pending import count_summary
 from portal.models import ImportRun, unusable_address_q
 from portal.prepared import PreparedLookup, PreparedQuery
@@ -109,11 +110,14 @@ def public_technicians() -> QuerySet[Technician]:
     )
 
 
-def faculty_choices() -> list[tuple[str, str]]:
-    """The faculties, for the directory's filter (the same for everyone: kept under the
-    "people" version, which every department's change moves on)."""
-    return versions.cached(
-        "technicians.faculty_choices", depends_on=(PEOPLE,), compute=_read_faculty_choices
+def faculty_choices() -> SharedChoices:
+    """The faculties, for the directory's filter (the same for everyone: kept in the process
+    under the "people" version, which every department's change moves on, and shared by
+    every form that shows them, `portal.forms.SharedChoices`)."""
+    return versions.kept_object(
+        "technicians.faculty_choices",
+        depends_on=(PEOPLE,),
+        compute=lambda: SharedChoices(_read_faculty_choices()),
     )
 
 
@@ -122,12 +126,14 @@ def _read_faculty_choices() -> list[tuple[str, str]]:
     return [(faculty, faculty) for faculty in faculties]
 
 
-def department_choices() -> list[tuple[str, str]]:
+def department_choices() -> SharedChoices:
     """(slug, name) of every department, by name, kept as the faculties are."""
-    return versions.cached(
+    return versions.kept_object(
         "technicians.department_choices",
         depends_on=(PEOPLE,),
-        compute=lambda: list(Department.objects.order_by("name").values_list("slug", "name")),
+        compute=lambda: SharedChoices(
+            Department.objects.order_by("name").values_list("slug", "name")
+        ),
     )
 
 

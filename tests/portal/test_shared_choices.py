@@ -54,3 +54,32 @@ def test_a_shared_choices_select_of_other_choices_is_djangos_select():
     plain = forms.Select(choices=[("a", "A <b>"), ("b", "B")])
     assert widget.render("letter", "b") == plain.render("letter", "b")
     assert "selected>B</option>" in widget.render("letter", "b")
+
+
+def test_every_form_built_shares_the_options_rather_than_copying_them():
+    import django_filters
+    from django.contrib.auth.models import Group
+
+    shared = SharedChoices(GROUPED)
+
+    class SkillForm(forms.Form):
+        skill = forms.ChoiceField(choices=shared)
+
+    class SkillFilter(django_filters.FilterSet):
+        skill = django_filters.ChoiceFilter(choices=shared, empty_label="Any skill")
+
+        class Meta:
+            model = Group
+            fields = ["skill"]
+
+    first, second = SkillForm(), SkillForm({"skill": "2"})
+    assert first.fields["skill"].choices is shared is second.fields["skill"].choices
+    assert second.is_valid() and second.cleaned_data["skill"] == "2"
+    # django-filter's field adds its empty choice around the shared options, without copying.
+    filtered = SkillFilter({"skill": "3"}, queryset=Group.objects.none())
+    assert filtered.form.fields["skill"].choices.choices is shared
+    assert list(filtered.form.fields["skill"].choices)[:2] == [
+        ("", "Any skill"),
+        ("", "Choose a skill"),
+    ]
+    assert filtered.form.is_valid()
