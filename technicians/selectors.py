@@ -56,15 +56,22 @@ def technicians_by_staff_number(keys: set[str]) -> dict[str, Technician]:
     return {t.staff_number.lower(): t for t in Technician.objects.filter(query)}
 
 
-def _with_post_nominals(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
-    """What other apps show on the cards (post-nominals: portal.registry.with_card_data), in
-    a constant number of queries per page."""
-    return registry.with_card_data(queryset)
+# What a card never shows. A searched list reads every matching row to count and rank them,
+# and these columns were more than half of each row's width (the stored vector alone is
+# hundreds of bytes): PostgreSQL carried them through the count and the sort.
+NOT_ON_CARDS = ("search_vector", "bio")
+
+
+def _as_cards(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
+    """The rows as the cards read them: without what a card never shows, with what other apps
+    show on them (post-nominals: portal.registry.with_card_data), in a constant number of
+    queries per page."""
+    return registry.with_card_data(queryset.defer(*NOT_ON_CARDS))
 
 
 def visible_technicians(user) -> QuerySet[Technician]:
     """Technicians `user` may see in a list, with what a card shows, in name order."""
-    return _with_post_nominals(
+    return _as_cards(
         Technician.objects.filter(visible_technicians_filter(user))
         .select_related("department")
         .order_by(*NAME_ORDER)
@@ -103,7 +110,7 @@ def card_versions() -> tuple[str, ...]:
 
 def public_technicians() -> QuerySet[Technician]:
     """The profiles on Meet our technicians: public and current, whoever is looking."""
-    return _with_post_nominals(
+    return _as_cards(
         Technician.objects.filter(public_technicians_filter())
         .select_related("department")
         .order_by(*NAME_ORDER)

@@ -68,6 +68,28 @@ def test_the_matching_skills_come_with_the_results_own_query(login, personas, co
 
 
 @pytest.mark.django_db
+def test_a_searched_list_reads_only_what_its_cards_show(login, personas, confocal):
+    """Every matching row is read to count and rank them: not the bio, nor the stored vector
+    (which the ranking reads in the database)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(personas.technician)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL, {"q": "confocal"}).content.decode()
+    assert "Iris Imaging" in html
+    [listed] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "technicians_technician".')
+    ]
+    columns = listed[: listed.index(" FROM ")]
+    assert '"technicians_technician"."first_name"' in columns
+    assert ', "technicians_technician"."bio"' not in columns
+    assert ', "technicians_technician"."search_vector"' not in columns
+
+
+@pytest.mark.django_db
 def test_the_reasons_are_escaped(login, personas, department):
     factories.TechnicianFactory(
         first_name="Sly",
