@@ -297,6 +297,8 @@ class StoredFigures(models.Model):
     html = models.TextField()
     # The years offered beside it (`selectors.years_with_data` then): [[2025, "2025–26"], …].
     years = models.JSONField(default=list)
+    # The report's headline figures, as the dashboards show them: [[pillar, label, text], …].
+    headlines = models.JSONField(default=list)
     computed_at = models.DateTimeField()
     # When a refresh was last queued (cleared when it is done): readers queue one, not many.
     refresh_queued_at = models.DateTimeField(null=True, blank=True)

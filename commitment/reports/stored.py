@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import current_app
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -34,9 +35,25 @@ def offered_years() -> list[tuple[int, str]]:
     return [(year, academic_year_label(year))]
 
 
+# The dashboard panel shows this many headline figures of each pillar.
+HEADLINES_PER_PILLAR = 2
+
+
+def headlines_of_figures(figures) -> list[list[str]]:
+    """[pillar, label, text] of a report's headline figures (`commitment.kpis`, as its summary
+    gives them, in the catalogue's order): the first two of each pillar."""
+    shown: dict[str, int] = {}
+    found = []
+    for figure in figures:
+        shown[figure.kpi.pillar] = shown.get(figure.kpi.pillar, 0) + 1
+        if shown[figure.kpi.pillar] <= HEADLINES_PER_PILLAR:
+            found.append([figure.pillar_label, figure.label, figure.text])
+    return found
+
+
 def refresh_figures(*, year: int) -> StoredFigures:
-    """Work out the figures page of `year` now and store it (built outside any transaction:
-    readers keep the previous one meanwhile)."""
+    """Work out the figures page of `year` and its headline figures now and store them (built
+    outside any transaction: readers keep the previous ones meanwhile)."""
     document = report_document.build(year, with_charts=True)
     html = render_to_string(
         "commitment/reports/_figures_document.html", {"document": document, "year": year}
@@ -47,6 +64,7 @@ def refresh_figures(*, year: int) -> StoredFigures:
         defaults={
             "html": html,
             "years": years,
+            "headlines": headlines_of_figures(document.figures),
             "computed_at": timezone.now(),
             "refresh_queued_at": None,
         },
@@ -77,6 +95,22 @@ def request_refresh(*, year: int, force: bool = False) -> bool:
     task = current_app.tasks[REFRESH_TASK]
     transaction.on_commit(lambda: task.delay(year), robust=True)
     return True
+
+
+def figures_for_panel(year: int) -> StoredFigures | None:
+    """What the dashboard panel shows: the stored figures of `year` (one row), a refresh
+    queued when they are older than FRESH_FOR; None when none are stored yet, and one is
+    queued (a dashboard never works them out in its request: a second at 12,500
+    technicians)."""
+    stored = StoredFigures.objects.filter(year=year).defer("html").first()
+    if stored is None:
+        # One task for all the dashboards that find none (the database cache: no Redis needed).
+        if cache.add(f"commitment.figures-queued:{year}", True, FRESH_FOR.total_seconds()):
+            task = current_app.tasks[REFRESH_TASK]
+            transaction.on_commit(lambda: task.delay(year), robust=True)
+    elif stored.computed_at < timezone.now() - FRESH_FOR:
+        request_refresh(year=year)
+    return stored
 
 
 def figures_for_page(year: int) -> StoredFigures:

@@ -346,15 +346,23 @@ def test_the_reports_page_lists_every_version_in_constant_queries(
 def test_the_dashboard_panel_shows_the_latest_report_and_this_years_figures(
     hr, steering, client, known_data, queued_only
 ):
+    from commitment.reports import selectors as report_selectors
+    from commitment.reports import stored
+
     report = request_annual_report(YEAR, by=hr)
     work.render(report.pk)
+    client.force_login(hr)
+    # No figures worked out yet for this year: the panel says so (and has one queued).
+    assert "The figures are being worked out" in client.get("/").content.decode()
+    stored.refresh_figures(year=report_selectors.current_year())  # as the worker does
     for user in (hr, steering):
         client.force_login(user)
         page = client.get("/").content.decode()
         assert 'id="annual-report-heading"' in page
         assert f"/reports/{report.pk}/download/" in page
-        # The report's own headline figures, as its summary gives them.
+        # The report's own headline figures, as its summary gives them, and when.
         assert "Public profiles" in page and "Technicians registered (%)" in page
+        assert "Worked out at" in page
     assert ("Request the report" in page) is False  # the steering group does not request it
     client.force_login(make_user("alex.tech@example.ac.uk", roles.TECHNICIAN))
     assert 'id="annual-report-heading"' not in client.get("/").content.decode()

@@ -120,3 +120,34 @@ def test_the_csvs_stay_live(known_data, hr, client):
     before = _logged_days(client)
     _log_days(4)
     assert _logged_days(client) != before
+
+
+def test_the_dashboard_panel_reads_the_stored_headlines_and_never_works_them_out(known_data):
+    """The panel shows the headline figures as the worker last worked them out, with the
+    figures page (one row); with none stored, it queues one refresh for every dashboard that
+    finds none, and a stale one queues a refresh as the figures page does."""
+    from django.core.cache import cache
+
+    cache.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        queued = []
+        patch.setattr(
+            stored.transaction, "on_commit", lambda func, robust=False: queued.append(func)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert stored.figures_for_panel(YEAR) is None
+            assert stored.figures_for_panel(YEAR) is None
+        assert len(queued) == 1  # one refresh for both
+        assert not [q for q in queries if "training_trainingrecord" in q["sql"]]
+        stored.refresh_figures(year=YEAR)
+        figures = stored.figures_for_panel(YEAR)
+        assert figures.computed_at == NOW and len(queued) == 1
+        document_figures = stored.report_document.build(YEAR, with_charts=False).figures
+        assert figures.headlines == stored.headlines_of_figures(document_figures)
+        assert {pillar for pillar, _label, _text in figures.headlines} and all(
+            sum(1 for row in figures.headlines if row[0] == pillar) <= 2
+            for pillar, _label, _text in figures.headlines
+        )
+        with time_machine.travel(NOW + stored.FRESH_FOR + datetime.timedelta(seconds=1)):
+            assert stored.figures_for_panel(YEAR).computed_at == NOW  # the stored one, shown
+        assert len(queued) == 2  # and a refresh queued
