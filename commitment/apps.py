@@ -18,3 +18,4 @@ class CommitmentConfig(AppConfig):
         registry.register_reminder("commitment.submissions", reminders.queue_submission_reminders)
         registry.register_reminder_kind(reminders.REMINDER)  # at once, weekly digest, never
         registry.register_seeder("commitment", demo.seed_demo, order=40)
+        registry.register_seeder("commitment.figures", demo.seed_figures, order=95)

@@ -89,3 +89,14 @@ def seed_demo(*, technicians: int = 0, stdout=None) -> None:
         )
     if stdout:
         stdout.write("Demo data: the Commitment, stage 1 reviewed, stage 2 drafting.\n")
+
+
+def seed_figures(*, technicians: int = 0, stdout=None) -> None:
+    """HR's figures page and the dashboards' headline figures of every year with data, worked
+    out once every app has seeded its own (the "commitment.figures" seeder, last): what the
+    worker does every quarter of an hour, so the demo's first dashboard shows them."""
+    from commitment.reports import stored
+
+    years = stored.refresh_all_figures()
+    if stdout is not None:
+        stdout.write(f"Figures worked out for {len(years)} academic year(s).")

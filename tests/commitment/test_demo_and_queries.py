@@ -35,6 +35,22 @@ def test_the_demo_commitment_is_plausible_and_idempotent():
         assert (Submission.objects.count(), Advice.objects.count()) == counts
 
 
+def test_the_demo_works_out_the_figures_last_so_the_first_dashboard_shows_them(known_data):
+    from commitment.models import StoredFigures
+    from commitment.reports import stored
+    from portal import registry
+
+    entries = registry.seeders()
+    assert entries[-1].name == "commitment.figures"  # after every app has seeded its own
+    out = io.StringIO()
+    demo.seed_figures(technicians=0, stdout=out)
+    years = [year for year, _label in stored.offered_years()]
+    assert set(StoredFigures.objects.values_list("year", flat=True)) == set(years)
+    assert "Figures worked out" in out.getvalue()
+    figures = stored.figures_for_panel(years[0])
+    assert figures is not None and figures.headlines
+
+
 def _more(n: int, plan) -> None:
     for index in range(n):
         factories.ActionFactory(plan=plan, pillar="recognition", ref=f"Q{n}-{index}")
