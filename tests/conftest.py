@@ -172,3 +172,20 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    """The models of the queries the ORM compiles from now until the test ends (a query
+    compiled once, `portal.prepared`, adds nothing when it runs again)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    models = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(compiler, *args, **kwargs):
+        models.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return models

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Value
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from portal.prepared import PreparedLookup, PreparedQuery, with_known
@@ -49,20 +48,6 @@ def test_it_gives_what_the_queryset_gives(lookup, personas, django_assert_num_qu
     for name in technician_fields:
         assert getattr(found.technician, name) == getattr(expected.technician, name), name
     assert found._state.db == expected._state.db and not found._state.adding
-
-
-@pytest.fixture
-def compiled(monkeypatch):
-    """The models of the queries the ORM compiles while the test runs."""
-    models = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(compiler, *args, **kwargs):
-        models.append(compiler.query.model)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return models
 
 
 def test_each_call_looks_up_its_own_value_with_sql_compiled_once(lookup, personas, compiled):

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from portal import roles
 from registration import panels, services
 from registration.demo import seed_demo
 from registration.models import (
@@ -650,3 +651,21 @@ def test_hr_dashboard_counts_are_the_review_queues_lengths(make_application, reg
     hr = selectors.review_counts(personas.hr)
     assert (hr.endorse, hr.decide, hr.pay) == (1, 1, 1)
     assert selectors.review_counts(personas.manager).endorse == 1
+
+
+def test_hr_dashboard_counts_are_compiled_once_for_every_viewer_of_a_shape(
+    make_application, registers, personas, request
+):
+    from registration import selectors
+    from registration.models import FundingApplication
+    from tests.conftest import make_user
+
+    make_application(S.SUBMITTED, register="RSciTech", user=personas.manager)  # no manager: HR
+    other_hr = make_user("harper.hr@example.ac.uk", roles.HR)
+    factories.TechnicianFactory(user=other_hr, email=other_hr.email)
+    first = selectors.review_counts(personas.hr)
+    compiled = request.getfixturevalue("compiled")  # counted from here on
+    second = selectors.review_counts(other_hr)
+    assert (second.endorse, second.decide, second.pay) == (first.endorse, first.decide, first.pay)
+    assert second.endorse == 1
+    assert FundingApplication not in compiled
