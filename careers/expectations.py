@@ -170,7 +170,7 @@ def load_ladder(technicians=None) -> Ladder:
     """The ladder, with HR's overrides for `technicians` (all of them: None). The pathways and
     bands are the same for everyone: read once in each process and kept under the ladder's
     version (careers.versions), given as they are rather than as a copy (every reader only
-    reads them, and unpickling a copy cost half a millisecond on every visit of a dashboard);
+    reads them, and unpickling a copy cost 0.2–0.3 ms on every visit of a dashboard);
     the overrides, a person's own, are read live."""
     pathways, bands = versions.kept_object(
         "careers.ladder", depends_on=(careers_versions.LADDER,), compute=_read_rungs

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from registration.models import (
 )
 from technicians.models import Technician
 from technicians.permissions import technician_of
+from technicians.selectors import uses_postgres
 
 S = FundingApplication.Status
 POST_NOMINALS_ATTR = "active_registrations"
@@ -55,7 +55,7 @@ def with_post_nominals(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
     for the rows it returns (after the list's sort and limit), where a prefetch cost a query
     the ORM compiled afresh for every page. Elsewhere, their active registrations are
     prefetched (one query for the whole list)."""
-    if connections[queryset.db].vendor == "postgresql":
+    if uses_postgres(queryset):
         return queryset.annotate(**{POST_NOMINAL_LETTERS_ATTR: ArraySubquery(_active_letters())})
     return queryset.prefetch_related(
         Prefetch(
@@ -375,9 +375,7 @@ def _review_counts(*, manages: bool, hr: bool, on_the_list: bool) -> PreparedQue
             .order_by()
         )
 
-    if on_the_list:
-        return PreparedQuery(lambda me: counts(me))
-    return PreparedQuery(lambda: counts())
+    return PreparedQuery(counts)  # `me` given when the viewer is on the staff list
 
 
 # --- budgets -------------------------------------------------------------------------------

@@ -144,7 +144,8 @@ def department_choices() -> SharedChoices:
     )
 
 
-def _uses_postgres(queryset: QuerySet) -> bool:
+def uses_postgres(queryset: QuerySet) -> bool:
+    """Whether `queryset` runs on PostgreSQL (its full-text search, array subqueries)."""
     return connections[queryset.db].vendor == "postgresql"
 
 
@@ -164,7 +165,7 @@ def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Te
     words = reason_words(text)
     for extra in registry.search_fields():
         queryset = extra.prefetch(queryset, words)
-    if _uses_postgres(queryset):
+    if uses_postgres(queryset):
         return _full_text_search(queryset, text)
     return _simple_search(queryset, text)
 
