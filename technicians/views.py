@@ -11,7 +11,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -47,17 +46,14 @@ def _page(request, queryset, *, count: int | None = None):
 
 def _page_with_its_count(request, queryset):
     """The page of 24 asked for of a searched or filtered list, and how many there are, in one
-    query: the page's rows carry the count of every row that matches (a window over the whole
-    result, worked out before the page is cut from it), so the search is not run twice. A
-    page beyond the last finds no rows: then the list is counted, and the last page shown, as
-    `Paginator.get_page` does."""
+    query (`selectors.page_and_count`). A page beyond the last finds no rows: then the list is
+    counted, and the last page shown, as `Paginator.get_page` does."""
     number = params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
-    start = (number - 1) * PER_PAGE
-    rows = list(queryset.annotate(matching_count=Window(Count("pk")))[start : start + PER_PAGE])
+    rows, count = selectors.page_and_count(queryset, start=(number - 1) * PER_PAGE, size=PER_PAGE)
     if not rows and number > 1:
         return _page(request, queryset)
     paginator = Paginator(queryset, PER_PAGE)
-    paginator.count = rows[0].matching_count if rows else 0  # Django's cached property, given
+    paginator.count = count  # Django's cached property, given
     return Page(rows, number, paginator)
 
 

@@ -147,3 +147,47 @@ def test_pages_are_numbered(login, personas, department):
     assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
     assert re.search(r'aria-current="page"><span class="visually-hidden">Page </span>3<', nav)
     assert 'rel="prev"' in nav and 'rel="next"' in nav
+
+
+def card_names(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="/technicians/\d+/">([^<]+)</a>', html)
+
+
+@pytest.mark.django_db
+def test_a_searched_list_is_paged_and_counted_without_carrying_every_row(
+    login, personas, department
+):
+    """Each match once, page after page, in the list's order, with the count of them all.
+    The page is picked by keys and sort values alone; the whole list's rows are never read to
+    count them (a window over the full rows: technicians.selectors.page_and_count)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    welders = factories.TechnicianFactory.create_batch(
+        30, department=department, job_title="Welding Technician"
+    )
+    client = login(personas.technician)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(URL, {"q": "welding", "sort": "name"}).content.decode()
+    [listed] = [  # read before the next request, which empties the log
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "technicians_technician".')
+    ]
+    second = client.get(URL, {"q": "welding", "sort": "name", "page": 2}).content.decode()
+    beyond = client.get(URL, {"q": "welding", "sort": "name", "page": 9}).content.decode()
+    in_order = [
+        w.full_name for w in sorted(welders, key=lambda w: (w.last_name, w.first_name, w.pk))
+    ]
+    assert card_names(first) + card_names(second) == in_order
+    assert "30 technicians found, showing 1–24." in first
+    assert "30 technicians found, showing 25–30." in second
+    assert card_names(beyond) == in_order[24:]  # the last page, as Django's paginator gives
+    assert " OVER " not in listed
+
+
+@pytest.mark.django_db
+def test_a_search_nobody_matches_says_so(login, personas):
+    html = login(personas.technician).get(URL, {"q": "zzyzx"}).content.decode()
+    assert card_names(html) == []
+    assert "No technicians match." in html

@@ -133,3 +133,18 @@ def test_the_command_rebuilds_vectors_changed_behind_the_portals_back(personas, 
     assert found(colleague, "cryostat") == []
     call_command("refresh_search_vectors", stdout=io.StringIO())
     assert found(colleague, "cryostat") == [me.full_name]
+
+
+@pytest.mark.postgres
+def test_the_searched_words_are_worked_out_once_a_run_and_still_use_the_index(personas):
+    """A subquery PostgreSQL runs once (an InitPlan): the generic plan of a prepared statement
+    would otherwise call websearch_to_tsquery for every matching row, in the match and in the
+    rank (technicians.search.SearchedOnce)."""
+    queryset = selectors.search_technicians(Technician.objects.all(), "welding")
+    sql = str(queryset.query)
+    assert sql.count("(SELECT websearch_to_tsquery(") == 2  # the match and the rank
+    assert sql.count("websearch_to_tsquery(") == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test's table is tiny
+    plan = queryset.explain()
+    assert re.search(r"Index Cond: \(search_vector @@ \$\d+\)", plan), plan
