@@ -58,9 +58,9 @@ def technicians_by_staff_number(keys: set[str]) -> dict[str, Technician]:
     return {t.staff_number.lower(): t for t in Technician.objects.filter(query)}
 
 
-# What a card never shows. A searched list reads every matching row to count and rank them,
-# and these columns were more than half of each row's width (the stored vector alone is
-# hundreds of bytes): PostgreSQL carried them through the count and the sort.
+# What a card never shows, and more than half of a row's width (the stored vector alone is
+# hundreds of bytes): a list's rows are read without them. A searched list's count and sort
+# read only keys and sort values (`page_and_count`); its rank reads the vector in the database.
 NOT_ON_CARDS = ("search_vector", "bio")
 
 

@@ -69,8 +69,8 @@ def test_the_matching_skills_come_with_the_results_own_query(login, personas, co
 
 @pytest.mark.django_db
 def test_a_searched_list_reads_only_what_its_cards_show(login, personas, confocal):
-    """Every matching row is read to count and rank them: not the bio, nor the stored vector
-    (which the ranking reads in the database)."""
+    """The page's rows are read without the bio and the stored vector, which no card shows
+    (the ranking reads the vector in the database)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
