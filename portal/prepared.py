@@ -162,9 +162,11 @@ class PreparedQuery(Generic[M]):
     The rows become objects through Django's own iteration, so models with `select_related`
     and annotations, `values()`, `values_list()` and `prefetch_related` give exactly what the
     queryset gives. Only the SQL is kept: the queryset must take the same shape whatever the
-    values (no `if` on them, no list of varying length), and use each value as it is, or as the
-    database writes it (SQLite writes dates as text); an `icontains` changes it. On PostgreSQL
-    a value the SQL does not hold is an error; on another database the queryset simply runs.
+    values (no `if` on them, no list of varying length), and use each value as it is, as the
+    database writes it (SQLite writes dates as text), or as a `contains`, `startswith` or
+    `endswith` lookup (and their `i…` forms) makes it a pattern. On PostgreSQL a value the SQL
+    does not hold in one of those ways is an error; on another database the queryset simply
+    runs.
     A `Prefetch` queryset must not use the values: only the main query's SQL takes them."""
 
     def __init__(self, build: Callable[..., models.QuerySet[M]]) -> None:
@@ -211,7 +213,7 @@ class PreparedQuery(Generic[M]):
                 continue  # an integer beyond a column's range: again with small stand-ins
             break
         positions = {
-            name: _places(params, stand_in, _adapter(connection, type(stand_in)))
+            name: _places(params, stand_in, _adapter(connection, type(stand_in)), connection)
             for name, stand_in in stand_ins.items()
         }
         compiled: _CompiledQuery | None = None
@@ -261,11 +263,23 @@ def _adapter(connection: Any, kind: type) -> Callable[[Any], Any] | None:
     return None
 
 
+# The patterns the ORM's `contains`, `startswith` and `endswith` lookups (and their `i…`
+# forms) make of a string (django.db.models.lookups.PatternLookup.param_pattern).
+_LIKE_PATTERNS = ("%%%s%%", "%s%%", "%%%s")
+
+
 def _places(
-    params: Any, stand_in: Any, adapt: Callable[[Any], Any] | None
+    params: Any, stand_in: Any, adapt: Callable[[Any], Any] | None, connection: Any
 ) -> list[tuple[int, Callable[[Any], Any] | None]]:
-    """The parameters that are `stand_in`, as given or as the database writes it."""
+    """The parameters that are `stand_in`, as given, as the database writes it, or (a string)
+    as a pattern lookup writes it."""
     written = adapt(stand_in) if adapt else stand_in
+    patterns = {}
+    if type(stand_in) is str:
+        patterns = {
+            pattern % connection.ops.prep_for_like_query(stand_in): _like(connection, pattern)
+            for pattern in _LIKE_PATTERNS
+        }
     places = []
     for index, param in enumerate(params):
         if type(param) is type(stand_in) and param == stand_in:
@@ -274,7 +288,14 @@ def _places(
             places.append((index, type(param)))  # as the ORM wrote it: psycopg's Int2 and such
         elif adapt and type(param) is type(written) and param == written:
             places.append((index, adapt))
+        elif type(param) is str and param in patterns:
+            places.append((index, patterns[param]))
     return places
+
+
+def _like(connection: Any, pattern: str) -> Callable[[str], str]:
+    """How a pattern lookup writes a value: its `%` and `_` escaped, then the pattern."""
+    return lambda value: pattern % connection.ops.prep_for_like_query(value)
 
 
 def with_known(records: list[M], **related: Any) -> list[M]:

@@ -40,6 +40,20 @@ class _DirectoryFilterSet(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset
 
+    def plain_search(self) -> str | None:
+        """The text searched for, when it is all the form asks: no other filter, and the
+        order a search has by default (best match first). Every such search of one audience
+        lists alike (`selectors.first_page_of_search`)."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        # What was sent, not what it cleans to: an unticked box cleans to False, a "No".
+        asked = {name for name, values in self.data.lists() if any(v.strip() for v in values)}
+        if not asked <= {"q", "sort", "page"}:
+            return None
+        data = self.form.cleaned_data
+        text = (data.get("q") or "").strip()
+        return text if text and data.get("sort") in (None, "", "relevance") else None
+
 
 class TechnicianFilter(_DirectoryFilterSet):
     """The directory's search box, filters and sort, applied in that order."""

@@ -166,9 +166,14 @@ def audience_filter(audience: str) -> Q:
 def visible_technicians_filter(user: Any) -> Q:
     """A Q object selecting the technicians `user` may see in lists (mirrors the rule above):
     their audience's, and a member of staff's own current profile."""
-    audience = list_audience(user)
+    return listed_filter(list_audience(user), user_id=user.pk)
+
+
+def listed_filter(audience: str, *, user_id: int | None) -> Q:
+    """What a member of `audience` with the account `user_id` sees in lists: the audience's
+    technicians, and for a member of staff their own current profile."""
     if audience == "staff":
-        return audience_filter(audience) | Q(is_active=True, user=user)
+        return audience_filter(audience) | Q(is_active=True, user_id=user_id)
     return audience_filter(audience)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -28,11 +29,12 @@ from technicians.models import Department, Technician
 from technicians.permissions import (
     audience_filter,
     list_audience,
+    listed_filter,
     public_technicians_filter,
     technician_of,
     visible_technicians_filter,
 )
-from technicians.search import reason_words, searched
+from technicians.search import reason_words, searched, uses_stored_vector
 from technicians.versions import PEOPLE, PROFILES
 
 NAME_ORDER = ("last_name", "first_name", "pk")
@@ -71,13 +73,16 @@ def _as_cards(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
     return registry.with_card_data(queryset.defer(*NOT_ON_CARDS))
 
 
+def _listed(people: Q) -> QuerySet[Technician]:
+    """The technicians `people` selects as a list shows them: cards, in name order."""
+    return _as_cards(
+        Technician.objects.filter(people).select_related("department").order_by(*NAME_ORDER)
+    )
+
+
 def visible_technicians(user) -> QuerySet[Technician]:
     """Technicians `user` may see in a list, with what a card shows, in name order."""
-    return _as_cards(
-        Technician.objects.filter(visible_technicians_filter(user))
-        .select_related("department")
-        .order_by(*NAME_ORDER)
-    )
+    return _listed(visible_technicians_filter(user))
 
 
 def sees_own_private_profile(user) -> bool:
@@ -112,11 +117,7 @@ def card_versions() -> tuple[str, ...]:
 
 def public_technicians() -> QuerySet[Technician]:
     """The profiles on Meet our technicians: public and current, whoever is looking."""
-    return _as_cards(
-        Technician.objects.filter(public_technicians_filter())
-        .select_related("department")
-        .order_by(*NAME_ORDER)
-    )
+    return _listed(public_technicians_filter())
 
 
 def faculty_choices() -> SharedChoices:
@@ -158,12 +159,61 @@ def page_and_count(
     took twice as long in PostgreSQL for a word 2,500 people match at 12,500 technicians
     (bench/tuning.md). The page's rows and what the cards add to them are read for the page
     alone. No rows: an empty page, and 0 when the list is empty too."""
+    return _with_count(list(_page_counted(queryset, start=start, size=size)))
+
+
+def _page_counted(queryset: QuerySet[Technician], *, start: int, size: int):
+    """`page_and_count`'s query: the page's rows, each with the list's `matching_count`."""
     on_page = queryset.values("pk")[start : start + size]
     everyone = queryset.order_by().values(
         matching=Func(F("pk"), function="COUNT", output_field=IntegerField())
     )
-    rows = list(queryset.filter(pk__in=on_page).annotate(matching_count=Subquery(everyone)))
+    return queryset.filter(pk__in=on_page).annotate(matching_count=Subquery(everyone))
+
+
+def _with_count(rows: list[Technician]) -> tuple[list[Technician], int]:
     return rows, (rows[0].matching_count if rows else 0)
+
+
+# A search's first page for each audience, number of searched words and page size, compiled
+# once (portal.prepared): building and compiling the query, with its rank, count and the
+# cards' subqueries, cost more than running it (bench/tuning.md).
+_FIRST_SEARCH_PAGES: dict[tuple[str, int, int], PreparedQuery[Technician]] = {}
+
+
+def first_page_of_search(
+    *, audience: str, user_id: int | None, text: str, size: int
+) -> tuple[list[Technician], int] | None:
+    """The first `size` technicians of the list a member of `audience` (with the account
+    `user_id`, `permissions.listed_filter`) sees who match `text`, best match first, and how
+    many match: what the list searched for `text` alone gives (`search_technicians`, sorted
+    by relevance, `page_and_count`), from SQL compiled once for each audience and number of
+    searched words. None for no text, or off PostgreSQL, where the search splits the text
+    into words in SQL of its own: there the list's queryset gives the page."""
+    text = (text or "").strip()
+    if not text or not uses_stored_vector(router.db_for_read(Technician)):
+        return None
+    words = reason_words(text)
+    shape = (audience, len(words), size)
+    prepared = _FIRST_SEARCH_PAGES.get(shape)
+    if prepared is None:
+        build = partial(_first_search_page, audience, len(words), size)
+        prepared = _FIRST_SEARCH_PAGES.setdefault(shape, PreparedQuery(build))
+    values = {"text": text, **{f"word{index}": word for index, word in enumerate(words)}}
+    if audience == "staff":  # the only audience whose list holds a profile of its own
+        values["user"] = user_id
+    return _with_count(prepared.list(**values))
+
+
+def _first_search_page(
+    audience: str, word_count: int, size: int, *, text: str, user: int | None = None, **words
+):
+    searched_list = _searched(
+        _listed(listed_filter(audience, user_id=user)),
+        text,
+        [words[f"word{index}"] for index in range(word_count)],
+    )
+    return _page_counted(sort_technicians(searched_list, "relevance"), start=0, size=size)
 
 
 def uses_postgres(queryset: QuerySet) -> bool:
@@ -182,9 +232,12 @@ def search_technicians(queryset: QuerySet[Technician], text: str) -> QuerySet[Te
     text = (text or "").strip()
     if not text:
         return queryset
-    # The cards say why each person matched (their matching skills): one query a page each,
-    # for the rows that hold a searched word.
-    words = reason_words(text)
+    return _searched(queryset, text, reason_words(text))
+
+
+def _searched(queryset: QuerySet[Technician], text: str, words: list[str]) -> QuerySet[Technician]:
+    # The cards say why each person matched (their matching skills, of those holding one of
+    # `words`): read with the page's rows.
     for extra in registry.search_fields():
         queryset = extra.prefetch(queryset, words)
     if uses_postgres(queryset):

@@ -37,7 +37,7 @@ PHOTO_MAX_AGE = 3600
 def _page(request, queryset, *, count: int | None = None):
     """The page of 24 asked for; `count`, when the caller knows how many there are, saves
     counting them again."""
-    number = params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
+    number = _page_number(request)
     paginator = Paginator(queryset, PER_PAGE)
     if count is not None:
         paginator.count = count  # Django's cached property, given instead of computed
@@ -48,13 +48,36 @@ def _page_with_its_count(request, queryset):
     """The page of 24 asked for of a searched or filtered list, and how many there are, in one
     query (`selectors.page_and_count`). A page beyond the last finds no rows: then the list is
     counted, and the last page shown, as `Paginator.get_page` does."""
-    number = params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
+    number = _page_number(request)
     rows, count = selectors.page_and_count(queryset, start=(number - 1) * PER_PAGE, size=PER_PAGE)
     if not rows and number > 1:
         return _page(request, queryset)
+    return _page_of(rows, number, count=count, queryset=queryset)
+
+
+def _page_number(request) -> int:
+    return params.integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1, fallback=True)
+
+
+def _page_of(rows: list, number: int, *, count: int, queryset) -> Page:
     paginator = Paginator(queryset, PER_PAGE)
     paginator.count = count  # Django's cached property, given
     return Page(rows, number, paginator)
+
+
+def _first_page_of_search(request, filterset, queryset, audience: str) -> Page | None:
+    """A search and nothing else, first page: `selectors.first_page_of_search`'s, from SQL
+    compiled once (the searches people make most). None for anything else."""
+    text = filterset.plain_search()
+    if text is None or _page_number(request) != 1:
+        return None
+    found = selectors.first_page_of_search(
+        audience=audience, user_id=request.user.pk, text=text, size=PER_PAGE
+    )
+    if found is None:
+        return None
+    rows, count = found
+    return _page_of(rows, 1, count=count, queryset=queryset)
 
 
 def _unfiltered(request) -> bool:
@@ -87,6 +110,7 @@ def directory(request):
         TechnicianFilter,
         unfiltered=unfiltered,
         count=selectors.listed_count(request.user) if unfiltered else None,
+        audience=permissions.list_audience(request.user),
         # Staff see one form, HR another (with leavers): each kept for all who see it.
         form_variant="hr" if permissions.can_manage_staff_list(request.user) else "staff",
         form_depends_on=(PEOPLE, *registry.directory_filter_versions()),
@@ -104,13 +128,15 @@ def _list_context(
     *,
     unfiltered: bool,
     count,
+    audience: str,
     form_variant: str,
     form_depends_on: tuple,
 ) -> dict:
     """The directory's or Meet our technicians' list, searched and filtered by `filter_class`
     (`unfiltered`: nothing asked but a page, `_unfiltered`; `count`: the unfiltered list's,
-    when known). Unfiltered, the whole page shows the search form kept for everyone of
-    `form_variant` (`_kept_search_form`) and builds no filter set."""
+    when known; `audience`: whose list `queryset` is, `permissions.list_audience`).
+    Unfiltered, the whole page shows the search form kept for everyone of `form_variant`
+    (`_kept_search_form`) and builds no filter set."""
     if unfiltered and not _wants_partial(request):
         return {
             "form_fields": _kept_search_form(
@@ -119,16 +145,15 @@ def _list_context(
             "page_obj": _page(request, queryset, count=count),
         }
     filterset = filter_class(request.GET or None, queryset=queryset, request=request)
-    results = filterset.qs if filterset.is_bound else queryset
-    return {
-        "filter": filterset,
-        "form": filterset.form,
-        "page_obj": (
+    page_obj = _first_page_of_search(request, filterset, queryset, audience)
+    if page_obj is None:
+        results = filterset.qs if filterset.is_bound else queryset
+        page_obj = (
             _page(request, results, count=count)
             if count is not None
             else _page_with_its_count(request, results)
-        ),
-    }
+        )
+    return {"filter": filterset, "form": filterset.form, "page_obj": page_obj}
 
 
 def _kept_search_form(request, filter_class, *, variant: str, depends_on: tuple) -> str:
@@ -321,6 +346,7 @@ def public_directory(request):
         PublicTechnicianFilter,
         unfiltered=unfiltered,
         count=selectors.listed_count(AnonymousUser()) if unfiltered else None,
+        audience="public",
         form_variant="public",
         form_depends_on=(PEOPLE,),
     )

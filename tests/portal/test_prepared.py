@@ -176,12 +176,49 @@ def test_values_values_lists_datetimes_and_prefetches_come_as_the_queryset_gives
 
 
 def test_a_value_the_sql_holds_changed_is_refused_on_postgresql(starters):
-    by_word = PreparedQuery(lambda word: Technician.objects.filter(first_name__icontains=word))
+    by_name = PreparedQuery(lambda name: Technician.objects.filter(first_name=name + "son"))
     if connection.vendor == "postgresql":
-        with pytest.raises(ValueError, match="as it is given: word"):
-            by_word.list(word="a")
+        with pytest.raises(ValueError, match="as it is given: name"):
+            by_name.list(name="Ander")
     else:  # elsewhere the queryset runs as it is
-        assert by_word.list(word="zzz") == []
+        assert by_name.list(name="zzz") == []
+
+
+def test_a_value_in_a_pattern_lookup_is_matched_as_the_queryset_matches_it(compiled):
+    """`contains`, `startswith` and `endswith` (and their `i…` forms) make the value a
+    pattern: each new value is written into it as the ORM writes it, its `%` and `_` taken
+    literally."""
+    names = ["Anna", "Hannah", "Johanna", "Ann_a", "Bob%"]
+    for name in names:
+        factories.TechnicianFactory(first_name=name)
+    by_pattern = PreparedQuery(
+        lambda inside, start, end: Technician.objects.filter(
+            first_name__icontains=inside,
+            first_name__startswith=start,
+            first_name__iendswith=end,
+        )
+    )
+
+    def first_names(**values):
+        return sorted(person.first_name for person in by_pattern.list(**values))
+
+    def as_the_orm_finds(inside, start, end):
+        found = Technician.objects.filter(
+            first_name__icontains=inside, first_name__startswith=start, first_name__iendswith=end
+        )
+        return sorted(person.first_name for person in found)
+
+    also = [("a", "J", "na"), ("x", "", ""), ("", "", "")]
+    expected = [as_the_orm_finds(*values) for values in also]
+    compiled_before = len(compiled)
+    assert first_names(inside="ann", start="H", end="AH") == ["Hannah"]
+    assert first_names(inside="NN", start="", end="a") == ["Ann_a", "Anna", "Johanna"]
+    assert first_names(inside="_", start="A", end="") == ["Ann_a"]
+    assert first_names(inside="%", start="", end="") == ["Bob%"]
+    for (inside, start, end), names_found in zip(also, expected, strict=True):
+        assert first_names(inside=inside, start=start, end=end) == names_found
+    if connection.vendor == "postgresql":
+        assert len(compiled) == compiled_before + 1  # compiled once, for the first call
 
 
 def test_values_of_a_kind_it_cannot_stand_in_for_are_refused():
