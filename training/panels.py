@@ -30,7 +30,7 @@ def _manager_context(request) -> dict[str, Any]:
     me = permissions.technician_of(request.user)
     team = selectors.team_table(me)
     return {
-        "approvals": selectors.approvals_waiting(request.user, me)[:5],
+        "waiting": selectors.approvals_waiting_count(request.user, me),
         "team": team[:5],
         "team_size": len(team),
         "behind": sum(1 for member in team if not member.on_track),

@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -500,14 +501,44 @@ def approvals_waiting(user, me) -> list[Booking]:
     from training import permissions as rules
 
     if rules.can_manage_catalogue(user):
-        return _approvals(
-            Booking.objects.filter(
-                status=Booking.Status.REQUESTED, session__starts_at__gt=timezone.now()
-            )
-        )
+        return _approvals(_everyones_requests(timezone.now()))
     if me is None:
         return []
     return _TEAM_APPROVALS.list(manager=me.pk, now=timezone.now())
+
+
+@dataclass(frozen=True)
+class Waiting:
+    count: int
+    oldest: datetime.datetime | None  # when the longest-waiting booking was asked
+
+
+def approvals_waiting_count(user, me) -> Waiting:
+    """How many bookings `user` decides are waiting (every one of `approvals_waiting`'s, not
+    only the first page of them), and when the oldest was asked. One query."""
+    from training import permissions as rules
+
+    if rules.can_manage_catalogue(user):
+        rows = list(_count_and_oldest(_everyones_requests(timezone.now())))
+    elif me is None:
+        rows = []
+    else:
+        rows = _TEAM_WAITING.list(manager=me.pk, now=timezone.now())
+    return Waiting(rows[0]["count"], rows[0]["oldest"]) if rows else Waiting(0, None)
+
+
+def _everyones_requests(now: datetime.datetime) -> QuerySet[Booking]:
+    return Booking.objects.filter(status=Booking.Status.REQUESTED, session__starts_at__gt=now)
+
+
+def _team_requests(manager: int, now: datetime.datetime) -> QuerySet[Booking]:
+    return _everyones_requests(now).filter(technician__line_manager_id=manager)
+
+
+def _count_and_oldest(requests: QuerySet[Booking]) -> QuerySet:
+    """One row (none when nothing waits): how many, and the oldest request's time. Grouped by
+    the status, which the requests share."""
+    return requests.order_by().values("status").annotate(count=Count("pk"), oldest=Min("created"))
 
 
 def _approvals(bookings) -> QuerySet[Booking]:
@@ -535,15 +566,8 @@ _TEAM_DAYS = PreparedQuery(
         .order_by()
     )
 )
-_TEAM_APPROVALS = PreparedQuery(
-    lambda manager, now: _approvals(
-        Booking.objects.filter(
-            status=Booking.Status.REQUESTED,
-            session__starts_at__gt=now,
-            technician__line_manager_id=manager,
-        )
-    )
-)
+_TEAM_APPROVALS = PreparedQuery(lambda manager, now: _approvals(_team_requests(manager, now)))
+_TEAM_WAITING = PreparedQuery(lambda manager, now: _count_and_oldest(_team_requests(manager, now)))
 
 
 def _team_of(manager: int):

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from portal import registry
 from portal.models import Notification
-from tests.training.conftest import at, make_course, make_session
-from training import reminders, services
+from tests.training.conftest import at, make_course, make_session, make_technician
+from training import reminders, selectors, services
 from training.models import Booking, Course, Session, TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +188,28 @@ def test_the_coordinators_lists_hold_registers_to_mark_and_waiting_lists_at_thei
     assert [session.pk for session in overview["this_week"]] == [within_the_week.pk]
     assert [session.pk for session in overview["waiting_lists"]] == [full_later.pk]
     assert overview["waiting_lists"][0].waiting == 1
+
+
+def test_the_managers_panel_counts_every_booking_waiting_and_the_oldest(personas, login, alex):
+    """Every waiting booking is counted, not only the first few, and the oldest is the one
+    asked first; a booking decided, or whose session has begun, waits no more."""
+    course = make_course(title="First aid", requires_manager_approval=True)
+    asked = timezone.now() - datetime.timedelta(days=9)
+    bookings = []
+    for n in range(7):
+        with time_machine.travel(asked + datetime.timedelta(days=n), tick=False):
+            bookings.append(services.book_session(make_session(course), alex, by=alex.user))
+    colleague = make_technician(alex.department, line_manager=personas.manager_profile)
+    services.book_session(make_session(course), colleague, by=colleague.user)
+    page = login(personas.manager).get("/").content.decode()
+    assert "8 bookings waiting for your approval</strong>, the oldest asked 1\xa0week" in page
+    services.approve_booking(bookings[0], by=personas.manager)
+    page = login(personas.manager).get("/").content.decode()
+    assert "7 bookings waiting for your approval</strong>, the oldest asked 1\xa0week" in page
+    for booking in bookings[1:]:
+        services.approve_booking(booking, by=personas.manager)
+    page = login(personas.manager).get("/").content.decode()
+    assert "1 booking waiting for your approval</strong>, the oldest asked 0\xa0minutes" in page
+    # A coordinator decides everyone's.
+    assert selectors.approvals_waiting_count(personas.coordinator, None).count == 1
+    assert selectors.approvals_waiting_count(personas.technician, alex).count == 0
