@@ -438,12 +438,18 @@ _TEAM = PreparedQuery(
 
 
 def team_of(manager: Technician | None) -> list[Technician]:
-    """The manager's current reports, with what the team panel shows. One query."""
+    """The manager's current reports, by name, with their departments and what the team panel
+    shows. One query, kept on the manager's object: every panel of a line manager's dashboard
+    that shows the team (this app's, training's) reads it from the request's technician
+    (`permissions.technician_of`) and shares the list, which none of them changes."""
     if manager is None:
         return []
-    team = _TEAM.list(manager=manager.pk)
-    for member in team:
-        member.profile_gaps = profile_gaps(member)
+    team = getattr(manager, "_portal_team", None)
+    if team is None:
+        team = _TEAM.list(manager=manager.pk)
+        for member in team:
+            member.profile_gaps = profile_gaps(member)
+        manager._portal_team = team
     return team
 
 

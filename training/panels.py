@@ -28,7 +28,7 @@ def _technician_context(request) -> dict[str, Any]:
 
 def _manager_context(request) -> dict[str, Any]:
     me = permissions.technician_of(request.user)
-    team = selectors.team_table(me)
+    team = selectors.team_at_a_glance(me)
     return {
         "waiting": selectors.approvals_waiting_count(request.user, me),
         "team": team[:5],

@@ -464,6 +464,22 @@ def team_table(manager, today: datetime.date | None = None) -> list:
     today = today or timezone.localdate()
     now = timezone.now()
     team = _TEAM.list(manager=manager.pk, now=now, start=no_show_window_start_at(now))
+    return _against_targets(team, manager, today)
+
+
+def team_at_a_glance(manager, today: datetime.date | None = None) -> list:
+    """The manager's team as the dashboard shows it: `team_table`'s days and targets, behind
+    target first, without the attendance history the team page adds. The members are those
+    the dashboard's team panel reads (`technicians.selectors.team_of`, once a request), so
+    only the ledger is read here: one grouped query."""
+    from technicians.selectors import team_of
+
+    return _against_targets(list(team_of(manager)), manager, today or timezone.localdate())
+
+
+def _against_targets(team: list, manager, today: datetime.date) -> list:
+    """`team` with each member's days this academic year, target and whether they are on
+    track, behind target first (sorted in place: give a list of your own)."""
     _add_days_of_year(team, manager, academic_year_of(today))
     for member in team:
         member.target = target_total(member.fte)

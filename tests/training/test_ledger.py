@@ -80,6 +80,41 @@ def test_the_team_table_puts_those_behind_first(personas, alex, morgan):
     assert team[0].behind_by == Decimal("4.04")
 
 
+def test_the_dashboards_team_is_the_team_tables_and_the_team_is_read_once(
+    personas, login, alex, morgan
+):
+    """The line manager's dashboard shows `team_table`'s days, targets and order; its training
+    panel and its team panel share one read of the team."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from technicians.selectors import team_of
+
+    ahead = make_technician(alex.department, line_manager=morgan, last_name="Ahead")
+    make_technician(alex.department, line_manager=morgan, last_name="Gone", is_active=False)
+    record(ahead, datetime.date(2025, 9, 1), "9")
+    record(alex, datetime.date(2025, 9, 1), "1", category="formal")
+    with time_machine.travel(at(datetime.date(2026, 1, 31)), tick=False):
+        table = selectors.team_table(morgan)
+        glance = selectors.team_at_a_glance(morgan)
+        order_of_names = [member.pk for member in team_of(morgan)]
+        assert [member.pk for member in glance] == [member.pk for member in table]
+        for seen, full in zip(glance, table, strict=True):
+            for name in ("days_total", "days_formal", "target", "on_track", "behind_by"):
+                assert getattr(seen, name) == getattr(full, name), name
+        assert order_of_names == [ahead.pk, alex.pk]  # the shared list keeps its own order
+        with CaptureQueriesContext(connection) as queries:
+            page = login(personas.manager).get("/").content.decode()
+    assert "1 of 2 behind their training target" in page
+    reads_of_the_team = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "technicians_technician"."id"')
+        and '"technicians_technician"."line_manager_id" =' in query["sql"]
+    ]
+    assert len(reads_of_the_team) == 1
+
+
 def test_hr_totals_by_department_and_faculty(personas, alex, morgan, department):
     from tests import factories
 
