@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from portal import versions
 from portal.periods import academic_year_bounds, academic_year_of
-from portal.prepared import PreparedQuery, with_known
+from portal.prepared import Fixed, PreparedQuery, with_known
 from training.models import Booking, Category, Course, CourseInterest, Session, TrainingRecord
 from training.versions import CATALOGUE
 
@@ -544,7 +544,10 @@ def approvals_waiting_count(user, me) -> Waiting:
 
 
 def _everyones_requests(now: datetime.datetime) -> QuerySet[Booking]:
-    return Booking.objects.filter(status=Booking.Status.REQUESTED, session__starts_at__gt=now)
+    # Few bookings wait: the status in the SQL's text, so PostgreSQL plans the count once.
+    return Booking.objects.filter(
+        status=Fixed(Booking.Status.REQUESTED), session__starts_at__gt=now
+    )
 
 
 def _team_requests(manager: int, now: datetime.datetime) -> QuerySet[Booking]:
@@ -738,7 +741,15 @@ def _coordinator_queries(
         lambda now, week_end: (
             _seat_counts(upcoming_sessions(now).filter(starts_at__gt=week_end))
             .select_related("course")
-            .filter(Exists(Booking.objects.filter(session=OuterRef("pk"), status="waitlisted")))
+            # Few sessions have a waiting list: the status in the SQL's text (`Fixed`), so
+            # PostgreSQL plans the query once rather than at every visit.
+            .filter(
+                Exists(
+                    Booking.objects.filter(
+                        session=OuterRef("pk"), status=Fixed(Booking.Status.WAITLISTED)
+                    )
+                )
+            )
             .order_by("starts_at", "pk")[:most_waiting]
         )
     )

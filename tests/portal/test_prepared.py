@@ -265,3 +265,33 @@ def test_rows_read_by_a_key_know_their_owner_without_a_query(starters, django_as
     with django_assert_num_queries(0):
         assert {person.department for person in people} == {chemistry}
         assert all(person.department is chemistry for person in people)
+
+
+def test_a_fixed_value_is_written_into_the_sql_and_finds_what_the_value_finds(starters):
+    """`Fixed`: a value of the code in the query's text (its statistics count when PostgreSQL
+    plans a prepared statement once), finding the rows the value sent apart finds."""
+    from portal.prepared import Fixed
+
+    Technician.objects.filter(pk=starters.people[starters.chemistry][0].pk).update(
+        visibility=Technician.Visibility.PRIVATE
+    )
+    fixed = Technician.objects.filter(visibility=Fixed(Technician.Visibility.PRIVATE))
+    sql, params = fixed.query.sql_with_params()
+    assert "'private'" in sql and "private" not in [str(param) for param in params]
+    assert list(fixed) == list(Technician.objects.filter(visibility="private"))
+    assert len(list(fixed)) == 1
+    prepared = PreparedQuery(
+        lambda department: Technician.objects.filter(
+            department_id=department, visibility=Fixed(Technician.Visibility.PRIVATE)
+        )
+    )
+    assert len(prepared.list(department=starters.chemistry.pk)) == 1
+    assert prepared.list(department=starters.physics.pk) == []
+
+
+@pytest.mark.parametrize("value", ["x' OR '1'='1", "two words", "", 7])
+def test_only_a_plain_word_of_the_code_is_fixed_into_the_sql(value):
+    from portal.prepared import Fixed
+
+    with pytest.raises(ValueError, match="Only a plain word"):
+        list(Technician.objects.filter(visibility=Fixed(value)))
