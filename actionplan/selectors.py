@@ -49,6 +49,7 @@ def open_actions_owned_by(user) -> list[Action]:
 class _ViewersQueries:
     plans: PreparedQuery
     open_actions_owned: PreparedQuery
+    actions_owned: PreparedQuery
     updates_posted: PreparedQuery
     latest_published: PreparedQuery
 
@@ -68,14 +69,9 @@ def _viewers_queries(visible: Q) -> _ViewersQueries:
             ).order_by("-starts_on", "-pk")
         ),
         open_actions_owned=PreparedQuery(
-            lambda owner: (
-                Action.objects.filter(owner_id=owner, plan__in=plans)
-                .exclude(plan__status=ActionPlan.Status.ARCHIVED)
-                .exclude(status=Action.Status.COMPLETE)
-                .select_related("plan")
-                .order_by("due_on", "ref", "pk")
-            )
+            lambda owner: _owned(owner, plans).exclude(status=Action.Status.COMPLETE)
         ),
+        actions_owned=PreparedQuery(lambda owner: _owned(owner, plans)),
         updates_posted=PreparedQuery(
             lambda author: (
                 ActionUpdate.objects.filter(author_id=author, action__plan__in=plans)
@@ -88,6 +84,16 @@ def _viewers_queries(visible: Q) -> _ViewersQueries:
                 :5
             ]
         ),
+    )
+
+
+def _owned(owner: int, plans: QuerySet[ActionPlan]) -> QuerySet[Action]:
+    """The actions `owner` owns in `plans` that are not archived, by due date."""
+    return (
+        Action.objects.filter(owner_id=owner, plan__in=plans)
+        .exclude(plan__status=ActionPlan.Status.ARCHIVED)
+        .select_related("plan")
+        .order_by("due_on", "ref", "pk")
     )
 
 
@@ -486,9 +492,10 @@ class OwnerDashboard:
 
 def owner_dashboard(user, today: datetime.date | None = None) -> OwnerDashboard:
     """The actions `user` owns that are overdue or due within 30 days (most late first), and
-    the updates they posted last. Two queries."""
+    the updates they posted last. Two queries, one of them the panel's test's
+    (`owns_open_actions`)."""
     today = today or rag.today()
-    mine = open_actions_owned_by(user)
+    mine = [action for action in _actions_owned(user) if action.status != Action.Status.COMPLETE]
     soon = today + datetime.timedelta(days=DASHBOARD_DUE_WITHIN_DAYS)
     for action in mine:
         action.due_text = due_phrase(action.due_on, today)
@@ -567,22 +574,22 @@ def steering_dashboard(user, today: datetime.date | None = None) -> SteeringDash
 
 
 def owns_open_actions(user) -> bool:
-    """Whether the owner panel applies: one query (none for visitors)."""
-    if not permissions.is_staff_member(user):
-        return False
-    prepared = _owned_open_action(permissions.visible_action_plans_filter(user))
-    return bool(prepared.list(owner=user.pk))
+    """Whether the owner panel applies: `user` owns an action of a plan not archived (a
+    finished one too: the panel shows their last updates). One query (none for visitors),
+    whose actions the panel then shows."""
+    return bool(_actions_owned(user))
 
 
-@functools.cache
-def _owned_open_action(visible: Q) -> PreparedQuery:
-    """Compiled once per set of plans a viewer may see (portal.prepared): every dashboard
-    asks it."""
-    return PreparedQuery(
-        lambda owner: (
-            Action.objects.filter(owner_id=owner)
-            .exclude(plan__status=ActionPlan.Status.ARCHIVED)
-            .filter(plan__in=ActionPlan.objects.filter(visible))
-            .values_list("pk", flat=True)[:1]
+def _actions_owned(user) -> list[Action]:
+    """Every action `user` owns in plans they may see that are not archived, finished ones
+    too: read once a request for the owner panel's test and its content, and kept on the
+    user object, which lives for one request."""
+    if not hasattr(user, "_actionplan_owned"):
+        user._actionplan_owned = (
+            _viewers_queries(permissions.visible_action_plans_filter(user)).actions_owned.list(
+                owner=user.pk
+            )
+            if permissions.is_staff_member(user)
+            else []
         )
-    )
+    return user._actionplan_owned

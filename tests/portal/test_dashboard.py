@@ -248,6 +248,34 @@ def test_the_owner_panel_lists_overdue_and_due_soon_with_how_late_or_soon(login,
     assert html.index('id="my-actions-heading"') < html.index('id="profile-heading"')
 
 
+@pytest.mark.django_db
+def test_the_owner_panel_reads_the_actions_once_for_its_test_and_what_it_shows(
+    login, personas, owned
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(personas.technician)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert context(response, "mine").open_count == 4
+    reads = [q for q in queries.captured_queries if 'FROM "actionplan_action"' in q["sql"]]
+    assert len(reads) == 1
+
+
+@pytest.mark.django_db
+def test_an_owner_of_finished_actions_only_still_sees_their_last_updates(login, personas, plan):
+    done = factories.ActionFactory(
+        plan=plan, ref="V2.1", owner=personas.technician, status="complete", progress=100
+    )
+    factories.ActionUpdateFactory(action=done, author=personas.technician, note="All done")
+    response = dashboard(login, personas.technician)
+    mine = context(response, "mine")
+    assert (mine.open_count, mine.overdue, mine.due_soon) == (0, [], [])
+    assert "All done" in html_of(response)
+    assert "Nothing of yours is overdue" in html_of(response)
+
+
 # --- the steering group's panel ---------------------------------------------------------------
 
 
