@@ -14,12 +14,13 @@ from portal.periods import academic_year_label
 
 def _context(request) -> dict[str, Any]:
     year = selectors.current_year()
+    latest, latest_ready = selectors.newest_and_latest_ready()
     return {
         "report_panel": {
             "year": year,
             "label": academic_year_label(year),
-            "latest": selectors.newest_report(),
-            "latest_ready": selectors.latest_ready(),
+            "latest": latest,
+            "latest_ready": latest_ready,
             "figures": stored.figures_for_panel(year),
             "can_request": permissions.can_request_annual_report(request.user),
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from commitment.models import FIRST_REPORT_YEAR, AnnualReport
@@ -68,25 +68,26 @@ def any_pending(reports) -> bool:
     return any(report.is_pending for report in reports)
 
 
-def latest_ready() -> AnnualReport | None:
-    found = _LATEST_READY.list()
-    return found[0] if found else None
+def newest_and_latest_ready() -> tuple[AnnualReport | None, AnnualReport | None]:
+    """The newest year's latest version, whatever its state (`all_reports()`'s first), and the
+    latest version ready to download (the same report when it is ready). One query."""
+    found = _NEWEST_AND_LATEST_READY.list()
+    ready = next((report for report in found if report.status == AnnualReport.Status.READY), None)
+    return (found[0] if found else None), ready
 
 
-def newest_report() -> AnnualReport | None:
-    """The newest year's latest version, whatever its state (`all_reports()`'s first)."""
-    found = _NEWEST.list()
-    return found[0] if found else None
+def _newest(reports: QuerySet[AnnualReport]):
+    return Subquery(reports.order_by("-year", "-version").values("pk")[:1])
 
 
-# The dashboard panel of HR and the steering group asks both at every visit: compiled once
+# The dashboard panel of HR and the steering group asks it at every visit: compiled once
 # (portal.prepared).
-_LATEST_READY = PreparedQuery(
-    lambda: AnnualReport.objects.filter(status=AnnualReport.Status.READY).order_by(
-        "-year", "-version"
-    )[:1]
+_NEWEST_AND_LATEST_READY = PreparedQuery(
+    lambda: AnnualReport.objects.filter(
+        Q(pk=_newest(AnnualReport.objects.all()))
+        | Q(pk=_newest(AnnualReport.objects.filter(status=AnnualReport.Status.READY)))
+    ).order_by("-year", "-version")
 )
-_NEWEST = PreparedQuery(lambda: all_reports()[:1])
 
 
 def report_by_pk(pk: int) -> AnnualReport | None:
