@@ -4,8 +4,8 @@ one ready to download."""
 import pytest
 from django.test import RequestFactory
 
-from commitment.models import AnnualReport
 from commitment import permissions
+from commitment.models import AnnualReport
 from commitment.reports import panels
 
 pytestmark = pytest.mark.django_db
