@@ -201,6 +201,31 @@ def test_links_are_made_safely(personas, people, login):
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
 
+BODIES = [
+    'Agenda: https://example.ac.uk/agenda <script>alert("x")</script>\nSecond line',
+    "Fish & chips at www.example.ac.uk.\n\nA second paragraph, <b>bold</b> not.",
+    " ".join(f"word{n}" for n in range(80)) + " https://example.ac.uk/late",
+    "Mail tech@example.ac.uk — “quoted” 'text'",
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_the_dashboard_shows_the_summary_the_template_wrote(personas, people, login, body):
+    """The first fifty words of the body, links made live and paragraphs kept, written once
+    for every dashboard: the markup of `body|truncatewords:50|urlize|linebreaks`, escaped."""
+    from django.template import Context, Template
+
+    announcement = publish(personas.hr, title="Summary", body=body)
+    [shown] = selectors.on_dashboard(personas.technician_profile)
+    expected = Template("{{ body|truncatewords:50|urlize|linebreaks }}").render(
+        Context({"body": announcement.body})
+    )
+    assert shown.summary_html == expected
+    page = login(personas.technician).get("/").content.decode()
+    assert f"<div>{expected}</div>" in page
+    assert "<script>" not in page.split('id="announcements-heading"')[1].split("</section>")[0]
+
+
 def test_the_writing_page_sends_it(personas, people, units, login, sends):
     client = login(personas.steering)
     assert "Faculty of Arts" in client.get("/announcements/new/").content.decode()
