@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`.
-# Also: `make lint`, `make pytest ARGS="tests/technicians -x"`, `make lock` (after changing the
-# dependencies in pyproject.toml).
+# Also: `make lint`, `make pytest ARGS="tests/technicians -x"` (PYTEST_PROCESSES=0: in one
+# process), `make lock` (after changing the dependencies in pyproject.toml).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -49,8 +49,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite spread over one process per core (pytest-xdist); PYTEST_PROCESSES=0 runs it in one.
+PYTEST_PROCESSES ?= auto
+
 pytest: $(STAMP)
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(PYTEST_PROCESSES) $(ARGS)
 
 test: lint pytest
 

@@ -38,12 +38,16 @@ STARTUP_TIMEOUT = 30
 
 def worker_redis_url() -> str:
     """The broker URL of these tests: REDIS_URL's server with a database number of its own
-    (PORTAL_TEST_REDIS_DB, default 15, or 14 when REDIS_URL itself uses 15)."""
+    (PORTAL_TEST_REDIS_DB, default 15, or 14 when REDIS_URL itself uses 15), and one lower for
+    each further process of a suite spread over several (`make test`: pytest-xdist's gw1,
+    gw2…), so that no two workers take each other's tasks."""
     base = urlparse(settings.REDIS_URL)
     own = int(base.path.strip("/") or 0)
-    number = int(os.environ.get("PORTAL_TEST_REDIS_DB", "14" if own == 15 else "15"))
-    assert number != own, "the worker tests must not share REDIS_URL's database"
-    return urlunparse(base._replace(path=f"/{number}"))
+    first = int(os.environ.get("PORTAL_TEST_REDIS_DB", "14" if own == 15 else "15"))
+    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    numbers = [number for number in range(first, -1, -1) if number != own]
+    assert process < len(numbers), "more test processes than Redis databases to give them"
+    return urlunparse(base._replace(path=f"/{numbers[process]}"))
 
 
 def worker_database_url() -> str:
