@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from functools import cache
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from actionplan import rag
 from actionplan.models import Action, Pillar
-from portal.markup import escaped
+from portal.markup import clipped, escaped
 from portal.periods import due_phrase, short_date
 from technicians.templatetags.people import person_link
 
@@ -76,14 +74,6 @@ def _today(context) -> datetime.date:
     if "actionplan_today" not in render_context:
         render_context["actionplan_today"] = rag.today()
     return render_context["actionplan_today"]
-
-
-def _latest_note(note: str) -> str:
-    """`truncatechars:120`: a note that fits is only normalised, as the filter does, without
-    the filter's character-by-character walk."""
-    if len(note) <= 120:
-        return unicodedata.normalize("NFC", note)
-    return truncatechars(note, 120)
 
 
 @register.simple_tag(takes_context=True)
@@ -153,7 +143,7 @@ def row_html(action, today: datetime.date, owner: str) -> str:
         posted = short_date(template_localtime(action.latest_update_created))
         latest = (
             f'<span class="muted">{escaped(posted)}:</span> '
-            f"{escaped(_latest_note(action.latest_update_note))}"
+            f"{escaped(clipped(action.latest_update_note, 120))}"
         )
     else:
         latest = '<span class="muted">None yet</span>'

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 
 from portal import periods, registry
 from portal.forms import field_html
-from portal.markup import escaped
+from portal.markup import clipped, escaped
 from portal.periods import format_money
 from portal.reversing import url_for
 
@@ -18,6 +18,13 @@ def can(context, check_name: str, *args) -> bool:
     """`{% can "edit_action_plan" plan as allowed %}`: asks the check an app registered under
     that name (portal.registry)."""
     return registry.check(check_name, context["request"].user, *args)
+
+
+@register.filter(is_safe=True)
+def clip(value, length: int) -> str:
+    """`{{ note|clip:80 }}`: what `truncatechars:80` writes (`portal.markup.clipped`), at a
+    fraction of its cost when the text fits."""
+    return clipped(value, int(length))
 
 
 @register.filter
