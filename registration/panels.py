@@ -30,8 +30,12 @@ def _technician_context(request) -> dict[str, Any]:
     }
 
 
+ENDORSEMENTS_SHOWN = 5
+
+
 def _endorsement_context(request) -> dict[str, Any]:
-    return {"to_endorse": selectors.endorsement_queue(request.user)[:5]}
+    queue = selectors.endorsement_queue(request.user)
+    return {"to_endorse": queue[:ENDORSEMENTS_SHOWN], "waiting_count": len(queue)}
 
 
 def _hr_context(request) -> dict[str, Any]:

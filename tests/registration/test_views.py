@@ -625,6 +625,32 @@ def test_the_dashboard_shows_the_registration_panels(personas, login, make_appli
     assert "Registration funding" in hr_page and "Budget" in hr_page
 
 
+def test_the_endorsement_panel_counts_every_application_waiting(
+    personas, login, registers, ist, make_application
+):
+    """The panel lists the five waiting longest and says how many wait in all."""
+    from tests.conftest import make_user
+
+    colleague = factories.TechnicianFactory(
+        department=personas.technician_profile.department,
+        line_manager=personas.manager_profile,
+        user=make_user("casey.colleague@example.ac.uk", roles.TECHNICIAN),
+    )
+    codes = sorted(ist.registers.values_list("code", flat=True))
+    for applicant in (personas.technician, colleague.user):
+        for code in codes:
+            make_application(S.SUBMITTED, register=code, user=applicant)
+    waiting = 2 * len(codes)
+    assert waiting > 5
+    page = login(personas.manager).get("/").content.decode()
+    assert (
+        f"{waiting} applications waiting for your endorsement</strong>; the 5 waiting longest:"
+        in page
+    )
+    panel = page[page.index("registration-endorse-heading") : page.index("Review applications")]
+    assert panel.count("<li>") == 5
+
+
 def test_each_body_on_the_forms_names_the_registers_it_awards(personas, login, registers, ist):
     client = login(personas.technician)
     for url in ("/registration/apply/", "/registration/registrations/new/"):
