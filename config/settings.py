@@ -141,6 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     if not DATABASE_PGBOUNCER:
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2
+    # Django's backend, reading timestamps with psycopg's compiled loader (portal.postgresql).
+    DATABASES["default"]["ENGINE"] = "portal.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache: login rate limits must keep working when Redis is unreachable.

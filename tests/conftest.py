@@ -26,7 +26,9 @@ def service_missing(reason: str) -> None:
 
 
 def postgres_available() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    from django.db import connections
+
+    return connections["default"].vendor == "postgresql"
 
 
 def redis_available() -> bool:
@@ -51,7 +53,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     for alias in connections:
         database = connections[alias].settings_dict
-        if database["ENGINE"] == "django.db.backends.postgresql":
+        if connections[alias].vendor == "postgresql":
             options = database.setdefault("OPTIONS", {})
             options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 

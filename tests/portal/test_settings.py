@@ -128,7 +128,7 @@ def test_deployment_values_come_from_the_environment(load_settings, tmp_path):
     )
     database = loaded.DATABASES["default"]
     assert (database["ENGINE"], database["HOST"], database["NAME"]) == (
-        "django.db.backends.postgresql",
+        "portal.postgresql",
         "db.internal",
         "portal",
     )
