@@ -14,6 +14,10 @@ class CareersConfig(AppConfig):
         versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
+        # Read with the signed-in user, for the dashboard's panels.
+        from careers.selectors import IN_A_PAIR
+
+        registry.register_user_fact(IN_A_PAIR)
         registry.register_report_section(report.SECTION)
         registry.register_reminder("careers.mentoring", reminders.queue_mentoring_reminders)
         for kind in reminders.REMINDER_KINDS:  # at once, weekly digest, never

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from careers import permissions, selectors
+from portal import registry
 from portal.registry import Panel
 from technicians.permissions import technician_of
 
@@ -23,7 +24,9 @@ def _pathway_context(request) -> dict[str, Any]:
 def _mentoring_context(request) -> dict[str, Any]:
     me = technician_of(request.user)
     today = timezone.localdate()
-    pairs = selectors.my_pairs(me, today)
+    # Most people are in no pair, which the user's own query said (careers.in_a_pair).
+    in_a_pair = registry.known_fact(request.user, selectors.IN_A_PAIR.name)
+    pairs = selectors.my_pairs(me, today) if in_a_pair is not False else []
     return {
         "pairs": pairs,
         "next_meeting": selectors.next_meeting(pairs),

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from careers.models import (
 from careers.versions import ROUNDS
 from portal import versions
 from portal.prepared import PreparedQuery
+from portal.registry import UserFact
 from skills.models import Skill, TechnicianSkill
 from technicians.models import Technician
 
@@ -365,18 +366,28 @@ def my_applications(technician: Technician) -> dict[int, MentoringApplication]:
     }
 
 
-# Compiled once (portal.prepared): every technician's dashboard asks it.
-_ACTIVE_PAIR_IDS = PreparedQuery(
-    lambda technician: MentoringPair.objects.filter(
+def _active_pairs_of(technician: Any):
+    """The active pairs of `technician` (a key, or a reference to one), as mentor or mentee."""
+    return MentoringPair.objects.filter(
         Q(mentor_id=technician) | Q(mentee_id=technician), status=MentoringPair.Status.ACTIVE
-    ).values_list("pk", flat=True)
+    ).order_by()
+
+
+# Every technician's dashboard asks it: read with the signed-in user (registry.UserFact).
+IN_A_PAIR = UserFact(
+    name="careers.in_a_pair", exists=lambda: Exists(_active_pairs_of(OuterRef("technician__id")))
+)
+# Compiled once (portal.prepared).
+_ACTIVE_PAIR_IDS = PreparedQuery(
+    lambda technician: _active_pairs_of(technician).values_list("pk", flat=True)
 )
 
 
 def my_pairs(technician: Technician, today: datetime.date | None = None) -> list[MentoringPair]:
     """The person's active pairs, each with the date they last met (`last_met`) and of their
     next meeting from `today` on (`next_met`). Most people are in no pair: a narrow query
-    says so, and only those who are pay for the wide one (two people, the round, its scheme)."""
+    says so, and only those who are pay for the wide one (two people, the round, its scheme).
+    The dashboard asks only when the user's own query found a pair (`IN_A_PAIR`)."""
     today = today or timezone.localdate()
     ids = _ACTIVE_PAIR_IDS.list(technician=technician.pk)
     if not ids:

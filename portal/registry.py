@@ -27,6 +27,8 @@ The kernel never names an app. An app registers:
 - sections of a person's evidence pack for promotion, rendered in order after the pack's own
   in every format the pack comes in
   (`register_evidence_pack_section(EvidencePackSection(name=..., build=...))`).
+- facts about the signed-in user that their dashboard asks on every visit, read in the
+  user's own query rather than by one each (`register_user_fact(UserFact(name=..., exists=...))`).
 
 Registering the same name twice with the same function is harmless (`ready()` may run more
 than once in tests); a different function under a taken name is a programming error.
@@ -584,3 +586,44 @@ def evidence_pack_sections() -> list[EvidencePackSection]:
     return sorted(
         _evidence_pack_sections.values(), key=lambda section: (section.order, section.name)
     )
+
+
+# --- facts read with the signed-in user --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserFact:
+    """A yes-or-no fact about the signed-in user that a dashboard asks on every visit (do
+    they sit on a scoring panel?). The sign-in backend reads every registered fact in its one
+    query for the user (`technicians.auth_backends`), instead of a query of the fact's own.
+
+    `exists()` returns an `Exists` over the app's rows, written against the user's key
+    (`OuterRef("pk")`) or their technician's (`OuterRef("technician__id")`). The answer is the
+    one the request began with: read it (`known_fact`) only where a page shows what is there,
+    as a dashboard panel does, never after a change the same request made."""
+
+    name: str
+    exists: Callable[[], Any]
+
+
+_user_facts: dict[str, UserFact] = {}
+
+
+def register_user_fact(fact: UserFact) -> None:
+    _put(_user_facts, fact.name, fact, lambda a, b: a.exists is b.exists)
+
+
+def user_facts() -> list[UserFact]:
+    return sorted(_user_facts.values(), key=lambda fact: fact.name)
+
+
+def fact_attribute(name: str) -> str:
+    """The attribute the user's query sets for the fact `name` (an annotation's name)."""
+    return "_portal_fact_" + name.replace(".", "_")
+
+
+def known_fact(user: Any, name: str) -> bool | None:
+    """The fact `name` as the sign-in backend read it with `user`, or None where the user was
+    loaded another way (the caller asks the database)."""
+    value = getattr(user, fact_attribute(name), None)
+    return None if value is None else bool(value)

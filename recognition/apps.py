@@ -22,6 +22,10 @@ class RecognitionConfig(AppConfig):
         versions.connect_signals()
 
         registry.register_checks(permissions.CHECKS)
+        # Read with the signed-in user, for the dashboard's panels.
+        from recognition.selectors import SITS_ON_A_PANEL
+
+        registry.register_user_fact(SITS_ON_A_PANEL)
         registry.register_reminder("recognition.fund_reports", reminders.queue_report_reminders)
         for kind in reminders.REMINDER_KINDS:
             registry.register_reminder_kind(kind)

@@ -6,12 +6,13 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from portal import versions
 from portal.permissions import is_hr
 from portal.prepared import PreparedQuery
+from portal.registry import UserFact, known_fact
 from recognition import permissions
 from recognition.models import (
     AwardCategory,
@@ -341,12 +342,21 @@ def ref_rows():
     )
 
 
-# Asked on every dashboard of staff: compiled once (portal.prepared).
-_PANELS_OF = PreparedQuery(
-    lambda user: Panel.objects.filter(members__id=user).order_by().values_list("pk")[:1]
+def _panels_of(user: Any):
+    """The scoring panels `user` (a key, or a reference to one) sits on."""
+    return Panel.objects.filter(members__id=user).order_by()
+
+
+# Asked on every dashboard of staff: read with the signed-in user (registry.UserFact), and
+# otherwise by a query compiled once (portal.prepared).
+SITS_ON_A_PANEL = UserFact(
+    name="recognition.sits_on_a_panel", exists=lambda: Exists(_panels_of(OuterRef("pk")))
 )
+_PANELS_OF = PreparedQuery(lambda user: _panels_of(user).values_list("pk")[:1])
 
 
 def sits_on_a_panel(user) -> bool:
-    """Whether `user` is a member of any scoring panel."""
-    return bool(_PANELS_OF.list(user=user.pk))
+    """Whether `user` is a member of any scoring panel (as the request began, where the
+    sign-in backend read it with the user)."""
+    known = known_fact(user, SITS_ON_A_PANEL.name)
+    return known if known is not None else bool(_PANELS_OF.list(user=user.pk))

@@ -133,10 +133,14 @@ def test_the_coordinator_matches_pins_swaps_removes_and_publishes(matched, perso
 
 @pytest.fixture
 def pair(matched):
+    return active_pair(matched, mentor="mira", mentee="eve")
+
+
+def active_pair(matched, *, mentor: str, mentee: str) -> MentoringPair:
     return MentoringPair.objects.create(
         round=matched["round"],
-        mentor=matched["mira"],
-        mentee=matched["eve"],
+        mentor=matched[mentor],
+        mentee=matched[mentee],
         status=MentoringPair.Status.ACTIVE,
         starts_on=TODAY,
         ends_on=datetime.date(2026, 9, 10),
@@ -268,3 +272,26 @@ def test_the_dashboard_names_the_next_meeting_from_today_on(pair, matched, login
     assert "Next meeting: <strong>" in page
     assert f"with {matched['mira'].full_name}." in page
     assert f"Mentored by {matched['mira'].full_name}" in page
+
+
+@pytest.mark.django_db
+def test_whether_someone_is_in_a_pair_is_read_with_the_signed_in_user(
+    pair, matched, personas, login, django_assert_num_queries
+):
+    """The dashboard asks for pairs only when the user's own query found one: everyone else
+    (most people) pays no query for the mentoring panel's pairs."""
+    from careers import selectors
+    from portal import registry
+    from technicians.auth_backends import ModelBackend
+
+    for user, in_a_pair in ((matched["eve_user"], True), (matched["max_user"], False)):
+        with django_assert_num_queries(1):
+            loaded = ModelBackend().get_user(user.pk)
+        assert registry.known_fact(loaded, selectors.IN_A_PAIR.name) is in_a_pair
+    assert registry.known_fact(personas.hr, selectors.IN_A_PAIR.name) is None  # not read
+    # Max is matched later: his next visit shows the pair.
+    with time_machine.travel(datetime.datetime.combine(TODAY, datetime.time(12)), tick=False):
+        client = login(matched["max_user"])
+        assert "Mentored by" not in client.get("/").content.decode()
+        active_pair(matched, mentor="max", mentee="eli")
+        assert f"Mentoring {matched['eli'].full_name}" in client.get("/").content.decode()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal import registry
-from recognition import demo
+from recognition import demo, selectors
 from recognition.models import (
     Contribution,
     FundApplication,
@@ -239,3 +239,29 @@ def test_the_scoring_panel_is_on_the_dashboards_of_panel_members_only(personas, 
     assert sees_scoring(personas.steering)
     call.panel.members.remove(members[0])
     assert not sees_scoring(members[0])
+
+
+def test_panel_membership_is_read_with_the_signed_in_user(
+    personas, members, call, django_assert_num_queries
+):
+    """The sign-in backend reads whether the user sits on a scoring panel in its one query:
+    the dashboard's test asks no query of its own, and gives the same answer."""
+    from technicians.auth_backends import ModelBackend
+
+    call.panel.members.add(personas.steering)
+    for user, sits in ((members[2], True), (personas.steering, True), (personas.hr, False)):
+        with django_assert_num_queries(1):
+            loaded = ModelBackend().get_user(user.pk)
+            assert selectors.sits_on_a_panel(loaded) is sits
+        assert selectors.sits_on_a_panel(type(user).objects.get(pk=user.pk)) is sits
+
+
+def test_a_panel_member_added_since_sees_the_scoring_panel_at_the_next_visit(
+    personas, members, call, login
+):
+    client = login(personas.technician)
+    assert "Development fund: to score" not in client.get("/").content.decode()
+    call.panel.members.add(personas.technician)
+    assert "Development fund: to score" in client.get("/").content.decode()
+    call.panel.members.remove(personas.technician)
+    assert "Development fund: to score" not in client.get("/").content.decode()
