@@ -215,12 +215,32 @@ def plan_owners(plan: ActionPlan) -> list:
 
 def accounts_by_pk(pks: Iterable[int]) -> dict[int, Any]:
     """The accounts of `pks` with their profiles, by key: the people kept markup names
-    (actionplan_tags.fill_owners)."""
-    pks = sorted(pks)
+    (actionplan_tags.fill_owners). The steering group's panel asks on every visit for the
+    same few: compiled once for each number of accounts (portal.prepared)."""
+    pks = sorted(set(pks))
     if not pks:
         return {}
-    accounts = get_user_model().objects.filter(pk__in=pks).select_related("technician")
+    if len(pks) > _MOST_ACCOUNTS_PREPARED:  # more than a panel names: not kept
+        return {account.pk: account for account in _accounts(len(pks), **_named(pks))}
+    prepared = _ACCOUNTS_BY_COUNT.get(len(pks))
+    if prepared is None:
+        build = functools.partial(_accounts, len(pks))
+        prepared = _ACCOUNTS_BY_COUNT.setdefault(len(pks), PreparedQuery(build))
+    accounts = prepared.list(**_named(pks))
     return {account.pk: account for account in accounts}
+
+
+_ACCOUNTS_BY_COUNT: dict[int, PreparedQuery] = {}
+_MOST_ACCOUNTS_PREPARED = 40
+
+
+def _named(pks: list[int]) -> dict[str, int]:
+    return {f"pk{index}": pk for index, pk in enumerate(pks)}
+
+
+def _accounts(count: int, **pks: int) -> QuerySet:
+    keys = [pks[f"pk{index}"] for index in range(count)]
+    return get_user_model().objects.filter(pk__in=keys).select_related("technician")
 
 
 def plan_by_pk(pk: int) -> ActionPlan:
