@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 
 from portal import registry
 from technicians import permissions, selectors
@@ -44,15 +45,22 @@ class _DirectoryFilterSet(django_filters.FilterSet):
         """The text searched for, when it is all the form asks: no other filter, and the
         order a search has by default (best match first). Every such search of one audience
         lists alike (`selectors.first_page_of_search`)."""
-        if not self.is_bound or not self.form.is_valid():
-            return None
+        return self.plain_search_of(self.data) if self.is_bound else None
+
+    @classmethod
+    def plain_search_of(cls, data) -> str | None:
+        """`plain_search` of the form `data` (a QueryDict) would make, without making it: the
+        search box is the only field asked, so only its own field's rules (and a valid order)
+        decide whether the form is valid."""
         # What was sent, not what it cleans to: an unticked box cleans to False, a "No".
-        asked = {name for name, values in self.data.lists() if any(v.strip() for v in values)}
-        if not asked <= {"q", "sort", "page"}:
+        asked = {name for name, values in data.lists() if any(v.strip() for v in values)}
+        if not asked <= {"q", "sort", "page"} or data.get("sort") not in (None, "", "relevance"):
             return None
-        data = self.form.cleaned_data
-        text = (data.get("q") or "").strip()
-        return text if text and data.get("sort") in (None, "", "relevance") else None
+        try:
+            text = cls.base_filters["q"].field.clean(data.get("q"))
+        except ValidationError:
+            return None
+        return text.strip() or None
 
 
 class TechnicianFilter(_DirectoryFilterSet):

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -65,10 +66,10 @@ def _page_of(rows: list, number: int, *, count: int, queryset) -> Page:
     return Page(rows, number, paginator)
 
 
-def _first_page_of_search(request, filterset, queryset, audience: str) -> Page | None:
-    """A search and nothing else, first page: `selectors.first_page_of_search`'s, from SQL
-    compiled once (the searches people make most). None for anything else."""
-    text = filterset.plain_search()
+def _first_page_of_search(request, text: str | None, queryset, audience: str) -> Page | None:
+    """A search and nothing else (`text`, else None), first page: `selectors.
+    first_page_of_search`'s, from SQL compiled once (the searches people make most). None
+    for anything else."""
     if text is None or _page_number(request) != 1:
         return None
     found = selectors.first_page_of_search(
@@ -144,8 +145,21 @@ def _list_context(
             ),
             "page_obj": _page(request, queryset, count=count),
         }
+    searched = _plain_search_page(request, filter_class, queryset, audience)
+    if searched is not None:
+        return {
+            "form_fields": _kept_search_form(
+                request,
+                filter_class,
+                variant=form_variant,
+                depends_on=form_depends_on,
+                text=request.GET["q"],
+            ),
+            "page_obj": searched,
+            "searched": True,
+        }
     filterset = filter_class(request.GET or None, queryset=queryset, request=request)
-    page_obj = _first_page_of_search(request, filterset, queryset, audience)
+    page_obj = _first_page_of_search(request, filterset.plain_search(), queryset, audience)
     if page_obj is None:
         results = filterset.qs if filterset.is_bound else queryset
         page_obj = (
@@ -153,26 +167,54 @@ def _list_context(
             if count is not None
             else _page_with_its_count(request, results)
         )
-    return {"filter": filterset, "form": filterset.form, "page_obj": page_obj}
+    return {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": page_obj,
+        "searched": filterset.is_bound and filterset.form.has_changed(),
+    }
 
 
-def _kept_search_form(request, filter_class, *, variant: str, depends_on: tuple) -> str:
-    """The fields of an unfiltered list's search form, as `{% search_field %}` writes them:
-    the same for everyone who sees that `variant` of the form, so written once and kept under
-    the versions of the data its choices come from (`depends_on`)."""
+def _plain_search_page(request, filter_class, queryset, audience: str) -> Page | None:
+    """The whole page of a search and nothing else, first page (a link, a bookmark, the form
+    sent with Enter), with no filter set: the kept form stands for its form
+    (`_kept_search_form`). None for anything else, htmx's partial pages included."""
+    if _wants_partial(request) or request.GET.get("sort"):  # an order asked: its own box
+        return None
+    text = filter_class.plain_search_of(request.GET)
+    return _first_page_of_search(request, text, queryset, audience)
+
+
+# Stands for the searched text in the kept form of a search (`_kept_search_form`): no
+# character of it is one a form escapes, and nobody types it.
+_SEARCHED_TEXT = "\x1esearched\x1f"
+
+
+def _kept_search_form(
+    request, filter_class, *, variant: str, depends_on: tuple, text: str | None = None
+) -> str:
+    """The fields of the list's search form, as `{% search_field %}` writes them: with no
+    search, or (`text`) a search and nothing else. The same for everyone who sees that
+    `variant` of the form but for the text, so written once and kept under the versions of
+    the data its choices come from (`depends_on`), and the text (escaped as the form would)
+    written into its box for each request."""
     list_name = request.resolver_match.view_name
-    return versions.cached(
-        f"technicians.search-form:{list_name}:{variant}",
+    searching = text is not None
+    kept = versions.cached(
+        f"technicians.search-form:{list_name}:{variant}{':searching' if searching else ''}",
         depends_on=depends_on,
-        compute=lambda: mark_safe(  # noqa: S308 (search_field escapes every value)
-            "".join(
-                search_field(field)
-                for field in filter_class(
-                    None, queryset=Technician.objects.none(), request=request
-                ).form.visible_fields()
-            )
+        compute=lambda: "".join(
+            search_field(field)
+            for field in filter_class(
+                {"q": _SEARCHED_TEXT} if searching else None,
+                queryset=Technician.objects.none(),
+                request=request,
+            ).form.visible_fields()
         ),
     )
+    if searching:
+        kept = kept.replace(_SEARCHED_TEXT, escape(text))
+    return mark_safe(kept)  # noqa: S308 (search_field escapes every value, and the text is)
 
 
 def _shared_results(request, audience: str, context: dict) -> str:

@@ -160,3 +160,50 @@ def test_a_plain_search_is_what_the_form_asks_as_sent(rf, personas):
     assert plain(q="welding", sort="newest").plain_search() is None
     assert plain(q="   ").plain_search() is None
     assert plain(q="x" * 201).plain_search() is None  # refused by the form
+
+
+SEARCHES = [
+    {"q": "welding"},
+    {"q": "  arc welding "},
+    {"q": '"mig welding"'},
+    {"q": "<b>welding</b> & 'smith'"},
+    {"q": "nobody-here-welds-glass"},  # nobody matches
+    # The whole form sent with Enter: every other field empty.
+    {"q": "welding", "faculty": "", "department": "", "role_family": "", "sort": "", "page": "1"},
+]
+
+
+@pytest.mark.parametrize("asked", SEARCHES)
+@pytest.mark.parametrize(
+    "who, url", [("technician", URL), ("hr", URL), (None, "/meet-our-technicians/")]
+)
+def test_a_plain_search_page_is_the_filter_sets_page_without_one(
+    login, client, personas, welders, monkeypatch, asked, who, url
+):
+    """A search and nothing else, first page, builds no filter set: the kept form stands for
+    its form, with the text written into its box, and the page is the one the filter set
+    gives, to the character (but for the blank space between tags)."""
+    from technicians import views
+
+    viewer = login(getattr(personas, who)) if who else client
+    kept = viewer.get(url, asked)
+    assert "filter" not in kept.context  # no filter set built
+    monkeypatch.setattr(views, "_plain_search_page", lambda *args: None)
+    built = viewer.get(url, asked)
+    assert "filter" in built.context
+    assert markup(kept) == markup(built)
+
+
+def markup(response) -> str:
+    """The page, but for the CSRF token and the blank space between tags (the kept form's
+    fields are joined without the template's indentation)."""
+    return re.sub(r">\s+<", "><", without_csrf_token(response.content.decode()))
+
+
+def test_a_search_with_an_order_or_from_htmx_builds_its_filter_set(login, personas, welders):
+    client = login(personas.technician)
+    for asked, headers in (
+        ({"q": "welding", "sort": "relevance"}, {}),
+        ({"q": "welding"}, {"HX-Request": "true"}),
+    ):
+        assert "filter" in client.get(URL, asked, headers=headers).context
