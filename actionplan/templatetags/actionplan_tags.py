@@ -162,3 +162,36 @@ def row_html(action, today: datetime.date, owner: str) -> str:
         f'<td data-label="Latest update">{latest}</td>'
         "</tr>"
     )
+
+
+@register.simple_tag
+def my_action_items(actions, late: bool = False) -> str:
+    """`{% my_action_items mine.overdue late=True %}`: the owner panel's list items
+    (actionplan/panels/my_actions.html), each action linked with its clipped title and when
+    it is due. Written here rather than by the template's loop: the panel is on the dashboard
+    of everyone who owns an action, and its loops were a tenth of a dashboard's work."""
+    opening = '<li class="is-late">' if late else "<li>"
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'{opening}<a href="{escaped(action.get_absolute_url())}">{escaped(action.ref)} '
+            f"{escaped(clipped(action.title, 80))}</a> "
+            f'<span class="due-text">{escaped(action.due_text)}</span></li>'
+            for action in actions
+        )
+    )
+
+
+@register.simple_tag
+def my_update_items(updates) -> str:
+    """`{% my_update_items mine.recent_updates %}`: the owner panel's last updates, each
+    with its day (in the portal's time zone), action, progress and clipped note."""
+    items = []
+    for update in updates:
+        created = template_localtime(update.created)
+        items.append(
+            f'<li><time datetime="{escaped(created.isoformat())}">{escaped(short_date(created))}'
+            f'</time>: <a href="{escaped(update.action.get_absolute_url())}">'
+            f"{escaped(update.action.ref)}</a>, {escaped(update.progress)} % — "
+            f"{escaped(clipped(update.note, 80))}</li>"
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value escaped)
