@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -21,7 +22,7 @@ from django.utils.dateformat import format as format_date
 from actionplan import history, permissions, rag
 from actionplan.models import PILLAR_AIMS, Action, ActionPlan, ActionUpdate, Pillar
 from portal.periods import due_phrase
-from portal.prepared import PreparedQuery, with_known
+from portal.prepared import PreparedLookup, PreparedQuery, with_known
 
 
 def display_name(user: Any) -> str:
@@ -245,7 +246,14 @@ def _accounts(count: int, **pks: int) -> QuerySet:
 
 def plan_by_pk(pk: int) -> ActionPlan:
     """The plan (404 when there is none); whether the user may see it is the view's check."""
-    return get_object_or_404(ActionPlan, pk=pk)
+    plan = _PLAN_BY_PK.get(pk)
+    if plan is None:
+        raise Http404("No action plan matches the given query.")
+    return plan
+
+
+# Compiled once (portal.prepared): every plan page and every action's page opens with it.
+_PLAN_BY_PK = PreparedLookup(lambda pk: ActionPlan.objects.filter(pk=pk))
 
 
 def action_in_plan(plan_pk: int, pk: int) -> Action:

@@ -106,9 +106,9 @@ def plan_detail(request, pk: int):
     plan = _visible_plan(request, pk)
     today = rag.today()
     overview = selectors.plan_overview(plan, today)
-    action_filter = ActionFilter(
-        request.GET, queryset=selectors.plan_actions(plan), plan=plan, today=today
-    )
+    # Unfiltered, the filter set gives the form alone: the rows are the kept ones, below.
+    actions = selectors.plan_actions(plan) if request.GET else Action.objects.none()
+    action_filter = ActionFilter(request.GET, queryset=actions, plan=plan, today=today)
     context = {
         "plan": plan,
         "overview": overview,

@@ -1,8 +1,10 @@
-"""The accounts the steering group's panel names, read by a query compiled once for each
-number of accounts: the same accounts and profiles the queryset gives."""
+"""Reads of the plan pages and the steering group's panel compiled once (portal.prepared):
+a plan by its key, and the accounts the panel names, by a query for each number of accounts,
+give what the querysets give."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import Http404
 
 from actionplan import selectors
 from tests import factories
@@ -41,3 +43,14 @@ def test_many_accounts_and_none(db):
     assert selectors.accounts_by_pk([]) == {}
     assert selectors.accounts_by_pk([10**9]) == {}
     assert get_user_model().objects.count() >= len(people)
+
+
+def test_a_plan_is_read_by_its_key_and_a_missing_one_is_not_found(plan):
+    assert selectors.plan_by_pk(plan.pk) == plan
+    assert selectors.plan_by_pk(plan.pk).title == plan.title
+    missing = plan.pk
+    plan.delete()
+    with pytest.raises(Http404):
+        selectors.plan_by_pk(missing)
+    with pytest.raises(Http404):
+        selectors.plan_by_pk(10**12)  # beyond any key
