@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from portal.markup import escaped
-from portal.periods import short_date_time
+from portal.periods import short_date, short_date_time
+from portal.reversing import url_for
 
 register = template.Library()
 
@@ -66,3 +67,44 @@ def booking_status(booking) -> str:
         f'<span class="badge{warning}" data-status="{escaped(booking.status)}">'
         f"{escaped(booking.get_status_display())}</span>"
     )
+
+
+@register.simple_tag(takes_context=True)
+def ledger_rows(context, records) -> str:
+    """`{% ledger_rows mine.records %}`: the rows of my training's ledger (training/me.html),
+    each record's day, title, category and days, with its evidence link and, for a record of
+    one's own, the form that removes it. Written here rather than by the template's loop: a
+    year's records were half of the page's template work."""
+    # What `{% csrf_token %}` writes: nothing where the page has no token.
+    token = context.get("csrf_token")
+    hidden = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escaped(token)}">'
+        if token and token != "NOTPROVIDED"  # noqa: S105 (Django's word for "no token")
+        else ""
+    )
+    rows = []
+    for record in records:
+        title = escaped(record.title)
+        provider = (
+            f' <span class="muted">({escaped(record.provider)})</span>' if record.provider else ""
+        )
+        actions = []
+        if record.evidence:
+            evidence = url_for("training:record_evidence", record.pk)
+            actions.append(f'<a href="{escaped(evidence)}">Evidence</a>')
+        if not record.booking_id:
+            remove = url_for("training:record_delete", record.pk)
+            actions.append(
+                f'<form method="post" action="{escaped(remove)}" class="inline-form">'
+                f"{hidden}"
+                '<button type="submit" class="link-button">Remove<span class="visually-hidden"> '
+                f"{title}</span></button></form>"
+            )
+        rows.append(
+            f"<tr><td>{escaped(short_date(record.date))}</td>"
+            f'<th scope="row">{title}{provider}</th>'
+            f"<td>{escaped(record.get_category_display())}</td>"
+            f'<td class="numeric">{escaped(floatformat(record.days, "-2"))}</td>'
+            f"<td>{' '.join(actions)}</td></tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped)
