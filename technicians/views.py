@@ -171,7 +171,8 @@ def _list_context(
         "filter": filterset,
         "form": filterset.form,
         "page_obj": page_obj,
-        "searched": filterset.is_bound and filterset.form.has_changed(),
+        # Asked by the template only when nobody is found (a template calls a method).
+        "searched": filterset.form.has_changed if filterset.is_bound else False,
     }
 
 
